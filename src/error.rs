@@ -1,0 +1,77 @@
+//! Errors and warnings of a render.
+//!
+//! An [`Error`] stops the render (bad option, bad front matter, a limit exceeded); a
+//! [`Warning`] is a recoverable problem reported beside the PDF. Messages are lowercase,
+//! one line, and name what the user has to change.
+
+use thiserror::Error;
+
+/// A problem that stops the render. Every variant is a user's mistake unless it says
+/// otherwise, so shells map them to "bad input" (exit code 2, HTTP 400/422).
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum Error {
+    /// An option has an unknown name or a value outside its allowed set.
+    #[error("invalid option `{option}`: {message}")]
+    InvalidOption { option: String, message: String },
+
+    /// The front matter block could not be read.
+    #[error("front matter, line {line}: {message}")]
+    FrontMatter { line: usize, message: String },
+
+    /// The document is larger than a configured limit.
+    #[error("document too large: {0}")]
+    Limit(String),
+
+    /// An internal failure while writing the PDF (a bug, not a user mistake).
+    #[error("internal error while writing the PDF: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub(crate) fn option(option: &str, message: impl Into<String>) -> Self {
+        Error::InvalidOption {
+            option: option.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// True when the error is the caller's mistake rather than a fault of Folio.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, Error::Internal(_))
+    }
+}
+
+/// A recoverable problem: the PDF was written, but something in it is not as asked.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Warning {
+    /// Some characters have no glyph in any bundled face and print as blanks.
+    MissingGlyphs { chars: String },
+    /// No hyphenation patterns exist for the document language; hyphenation is off.
+    NoHyphenationPatterns { lang: String },
+    /// A paragraph could not be set within tolerance; some lines are loose or a word was
+    /// broken without a hyphen.
+    EmergencyBreak { excerpt: String },
+    /// A block taller than a page had to be split where the rules forbid it.
+    ForcedPageBreak { page: usize },
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::MissingGlyphs { chars } => {
+                write!(f, "no bundled font has these characters: {chars}")
+            }
+            Warning::NoHyphenationPatterns { lang } => {
+                write!(f, "no hyphenation patterns for language `{lang}`; hyphenation is off")
+            }
+            Warning::EmergencyBreak { excerpt } => write!(
+                f,
+                "a paragraph could not be set within tolerance (near \u{201c}{excerpt}\u{201d}); \
+                 a long word or URL was broken"
+            ),
+            Warning::ForcedPageBreak { page } => {
+                write!(f, "page {page}: a block taller than the page was split")
+            }
+        }
+    }
+}

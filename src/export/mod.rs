@@ -1,0 +1,14 @@
+//! Stage 6: pages → PDF bytes.
+//!
+//! Takes the positioned [`Layout`](crate::frame::Layout) and the document's metadata and
+//! gives the bytes of a PDF: fonts subset to the glyphs used and embedded, text written
+//! glyph by glyph with its source text attached (so copy and search give back the
+//! article), links, a nested outline, document info and XMP metadata. This is the only
+//! module that knows printpdf and lopdf.
+
+mod metadata;
+mod outline;
+mod pdf;
+mod subset;
+
+pub use pdf::{write_pdf, PdfInfo};

@@ -1,0 +1,183 @@
+//! The PDF writer: positioned pages → printpdf operations → lopdf document → bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use printpdf::{
+    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, FontId, Greyscale, Line,
+    LineCapStyle, LinePoint, LinkAnnotation, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect as PdfRect, TextItem, TextMatrix,
+};
+
+use super::{metadata, outline, subset};
+use crate::error::Error;
+use crate::frame::{Anchor, Element, Layout, LinkTarget, Page};
+use crate::text::{FaceId, FontBook};
+
+/// What the PDF says about itself.
+#[derive(Debug, Clone, Default)]
+pub struct PdfInfo {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    pub keywords: Vec<String>,
+    /// BCP 47 language tag.
+    pub lang: String,
+    /// The article's date as the front matter gives it (`YYYY-MM-DD...`); written as
+    /// the creation date when it parses. No clock time is ever written, so the same input
+    /// gives the same bytes.
+    pub date: Option<String>,
+    /// The document's permanent identifier (derived from its input).
+    pub id: [u8; 16],
+}
+
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// Writes the layout as a PDF.
+pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Vec<u8>, Error> {
+    let mut doc = PdfDocument::new(info.title.as_deref().unwrap_or("Untitled"));
+
+    // 1. Which glyphs of which face, and the text each stands for.
+    let mut used: BTreeMap<FaceId, BTreeSet<u16>> = BTreeMap::new();
+    for page in &layout.pages {
+        for element in &page.elements {
+            if let Element::Text { run, .. } = element {
+                used.entry(run.face).or_default().extend(run.glyphs.iter().map(|g| g.id));
+            }
+        }
+    }
+
+    // 2. Subset each face and register it under a stable resource name.
+    let mut embedded: BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)> = BTreeMap::new();
+    for (n, (face_id, glyphs)) in used.iter().enumerate() {
+        let face = fonts.face(*face_id);
+        let subset = subset::subset_font(face.data, glyphs)
+            .map_err(|e| Error::Internal(format!("subsetting {}: {e}", face.postscript_name)))?;
+        let mut warnings = Vec::new();
+        let mut parsed = ParsedFont::from_bytes(&subset.bytes, 0, &mut warnings)
+            .ok_or_else(|| Error::Internal(format!("re-reading the subset of {}", face.postscript_name)))?;
+        parsed.font_name = Some(format!(
+            "{}+{}",
+            subset::subset_tag(&face.postscript_name, glyphs),
+            face.postscript_name
+        ));
+        let id = FontId(format!("F{n}"));
+        doc.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
+        embedded.insert(*face_id, (id, subset.new_ids));
+    }
+
+    // 3. Pages.
+    let pages: Vec<PdfPage> = layout
+        .pages
+        .iter()
+        .map(|page| page_ops(page, &embedded, &layout.anchors))
+        .collect();
+    doc.pages = pages;
+
+    // 4. Serialize through lopdf, then finish what printpdf does not do.
+    let options = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut save_warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&options, &mut save_warnings);
+    lo.version = "1.7".to_string();
+    metadata::write_info(&mut lo, info)?;
+    outline::write_outline(&mut lo, &layout.anchors, &layout.pages)?;
+    metadata::compress_streams(&mut lo);
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| Error::Internal(format!("saving the PDF: {e}")))?;
+    Ok(bytes)
+}
+
+fn page_ops(page: &Page, fonts: &BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>, anchors: &[Anchor]) -> PdfPage {
+    let h = page.height;
+    let mut ops = Vec::new();
+
+    // Rules first, under the text.
+    let mut current_stroke: Option<(f32, f32)> = None;
+    for element in &page.elements {
+        if let Element::Rule { from, to, thickness, gray } = element {
+            if current_stroke != Some((*thickness, *gray)) {
+                ops.push(Op::SetOutlineColor {
+                    col: Color::Greyscale(Greyscale::new(*gray, None)),
+                });
+                ops.push(Op::SetOutlineThickness { pt: Pt(*thickness) });
+                ops.push(Op::SetLineCapStyle { cap: LineCapStyle::Butt });
+                current_stroke = Some((*thickness, *gray));
+            }
+            ops.push(Op::DrawLine {
+                line: Line {
+                    points: vec![
+                        LinePoint { p: Point { x: Pt(from.0), y: Pt(h - from.1) }, bezier: false },
+                        LinePoint { p: Point { x: Pt(to.0), y: Pt(h - to.1) }, bezier: false },
+                    ],
+                    is_closed: false,
+                },
+            });
+        }
+    }
+
+    // Text: one positioned glyph at a time; printpdf merges glyphs on a baseline into
+    // one TJ array with exact kerning numbers.
+    ops.push(Op::StartTextSection);
+    let mut current_font: Option<(FaceId, f32)> = None;
+    for element in &page.elements {
+        let Element::Text { x, y, run } = element else { continue };
+        let Some((font_id, new_ids)) = fonts.get(&run.face) else { continue };
+        if current_font != Some((run.face, run.size)) {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font_id.clone()),
+                size: Pt(run.size),
+            });
+            current_font = Some((run.face, run.size));
+        }
+        let mut pen = *x;
+        for (i, glyph) in run.glyphs.iter().enumerate() {
+            let gid = new_ids.get(&glyph.id).copied().unwrap_or(0);
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(pen + glyph.x_offset), Pt(h - y + glyph.y_offset)),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(vec![Codepoint {
+                    gid,
+                    offset: 0.0,
+                    cid: Some(run.glyph_text(i).to_string()),
+                }])],
+            });
+            pen += glyph.advance;
+        }
+    }
+    ops.push(Op::EndTextSection);
+
+    // Links.
+    for element in &page.elements {
+        let Element::Link { rect, target } = element else { continue };
+        let actions = match target {
+            LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
+            LinkTarget::Anchor(id) => match anchors.iter().find(|a| a.id == *id) {
+                Some(anchor) => Actions::Goto(Destination::Xyz {
+                    page: anchor.page + 1,
+                    left: Some(0.0),
+                    top: Some(h - anchor.y),
+                    zoom: None,
+                }),
+                // A link to an anchor that does not exist goes nowhere; keep the text.
+                None => continue,
+            },
+        };
+        ops.push(Op::LinkAnnotation {
+            link: LinkAnnotation::new(
+                PdfRect::from_xywh(Pt(rect.x), Pt(h - rect.y - rect.height), Pt(rect.width), Pt(rect.height)),
+                actions,
+                Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                Some(ColorArray::Transparent),
+                None,
+            ),
+        });
+    }
+
+    PdfPage::new(Mm(page.width / PT_PER_MM), Mm(page.height / PT_PER_MM), ops)
+}

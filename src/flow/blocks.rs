@@ -1,0 +1,595 @@
+//! The block-by-block rules: how each kind of block becomes line boxes, spaces and
+//! penalties.
+
+use std::collections::BTreeSet;
+
+use super::{LineBox, VItem, NO_BREAK};
+use crate::error::Warning;
+use crate::frame::{Element, LinkTarget, Rect};
+use crate::inline::{self, Context, ParagraphStyle, SetParagraph};
+use crate::model::{Block, Document, Inline};
+use crate::options::Settings;
+use crate::text::{FontBook, Hyphenator};
+
+/// Typesets the document's blocks into a vertical list.
+pub fn flow_document(
+    doc: &Document,
+    settings: &Settings,
+    fonts: &FontBook,
+    hyphenator: &Hyphenator,
+    warnings: &mut Vec<Warning>,
+    missing: &mut BTreeSet<char>,
+) -> Vec<VItem> {
+    let mut flow = Flow {
+        settings,
+        fonts,
+        hyphenator,
+        items: Vec::new(),
+        warnings,
+        missing,
+        keep_with_next: false,
+        previous_was_paragraph: false,
+        footnotes: Vec::new(),
+    };
+    let frame = Frame {
+        left: 0.0,
+        width: settings.text_width(),
+        bars: Vec::new(),
+        scale: 1.0,
+    };
+    flow.title_block(doc);
+    flow.blocks(&doc.blocks, &frame);
+    flow.notes(&frame);
+    flow.items
+}
+
+/// The horizontal extent blocks are set in (narrower inside quotes and lists).
+#[derive(Debug, Clone)]
+struct Frame {
+    left: f32,
+    width: f32,
+    bars: Vec<f32>,
+    /// Type size relative to body text.
+    scale: f32,
+}
+
+/// How lines of a block may be separated by a page break.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Keep {
+    /// At least two lines on each side (paragraphs, code).
+    TwoLines,
+    /// Never split, and keep with what follows (headings, the title block).
+    WithNext,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Align {
+    Start,
+    Center,
+}
+
+struct Flow<'a> {
+    settings: &'a Settings,
+    fonts: &'a FontBook,
+    hyphenator: &'a Hyphenator,
+    items: Vec<VItem>,
+    warnings: &'a mut Vec<Warning>,
+    missing: &'a mut BTreeSet<char>,
+    keep_with_next: bool,
+    previous_was_paragraph: bool,
+    footnotes: Vec<(String, Vec<Block>)>,
+}
+
+impl Flow<'_> {
+    fn size(&self) -> f32 {
+        self.settings.font_size
+    }
+
+    fn leading(&self) -> f32 {
+        self.settings.font_size * self.settings.template.line_height
+    }
+
+    fn body_style(&self, frame: &Frame) -> ParagraphStyle {
+        ParagraphStyle {
+            size: self.size() * frame.scale,
+            bold: false,
+            italic: false,
+            justify: self.settings.justify,
+            hyphenate: self.settings.hyphenate,
+            indent: 0.0,
+            monospace: false,
+        }
+    }
+
+    fn title_block(&mut self, doc: &Document) {
+        let meta = &doc.meta;
+        let frame = Frame {
+            left: 0.0,
+            width: self.settings.text_width(),
+            bars: Vec::new(),
+            scale: 1.0,
+        };
+        let size = self.size();
+        let mut any = false;
+        let ragged = |size: f32, bold: bool, italic: bool| ParagraphStyle {
+            size,
+            bold,
+            italic,
+            justify: false,
+            hyphenate: false,
+            indent: 0.0,
+            monospace: false,
+        };
+        if let Some(title) = &meta.title {
+            let style = ragged(size * 1.9, true, false);
+            self.set_block(&[Inline::Text(title.clone())], &style, &frame, Align::Center, 1.2, Keep::WithNext, Vec::new());
+            any = true;
+        }
+        if let Some(subtitle) = &meta.subtitle {
+            self.space(size * 0.4, &frame);
+            let style = ragged(size * 1.15, false, true);
+            self.set_block(&[Inline::Text(subtitle.clone())], &style, &frame, Align::Center, 1.35, Keep::WithNext, Vec::new());
+            any = true;
+        }
+        let byline: Vec<&str> = [meta.author.as_deref(), meta.date.as_deref()].into_iter().flatten().collect();
+        if !byline.is_empty() {
+            self.space(size * 0.8, &frame);
+            let style = ragged(size, false, false);
+            let text = byline.join(" \u{00b7} ");
+            self.set_block(&[Inline::Text(text)], &style, &frame, Align::Center, 1.4, Keep::WithNext, Vec::new());
+            any = true;
+        }
+        if let Some(url) = &meta.url {
+            self.space(size * 0.2, &frame);
+            let style = ragged(size * 0.8, false, false);
+            let link = Inline::Link {
+                url: url.clone(),
+                content: vec![Inline::Text(url.clone())],
+            };
+            self.set_block(&[link], &style, &frame, Align::Center, 1.4, Keep::WithNext, Vec::new());
+            any = true;
+        }
+        if any {
+            // A short rule under the title block, then the article.
+            self.space(size * 0.9, &frame);
+            let mut rule = LineBox {
+                height: size * 0.8,
+                baseline: size * 0.4,
+                ..Default::default()
+            };
+            let center = frame.width / 2.0;
+            rule.elements.push(Element::Rule {
+                from: (center - 30.0, size * 0.4),
+                to: (center + 30.0, size * 0.4),
+                thickness: 0.5,
+                gray: 0.0,
+            });
+            self.items.push(VItem::Line(rule));
+            self.items.push(VItem::Penalty(NO_BREAK));
+            self.keep_with_next = true;
+            self.space(self.leading() * 1.6, &frame);
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block], frame: &Frame) {
+        for block in blocks {
+            self.block(block, frame);
+        }
+    }
+
+    fn block(&mut self, block: &Block, frame: &Frame) {
+        let leading = self.leading() * frame.scale;
+        let spacing = self.settings.template.block_spacing * leading;
+        match block {
+            Block::Paragraph(inlines) => {
+                let mut style = self.body_style(frame);
+                if self.previous_was_paragraph {
+                    style.indent = self.settings.template.paragraph_indent * style.size;
+                    self.space(self.settings.template.paragraph_spacing * leading, frame);
+                }
+                self.set_block(inlines, &style, frame, Align::Start, self.settings.template.line_height, Keep::TwoLines, Vec::new());
+                self.previous_was_paragraph = true;
+            }
+            Block::Heading { level, id, content } => {
+                let level = (*level).clamp(1, 6);
+                let size = self.size() * self.settings.template.heading_sizes[level as usize - 1];
+                let style = ParagraphStyle {
+                    size,
+                    bold: level <= 4,
+                    italic: level >= 4,
+                    justify: false,
+                    hyphenate: false,
+                    indent: 0.0,
+                    monospace: false,
+                };
+                let before = if level <= 2 { 1.5 } else { 1.1 } * self.leading();
+                self.space(before, frame);
+                let anchor = (id.clone(), Some((level, Inline::plain_text(content).trim().to_string())));
+                self.set_block(content, &style, frame, Align::Start, 1.25, Keep::WithNext, vec![anchor]);
+                self.space(0.45 * self.leading(), frame);
+                self.previous_was_paragraph = false;
+            }
+            Block::Quote(children) => {
+                self.space(spacing, frame);
+                let indent = self.settings.template.quote_indent * self.size();
+                let mut bars = frame.bars.clone();
+                bars.push(frame.left + indent * 0.45);
+                let inner = Frame {
+                    left: frame.left + indent,
+                    width: (frame.width - indent * 1.5).max(frame.width * 0.4),
+                    bars,
+                    scale: frame.scale,
+                };
+                self.previous_was_paragraph = false;
+                self.blocks(children, &inner);
+                self.space(spacing, frame);
+                self.previous_was_paragraph = false;
+            }
+            Block::List { start, items } => {
+                self.space(spacing * 0.5, frame);
+                let indent = (1.8 * self.size()).min(frame.width * 0.15);
+                for (n, item) in items.iter().enumerate() {
+                    let marker = match (item.task, start) {
+                        (Some(true), _) => "\u{2612}".to_string(),
+                        (Some(false), _) => "\u{2610}".to_string(),
+                        (None, Some(first)) => format!("{}.", first.saturating_add(n as u64)),
+                        (None, None) => "\u{2022}".to_string(),
+                    };
+                    let inner = Frame {
+                        left: frame.left + indent,
+                        width: (frame.width - indent).max(frame.width * 0.5),
+                        bars: frame.bars.clone(),
+                        scale: frame.scale,
+                    };
+                    let first_item = self.items.len();
+                    self.previous_was_paragraph = false;
+                    self.blocks(&item.blocks, &inner);
+                    self.hang_marker(first_item, &marker, &inner);
+                    self.space(spacing * 0.25, frame);
+                }
+                self.space(spacing * 0.5, frame);
+                self.previous_was_paragraph = false;
+            }
+            Block::Code { text, .. } => {
+                self.space(spacing, frame);
+                let size = self.size() * frame.scale * 0.85;
+                let style = ParagraphStyle {
+                    size,
+                    bold: false,
+                    italic: false,
+                    justify: false,
+                    hyphenate: false,
+                    indent: 0.0,
+                    monospace: true,
+                };
+                let inner = Frame {
+                    left: frame.left + self.size(),
+                    width: frame.width - self.size(),
+                    bars: frame.bars.clone(),
+                    scale: frame.scale,
+                };
+                let mut boxes = Vec::new();
+                for line in text.trim_end_matches('\n').split('\n') {
+                    let inlines = [Inline::Text(line.to_string())];
+                    let set = self.set(&inlines, &style, &inner);
+                    let mut lines = self.line_boxes(&set, &style, &inner, Align::Start, 1.3, Vec::new());
+                    if lines.is_empty() {
+                        lines.push(self.empty_line(size * 1.3, &inner));
+                    }
+                    boxes.extend(lines);
+                }
+                self.push_lines(boxes, Keep::TwoLines);
+                self.space(spacing, frame);
+                self.previous_was_paragraph = false;
+            }
+            Block::Table { head, rows } => {
+                // Set plainly until tables get their own layout: a row per paragraph,
+                // cells separated by a vertical bar, the header in bold.
+                self.space(spacing, frame);
+                let row_inlines = |cells: &[Vec<Inline>]| {
+                    let mut out = Vec::new();
+                    for (i, cell) in cells.iter().enumerate() {
+                        if i > 0 {
+                            out.push(Inline::Text(" | ".to_string()));
+                        }
+                        out.extend(cell.iter().cloned());
+                    }
+                    out
+                };
+                let mut style = self.body_style(frame);
+                style.justify = false;
+                if !head.is_empty() {
+                    let head_style = ParagraphStyle { bold: true, ..style.clone() };
+                    self.set_block(&row_inlines(head), &head_style, frame, Align::Start, self.settings.template.line_height, Keep::WithNext, Vec::new());
+                }
+                for row in rows {
+                    self.set_block(&row_inlines(row), &style, frame, Align::Start, self.settings.template.line_height, Keep::TwoLines, Vec::new());
+                }
+                self.space(spacing, frame);
+                self.previous_was_paragraph = false;
+            }
+            Block::Rule => {
+                self.space(spacing, frame);
+                let height = self.leading();
+                let mut rule = LineBox {
+                    height,
+                    baseline: height / 2.0,
+                    ..Default::default()
+                };
+                let center = frame.left + frame.width / 2.0;
+                rule.elements.push(Element::Rule {
+                    from: (center - frame.width * 0.12, height / 2.0),
+                    to: (center + frame.width * 0.12, height / 2.0),
+                    thickness: 0.5,
+                    gray: 0.0,
+                });
+                self.add_bars(&mut rule, frame);
+                self.break_between_blocks();
+                self.items.push(VItem::Line(rule));
+                self.space(spacing, frame);
+                self.previous_was_paragraph = false;
+            }
+            Block::FootnoteDefinition { label, blocks } => {
+                self.footnotes.push((label.clone(), blocks.clone()));
+            }
+        }
+    }
+
+    /// Footnote texts, gathered at the end under a short rule, until real footnotes.
+    fn notes(&mut self, frame: &Frame) {
+        if self.footnotes.is_empty() {
+            return;
+        }
+        let notes = std::mem::take(&mut self.footnotes);
+        self.space(self.leading() * 1.5, frame);
+        let mut rule = LineBox {
+            height: self.leading() * 0.5,
+            baseline: self.leading() * 0.25,
+            ..Default::default()
+        };
+        rule.elements.push(Element::Rule {
+            from: (frame.left, self.leading() * 0.25),
+            to: (frame.left + frame.width * 0.3, self.leading() * 0.25),
+            thickness: 0.5,
+            gray: 0.0,
+        });
+        self.break_between_blocks();
+        self.items.push(VItem::Line(rule));
+        self.keep_with_next = true;
+        let small = Frame {
+            scale: 0.85,
+            ..frame.clone()
+        };
+        for (label, blocks) in notes {
+            let mut blocks = blocks;
+            match blocks.first_mut() {
+                Some(Block::Paragraph(inlines)) => inlines.insert(0, Inline::Text(format!("{label}. "))),
+                _ => blocks.insert(0, Block::Paragraph(vec![Inline::Text(format!("{label}."))])),
+            }
+            self.previous_was_paragraph = false;
+            self.blocks(&blocks, &small);
+        }
+    }
+
+    fn set(&mut self, inlines: &[Inline], style: &ParagraphStyle, frame: &Frame) -> SetParagraph {
+        let ctx = Context {
+            fonts: self.fonts,
+            hyphenator: self.hyphenator,
+            lang: self.settings.lang.as_str(),
+            line_width: frame.width,
+        };
+        let set = inline::layout(inlines, style, &ctx);
+        self.missing.extend(set.missing.iter().copied());
+        if set.emergency {
+            let text = Inline::plain_text(inlines);
+            let excerpt: String = text.chars().take(40).collect();
+            self.warnings.push(Warning::EmergencyBreak { excerpt });
+        }
+        set
+    }
+
+    /// Sets a paragraph-like block and adds its lines to the list.
+    #[allow(clippy::too_many_arguments)]
+    fn set_block(
+        &mut self,
+        inlines: &[Inline],
+        style: &ParagraphStyle,
+        frame: &Frame,
+        align: Align,
+        line_height: f32,
+        keep: Keep,
+        anchors: Vec<(String, Option<(u8, String)>)>,
+    ) {
+        let set = self.set(inlines, style, frame);
+        let mut boxes = self.line_boxes(&set, style, frame, align, line_height, anchors.clone());
+        if boxes.is_empty() {
+            if anchors.is_empty() {
+                return;
+            }
+            // An empty heading still anchors links and the outline.
+            let mut line = self.empty_line(style.size * line_height, frame);
+            line.anchors = anchors;
+            boxes.push(line);
+        }
+        self.push_lines(boxes, keep);
+    }
+
+    fn empty_line(&self, height: f32, frame: &Frame) -> LineBox {
+        let mut line = LineBox {
+            height,
+            baseline: height * 0.75,
+            ..Default::default()
+        };
+        self.add_bars(&mut line, frame);
+        line
+    }
+
+    fn push_lines(&mut self, boxes: Vec<LineBox>, keep: Keep) {
+        self.break_between_blocks();
+        let n = boxes.len();
+        for (i, line) in boxes.into_iter().enumerate() {
+            if i > 0 {
+                let penalty = match keep {
+                    Keep::WithNext => NO_BREAK,
+                    // No orphan (after the first line) and no widow (before the last).
+                    Keep::TwoLines if i == 1 || i == n - 1 => NO_BREAK,
+                    Keep::TwoLines => 0.0,
+                };
+                self.items.push(VItem::Penalty(penalty));
+            }
+            self.items.push(VItem::Line(line));
+        }
+        self.keep_with_next = keep == Keep::WithNext;
+    }
+
+    /// The break opportunity between two blocks (none after a heading).
+    fn break_between_blocks(&mut self) {
+        let last_is_line = matches!(self.items.last(), Some(VItem::Line(_)));
+        if !last_is_line && !matches!(self.items.last(), Some(VItem::Space { .. })) {
+            return;
+        }
+        let penalty = if self.keep_with_next { NO_BREAK } else { 0.0 };
+        // The penalty goes before the space, so that the space vanishes at the break.
+        let space_at = self
+            .items
+            .iter()
+            .rposition(|item| !matches!(item, VItem::Space { .. }))
+            .map_or(0, |i| i + 1);
+        self.items.insert(space_at, VItem::Penalty(penalty));
+        self.keep_with_next = false;
+    }
+
+    /// Vertical space; consecutive spaces collapse to the largest.
+    fn space(&mut self, height: f32, frame: &Frame) {
+        if height <= 0.0 || self.items.is_empty() {
+            return;
+        }
+        if let Some(VItem::Space { height: h, bars }) = self.items.last_mut() {
+            *h = h.max(height);
+            if bars.len() > frame.bars.len() {
+                *bars = frame.bars.clone();
+            }
+            return;
+        }
+        self.items.push(VItem::Space {
+            height,
+            bars: frame.bars.clone(),
+        });
+    }
+
+    fn add_bars(&self, line: &mut LineBox, frame: &Frame) {
+        for &x in &frame.bars {
+            line.elements.push(Element::Rule {
+                from: (x, 0.0),
+                to: (x, line.height),
+                thickness: 0.8,
+                gray: 0.45,
+            });
+        }
+    }
+
+    /// Turns set lines into line boxes: glyph runs, strike-through rules, link areas.
+    fn line_boxes(
+        &self,
+        set: &SetParagraph,
+        style: &ParagraphStyle,
+        frame: &Frame,
+        align: Align,
+        line_height: f32,
+        mut anchors: Vec<(String, Option<(u8, String)>)>,
+    ) -> Vec<LineBox> {
+        let face = self.fonts.face(crate::text::FaceId::serif(style.bold, style.italic));
+        let height = style.size * line_height;
+        let ascent = face.ascender * style.size;
+        let descent = -face.descender * style.size;
+        let baseline = (height - (ascent + descent)) / 2.0 + ascent;
+        let mut boxes = Vec::with_capacity(set.lines.len());
+        for line in &set.lines {
+            let offset = match align {
+                Align::Start => 0.0,
+                Align::Center => ((frame.width - line.width) / 2.0).max(0.0),
+            };
+            let mut lb = LineBox {
+                height,
+                baseline,
+                elements: Vec::with_capacity(line.placed.len() + frame.bars.len()),
+                anchors: std::mem::take(&mut anchors),
+            };
+            for placed in &line.placed {
+                let piece = &set.pieces[placed.piece];
+                if piece.run.glyphs.is_empty() {
+                    continue;
+                }
+                let x = frame.left + offset + placed.x;
+                let y = baseline - piece.rise;
+                let width = piece.run.width();
+                if piece.strike {
+                    let strike_y = y - piece.run.size * 0.28;
+                    lb.elements.push(Element::Rule {
+                        from: (x, strike_y),
+                        to: (x + width, strike_y),
+                        thickness: piece.run.size * 0.06,
+                        gray: 0.0,
+                    });
+                }
+                if let Some(link) = piece.link {
+                    let target = LinkTarget::from_href(&set.links[link]);
+                    let rect = Rect {
+                        x,
+                        y: y - ascent,
+                        width,
+                        height: ascent + descent,
+                    };
+                    push_link(&mut lb.elements, rect, target);
+                }
+                lb.elements.push(Element::Text {
+                    x,
+                    y,
+                    run: piece.run.clone(),
+                });
+            }
+            self.add_bars(&mut lb, frame);
+            boxes.push(lb);
+        }
+        boxes
+    }
+
+    /// Hangs a list marker in the margin to the left of the item's first line.
+    fn hang_marker(&mut self, first_item: usize, marker: &str, inner: &Frame) {
+        let Some(VItem::Line(line)) = self.items[first_item..]
+            .iter_mut()
+            .find(|item| matches!(item, VItem::Line(_)))
+        else {
+            return;
+        };
+        let size = self.settings.font_size * inner.scale;
+        let mut missing = BTreeSet::new();
+        let runs = crate::text::shape::shape(self.fonts, crate::text::FaceId::Serif, size, marker, &mut missing);
+        let width: f32 = runs.iter().map(|r| r.width()).sum();
+        let mut x = inner.left - width - size * 0.5;
+        for run in runs {
+            let w = run.width();
+            line.elements.push(Element::Text {
+                x,
+                y: line.baseline,
+                run,
+            });
+            x += w;
+        }
+        self.missing.extend(missing);
+    }
+}
+
+/// Adds a link area, extending the previous one when it continues the same link.
+fn push_link(elements: &mut Vec<Element>, rect: Rect, target: LinkTarget) {
+    for element in elements.iter_mut().rev() {
+        if let Element::Link { rect: prev, target: t } = element {
+            if *t == target && (prev.y - rect.y).abs() < 0.5 && rect.x >= prev.x {
+                prev.width = rect.x + rect.width - prev.x;
+                return;
+            }
+            break;
+        }
+    }
+    elements.push(Element::Link { rect, target });
+}

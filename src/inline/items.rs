@@ -1,0 +1,71 @@
+//! The vocabulary of Knuth and Plass: a paragraph is a sequence of boxes (fixed-width
+//! material), glue (space that may stretch and shrink, and where a line may end) and
+//! penalties (places a line may end at a cost, optionally adding material such as a
+//! hyphen).
+
+/// A penalty at least this large forbids a break; at most its negative forces one.
+pub const INFINITE_PENALTY: f32 = 10_000.0;
+
+/// Why a penalty is there: the passes of the line breaker treat them differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PenaltyKind {
+    /// Never breaks (ties a space) or always breaks (the end of a paragraph, `<br>`).
+    Control,
+    /// After an explicit hyphen or dash in the text, or at a soft hyphen.
+    Explicit,
+    /// A hyphenation point from the patterns: only used from the second pass on.
+    Hyphenation,
+    /// Inside a URL, after `/`, `.` or `-`: no hyphen is added.
+    Url,
+    /// Between any two letters of a word too long for a line: last pass only.
+    Emergency,
+}
+
+/// One item of a paragraph. `P` identifies the printable material of boxes and of
+/// penalties that add a hyphen (an index into the paragraph's pieces).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item<P> {
+    Box {
+        width: f32,
+        content: P,
+    },
+    Glue {
+        width: f32,
+        stretch: f32,
+        shrink: f32,
+    },
+    Penalty {
+        /// Width of the material added when the line breaks here (a hyphen).
+        width: f32,
+        cost: f32,
+        /// Flagged penalties (hyphens) are discouraged on consecutive lines.
+        flagged: bool,
+        kind: PenaltyKind,
+        /// Material drawn at the end of the line if it breaks here.
+        content: Option<P>,
+    },
+}
+
+impl<P> Item<P> {
+    pub fn width(&self) -> f32 {
+        match self {
+            Item::Box { width, .. } | Item::Glue { width, .. } | Item::Penalty { width, .. } => {
+                *width
+            }
+        }
+    }
+
+    pub fn is_box(&self) -> bool {
+        matches!(self, Item::Box { .. })
+    }
+
+    /// A penalty that forces a break.
+    pub fn is_forced_break(&self) -> bool {
+        matches!(self, Item::Penalty { cost, .. } if *cost <= -INFINITE_PENALTY)
+    }
+
+    /// Glue, or a penalty: what disappears at the start of a line.
+    pub fn is_discardable(&self) -> bool {
+        !self.is_box()
+    }
+}

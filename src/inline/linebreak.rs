@@ -1,0 +1,606 @@
+//! Total-fit line breaking (Knuth & Plass, "Breaking Paragraphs into Lines", 1981), as
+//! TeX does it: among all ways to break a paragraph whose lines fit within the tolerance,
+//! choose the one with the fewest total demerits.
+//!
+//! Takes a paragraph as [`Item`]s and a line width; gives the break positions and each
+//! line's adjustment ratio (how far its glue stretches, > 0, or shrinks, < 0).
+//!
+//! The search keeps a list of "active" breakpoints (places a line could have started) and,
+//! for each legal breakpoint, computes the cost of a line from every active one. Only the
+//! best way to reach a breakpoint in each of the four fitness classes survives, which keeps
+//! the search linear in practice and still exact: what follows a break depends only on its
+//! position, its fitness class and whether it ended with a hyphen (a property of the
+//! position itself).
+
+use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
+
+/// Badness of a line that cannot stretch enough ("infinitely bad" in TeX).
+pub const INFINITE_BADNESS: f64 = 10_000.0;
+
+/// The parameters of one pass. Defaults are TeX's (plain.tex) for a second pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// Largest badness a line may have (TeX's \tolerance; 100 ≈ spaces stretched by
+    /// their full stretchability).
+    pub tolerance: f64,
+    /// Added to every line's badness before squaring: favours fewer lines (\linepenalty).
+    pub line_penalty: f64,
+    /// Two hyphenated lines in a row (\doublehyphendemerits).
+    pub double_hyphen_demerits: f64,
+    /// A hyphen at the end of the second-to-last line (\finalhyphendemerits).
+    pub final_hyphen_demerits: f64,
+    /// Adjacent lines whose tightness differs by more than one class (\adjdemerits).
+    pub adj_demerits: f64,
+    /// Stretch every line has besides its glue: the ragged-right margin's stretch, or
+    /// TeX's \emergencystretch in the last pass.
+    pub background_stretch: f64,
+    /// Hyphenation points from the patterns are breakpoints in this pass.
+    pub hyphenate: bool,
+    /// Emergency breakpoints inside overlong words are breakpoints in this pass, and a
+    /// line that cannot fit is accepted (overfull) rather than failing the paragraph.
+    pub last_resort: bool,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            tolerance: 200.0,
+            line_penalty: 10.0,
+            double_hyphen_demerits: 10_000.0,
+            final_hyphen_demerits: 5_000.0,
+            adj_demerits: 10_000.0,
+            background_stretch: 0.0,
+            hyphenate: true,
+            last_resort: false,
+        }
+    }
+}
+
+/// Where a line ends and how its glue is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    /// Index of the glue or penalty item the line ends at.
+    pub position: usize,
+    /// Adjustment ratio of the line ending here: stretch (> 0) or shrink (< 0) used as a
+    /// fraction of what the line has. Below -1 only for an overfull last-resort line.
+    pub ratio: f64,
+}
+
+/// The chosen breaks and their total demerits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    pub breaks: Vec<Break>,
+    pub demerits: f64,
+}
+
+/// TeX's fitness classes: very loose, loose, decent, tight.
+pub fn fitness_class(ratio: f64) -> u8 {
+    if ratio > 1.0 {
+        0
+    } else if ratio > 0.5 {
+        1
+    } else if ratio >= -0.5 {
+        2
+    } else {
+        3
+    }
+}
+
+/// TeX's badness: 100·|r|³, capped at [`INFINITE_BADNESS`].
+pub fn badness(ratio: f64) -> f64 {
+    if !ratio.is_finite() {
+        return INFINITE_BADNESS;
+    }
+    (100.0 * ratio.abs().powi(3)).min(INFINITE_BADNESS)
+}
+
+/// What one line costs, given how it is set and how the line before it ended.
+#[derive(Debug, Clone, Copy)]
+pub struct LineCost {
+    pub ratio: f64,
+    pub penalty: f64,
+    pub flagged: bool,
+    pub previous_flagged: bool,
+    pub previous_fitness: u8,
+    /// The line ends the paragraph.
+    pub last: bool,
+}
+
+/// Demerits of one line (Knuth & Plass, eq. 4, with TeX's additions).
+pub fn line_demerits(params: &Params, cost: &LineCost) -> f64 {
+    let base = (params.line_penalty + badness(cost.ratio)).powi(2);
+    let mut demerits = if cost.penalty >= 0.0 {
+        base + cost.penalty.powi(2)
+    } else if cost.penalty > -(INFINITE_PENALTY as f64) {
+        base - cost.penalty.powi(2)
+    } else {
+        base
+    };
+    if cost.previous_flagged {
+        if cost.last {
+            demerits += params.final_hyphen_demerits;
+        } else if cost.flagged {
+            demerits += params.double_hyphen_demerits;
+        }
+    }
+    if fitness_class(cost.ratio).abs_diff(cost.previous_fitness) > 1 {
+        demerits += params.adj_demerits;
+    }
+    demerits
+}
+
+/// Whether item `i` is a place the line may end, in a pass with these parameters.
+pub fn is_legal_break<P>(items: &[Item<P>], i: usize, params: &Params) -> bool {
+    match &items[i] {
+        Item::Box { .. } => false,
+        Item::Glue { .. } => i > 0 && items[i - 1].is_box(),
+        Item::Penalty { cost, kind, .. } => {
+            *cost < INFINITE_PENALTY
+                && match kind {
+                    PenaltyKind::Hyphenation => params.hyphenate,
+                    PenaltyKind::Emergency => params.last_resort,
+                    _ => true,
+                }
+        }
+    }
+}
+
+/// Running totals of width, stretch and shrink, so a line's measures are differences.
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    width: f64,
+    stretch: f64,
+    shrink: f64,
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    position: usize,
+    fitness: u8,
+    flagged: bool,
+    /// Totals at the start of the line that follows this break.
+    after: Totals,
+    demerits: f64,
+    ratio: f64,
+    previous: Option<usize>,
+}
+
+/// Adjustment ratio of a line of natural `width` with `stretch` and `shrink`, set to
+/// `line_width`.
+pub fn adjustment_ratio(line_width: f64, width: f64, stretch: f64, shrink: f64) -> f64 {
+    if width < line_width - 1e-9 {
+        if stretch > 0.0 {
+            (line_width - width) / stretch
+        } else {
+            f64::INFINITY
+        }
+    } else if width > line_width + 1e-9 {
+        if shrink > 0.0 {
+            (line_width - width) / shrink
+        } else {
+            f64::NEG_INFINITY
+        }
+    } else {
+        0.0
+    }
+}
+
+/// Breaks `items` into lines of `line_width`. The last item must be a forced break.
+/// Returns `None` when no breaking keeps every line within the tolerance (never with
+/// `last_resort`).
+pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Option<Solution> {
+    let line_width = line_width as f64;
+    // sums[i]: totals of items[..i] (penalty widths count only at a break).
+    let mut sums = Vec::with_capacity(items.len() + 1);
+    let mut running = Totals::default();
+    sums.push(running);
+    for item in items {
+        match item {
+            Item::Box { width, .. } => running.width += *width as f64,
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                running.width += *width as f64;
+                running.stretch += *stretch as f64;
+                running.shrink += *shrink as f64;
+            }
+            Item::Penalty { .. } => {}
+        }
+        sums.push(running);
+    }
+
+    let mut nodes = vec![Node {
+        position: 0,
+        fitness: 2,
+        flagged: false,
+        after: Totals::default(),
+        demerits: 0.0,
+        ratio: 0.0,
+        previous: None,
+    }];
+    let mut active: Vec<usize> = vec![0];
+    let tolerance = if params.last_resort {
+        params.tolerance.max(INFINITE_BADNESS)
+    } else {
+        params.tolerance
+    };
+
+    for b in 0..items.len() {
+        if !is_legal_break(items, b, params) {
+            continue;
+        }
+        let (penalty_width, penalty, flagged) = match &items[b] {
+            Item::Penalty {
+                width,
+                cost,
+                flagged,
+                ..
+            } => (*width as f64, *cost as f64, *flagged),
+            _ => (0.0, 0.0, false),
+        };
+        let forced = penalty <= -(INFINITE_PENALTY as f64);
+        let last = forced && b == items.len() - 1;
+
+        // Best way to reach b in each fitness class: (demerits, from node, ratio).
+        let mut best: [Option<(f64, usize, f64)>; 4] = [None; 4];
+        // The cheapest node dropped because its line overflows: the last resort's rescue.
+        let mut rescue: Option<(f64, usize, f64)> = None;
+
+        let mut kept = Vec::with_capacity(active.len());
+        for &a in &active {
+            let node = &nodes[a];
+            let width = sums[b].width - node.after.width + penalty_width;
+            let stretch = sums[b].stretch - node.after.stretch + params.background_stretch;
+            let shrink = sums[b].shrink - node.after.shrink;
+            let ratio = adjustment_ratio(line_width, width, stretch, shrink);
+
+            if ratio >= -1.0 && badness(ratio) <= tolerance {
+                let cost = LineCost {
+                    ratio,
+                    penalty,
+                    flagged,
+                    previous_flagged: node.flagged,
+                    previous_fitness: node.fitness,
+                    last,
+                };
+                let total = node.demerits + line_demerits(params, &cost);
+                let class = fitness_class(ratio) as usize;
+                if best[class].is_none_or(|(d, _, _)| total < d) {
+                    best[class] = Some((total, a, ratio));
+                }
+            }
+            if ratio < -1.0 {
+                if rescue.is_none_or(|(d, _, _)| node.demerits < d) {
+                    rescue = Some((node.demerits, a, ratio));
+                }
+            } else if !forced {
+                kept.push(a);
+            }
+        }
+        active = kept;
+
+        if params.last_resort && best.iter().all(Option::is_none) && active.is_empty() {
+            // Nothing fits: accept an overfull line from the cheapest overflowing start
+            // rather than lose the paragraph (TeX's final pass does the same).
+            if let Some((demerits, a, ratio)) = rescue {
+                let class = fitness_class(ratio) as usize;
+                let penalty_line = (params.line_penalty + INFINITE_BADNESS).powi(2);
+                best[class] = Some((demerits + penalty_line, a, ratio));
+            }
+        }
+
+        let Some(minimum) = best.iter().flatten().map(|(d, _, _)| *d).reduce(f64::min) else {
+            if active.is_empty() {
+                return None;
+            }
+            continue;
+        };
+        let after = totals_after_break(items, &sums, b);
+        for (class, candidate) in best.iter().enumerate() {
+            let Some((demerits, from, ratio)) = *candidate else {
+                continue;
+            };
+            if demerits > minimum + params.adj_demerits {
+                continue;
+            }
+            nodes.push(Node {
+                position: b,
+                fitness: class as u8,
+                flagged,
+                after,
+                demerits,
+                ratio,
+                previous: Some(from),
+            });
+            active.push(nodes.len() - 1);
+        }
+    }
+
+    let end = items.len().checked_sub(1)?;
+    let best = active
+        .iter()
+        .copied()
+        .filter(|&a| nodes[a].position == end && nodes[a].previous.is_some())
+        .min_by(|&x, &y| nodes[x].demerits.total_cmp(&nodes[y].demerits))?;
+    let demerits = nodes[best].demerits;
+    let mut breaks = Vec::new();
+    let mut cursor = Some(best);
+    while let Some(n) = cursor {
+        if nodes[n].previous.is_some() {
+            breaks.push(Break {
+                position: nodes[n].position,
+                ratio: nodes[n].ratio,
+            });
+        }
+        cursor = nodes[n].previous;
+    }
+    breaks.reverse();
+    Some(Solution { breaks, demerits })
+}
+
+/// Totals at the start of the line after a break at `b`: the glue and penalties that
+/// follow the break vanish with it, up to the next box or forced break.
+fn totals_after_break<P>(items: &[Item<P>], sums: &[Totals], b: usize) -> Totals {
+    let mut totals = sums[b];
+    for (j, item) in items.iter().enumerate().skip(b) {
+        match item {
+            Item::Box { .. } => break,
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                totals.width += *width as f64;
+                totals.stretch += *stretch as f64;
+                totals.shrink += *shrink as f64;
+            }
+            Item::Penalty { .. } if j > b && item.is_forced_break() => break,
+            Item::Penalty { .. } => {}
+        }
+    }
+    totals
+}
+
+/// The first item of the line after a break at `b` (discardable items skipped).
+pub fn line_start<P>(items: &[Item<P>], b: usize) -> usize {
+    let mut j = b + 1;
+    while j < items.len() && items[j].is_discardable() && !items[j].is_forced_break() {
+        j += 1;
+    }
+    j
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A paragraph of words with one-unit-per-letter widths, spaces of width 2 that
+    /// stretch by 1 and shrink by 1, hyphenation points at `-` inside words (width-1
+    /// hyphen, penalty 50), and TeX's ending.
+    fn paragraph(text: &str) -> (Vec<Item<String>>, Vec<String>) {
+        let mut items = Vec::new();
+        let mut pieces = Vec::new();
+        for (w, word) in text.split(' ').enumerate() {
+            if w > 0 {
+                items.push(Item::Glue {
+                    width: 2.0,
+                    stretch: 1.0,
+                    shrink: 1.0,
+                });
+            }
+            for (s, syllable) in word.split('-').enumerate() {
+                if s > 0 {
+                    items.push(Item::Penalty {
+                        width: 1.0,
+                        cost: 50.0,
+                        flagged: true,
+                        kind: PenaltyKind::Hyphenation,
+                        content: Some("-".to_string()),
+                    });
+                }
+                items.push(Item::Box {
+                    width: syllable.chars().count() as f32,
+                    content: syllable.to_string(),
+                });
+                pieces.push(syllable.to_string());
+            }
+        }
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: INFINITE_PENALTY,
+            flagged: false,
+            kind: PenaltyKind::Control,
+            content: None,
+        });
+        items.push(Item::Glue {
+            width: 0.0,
+            stretch: 1e6,
+            shrink: 0.0,
+        });
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: -INFINITE_PENALTY,
+            flagged: false,
+            kind: PenaltyKind::Control,
+            content: None,
+        });
+        (items, pieces)
+    }
+
+    /// The lines as text, hyphens included, one per line.
+    fn dump(items: &[Item<String>], breaks: &[Break]) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for b in breaks {
+            let mut line = String::new();
+            for item in &items[start..b.position] {
+                match item {
+                    Item::Box { content, .. } => line.push_str(content),
+                    Item::Glue { .. } => line.push(' '),
+                    Item::Penalty { .. } => {}
+                }
+            }
+            if let Item::Penalty {
+                content: Some(h), ..
+            } = &items[b.position]
+            {
+                line.push_str(h);
+            }
+            lines.push(line.trim_end().to_string());
+            start = line_start(items, b.position);
+        }
+        lines
+    }
+
+    /// Total demerits of a given set of breaks, or None if a line is infeasible.
+    fn cost_of(items: &[Item<String>], width: f64, breaks: &[usize], params: &Params) -> Option<f64> {
+        let mut total = 0.0;
+        let mut start_totals = Totals::default();
+        let mut sums = vec![Totals::default()];
+        let mut running = Totals::default();
+        for item in items {
+            match item {
+                Item::Box { width, .. } => running.width += *width as f64,
+                Item::Glue { width, stretch, shrink } => {
+                    running.width += *width as f64;
+                    running.stretch += *stretch as f64;
+                    running.shrink += *shrink as f64;
+                }
+                Item::Penalty { .. } => {}
+            }
+            sums.push(running);
+        }
+        let (mut prev_flagged, mut prev_fitness) = (false, 2u8);
+        for (k, &b) in breaks.iter().enumerate() {
+            let (pw, penalty, flagged) = match &items[b] {
+                Item::Penalty { width, cost, flagged, .. } => (*width as f64, *cost as f64, *flagged),
+                _ => (0.0, 0.0, false),
+            };
+            let w = sums[b].width - start_totals.width + pw;
+            let y = sums[b].stretch - start_totals.stretch + params.background_stretch;
+            let z = sums[b].shrink - start_totals.shrink;
+            let ratio = adjustment_ratio(width, w, y, z);
+            if ratio < -1.0 || badness(ratio) > params.tolerance {
+                return None;
+            }
+            let last = k == breaks.len() - 1;
+            total += line_demerits(
+                params,
+                &LineCost { ratio, penalty, flagged, previous_flagged: prev_flagged, previous_fitness: prev_fitness, last },
+            );
+            prev_flagged = flagged;
+            prev_fitness = fitness_class(ratio);
+            start_totals = totals_after_break(items, &sums, b);
+        }
+        Some(total)
+    }
+
+    /// The cheapest breaking found by trying every subset of legal breakpoints.
+    fn brute_force(items: &[Item<String>], width: f64, params: &Params) -> Option<f64> {
+        let legal: Vec<usize> = (0..items.len() - 1).filter(|&i| is_legal_break(items, i, params)).collect();
+        assert!(legal.len() <= 20, "too many breakpoints to enumerate");
+        let mut best: Option<f64> = None;
+        for mask in 0u32..(1 << legal.len()) {
+            let mut breaks: Vec<usize> =
+                legal.iter().enumerate().filter(|(k, _)| mask & (1 << k) != 0).map(|(_, &i)| i).collect();
+            breaks.push(items.len() - 1);
+            if let Some(cost) = cost_of(items, width, &breaks, params) {
+                if best.is_none_or(|b| cost < b) {
+                    best = Some(cost);
+                }
+            }
+        }
+        best
+    }
+
+    const SHORT: &str = "the quick brown fox jumps over the la-zy dog and then it runs a-way in-to the for-est";
+
+    #[test]
+    fn breaks_are_total_fit_against_exhaustive_search() {
+        let (items, _) = paragraph(SHORT);
+        let params = Params { tolerance: 1000.0, ..Params::default() };
+        for width in [18.0, 22.0, 25.0, 30.0, 34.0, 41.0] {
+            let found = break_lines(&items, width as f32, &params);
+            let exhaustive = brute_force(&items, width, &params);
+            match (found, exhaustive) {
+                (Some(s), Some(best)) => assert!(
+                    (s.demerits - best).abs() < 1e-6 * best.max(1.0),
+                    "width {width}: found {} but {best} exists",
+                    s.demerits
+                ),
+                (None, None) => {}
+                (f, e) => panic!("width {width}: breaker {f:?} vs exhaustive {e:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn lines_stay_within_measure_and_tolerance() {
+        let (items, _) = paragraph(SHORT);
+        let params = Params::default();
+        for width in [24.0f32, 30.0, 40.0] {
+            let solution = break_lines(&items, width, &params).expect("feasible");
+            for b in &solution.breaks {
+                assert!(b.ratio >= -1.0, "overfull line at width {width}");
+                assert!(badness(b.ratio) <= params.tolerance, "too loose at width {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn readable_dump_at_width_30() {
+        let (items, _) = paragraph(SHORT);
+        let solution = break_lines(&items, 30.0, &Params::default()).unwrap();
+        assert_eq!(
+            dump(&items, &solution.breaks),
+            vec![
+                "the quick brown fox jumps",
+                "over the lazy dog and then",
+                "it runs away into the forest",
+            ]
+        );
+    }
+
+    #[test]
+    fn hyphenation_only_when_the_pass_allows_it() {
+        let (items, _) = paragraph(SHORT);
+        let without = Params { hyphenate: false, tolerance: 1000.0, ..Params::default() };
+        let with = Params { tolerance: 1000.0, ..Params::default() };
+        let mut hyphenated_somewhere = false;
+        for width in 14..40 {
+            if let Some(s) = break_lines(&items, width as f32, &without) {
+                assert!(dump(&items, &s.breaks).iter().all(|l| !l.ends_with('-')), "width {width}");
+            }
+            if let Some(s) = break_lines(&items, width as f32, &with) {
+                hyphenated_somewhere |= dump(&items, &s.breaks).iter().any(|l| l.ends_with('-'));
+            }
+        }
+        assert!(hyphenated_somewhere);
+    }
+
+    #[test]
+    fn consecutive_hyphens_cost_extra() {
+        let params = Params::default();
+        let plain = LineCost { ratio: 0.0, penalty: 50.0, flagged: true, previous_flagged: false, previous_fitness: 2, last: false };
+        let twice = LineCost { previous_flagged: true, ..plain };
+        assert_eq!(line_demerits(&params, &twice) - line_demerits(&params, &plain), params.double_hyphen_demerits);
+        let last = LineCost { flagged: false, penalty: 0.0, previous_flagged: true, last: true, ..plain };
+        let last_plain = LineCost { previous_flagged: false, ..last };
+        assert_eq!(line_demerits(&params, &last) - line_demerits(&params, &last_plain), params.final_hyphen_demerits);
+        let jump = LineCost { ratio: 0.9, previous_fitness: 3, ..plain };
+        let smooth = LineCost { ratio: 0.9, previous_fitness: 1, ..plain };
+        assert_eq!(line_demerits(&params, &jump) - line_demerits(&params, &smooth), params.adj_demerits);
+    }
+
+    #[test]
+    fn impossible_paragraph_fails_without_last_resort_and_overflows_with_it() {
+        let (items, _) = paragraph("an extraordinarilylongwordthatcannotfit here");
+        let strict = Params::default();
+        assert!(break_lines(&items, 12.0, &strict).is_none());
+        let rescue = Params { last_resort: true, ..Params::default() };
+        let s = break_lines(&items, 12.0, &rescue).expect("last resort always answers");
+        assert!(s.breaks.iter().any(|b| b.ratio < -1.0));
+    }
+}

@@ -1,0 +1,88 @@
+//! Stage 3: one paragraph → lines.
+//!
+//! Takes a paragraph's inlines and its style and gives set [`Line`]s: the text is shaped
+//! and cut into Knuth–Plass items ([`prepare`]), broken into lines by total fit
+//! ([`linebreak`]) in up to three passes as TeX does (without hyphenation, with it, and a
+//! last resort that may break overlong words), and each line's pieces placed
+//! ([`finalize`]).
+
+pub mod finalize;
+pub mod items;
+pub mod linebreak;
+pub mod prepare;
+
+pub use finalize::{Line, Placed};
+pub use prepare::{Context, ParagraphStyle, Piece, Prepared};
+
+use linebreak::{break_lines, Params};
+
+/// TeX's \pretolerance: the first pass, without hyphenation, accepts only good lines.
+const FIRST_PASS_TOLERANCE: f64 = 100.0;
+/// TeX's \tolerance for the second pass, with hyphenation.
+const SECOND_PASS_TOLERANCE: f64 = 200.0;
+/// Extra stretch per line in the last pass, in ems (TeX's \emergencystretch).
+const EMERGENCY_STRETCH_EM: f64 = 1.5;
+/// Stretch of the right margin of ragged text, in ems (TeX's \raggedright uses 2em).
+const RAGGED_STRETCH_EM: f64 = 3.0;
+
+/// A paragraph set into lines, with the material the lines refer to.
+#[derive(Debug, Clone, Default)]
+pub struct SetParagraph {
+    pub lines: Vec<Line>,
+    pub pieces: Vec<Piece>,
+    pub links: Vec<String>,
+    pub missing: std::collections::BTreeSet<char>,
+    /// The last-resort pass was needed (a line is loose, or a word was broken).
+    pub emergency: bool,
+}
+
+/// Sets one paragraph at the context's line width.
+pub fn layout(inlines: &[crate::model::Inline], style: &ParagraphStyle, ctx: &Context<'_>) -> SetParagraph {
+    let prepared = prepare::prepare(inlines, style, ctx);
+    let background = if style.justify {
+        0.0
+    } else {
+        RAGGED_STRETCH_EM * style.size as f64
+    };
+    let first = Params {
+        tolerance: FIRST_PASS_TOLERANCE,
+        hyphenate: false,
+        background_stretch: background,
+        ..Params::default()
+    };
+    let second = Params {
+        tolerance: SECOND_PASS_TOLERANCE,
+        hyphenate: style.hyphenate,
+        background_stretch: background,
+        ..Params::default()
+    };
+    let last = Params {
+        tolerance: SECOND_PASS_TOLERANCE,
+        hyphenate: style.hyphenate,
+        background_stretch: background + EMERGENCY_STRETCH_EM * style.size as f64,
+        last_resort: true,
+        ..Params::default()
+    };
+    let mut emergency = false;
+    let solution = break_lines(&prepared.items, ctx.line_width, &first)
+        .or_else(|| {
+            if style.hyphenate {
+                break_lines(&prepared.items, ctx.line_width, &second)
+            } else {
+                None
+            }
+        })
+        .or_else(|| {
+            emergency = true;
+            break_lines(&prepared.items, ctx.line_width, &last)
+        });
+    let breaks = solution.map(|s| s.breaks).unwrap_or_default();
+    let lines = finalize::set_lines(&prepared, &breaks);
+    SetParagraph {
+        lines,
+        pieces: prepared.pieces,
+        links: prepared.links,
+        missing: prepared.missing,
+        emergency,
+    }
+}

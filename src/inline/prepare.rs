@@ -1,0 +1,583 @@
+//! Inlines → items: flattens emphasis, links and code into styled text, shapes it, and
+//! cuts it into boxes (words and syllables), glue (spaces) and penalties (hyphenation
+//! points, explicit hyphens, soft hyphens, breaks inside URLs, emergency breaks inside
+//! words too long for a line, forced line breaks).
+
+use std::collections::BTreeSet;
+
+use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
+use crate::model::Inline;
+use crate::text::{shape::shape, FaceId, FontBook, Hyphenator, ShapedRun};
+
+/// TeX's \hyphenpenalty and \exhyphenpenalty.
+pub const HYPHEN_PENALTY: f32 = 50.0;
+/// Breaking inside a URL is a little worse than hyphenating a word.
+pub const URL_PENALTY: f32 = 100.0;
+/// Breaking an overlong word anywhere: allowed only when nothing else works.
+pub const EMERGENCY_PENALTY: f32 = 5_000.0;
+/// A stretch that is, for all practical purposes, infinite (TeX's `fil`).
+pub const FILL: f32 = 1.0e6;
+
+/// How the text of one paragraph is set.
+#[derive(Debug, Clone)]
+pub struct ParagraphStyle {
+    pub size: f32,
+    pub bold: bool,
+    pub italic: bool,
+    /// Spaces stretch and shrink (justified) or keep their width (ragged).
+    pub justify: bool,
+    pub hyphenate: bool,
+    /// First-line indent in points.
+    pub indent: f32,
+    /// Code blocks: monospace, spaces kept as they are.
+    pub monospace: bool,
+}
+
+/// Printable material of a box, or the hyphen of a penalty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    pub run: ShapedRun,
+    /// Index into [`Prepared::links`].
+    pub link: Option<usize>,
+    pub strike: bool,
+    /// Raise (superscript, > 0) or lower the baseline, in points.
+    pub rise: f32,
+}
+
+/// A paragraph ready for the line breaker.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pub items: Vec<Item<usize>>,
+    pub pieces: Vec<Piece>,
+    /// Link targets as written (`https://...`, `#heading-id`).
+    pub links: Vec<String>,
+    /// Characters no bundled face has.
+    pub missing: BTreeSet<char>,
+}
+
+/// Shared services a paragraph is prepared with.
+pub struct Context<'a> {
+    pub fonts: &'a FontBook,
+    pub hyphenator: &'a Hyphenator,
+    pub lang: &'a str,
+    /// The measure: words wider than this get emergency breakpoints.
+    pub line_width: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TextKind {
+    Prose,
+    Code,
+    Url,
+}
+
+#[derive(Debug, Clone)]
+struct Span {
+    text: String,
+    face: FaceId,
+    size: f32,
+    link: Option<usize>,
+    strike: bool,
+    rise: f32,
+    kind: TextKind,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    bold: bool,
+    italic: bool,
+    size: f32,
+    link: Option<usize>,
+    strike: bool,
+    rise: f32,
+    url: bool,
+}
+
+enum Chunk {
+    Text(Span),
+    LineBreak,
+}
+
+/// Prepares one paragraph.
+pub fn prepare(inlines: &[Inline], style: &ParagraphStyle, ctx: &Context<'_>) -> Prepared {
+    let mut prepared = Prepared::default();
+    let mut chunks = Vec::new();
+    let base = Style {
+        bold: style.bold,
+        italic: style.italic,
+        size: style.size,
+        link: None,
+        strike: false,
+        rise: 0.0,
+        url: false,
+    };
+    flatten(inlines, base, style, &mut chunks, &mut prepared.links);
+
+    if style.indent > 0.0 {
+        let piece = prepared.push_piece(Piece {
+            run: ShapedRun {
+                face: FaceId::Serif,
+                size: style.size,
+                text: String::new(),
+                glyphs: Vec::new(),
+            },
+            link: None,
+            strike: false,
+            rise: 0.0,
+        });
+        prepared.items.push(Item::Box {
+            width: style.indent,
+            content: piece,
+        });
+    }
+    for chunk in chunks {
+        match chunk {
+            Chunk::LineBreak => {
+                trim_trailing_glue(&mut prepared.items);
+                push_forced_break(&mut prepared.items);
+            }
+            Chunk::Text(span) => add_span(&mut prepared, &span, style, ctx),
+        }
+    }
+    trim_trailing_glue(&mut prepared.items);
+    push_forced_break(&mut prepared.items);
+    prepared
+}
+
+impl Prepared {
+    fn push_piece(&mut self, piece: Piece) -> usize {
+        self.pieces.push(piece);
+        self.pieces.len() - 1
+    }
+}
+
+fn flatten(
+    inlines: &[Inline],
+    style: Style,
+    para: &ParagraphStyle,
+    out: &mut Vec<Chunk>,
+    links: &mut Vec<String>,
+) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(text) => push_text(out, text, style, para, false),
+            Inline::Code(code) => push_text(out, code, style, para, true),
+            Inline::SoftBreak => push_text(out, " ", style, para, false),
+            Inline::LineBreak => out.push(Chunk::LineBreak),
+            Inline::Emphasis(children) => flatten(
+                children,
+                Style {
+                    italic: !style.italic,
+                    ..style
+                },
+                para,
+                out,
+                links,
+            ),
+            Inline::Strong(children) => flatten(children, Style { bold: true, ..style }, para, out, links),
+            Inline::Strikethrough(children) => {
+                flatten(children, Style { strike: true, ..style }, para, out, links)
+            }
+            Inline::Superscript(children) => {
+                flatten(children, raised(style, 0.33), para, out, links)
+            }
+            Inline::Subscript(children) => flatten(children, raised(style, -0.15), para, out, links),
+            Inline::Link { url, content } => {
+                links.push(url.clone());
+                let text = Inline::plain_text(content);
+                let looks_like_url = text == *url || text.contains("://") || text.starts_with("www.");
+                let linked = Style {
+                    link: Some(links.len() - 1),
+                    url: looks_like_url,
+                    ..style
+                };
+                flatten(content, linked, para, out, links);
+            }
+            Inline::Image { alt, .. } => {
+                // Until images are embedded, the alt text stands in for the picture.
+                flatten(alt, Style { italic: !style.italic, ..style }, para, out, links)
+            }
+            Inline::FootnoteReference(label) => {
+                push_text(out, label, raised(style, 0.33), para, false)
+            }
+        }
+    }
+}
+
+fn raised(style: Style, by_em: f32) -> Style {
+    Style {
+        rise: style.rise + by_em * style.size,
+        size: style.size * 0.7,
+        ..style
+    }
+}
+
+fn push_text(out: &mut Vec<Chunk>, text: &str, style: Style, para: &ParagraphStyle, code: bool) {
+    if text.is_empty() {
+        return;
+    }
+    let monospace = code || para.monospace;
+    let face = if monospace {
+        FaceId::Mono
+    } else {
+        FaceId::serif(style.bold, style.italic)
+    };
+    // Monospace is set a little smaller so that its x-height matches the serif's.
+    let size = if monospace && !para.monospace {
+        style.size * 0.88
+    } else {
+        style.size
+    };
+    let kind = if monospace {
+        TextKind::Code
+    } else if style.url {
+        TextKind::Url
+    } else {
+        TextKind::Prose
+    };
+    // Merge with the previous span when nothing about the style changed, so a paragraph
+    // split into text events by smart punctuation is shaped (and kerned) as one.
+    if let Some(Chunk::Text(prev)) = out.last_mut() {
+        if prev.face == face
+            && prev.size == size
+            && prev.link == style.link
+            && prev.strike == style.strike
+            && prev.rise == style.rise
+            && prev.kind == kind
+        {
+            prev.text.push_str(text);
+            return;
+        }
+    }
+    out.push(Chunk::Text(Span {
+        text: text.to_string(),
+        face,
+        size,
+        link: style.link,
+        strike: style.strike,
+        rise: style.rise,
+        kind,
+    }));
+}
+
+fn is_break_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{2002}'..='\u{200a}' | '\u{3000}')
+}
+
+fn is_tied_space(c: char) -> bool {
+    matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}')
+}
+
+fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &Context<'_>) {
+    // Soft hyphens are break points, not characters: take them out before shaping.
+    let mut text = String::with_capacity(span.text.len());
+    let mut soft_hyphens = Vec::new();
+    for c in span.text.chars() {
+        if c == '\u{ad}' {
+            soft_hyphens.push(text.len());
+        } else if c == '\t' && span.kind != TextKind::Code {
+            text.push(' ');
+        } else {
+            text.push(c);
+        }
+    }
+    let runs = shape(ctx.fonts, span.face, span.size, &text, &mut prepared.missing);
+    let space = ctx.fonts.face(span.face).space_width * span.size;
+
+    let mut word_start: Option<usize> = None;
+    let mut pending_space: Option<(f32, bool)> = None; // (width, tied)
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let breaking = is_break_space(c);
+        let tied = is_tied_space(c);
+        if breaking || tied {
+            if let Some(start) = word_start.take() {
+                add_word(prepared, span, &runs, &text, start..i, &soft_hyphens, style, ctx);
+            }
+            let width = if span.kind == TextKind::Code && c == '\t' {
+                space * 4.0
+            } else if c == '\u{202f}' {
+                space * 0.6
+            } else {
+                space
+            };
+            // Collapse runs of spaces in prose; keep every space in code.
+            match pending_space.as_mut() {
+                Some((w, t)) if span.kind == TextKind::Code || style.monospace => {
+                    *w += width;
+                    *t |= tied;
+                }
+                Some((_, t)) => *t |= tied,
+                None => pending_space = Some((width, tied)),
+            }
+            continue;
+        }
+        if let Some((width, tied)) = pending_space.take() {
+            push_space(&mut prepared.items, width, tied, style, span.kind);
+        }
+        if word_start.is_none() {
+            word_start = Some(i);
+        }
+        if chars.peek().is_none() {
+            add_word(prepared, span, &runs, &text, word_start.take().unwrap_or(i)..text.len(), &soft_hyphens, style, ctx);
+        }
+    }
+    if let Some((width, tied)) = pending_space {
+        push_space(&mut prepared.items, width, tied, style, span.kind);
+    }
+}
+
+fn push_space(items: &mut Vec<Item<usize>>, width: f32, tied: bool, style: &ParagraphStyle, kind: TextKind) {
+    // A space at the very start of a paragraph (or after a forced break) is dropped.
+    if items.last().is_none_or(|item| item.is_forced_break()) {
+        return;
+    }
+    if matches!(items.last(), Some(Item::Glue { .. })) {
+        return;
+    }
+    if tied {
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: INFINITE_PENALTY,
+            flagged: false,
+            kind: PenaltyKind::Control,
+            content: None,
+        });
+    }
+    let flexible = style.justify && kind != TextKind::Code && !style.monospace;
+    items.push(Item::Glue {
+        width,
+        // TeX's ratios for a text font's interword space: stretch 1/2, shrink 1/3.
+        stretch: if flexible { width / 2.0 } else { 0.0 },
+        shrink: if flexible { width / 3.0 } else { 0.0 },
+    });
+}
+
+/// Adds one word (the bytes `range` of the span's text): boxes for its pieces and
+/// penalties where it may break.
+#[allow(clippy::too_many_arguments)]
+fn add_word(
+    prepared: &mut Prepared,
+    span: &Span,
+    runs: &[ShapedRun],
+    text: &str,
+    range: std::ops::Range<usize>,
+    soft_hyphens: &[usize],
+    style: &ParagraphStyle,
+    ctx: &Context<'_>,
+) {
+    let word = &text[range.clone()];
+    let is_url = span.kind == TextKind::Url
+        || (span.kind == TextKind::Prose && looks_like_url(word));
+    let mut breaks: Vec<(usize, PenaltyKind, bool)> = Vec::new(); // (offset in word, kind, adds hyphen)
+
+    for &s in soft_hyphens {
+        if s > range.start && s < range.end {
+            breaks.push((s - range.start, PenaltyKind::Explicit, true));
+        }
+    }
+    if is_url {
+        for (i, c) in word.char_indices() {
+            let after = i + c.len_utf8();
+            if matches!(c, '/' | '.' | '-' | '_' | '?' | '&' | '=' | '#' | '~')
+                && after >= 4
+                && word.len() - after >= 3
+                && !word[after..].starts_with('/')
+            {
+                breaks.push((after, PenaltyKind::Url, false));
+            }
+        }
+    } else if span.kind == TextKind::Prose {
+        // Explicit hyphens and dashes: break after them, hyphenate the parts between.
+        let mut part_start = 0;
+        for (i, c) in word.char_indices() {
+            if matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}') {
+                let after = i + c.len_utf8();
+                if i > 0 && after < word.len() {
+                    breaks.push((after, PenaltyKind::Explicit, false));
+                }
+                if style.hyphenate {
+                    hyphenation_points(&mut breaks, ctx, &word[part_start..i], part_start);
+                }
+                part_start = after;
+            }
+        }
+        if style.hyphenate && soft_hyphens.iter().all(|&s| s <= range.start || s >= range.end) {
+            hyphenation_points(&mut breaks, ctx, &word[part_start..], part_start);
+        }
+    }
+    breaks.sort_by_key(|b| b.0);
+    breaks.dedup_by_key(|b| b.0);
+
+    // Cut the word's glyphs at the breaks that fall between clusters.
+    let mut pieces: Vec<(Vec<ShapedRun>, Option<(PenaltyKind, bool)>)> = Vec::new();
+    let mut start = 0;
+    for (offset, kind, hyphen) in breaks {
+        let cut = range.start + offset;
+        if !runs_boundary(runs, cut) {
+            continue;
+        }
+        pieces.push((slice_runs(runs, range.start + start..cut), Some((kind, hyphen))));
+        start = offset;
+    }
+    pieces.push((slice_runs(runs, range.start + start..range.end), None));
+
+    for (piece_runs, after) in pieces {
+        let width: f32 = piece_runs.iter().map(ShapedRun::width).sum();
+        for run in piece_runs {
+            if width > ctx.line_width && run.glyphs.len() > 1 {
+                push_with_emergency_breaks(prepared, span, run);
+            } else {
+                push_box(prepared, span, run);
+            }
+        }
+        if let Some((kind, hyphen)) = after {
+            let (content, width) = if hyphen {
+                let piece = hyphen_piece(prepared, span, ctx);
+                let w = prepared.pieces[piece].run.width();
+                (Some(piece), w)
+            } else {
+                (None, 0.0)
+            };
+            prepared.items.push(Item::Penalty {
+                width,
+                cost: if kind == PenaltyKind::Url { URL_PENALTY } else { HYPHEN_PENALTY },
+                flagged: kind != PenaltyKind::Url,
+                kind,
+                content,
+            });
+        }
+    }
+}
+
+fn hyphenation_points(
+    breaks: &mut Vec<(usize, PenaltyKind, bool)>,
+    ctx: &Context<'_>,
+    part: &str,
+    offset: usize,
+) {
+    for b in ctx.hyphenator.breaks(ctx.lang, part) {
+        breaks.push((offset + b, PenaltyKind::Hyphenation, true));
+    }
+}
+
+fn looks_like_url(word: &str) -> bool {
+    let w = word.trim_start_matches(['(', '<', '[', '\u{201c}']);
+    w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.") || w.contains("://")
+}
+
+fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun) {
+    if run.glyphs.is_empty() {
+        return;
+    }
+    let width = run.width();
+    let piece = prepared.push_piece(Piece {
+        run,
+        link: span.link,
+        strike: span.strike,
+        rise: span.rise,
+    });
+    prepared.items.push(Item::Box {
+        width,
+        content: piece,
+    });
+}
+
+/// A word wider than the line: a box per cluster, with emergency breakpoints between.
+fn push_with_emergency_breaks(prepared: &mut Prepared, span: &Span, run: ShapedRun) {
+    let mut boundaries: Vec<usize> = run.glyphs.iter().map(|g| g.cluster as usize).collect();
+    boundaries.dedup();
+    boundaries.push(run.text.len());
+    for (k, pair) in boundaries.windows(2).enumerate() {
+        if k > 0 {
+            prepared.items.push(Item::Penalty {
+                width: 0.0,
+                cost: EMERGENCY_PENALTY,
+                flagged: false,
+                kind: PenaltyKind::Emergency,
+                content: None,
+            });
+        }
+        push_box(prepared, span, run.slice(pair[0]..pair[1]));
+    }
+}
+
+fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usize {
+    let face = ctx.fonts.face(span.face);
+    let (id, advance) = face.hyphen;
+    prepared.push_piece(Piece {
+        run: ShapedRun {
+            face: span.face,
+            size: span.size,
+            text: "-".to_string(),
+            glyphs: vec![crate::text::Glyph {
+                id,
+                advance: advance * span.size,
+                x_offset: 0.0,
+                y_offset: 0.0,
+                cluster: 0,
+            }],
+        },
+        link: span.link,
+        strike: span.strike,
+        rise: span.rise,
+    })
+}
+
+/// Byte offset where each run starts in the span text.
+fn run_offsets(runs: &[ShapedRun]) -> impl Iterator<Item = (usize, &ShapedRun)> {
+    runs.iter().scan(0, |offset, run| {
+        let start = *offset;
+        *offset += run.text.len();
+        Some((start, run))
+    })
+}
+
+fn runs_boundary(runs: &[ShapedRun], at: usize) -> bool {
+    run_offsets(runs).any(|(start, run)| {
+        at >= start && at <= start + run.text.len() && run.is_cluster_boundary(at - start)
+    })
+}
+
+fn slice_runs(runs: &[ShapedRun], range: std::ops::Range<usize>) -> Vec<ShapedRun> {
+    run_offsets(runs)
+        .filter_map(|(start, run)| {
+            let end = start + run.text.len();
+            let from = range.start.max(start);
+            let to = range.end.min(end);
+            (from < to).then(|| run.slice(from - start..to - start))
+        })
+        .collect()
+}
+
+fn trim_trailing_glue(items: &mut Vec<Item<usize>>) {
+    while matches!(items.last(), Some(Item::Glue { .. }))
+        || matches!(items.last(), Some(Item::Penalty { cost, .. }) if *cost >= INFINITE_PENALTY)
+    {
+        items.pop();
+    }
+}
+
+/// TeX's paragraph end (and `\\`): no break before a glue that fills the rest of the
+/// line, then a forced break.
+fn push_forced_break(items: &mut Vec<Item<usize>>) {
+    items.push(Item::Penalty {
+        width: 0.0,
+        cost: INFINITE_PENALTY,
+        flagged: false,
+        kind: PenaltyKind::Control,
+        content: None,
+    });
+    items.push(Item::Glue {
+        width: 0.0,
+        stretch: FILL,
+        shrink: 0.0,
+    });
+    items.push(Item::Penalty {
+        width: 0.0,
+        cost: -INFINITE_PENALTY,
+        flagged: false,
+        kind: PenaltyKind::Control,
+        content: None,
+    });
+}

@@ -1,0 +1,237 @@
+//! Folio typesets markdown articles into print-ready PDFs of book quality.
+//!
+//! One pipeline, one module per stage, plain data between them:
+//!
+//! 1. [`model`]: markdown (and front matter) → [`model::Document`] of blocks and inlines.
+//! 2. [`text`]: fonts, shaping and hyphenation, the services the next stages use.
+//! 3. [`inline`]: each paragraph → items (boxes, glue, penalties) → lines, by
+//!    Knuth–Plass total fit.
+//! 4. [`flow`]: blocks → a vertical list of line boxes, spaces and page-break penalties
+//!    (widows, orphans and headings are rules written as penalties).
+//! 5. [`pages`]: vertical list → positioned [`frame::Page`]s, with running header and
+//!    footer.
+//! 6. [`export`]: pages → PDF bytes (subset fonts, links, outline, metadata).
+//!
+//! [`Engine`] holds what is expensive to build (parsed fonts, hyphenation dictionaries,
+//! templates) and is shared by every render; the CLI and the HTTP service are thin shells
+//! around [`Engine::render`] and the one options type, [`RenderOptions`].
+//!
+//! ```no_run
+//! let engine = folio::Engine::new();
+//! let out = engine.render("# Hello\n\nWorld.", &folio::RenderOptions::default())?;
+//! std::fs::write("hello.pdf", &out.pdf)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod error;
+pub mod export;
+pub mod flow;
+pub mod frame;
+pub mod inline;
+pub mod model;
+pub mod options;
+pub mod pages;
+pub mod template;
+pub mod text;
+
+use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
+
+pub use error::{Error, Warning};
+pub use options::{RenderOptions, Settings};
+pub use template::Template;
+
+use frame::Layout;
+use text::{FontBook, Hyphenator};
+
+/// Largest markdown input accepted, in bytes.
+pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
+/// Largest number of pages a render may produce.
+pub const MAX_PAGES: usize = 2_000;
+
+/// A finished render.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Vec<Warning>,
+    /// The article's title, if it has one (for file names).
+    pub title: Option<String>,
+}
+
+/// A typeset document before it is written as PDF (for tests and tools).
+#[derive(Debug, Clone)]
+pub struct Typeset {
+    pub document: model::Document,
+    pub settings: Settings,
+    pub layout: Layout,
+    pub warnings: Vec<Warning>,
+}
+
+/// The typesetting engine: build once, render many times, from any thread.
+pub struct Engine {
+    fonts: FontBook,
+    hyphenator: Hyphenator,
+    templates: Vec<Template>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine {
+    /// Parses the bundled fonts and templates and loads the default hyphenation
+    /// dictionary (other languages load on first use and are kept).
+    pub fn new() -> Engine {
+        Engine {
+            fonts: FontBook::bundled(),
+            hyphenator: Hyphenator::new(),
+            templates: Template::built_in(),
+        }
+    }
+
+    /// The built-in templates.
+    pub fn templates(&self) -> &[Template] {
+        &self.templates
+    }
+
+    /// Renders markdown to PDF. `options` win over the document's front matter, which
+    /// wins over the template's defaults.
+    pub fn render(&self, markdown: &str, options: &RenderOptions) -> Result<Rendered, Error> {
+        let typeset = self.typeset(markdown, options)?;
+        let meta = &typeset.document.meta;
+        let info = export::PdfInfo {
+            title: meta.title.clone(),
+            author: meta.author.clone(),
+            subject: meta.subtitle.clone(),
+            keywords: meta.keywords.clone(),
+            lang: typeset.settings.lang.to_string(),
+            date: meta.date.clone(),
+            id: document_id(markdown, &typeset.settings),
+        };
+        let pdf = export::write_pdf(&typeset.layout, &self.fonts, &info)?;
+        Ok(Rendered {
+            pdf,
+            pages: typeset.layout.pages.len(),
+            warnings: typeset.warnings,
+            title: typeset.document.meta.title,
+        })
+    }
+
+    /// Runs every stage but the PDF writer.
+    pub fn typeset(&self, markdown: &str, options: &RenderOptions) -> Result<Typeset, Error> {
+        if markdown.len() > MAX_INPUT_BYTES {
+            return Err(Error::Limit(format!(
+                "the article is {} bytes; the limit is {} bytes",
+                markdown.len(),
+                MAX_INPUT_BYTES
+            )));
+        }
+        let document = model::parse(markdown)?;
+        let options = document.options.clone().overlay(options);
+        let template = self.template(options.template.as_deref())?;
+        let settings = Settings::resolve(&options, template, |lang| self.hyphenator.supports(lang))?;
+
+        let mut warnings = Vec::new();
+        if options.hyphenate != Some(false) && !self.hyphenator.supports(settings.lang.as_str()) {
+            warnings.push(Warning::NoHyphenationPatterns {
+                lang: settings.lang.to_string(),
+            });
+        }
+        let mut missing = BTreeSet::new();
+        let items = flow::flow_document(&document, &settings, &self.fonts, &self.hyphenator, &mut warnings, &mut missing);
+
+        let geometry = pages::Geometry {
+            page_width: settings.page.width,
+            page_height: settings.page.height,
+            left: settings.margins.left,
+            top: settings.margins.top,
+            text_width: settings.text_width(),
+            text_height: settings.text_height(),
+        };
+        let ranges = pages::break_pages(&items, geometry.text_height, &mut warnings);
+        if ranges.len() > MAX_PAGES {
+            return Err(Error::Limit(format!(
+                "the article needs {} pages; the limit is {MAX_PAGES}",
+                ranges.len()
+            )));
+        }
+        let (mut page_list, anchors) = pages::place(&items, &ranges, &geometry);
+        if page_list.is_empty() {
+            // An empty article still gives a (blank) page with its footer.
+            page_list.push(frame::Page {
+                width: geometry.page_width,
+                height: geometry.page_height,
+                elements: Vec::new(),
+            });
+        }
+        pages::furniture::decorate(&mut page_list, &settings.template, &document.meta, &self.fonts, &geometry, settings.font_size);
+        if !missing.is_empty() {
+            warnings.push(Warning::MissingGlyphs {
+                chars: missing.into_iter().collect(),
+            });
+        }
+        dedup_warnings(&mut warnings);
+        Ok(Typeset {
+            document,
+            settings,
+            layout: Layout {
+                pages: page_list,
+                anchors,
+            },
+            warnings,
+        })
+    }
+
+    fn template(&self, name: Option<&str>) -> Result<Template, Error> {
+        let name = name.unwrap_or("article");
+        self.templates
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
+            .cloned()
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.templates.iter().map(|t| t.name.as_str()).collect();
+                Error::option("template", format!("no template named `{name}`; available: {}", names.join(", ")))
+            })
+    }
+}
+
+fn dedup_warnings(warnings: &mut Vec<Warning>) {
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.clone()));
+}
+
+/// A stable identifier for the PDF: the same input and settings give the same bytes.
+fn document_id(markdown: &str, settings: &Settings) -> [u8; 16] {
+    let mut id = [0u8; 16];
+    for (half, salt) in [(0usize, 0x5eedu64), (8, 0xf011_0u64)] {
+        // DefaultHasher::new() uses fixed keys, so this is stable within a build.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut hasher);
+        env!("CARGO_PKG_VERSION").hash(&mut hasher);
+        markdown.hash(&mut hasher);
+        format!("{settings:?}").hash(&mut hasher);
+        id[half..half + 8].copy_from_slice(&hasher.finish().to_be_bytes());
+    }
+    id
+}
+
+/// Renders with a default engine built on first use and shared afterwards.
+pub fn render(markdown: &str, options: &RenderOptions) -> Result<Rendered, Error> {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::new).render(markdown, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Engine>();
+    }
+}

@@ -1,0 +1,619 @@
+//! pulldown-cmark events → blocks and inlines.
+//!
+//! CommonMark with the GFM extensions (tables, task lists, strikethrough, footnotes) and
+//! smart punctuation. Raw HTML is never interpreted: it contributes its text content
+//! (`<br>` breaks a line; `<script>`, `<style>` and comments vanish).
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::{Block, Inline, ListItem};
+
+/// The parser options Folio reads markdown with.
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Parses a markdown body (no front matter) into blocks.
+pub fn parse_markdown(markdown: &str) -> Vec<Block> {
+    let mut builder = Builder::default();
+    for event in Parser::new_ext(markdown, parser_options()) {
+        builder.event(event);
+    }
+    builder.finish()
+}
+
+/// An open block container.
+#[derive(Debug)]
+enum Container {
+    Root,
+    Quote,
+    ListItem { task: Option<bool> },
+    Footnote { label: String },
+}
+
+/// An open inline container.
+#[derive(Debug)]
+enum Span {
+    Paragraph,
+    /// Text directly inside a tight list item or a table cell, with no `<p>`.
+    Implicit,
+    Heading { level: u8, id: Option<String> },
+    Emphasis,
+    Strong,
+    Strikethrough,
+    Superscript,
+    Subscript,
+    Link { url: String },
+    Image { url: String },
+    TableCell,
+}
+
+#[derive(Default)]
+struct Builder {
+    blocks: Vec<(Container, Vec<Block>)>,
+    spans: Vec<(Span, Vec<Inline>)>,
+    lists: Vec<(Option<u64>, Vec<ListItem>)>,
+    code: Option<(Option<String>, String)>,
+    table: Option<TableBuilder>,
+    html: HtmlText,
+}
+
+#[derive(Default)]
+struct TableBuilder {
+    head: Vec<Vec<Inline>>,
+    rows: Vec<Vec<Vec<Inline>>>,
+    row: Vec<Vec<Inline>>,
+    in_head: bool,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>) {
+        if self.blocks.is_empty() {
+            self.blocks.push((Container::Root, Vec::new()));
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => {
+                if let Some((_, code)) = self.code.as_mut() {
+                    code.push_str(&text);
+                } else if self.html.skipping() {
+                    // inside <script> or <style> opened by inline HTML
+                } else {
+                    self.push_inline(Inline::Text(text.into_string()));
+                }
+            }
+            Event::Code(code) => self.push_inline(Inline::Code(code.into_string())),
+            Event::InlineMath(math) | Event::DisplayMath(math) => {
+                self.push_inline(Inline::Code(math.into_string()))
+            }
+            Event::Html(html) => self.block_html(&html),
+            Event::InlineHtml(html) => {
+                for piece in self.html.feed(&html) {
+                    self.push_inline(piece);
+                }
+            }
+            Event::FootnoteReference(label) => {
+                self.push_inline(Inline::FootnoteReference(label.into_string()))
+            }
+            Event::SoftBreak => self.push_inline(Inline::SoftBreak),
+            Event::HardBreak => self.push_inline(Inline::LineBreak),
+            Event::Rule => {
+                self.close_implicit();
+                self.push_block(Block::Rule);
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some((Container::ListItem { task }, _)) = self.blocks.last_mut() {
+                    *task = Some(checked);
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {
+                self.close_implicit();
+                self.spans.push((Span::Paragraph, Vec::new()));
+            }
+            Tag::Heading { level, id, .. } => {
+                self.close_implicit();
+                self.spans.push((
+                    Span::Heading {
+                        level: heading_level(level),
+                        id: id.map(|id| id.into_string()),
+                    },
+                    Vec::new(),
+                ));
+            }
+            Tag::BlockQuote(_) => {
+                self.close_implicit();
+                self.blocks.push((Container::Quote, Vec::new()));
+            }
+            Tag::CodeBlock(kind) => {
+                self.close_implicit();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(str::to_string)
+                        .filter(|s| !s.is_empty()),
+                    CodeBlockKind::Indented => None,
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Tag::HtmlBlock => self.close_implicit(),
+            Tag::List(start) => {
+                self.close_implicit();
+                self.lists.push((start, Vec::new()));
+            }
+            Tag::Item => self.blocks.push((Container::ListItem { task: None }, Vec::new())),
+            Tag::FootnoteDefinition(label) => {
+                self.close_implicit();
+                self.blocks.push((
+                    Container::Footnote {
+                        label: label.into_string(),
+                    },
+                    Vec::new(),
+                ));
+            }
+            Tag::Table(_) => {
+                self.close_implicit();
+                self.table = Some(TableBuilder::default());
+            }
+            Tag::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.in_head = true;
+                }
+            }
+            Tag::TableRow => {}
+            Tag::TableCell => self.spans.push((Span::TableCell, Vec::new())),
+            Tag::Emphasis => self.open_span(Span::Emphasis),
+            Tag::Strong => self.open_span(Span::Strong),
+            Tag::Strikethrough => self.open_span(Span::Strikethrough),
+            Tag::Superscript => self.open_span(Span::Superscript),
+            Tag::Subscript => self.open_span(Span::Subscript),
+            Tag::Link { dest_url, .. } => self.open_span(Span::Link {
+                url: dest_url.into_string(),
+            }),
+            Tag::Image { dest_url, .. } => self.open_span(Span::Image {
+                url: dest_url.into_string(),
+            }),
+            Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                self.close_implicit_inside_paragraph();
+                if let Some((_, inlines)) = self.spans.pop() {
+                    self.push_block(Block::Paragraph(inlines));
+                }
+            }
+            TagEnd::Heading(_) => {
+                if let Some((Span::Heading { level, id }, content)) = self.spans.pop() {
+                    let id = id.unwrap_or_else(|| slug(&Inline::plain_text(&content)));
+                    self.push_block(Block::Heading { level, id, content });
+                }
+            }
+            TagEnd::BlockQuote(_) => {
+                self.close_implicit();
+                if let Some((_, blocks)) = self.blocks.pop() {
+                    self.push_block(Block::Quote(blocks));
+                }
+            }
+            TagEnd::CodeBlock => {
+                if let Some((lang, text)) = self.code.take() {
+                    self.push_block(Block::Code { lang, text });
+                }
+            }
+            TagEnd::HtmlBlock => {
+                let rest = self.html.flush();
+                self.push_html_inlines(rest);
+                self.close_implicit();
+            }
+            TagEnd::List(_) => {
+                if let Some((start, items)) = self.lists.pop() {
+                    self.push_block(Block::List { start, items });
+                }
+            }
+            TagEnd::Item => {
+                self.close_implicit();
+                if let Some((Container::ListItem { task }, blocks)) = self.blocks.pop() {
+                    if let Some((_, items)) = self.lists.last_mut() {
+                        items.push(ListItem { task, blocks });
+                    }
+                }
+            }
+            TagEnd::FootnoteDefinition => {
+                self.close_implicit();
+                if let Some((Container::Footnote { label }, blocks)) = self.blocks.pop() {
+                    self.push_block(Block::FootnoteDefinition { label, blocks });
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    self.push_block(Block::Table {
+                        head: t.head,
+                        rows: t.rows,
+                    });
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.head = std::mem::take(&mut t.row);
+                    t.in_head = false;
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some(t) = self.table.as_mut() {
+                    let row = std::mem::take(&mut t.row);
+                    t.rows.push(row);
+                }
+            }
+            TagEnd::TableCell => {
+                if let Some((_, cell)) = self.spans.pop() {
+                    if let Some(t) = self.table.as_mut() {
+                        t.row.push(cell);
+                    }
+                }
+            }
+            TagEnd::Emphasis => self.close_span(),
+            TagEnd::Strong => self.close_span(),
+            TagEnd::Strikethrough => self.close_span(),
+            TagEnd::Superscript => self.close_span(),
+            TagEnd::Subscript => self.close_span(),
+            TagEnd::Link => self.close_span(),
+            TagEnd::Image => self.close_span(),
+            TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::MetadataBlock(_) => self.close_implicit(),
+        }
+    }
+
+    fn open_span(&mut self, span: Span) {
+        self.ensure_inline_context();
+        self.spans.push((span, Vec::new()));
+    }
+
+    fn close_span(&mut self) {
+        let Some((span, children)) = self.spans.pop() else {
+            return;
+        };
+        let inline = match span {
+            Span::Emphasis => Inline::Emphasis(children),
+            Span::Strong => Inline::Strong(children),
+            Span::Strikethrough => Inline::Strikethrough(children),
+            Span::Superscript => Inline::Superscript(children),
+            Span::Subscript => Inline::Subscript(children),
+            Span::Link { url } => Inline::Link { url, content: children },
+            Span::Image { url } => Inline::Image { url, alt: children },
+            // Not a span: put it back (unbalanced events cannot happen with pulldown-cmark,
+            // but losing text is worse than keeping a stray container).
+            other => {
+                self.spans.push((other, children));
+                return;
+            }
+        };
+        self.push_inline(inline);
+    }
+
+    /// Text outside any paragraph (tight list items, HTML blocks) opens an implicit one.
+    fn ensure_inline_context(&mut self) {
+        if self.spans.is_empty() {
+            self.spans.push((Span::Implicit, Vec::new()));
+        }
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        self.ensure_inline_context();
+        if let Some((_, inlines)) = self.spans.last_mut() {
+            inlines.push(inline);
+        }
+    }
+
+    /// Closes an implicit paragraph (if one is open) before a block starts.
+    fn close_implicit(&mut self) {
+        if matches!(self.spans.last(), Some((Span::Implicit, _))) {
+            if let Some((_, inlines)) = self.spans.pop() {
+                if !inlines.iter().all(is_blank) {
+                    self.push_block(Block::Paragraph(inlines));
+                }
+            }
+        }
+    }
+
+    fn close_implicit_inside_paragraph(&mut self) {
+        // Inline HTML can leave nothing open; nothing to do in a balanced stream.
+    }
+
+    fn push_block(&mut self, block: Block) {
+        if self.blocks.is_empty() {
+            self.blocks.push((Container::Root, Vec::new()));
+        }
+        if let Some((_, blocks)) = self.blocks.last_mut() {
+            blocks.push(block);
+        }
+    }
+
+    fn block_html(&mut self, html: &str) {
+        let pieces = self.html.feed(html);
+        self.push_html_inlines(pieces);
+    }
+
+    fn push_html_inlines(&mut self, pieces: Vec<Inline>) {
+        for piece in pieces {
+            if is_blank(&piece) && self.spans.is_empty() {
+                continue;
+            }
+            self.push_inline(piece);
+        }
+    }
+
+    fn finish(mut self) -> Vec<Block> {
+        self.close_implicit();
+        // Close anything a truncated stream left open, innermost first, keeping the text.
+        while let Some((_, inlines)) = self.spans.pop() {
+            if !inlines.is_empty() {
+                self.push_block(Block::Paragraph(inlines));
+            }
+        }
+        while self.blocks.len() > 1 {
+            let (_, blocks) = self.blocks.pop().unwrap_or((Container::Root, Vec::new()));
+            self.push_block(Block::Quote(blocks));
+        }
+        self.blocks.pop().map(|(_, b)| b).unwrap_or_default()
+    }
+}
+
+fn is_blank(inline: &Inline) -> bool {
+    match inline {
+        Inline::Text(t) => t.trim().is_empty(),
+        Inline::SoftBreak => true,
+        _ => false,
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// A heading's anchor as GitHub makes it: lowercase, spaces to hyphens, punctuation gone.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' || c == '-' {
+            out.push('-');
+        } else if c == '_' {
+            out.push('_');
+        }
+    }
+    out
+}
+
+/// Turns raw HTML into text: tags vanish, `<br>` is a line break, the content of
+/// `<script>` and `<style>` and comments are dropped, entities are decoded. State carries
+/// across calls because pulldown-cmark hands HTML over in pieces.
+#[derive(Default)]
+struct HtmlText {
+    skip_until: Option<&'static str>,
+    pending: String,
+}
+
+impl HtmlText {
+    fn skipping(&self) -> bool {
+        self.skip_until.is_some()
+    }
+
+    fn feed(&mut self, html: &str) -> Vec<Inline> {
+        let mut out = Vec::new();
+        let mut text = String::new();
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(end) = self.skip_until {
+                match find_ci(rest, end) {
+                    Some(i) => {
+                        rest = &rest[i + end.len()..];
+                        self.skip_until = None;
+                    }
+                    None => return out,
+                }
+                continue;
+            }
+            if let Some(after) = rest.strip_prefix("<!--") {
+                self.skip_until = Some("-->");
+                rest = after;
+                continue;
+            }
+            if rest.starts_with('<') {
+                let Some(close) = rest.find('>') else {
+                    text.push_str(rest);
+                    break;
+                };
+                let tag = rest[1..close].trim().to_ascii_lowercase();
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                if name.is_empty() {
+                    // "<" not starting a tag, like "a < b": keep it as text.
+                    text.push('<');
+                    rest = &rest[1..];
+                    continue;
+                }
+                rest = &rest[close + 1..];
+                let closing = tag.starts_with('/');
+                match name.as_str() {
+                    "br" => {
+                        flush_text(&mut text, &mut out);
+                        out.push(Inline::LineBreak);
+                    }
+                    "script" if !closing => self.skip_until = Some("</script"),
+                    "style" if !closing => self.skip_until = Some("</style"),
+                    "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+                    | "blockquote" | "td" | "th" => text.push(' '),
+                    _ => {}
+                }
+                continue;
+            }
+            let next = rest.find('<').unwrap_or(rest.len());
+            text.push_str(&decode_entities(&rest[..next]));
+            rest = &rest[next..];
+        }
+        flush_text(&mut text, &mut out);
+        out
+    }
+
+    fn flush(&mut self) -> Vec<Inline> {
+        self.skip_until = None;
+        let pending = std::mem::take(&mut self.pending);
+        if pending.is_empty() {
+            Vec::new()
+        } else {
+            vec![Inline::Text(pending)]
+        }
+    }
+}
+
+fn flush_text(text: &mut String, out: &mut Vec<Inline>) {
+    if !text.is_empty() {
+        out.push(Inline::Text(std::mem::take(text)));
+    }
+}
+
+fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack.to_ascii_lowercase().find(needle)
+}
+
+/// Decodes the HTML entities that appear in raw HTML text (pulldown-cmark decodes those
+/// in markdown text itself).
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let entity = &rest[1..e];
+            let c = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                "shy" => Some('\u{ad}'),
+                "mdash" => Some('—'),
+                "ndash" => Some('–'),
+                "hellip" => Some('…'),
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(blocks: &[Block]) -> Vec<String> {
+        blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(i) => Inline::plain_text(i),
+                Block::Heading { content, .. } => Inline::plain_text(content),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_headings_and_smart_punctuation() {
+        let blocks = parse_markdown("# Hello \"world\"\n\nIt's -- here... --- done");
+        assert_eq!(
+            text(&blocks),
+            vec!["Hello \u{201c}world\u{201d}", "It\u{2019}s \u{2013} here\u{2026} \u{2014} done"]
+        );
+        match &blocks[0] {
+            Block::Heading { level, id, .. } => {
+                assert_eq!(*level, 1);
+                assert_eq!(id, "hello-world");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn tight_list_items_get_implicit_paragraphs() {
+        let blocks = parse_markdown("- one\n- [x] two\n\n3. three");
+        let Block::List { start: None, items } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].task, Some(true));
+        assert_eq!(text(&items[0].blocks), vec!["one"]);
+        assert!(matches!(blocks[1], Block::List { start: Some(3), .. }));
+    }
+
+    #[test]
+    fn html_keeps_text_and_drops_scripts() {
+        let blocks = parse_markdown(
+            "<div>Kept <b>bold</b><script>alert(1)</script></div>\n\nA<br>B <!-- gone --> &amp; C",
+        );
+        let all = text(&blocks).join("|");
+        assert!(all.contains("Kept bold"), "{all}");
+        assert!(!all.contains("alert"), "{all}");
+        assert!(!all.contains("gone"), "{all}");
+        assert!(all.contains("& C"), "{all}");
+    }
+
+    #[test]
+    fn quotes_nest() {
+        let blocks = parse_markdown("> outer\n>\n> > inner");
+        let Block::Quote(inner) = &blocks[0] else { panic!() };
+        assert!(matches!(inner[1], Block::Quote(_)));
+    }
+}

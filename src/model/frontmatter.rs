@@ -1,0 +1,285 @@
+//! Front matter: a YAML block fenced by `---` or a TOML block fenced by `+++` at the very
+//! start of the file. Gives the article's [`Meta`] and any [`RenderOptions`] it sets;
+//! other keys (tags, layout, draft...) belong to the blog and are ignored.
+
+
+use super::Meta;
+use crate::error::Error;
+use crate::options::{RenderOptions, OPTION_NAMES};
+
+/// What a front matter block gave.
+#[derive(Debug, Default)]
+pub struct FrontMatter {
+    pub meta: Meta,
+    pub options: RenderOptions,
+}
+
+/// Splits `source` into its front matter (parsed) and the markdown body after it.
+/// Errors name the line of the source file where the front matter is wrong.
+pub fn split_front_matter(source: &str) -> Result<(FrontMatter, &str), Error> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    for (fence, format) in [("---", Format::Yaml), ("+++", Format::Toml)] {
+        let Some(rest) = strip_fence_line(source, fence) else {
+            continue;
+        };
+        let Some((inner, body)) = find_closing_fence(rest, fence) else {
+            if format == Format::Toml {
+                return Err(Error::FrontMatter {
+                    line: 1,
+                    message: "the `+++` block is never closed; end it with a line `+++`".into(),
+                });
+            }
+            // A `---` with no closing fence is a thematic break, not front matter.
+            return Ok((FrontMatter::default(), source));
+        };
+        let front = parse_block(inner, format)?;
+        return Ok((front, body));
+    }
+    Ok((FrontMatter::default(), source))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Yaml,
+    Toml,
+}
+
+fn strip_fence_line<'a>(s: &'a str, fence: &str) -> Option<&'a str> {
+    let rest = s.strip_prefix(fence)?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+}
+
+/// Finds the closing fence line; gives (block text, body after the fence line).
+fn find_closing_fence<'a>(s: &'a str, fence: &str) -> Option<(&'a str, &'a str)> {
+    let mut offset = 0;
+    for line in s.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == fence || (fence == "---" && trimmed == "...") {
+            return Some((&s[..offset], &s[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The front matter's lines start on line 2 of the file (after the opening fence).
+const FIRST_LINE: usize = 2;
+
+fn parse_block(text: &str, format: Format) -> Result<FrontMatter, Error> {
+    // Read into a generic JSON value first, so meta fields and options share one path.
+    let value: serde_json::Value = match format {
+        Format::Yaml => {
+            if text.trim().is_empty() {
+                return Ok(FrontMatter::default());
+            }
+            let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| Error::FrontMatter {
+                line: e.location().map_or(0, |l| l.line()) + FIRST_LINE - 1,
+                message: format!("invalid YAML: {}", strip_location(&e.to_string())),
+            })?;
+            if yaml.is_null() {
+                return Ok(FrontMatter::default());
+            }
+            serde_json::to_value(&yaml).map_err(|e| Error::FrontMatter {
+                line: FIRST_LINE,
+                message: format!("unsupported YAML value: {e}"),
+            })?
+        }
+        Format::Toml => {
+            let table: toml::Table = toml::from_str(text).map_err(|e| Error::FrontMatter {
+                line: e
+                    .span()
+                    .map_or(0, |span| text[..span.start.min(text.len())].lines().count().max(1))
+                    + FIRST_LINE
+                    - 1,
+                message: format!("invalid TOML: {}", first_line(e.message())),
+            })?;
+            serde_json::to_value(&table).map_err(|e| Error::FrontMatter {
+                line: FIRST_LINE,
+                message: format!("unsupported TOML value: {e}"),
+            })?
+        }
+    };
+    let serde_json::Value::Object(map) = value else {
+        return Err(Error::FrontMatter {
+            line: FIRST_LINE,
+            message: "front matter must be a mapping of keys to values (`title: ...`)".into(),
+        });
+    };
+
+    let line_of = |key: &str| key_line(text, key, format);
+    let mut meta = Meta::default();
+    let mut option_map = serde_json::Map::new();
+    for (key, value) in map {
+        let field = key.to_ascii_lowercase().replace('-', "_");
+        let text_value = |value: &serde_json::Value| -> Result<Option<String>, Error> {
+            scalar_text(value).map_err(|what| Error::FrontMatter {
+                line: line_of(&key),
+                message: format!("`{key}` must be text, not {what}"),
+            })
+        };
+        match field.as_str() {
+            "title" => meta.title = text_value(&value)?,
+            "subtitle" => meta.subtitle = text_value(&value)?,
+            "description" | "summary" => {
+                if meta.subtitle.is_none() {
+                    meta.subtitle = text_value(&value)?;
+                }
+            }
+            "author" | "authors" => meta.author = people(&value),
+            "date" => meta.date = text_value(&value)?,
+            "url" | "canonical_url" | "canonical" => meta.url = text_value(&value)?,
+            "keywords" | "tags" => meta.keywords.extend(list_of_text(&value)),
+            name if OPTION_NAMES.contains(&name) => {
+                option_map.insert(name.to_string(), value);
+            }
+            _ => {} // the blog's own keys
+        }
+    }
+    let options = RenderOptions::from_json(serde_json::Value::Object(option_map)).map_err(|e| {
+        let (line, message) = match &e {
+            Error::InvalidOption { option, message } => {
+                (line_of(option), format!("option `{option}`: {message}"))
+            }
+            other => (FIRST_LINE, other.to_string()),
+        };
+        Error::FrontMatter { line, message }
+    })?;
+    Ok(FrontMatter { meta, options })
+}
+
+/// The file line on which `key` is set (best effort: the first line starting with it).
+fn key_line(text: &str, key: &str, format: Format) -> usize {
+    let sep = if format == Format::Yaml { ':' } else { '=' };
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start().trim_start_matches(['"', '\'']);
+            line.strip_prefix(key)
+                .map(|rest| rest.trim_start_matches(['"', '\'']).trim_start().starts_with(sep))
+                .unwrap_or(false)
+        })
+        .map_or(FIRST_LINE, |i| i + FIRST_LINE)
+}
+
+fn scalar_text(value: &serde_json::Value) -> Result<Option<String>, &'static str> {
+    match value {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::String(s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+        serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+        serde_json::Value::Bool(b) => Ok(Some(b.to_string())),
+        serde_json::Value::Array(_) => Err("a list"),
+        // TOML dates arrive as a one-key table from the toml crate's serde.
+        serde_json::Value::Object(map) => match map.get("$__toml_private_datetime") {
+            Some(serde_json::Value::String(s)) if map.len() == 1 => Ok(Some(s.clone())),
+            _ => Err("a mapping"),
+        },
+    }
+}
+
+/// Authors may be a name, a list of names, or mappings with a `name`.
+fn people(value: &serde_json::Value) -> Option<String> {
+    let names: Vec<String> = match value {
+        serde_json::Value::Array(items) => items.iter().filter_map(person).collect(),
+        other => person(other).into_iter().collect(),
+    };
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+fn person(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Object(map) => map.get("name").and_then(|v| scalar_text(v).ok().flatten()),
+        other => scalar_text(other).ok().flatten(),
+    }
+}
+
+fn list_of_text(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .filter_map(|v| scalar_text(v).ok().flatten())
+            .collect(),
+        serde_json::Value::String(s) => s
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or_default().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::FontSize;
+
+    #[test]
+    fn yaml_front_matter_gives_meta_options_and_body() {
+        let src = "---\ntitle: On Paper\nsubtitle: A test\nauthor: [Ada, {name: Grace}]\n\
+                   date: 2024-03-01\nurl: https://blog.example/paper\nfont_size: 12\n\
+                   tags: [print]\nlayout: post\n---\n# Body\n";
+        let (front, body) = split_front_matter(src).unwrap();
+        assert_eq!(front.meta.title.as_deref(), Some("On Paper"));
+        assert_eq!(front.meta.author.as_deref(), Some("Ada, Grace"));
+        assert_eq!(front.meta.date.as_deref(), Some("2024-03-01"));
+        assert_eq!(front.meta.keywords, vec!["print".to_string()]);
+        assert_eq!(front.options.font_size, Some(FontSize(12.0)));
+        assert_eq!(body, "# Body\n");
+    }
+
+    #[test]
+    fn toml_front_matter() {
+        let src = "+++\ntitle = \"T\"\njustify = false\ndate = 2024-01-02\n+++\nText";
+        let (front, body) = split_front_matter(src).unwrap();
+        assert_eq!(front.meta.title.as_deref(), Some("T"));
+        assert_eq!(front.meta.date.as_deref(), Some("2024-01-02"));
+        assert_eq!(front.options.justify, Some(false));
+        assert_eq!(body, "Text");
+    }
+
+    #[test]
+    fn bad_yaml_names_the_file_line() {
+        let src = "---\ntitle: ok\nauthor: [unclosed\n---\nText";
+        match split_front_matter(src).unwrap_err() {
+            Error::FrontMatter { line, message } => {
+                assert!((3..=4).contains(&line), "line {line}: {message}");
+                assert!(message.starts_with("invalid YAML"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_option_in_front_matter_names_line_and_option() {
+        let src = "---\ntitle: ok\npage_size: B7\n---\nText";
+        let err = split_front_matter(src).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "front matter, line 3: option `page_size`: `B7` is not a page size; use A4, Letter, \
+             Legal, A5, or WIDTHxHEIGHT with a unit (e.g. 170x240mm)"
+        );
+    }
+
+    #[test]
+    fn title_must_be_text() {
+        let err = split_front_matter("---\ntitle: [a, b]\n---\n").unwrap_err();
+        assert_eq!(err.to_string(), "front matter, line 2: `title` must be text, not a list");
+    }
+
+    #[test]
+    fn unclosed_dashes_are_a_thematic_break_not_front_matter() {
+        let (front, body) = split_front_matter("---\nJust text").unwrap();
+        assert_eq!(front.meta, Meta::default());
+        assert_eq!(body, "---\nJust text");
+    }
+}

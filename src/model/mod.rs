@@ -1,0 +1,145 @@
+//! Stage 1: markdown → document model.
+//!
+//! Takes the article's markdown text (with optional YAML or TOML front matter) and gives a
+//! [`Document`]: the article's metadata, the options its front matter sets, and a tree of
+//! [`Block`]s and [`Inline`]s. Malformed markdown is never an error (it reads as text, as
+//! CommonMark says); only unreadable front matter is.
+
+mod build;
+mod frontmatter;
+
+pub use build::parse_markdown;
+pub use frontmatter::split_front_matter;
+
+use crate::error::Error;
+use crate::options::RenderOptions;
+
+/// A parsed article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    pub meta: Meta,
+    /// Options set by the front matter (they lose to options the caller passes).
+    pub options: RenderOptions,
+    pub blocks: Vec<Block>,
+}
+
+/// What the front matter says about the article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    pub title: Option<String>,
+    /// `subtitle`, or `description` when there is no subtitle.
+    pub subtitle: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+    /// The article's canonical address, printed in the title block and footer.
+    pub url: Option<String>,
+    pub keywords: Vec<String>,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Paragraph(Vec<Inline>),
+    Heading {
+        level: u8,
+        /// Anchor for internal links (`#id`): given by `{#id}` or made from the text.
+        id: String,
+        content: Vec<Inline>,
+    },
+    Quote(Vec<Block>),
+    List {
+        /// Number of the first item for ordered lists; `None` for bullets.
+        start: Option<u64>,
+        items: Vec<ListItem>,
+    },
+    Code {
+        lang: Option<String>,
+        text: String,
+    },
+    Table {
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    Rule,
+    /// A footnote's text, collected where it is defined.
+    FootnoteDefinition {
+        label: String,
+        blocks: Vec<Block>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// `Some(checked)` for task list items.
+    pub task: Option<bool>,
+    pub blocks: Vec<Block>,
+}
+
+/// An inline element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Code(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strikethrough(Vec<Inline>),
+    Superscript(Vec<Inline>),
+    Subscript(Vec<Inline>),
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
+    Image {
+        url: String,
+        alt: Vec<Inline>,
+    },
+    FootnoteReference(String),
+    /// A hard line break (two spaces or a backslash at the end of a line, `<br>`).
+    LineBreak,
+    /// A line ending inside a paragraph: an inter-word space.
+    SoftBreak,
+}
+
+impl Inline {
+    /// The plain text of a sequence of inlines (for outlines, ids and messages).
+    pub fn plain_text(inlines: &[Inline]) -> String {
+        let mut out = String::new();
+        fn walk(inlines: &[Inline], out: &mut String) {
+            for inline in inlines {
+                match inline {
+                    Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+                    Inline::Emphasis(c)
+                    | Inline::Strong(c)
+                    | Inline::Strikethrough(c)
+                    | Inline::Superscript(c)
+                    | Inline::Subscript(c)
+                    | Inline::Link { content: c, .. }
+                    | Inline::Image { alt: c, .. } => walk(c, out),
+                    Inline::FootnoteReference(label) => out.push_str(label),
+                    Inline::LineBreak | Inline::SoftBreak => out.push(' '),
+                }
+            }
+        }
+        walk(inlines, &mut out);
+        out
+    }
+}
+
+/// Parses an article: front matter first, then the markdown body.
+pub fn parse(source: &str) -> Result<Document, Error> {
+    let (front, body) = split_front_matter(source)?;
+    let blocks = parse_markdown(body);
+    let mut doc = Document {
+        meta: front.meta,
+        options: front.options,
+        blocks,
+    };
+    // Without a title in the front matter, a leading level-1 heading is the title.
+    if doc.meta.title.is_none() {
+        if let Some(Block::Heading { level: 1, content, .. }) = doc.blocks.first() {
+            doc.meta.title = Some(Inline::plain_text(content).trim().to_string());
+            doc.blocks.remove(0);
+        }
+    }
+    Ok(doc)
+}
