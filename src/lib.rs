@@ -152,7 +152,8 @@ impl Engine {
             text_width: settings.text_width(),
             text_height: settings.text_height(),
         };
-        let ranges = pages::break_pages(&items, geometry.text_height, &mut warnings);
+        let line_unit = settings.font_size * settings.template.line_height;
+        let ranges = pages::break_pages(&items, geometry.text_height, line_unit, &mut warnings);
         if ranges.len() > MAX_PAGES {
             return Err(Error::Limit(format!(
                 "the article needs {} pages; the limit is {MAX_PAGES}",

@@ -26,7 +26,7 @@ pub struct RenderOptions {
     /// Default from the template (`article`: `24mm 32mm 26mm`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub margins: Option<Margins>,
-    /// Body text size in points, 6 to 24. Default from the template (`article`: 10.5).
+    /// Body text size in points, 6 to 24. Default from the template (`article`: 11).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub font_size: Option<FontSize>,
     /// Language of the article as a BCP 47 tag (`en-US`, `de`, `fr`...). Chooses the

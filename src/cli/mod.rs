@@ -53,7 +53,7 @@ pub struct OptionArgs {
     /// Margins like CSS: 1, 2 or 4 lengths with units (`20mm`, `1in 0.8in`).
     #[arg(long, value_name = "LENGTHS")]
     pub margins: Option<Margins>,
-    /// Body text size in points, 6 to 24 (template default: 10.5).
+    /// Body text size in points, 6 to 24 (template default: 11).
     #[arg(long, value_name = "POINTS")]
     pub font_size: Option<FontSize>,
     /// Language of the article (BCP 47: en-US, de, fr...): hyphenation patterns and PDF

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{LineBox, VItem, NO_BREAK};
+use super::{LineBox, VItem, BROKEN_WORD_PENALTY, NO_BREAK};
 use crate::error::Warning;
 use crate::frame::{Element, LinkTarget, Rect};
 use crate::inline::{self, Context, ParagraphStyle, SetParagraph};
@@ -98,6 +98,7 @@ impl Flow<'_> {
             hyphenate: self.settings.hyphenate,
             indent: 0.0,
             monospace: false,
+            balance: false,
         }
     }
 
@@ -119,6 +120,7 @@ impl Flow<'_> {
             hyphenate: false,
             indent: 0.0,
             monospace: false,
+            balance: false,
         };
         if let Some(title) = &meta.title {
             let style = ragged(size * 1.9, true, false);
@@ -201,6 +203,7 @@ impl Flow<'_> {
                     hyphenate: false,
                     indent: 0.0,
                     monospace: false,
+                    balance: false,
                 };
                 let before = if level <= 2 { 1.5 } else { 1.1 } * self.leading();
                 self.space(before, frame);
@@ -261,6 +264,7 @@ impl Flow<'_> {
                     hyphenate: false,
                     indent: 0.0,
                     monospace: true,
+                    balance: false,
                 };
                 let inner = Frame {
                     left: frame.left + self.size(),
@@ -427,16 +431,19 @@ impl Flow<'_> {
     fn push_lines(&mut self, boxes: Vec<LineBox>, keep: Keep) {
         self.break_between_blocks();
         let n = boxes.len();
+        let mut previous_hyphenated = false;
         for (i, line) in boxes.into_iter().enumerate() {
             if i > 0 {
                 let penalty = match keep {
                     Keep::WithNext => NO_BREAK,
                     // No orphan (after the first line) and no widow (before the last).
                     Keep::TwoLines if i == 1 || i == n - 1 => NO_BREAK,
+                    Keep::TwoLines if previous_hyphenated => BROKEN_WORD_PENALTY,
                     Keep::TwoLines => 0.0,
                 };
                 self.items.push(VItem::Penalty(penalty));
             }
+            previous_hyphenated = line.hyphenated;
             self.items.push(VItem::Line(line));
         }
         self.keep_with_next = keep == Keep::WithNext;
@@ -513,6 +520,7 @@ impl Flow<'_> {
                 height,
                 baseline,
                 elements: Vec::with_capacity(line.placed.len() + frame.bars.len()),
+                hyphenated: line.hyphenated,
                 anchors: std::mem::take(&mut anchors),
             };
             for placed in &line.placed {
@@ -567,13 +575,18 @@ impl Flow<'_> {
         let runs = crate::text::shape::shape(self.fonts, crate::text::FaceId::Serif, size, marker, &mut missing);
         let width: f32 = runs.iter().map(|r| r.width()).sum();
         let mut x = inner.left - width - size * 0.5;
-        for run in runs {
+        // The marker goes first in the line's content, so text extraction reads it
+        // before the item's text.
+        for (k, run) in runs.into_iter().enumerate() {
             let w = run.width();
-            line.elements.push(Element::Text {
-                x,
-                y: line.baseline,
-                run,
-            });
+            line.elements.insert(
+                k,
+                Element::Text {
+                    x,
+                    y: line.baseline,
+                    run,
+                },
+            );
             x += w;
         }
         self.missing.extend(missing);

@@ -15,6 +15,9 @@ use crate::frame::Element;
 
 /// A break here is forbidden.
 pub const NO_BREAK: f32 = crate::inline::items::INFINITE_PENALTY;
+/// A page break after a hyphenated line splits a word across pages (TeX's
+/// \brokenpenalty): allowed, but the paginator gives up a few lines of fill to avoid it.
+pub const BROKEN_WORD_PENALTY: f32 = 100.0;
 
 /// One item of the vertical list.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +38,8 @@ pub struct LineBox {
     /// Distance from the top of the box to the baseline.
     pub baseline: f32,
     pub elements: Vec<Element>,
+    /// The line ends with a hyphen (the word continues on the next line).
+    pub hyphenated: bool,
     /// Anchors (heading ids) on this line, with their outline entry if any.
     pub anchors: Vec<(String, Option<(u8, String)>)>,
 }

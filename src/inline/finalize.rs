@@ -2,7 +2,7 @@
 //! line's adjustment ratio, the hyphen of a hyphenated break drawn at the end.
 
 use super::items::Item;
-use super::linebreak::{line_start, Break};
+use super::linebreak::{adjustment_ratio, line_start, Break};
 use super::prepare::Prepared;
 
 /// A piece placed on a line, `x` from the line's start, in points.
@@ -24,15 +24,31 @@ pub struct Line {
     pub hyphenated: bool,
 }
 
-/// Places the material of each line.
-pub fn set_lines(prepared: &Prepared, breaks: &[Break]) -> Vec<Line> {
+/// Places the material of each line at `line_width`. Each line's glue is set by the
+/// ratio of its own glue, as TeX does: the breaker may have counted extra background
+/// stretch (a ragged margin, emergency stretch), but justified lines still end flush.
+pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<Line> {
     let items = &prepared.items;
     let mut lines = Vec::with_capacity(breaks.len());
     let mut start = 0;
     for b in breaks {
-        // An overfull last-resort line shrinks as far as it can and then sticks out.
-        let ratio = b.ratio.max(-1.0) as f32;
-        let ratio = if ratio.is_finite() { ratio } else { 0.0 };
+        let (mut width, mut stretch, mut shrink) = (items[b.position].penalty_width() as f64, 0.0, 0.0);
+        for item in &items[start..b.position] {
+            match item {
+                Item::Box { width: w, .. } => width += *w as f64,
+                Item::Glue { width: w, stretch: y, shrink: z } => {
+                    width += *w as f64;
+                    stretch += *y as f64;
+                    shrink += *z as f64;
+                }
+                // A penalty's material counts only where the line breaks.
+                Item::Penalty { .. } => {}
+            }
+        }
+        let ratio = adjustment_ratio(line_width as f64, width, stretch, shrink);
+        // Ragged lines (no stretch) keep natural spacing; an overfull last-resort line
+        // shrinks as far as it can and then sticks out.
+        let ratio = if ratio.is_finite() { ratio.max(-1.0) as f32 } else { 0.0 };
         let mut x = 0.0;
         let mut placed = Vec::new();
         for item in &items[start..b.position] {

@@ -55,6 +55,14 @@ impl<P> Item<P> {
         }
     }
 
+    /// Width added at a break here (a penalty's hyphen); zero for other items.
+    pub fn penalty_width(&self) -> f32 {
+        match self {
+            Item::Penalty { width, .. } => *width,
+            _ => 0.0,
+        }
+    }
+
     pub fn is_box(&self) -> bool {
         matches!(self, Item::Box { .. })
     }

@@ -17,7 +17,7 @@ pub use prepare::{Context, ParagraphStyle, Piece, Prepared};
 use linebreak::{break_lines, Params};
 
 /// TeX's \pretolerance: the first pass, without hyphenation, accepts only good lines.
-const FIRST_PASS_TOLERANCE: f64 = 100.0;
+const FIRST_PASS_TOLERANCE: f64 = 150.0;
 /// TeX's \tolerance for the second pass, with hyphenation.
 const SECOND_PASS_TOLERANCE: f64 = 200.0;
 /// Extra stretch per line in the last pass, in ems (TeX's \emergencystretch).
@@ -63,7 +63,6 @@ pub fn layout(inlines: &[crate::model::Inline], style: &ParagraphStyle, ctx: &Co
         last_resort: true,
         ..Params::default()
     };
-    let mut emergency = false;
     let solution = break_lines(&prepared.items, ctx.line_width, &first)
         .or_else(|| {
             if style.hyphenate {
@@ -72,12 +71,18 @@ pub fn layout(inlines: &[crate::model::Inline], style: &ParagraphStyle, ctx: &Co
                 None
             }
         })
-        .or_else(|| {
-            emergency = true;
-            break_lines(&prepared.items, ctx.line_width, &last)
-        });
+        .or_else(|| break_lines(&prepared.items, ctx.line_width, &last));
     let breaks = solution.map(|s| s.breaks).unwrap_or_default();
-    let lines = finalize::set_lines(&prepared, &breaks);
+    // Worth a warning only if a word was cut where no hyphenation point is, or a line
+    // sticks out; loose lines in the last pass are the normal price of a long URL.
+    let emergency = breaks.iter().any(|b| {
+        b.ratio < -1.0
+            || matches!(
+                prepared.items[b.position],
+                items::Item::Penalty { kind: items::PenaltyKind::Emergency, .. }
+            )
+    });
+    let lines = finalize::set_lines(&prepared, &breaks, ctx.line_width);
     SetParagraph {
         lines,
         pieces: prepared.pieces,

@@ -10,7 +10,7 @@ use crate::model::Inline;
 use crate::text::{shape::shape, FaceId, FontBook, Hyphenator, ShapedRun};
 
 /// TeX's \hyphenpenalty and \exhyphenpenalty.
-pub const HYPHEN_PENALTY: f32 = 50.0;
+pub const HYPHEN_PENALTY: f32 = 100.0;
 /// Breaking inside a URL is a little worse than hyphenating a word.
 pub const URL_PENALTY: f32 = 100.0;
 /// Breaking an overlong word anywhere: allowed only when nothing else works.
@@ -31,6 +31,9 @@ pub struct ParagraphStyle {
     pub indent: f32,
     /// Code blocks: monospace, spaces kept as they are.
     pub monospace: bool,
+    /// The last line is held to the same standard as the others, so a centred title
+    /// breaks into lines of similar length instead of leaving one word alone.
+    pub balance: bool,
 }
 
 /// Printable material of a box, or the hyphen of a penalty.
@@ -140,7 +143,17 @@ pub fn prepare(inlines: &[Inline], style: &ParagraphStyle, ctx: &Context<'_>) ->
         }
     }
     trim_trailing_glue(&mut prepared.items);
-    push_forced_break(&mut prepared.items);
+    if style.balance {
+        prepared.items.push(Item::Penalty {
+            width: 0.0,
+            cost: -INFINITE_PENALTY,
+            flagged: false,
+            kind: PenaltyKind::Control,
+            content: None,
+        });
+    } else {
+        push_forced_break(&mut prepared.items);
+    }
     prepared
 }
 

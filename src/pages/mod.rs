@@ -25,9 +25,19 @@ pub struct Geometry {
     pub text_height: f32,
 }
 
-/// Splits the vertical list into pages. Returns, for each page, the index range of the
-/// items on it.
-pub fn break_pages(items: &[VItem], text_height: f32, warnings: &mut Vec<Warning>) -> Vec<std::ops::Range<usize>> {
+/// Cost of leaving the bottom of a page empty, per line left empty, squared: a page may
+/// end a line or two early to avoid a costlier break, but not half a page early.
+const UNDERFULL_COST_PER_LINE: f32 = 10.0;
+
+/// Splits the vertical list into pages. `line_unit` is the body text's line height,
+/// the unit in which an underfull page is measured. Returns, for each page, the index
+/// range of the items on it.
+pub fn break_pages(
+    items: &[VItem],
+    text_height: f32,
+    line_unit: f32,
+    warnings: &mut Vec<Warning>,
+) -> Vec<std::ops::Range<usize>> {
     let mut pages = Vec::new();
     let mut i = 0;
     while i < items.len() {
@@ -40,15 +50,16 @@ pub fn break_pages(items: &[VItem], text_height: f32, warnings: &mut Vec<Warning
         }
         let start = i;
         let mut y = 0.0;
-        let mut last_break = None;
+        // Best break so far: (cost, item index).
+        let mut best: Option<(f32, usize)> = None;
         let mut end = items.len();
         let mut j = start;
         while j < items.len() {
             match &items[j] {
                 VItem::Line(line) => {
                     if y + line.height > text_height + 0.01 && j > start {
-                        end = match last_break {
-                            Some(b) => b,
+                        end = match best {
+                            Some((_, b)) => b,
                             None => {
                                 // A block taller than the page with no allowed break:
                                 // split it here rather than lose its text.
@@ -61,9 +72,14 @@ pub fn break_pages(items: &[VItem], text_height: f32, warnings: &mut Vec<Warning
                     y += line.height;
                 }
                 VItem::Space { height, .. } => y += height,
-                VItem::Penalty(cost) => {
-                    if *cost < NO_BREAK {
-                        last_break = Some(j);
+                VItem::Penalty(penalty) => {
+                    if *penalty < NO_BREAK {
+                        let empty_lines = (text_height - y).max(0.0) / line_unit;
+                        let cost = penalty + UNDERFULL_COST_PER_LINE * empty_lines * empty_lines;
+                        // Ties go to the later break: fuller pages.
+                        if best.is_none_or(|(c, _)| cost <= c) {
+                            best = Some((cost, j));
+                        }
                     }
                 }
             }
@@ -134,6 +150,7 @@ mod tests {
             height: 10.0,
             baseline: 8.0,
             elements: Vec::new(),
+            hyphenated: tag.ends_with('-'),
             anchors: vec![(tag.to_string(), None)],
         })
     }
@@ -152,7 +169,7 @@ mod tests {
 
     fn pages_of(items: &[VItem], height: f32) -> Vec<Vec<String>> {
         let mut warnings = Vec::new();
-        break_pages(items, height, &mut warnings)
+        break_pages(items, height, 10.0, &mut warnings)
             .into_iter()
             .map(|r| {
                 items[r]
@@ -201,13 +218,28 @@ mod tests {
     }
 
     #[test]
+    fn a_word_split_across_pages_costs_a_line_of_fill() {
+        // Six lines fit; the page would end after line 6, whose word continues on line 7.
+        let mut items = Vec::new();
+        for i in 1..=9 {
+            if i > 1 {
+                let penalty = if i == 2 || i == 9 { NO_BREAK } else if i == 7 { crate::flow::BROKEN_WORD_PENALTY } else { 0.0 };
+                items.push(VItem::Penalty(penalty));
+            }
+            items.push(line(&format!("a{i}{}", if i == 6 { "-" } else { "" })));
+        }
+        let pages = pages_of(&items, 60.0);
+        assert_eq!(pages[0], vec!["a1", "a2", "a3", "a4", "a5"]);
+    }
+
+    #[test]
     fn spaces_vanish_at_the_top_of_a_page() {
         let mut items = paragraph("a", 2);
         items.push(VItem::Penalty(0.0));
         items.push(VItem::Space { height: 30.0, bars: Vec::new() });
         items.extend(paragraph("b", 2));
         let mut warnings = Vec::new();
-        let ranges = break_pages(&items, 35.0, &mut warnings);
+        let ranges = break_pages(&items, 35.0, 10.0, &mut warnings);
         assert_eq!(ranges.len(), 2);
         assert!(matches!(items[ranges[1].start], VItem::Line(_)));
         assert!(warnings.is_empty());
@@ -220,7 +252,7 @@ mod tests {
             .skip(1)
             .collect();
         let mut warnings = Vec::new();
-        let ranges = break_pages(&items, 50.0, &mut warnings);
+        let ranges = break_pages(&items, 50.0, 10.0, &mut warnings);
         assert_eq!(ranges.len(), 2);
         assert_eq!(warnings, vec![Warning::ForcedPageBreak { page: 1 }]);
     }
