@@ -62,7 +62,10 @@ impl std::fmt::Display for Warning {
                 write!(f, "no bundled font has these characters: {chars}")
             }
             Warning::NoHyphenationPatterns { lang } => {
-                write!(f, "no hyphenation patterns for language `{lang}`; hyphenation is off")
+                write!(
+                    f,
+                    "no hyphenation patterns for language `{lang}`; hyphenation is off"
+                )
             }
             Warning::EmergencyBreak { excerpt } => write!(
                 f,

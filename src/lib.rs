@@ -133,7 +133,8 @@ impl Engine {
         let document = model::parse(markdown)?;
         let options = document.options.clone().overlay(options);
         let template = self.template(options.template.as_deref())?;
-        let settings = Settings::resolve(&options, template, |lang| self.hyphenator.supports(lang))?;
+        let settings =
+            Settings::resolve(&options, template, |lang| self.hyphenator.supports(lang))?;
 
         let mut warnings = Vec::new();
         if options.hyphenate != Some(false) && !self.hyphenator.supports(settings.lang.as_str()) {
@@ -142,7 +143,14 @@ impl Engine {
             });
         }
         let mut missing = BTreeSet::new();
-        let items = flow::flow_document(&document, &settings, &self.fonts, &self.hyphenator, &mut warnings, &mut missing);
+        let items = flow::flow_document(
+            &document,
+            &settings,
+            &self.fonts,
+            &self.hyphenator,
+            &mut warnings,
+            &mut missing,
+        );
 
         let geometry = pages::Geometry {
             page_width: settings.page.width,
@@ -169,7 +177,14 @@ impl Engine {
                 elements: Vec::new(),
             });
         }
-        pages::furniture::decorate(&mut page_list, &settings.template, &document.meta, &self.fonts, &geometry, settings.font_size);
+        pages::furniture::decorate(
+            &mut page_list,
+            &settings.template,
+            &document.meta,
+            &self.fonts,
+            &geometry,
+            settings.font_size,
+        );
         if !missing.is_empty() {
             warnings.push(Warning::MissingGlyphs {
                 chars: missing.into_iter().collect(),
@@ -195,7 +210,13 @@ impl Engine {
             .cloned()
             .ok_or_else(|| {
                 let names: Vec<&str> = self.templates.iter().map(|t| t.name.as_str()).collect();
-                Error::option("template", format!("no template named `{name}`; available: {}", names.join(", ")))
+                Error::option(
+                    "template",
+                    format!(
+                        "no template named `{name}`; available: {}",
+                        names.join(", ")
+                    ),
+                )
             })
     }
 }
@@ -208,7 +229,7 @@ fn dedup_warnings(warnings: &mut Vec<Warning>) {
 /// A stable identifier for the PDF: the same input and settings give the same bytes.
 fn document_id(markdown: &str, settings: &Settings) -> [u8; 16] {
     let mut id = [0u8; 16];
-    for (half, salt) in [(0usize, 0x5eedu64), (8, 0xf011_0u64)] {
+    for (half, salt) in [(0usize, 0x5eed_u64), (8, 0xf011_u64)] {
         // DefaultHasher::new() uses fixed keys, so this is stable within a build.
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         salt.hash(&mut hasher);

@@ -104,7 +104,10 @@ pub(crate) fn error_from_serde(path: &str, message: &str) -> Error {
             return Error::option(name, rest);
         }
     }
-    let name = path.split('.').next().filter(|p| !p.is_empty() && *p != "?");
+    let name = path
+        .split('.')
+        .next()
+        .filter(|p| !p.is_empty() && *p != "?");
     match name {
         Some(name) => Error::option(name, message),
         None => Error::option("options", message),
@@ -144,7 +147,8 @@ impl PageSize {
         height: 297.0 * MM,
         name: PageSizeName::A4,
     };
-    const ALLOWED: &'static str = "A4, Letter, Legal, A5, or WIDTHxHEIGHT with a unit (e.g. 170x240mm)";
+    const ALLOWED: &'static str =
+        "A4, Letter, Legal, A5, or WIDTHxHEIGHT with a unit (e.g. 170x240mm)";
 }
 
 impl FromStr for PageSize {
@@ -166,11 +170,10 @@ impl FromStr for PageSize {
         let lower = s.trim().to_ascii_lowercase();
         let (w, h) = lower.split_once('x').ok_or_else(bad)?;
         // "210x297mm": the unit on the last number applies to both.
-        let unit_start = h
-            .find(|c: char| c.is_ascii_alphabetic())
-            .ok_or_else(bad)?;
+        let unit_start = h.find(|c: char| c.is_ascii_alphabetic()).ok_or_else(bad)?;
         let unit = &h[unit_start..];
-        let width = parse_length(&format!("{}{unit}", w.trim_end_matches(unit))).map_err(|_| bad())?;
+        let width =
+            parse_length(&format!("{}{unit}", w.trim_end_matches(unit))).map_err(|_| bad())?;
         let height = parse_length(h).map_err(|_| bad())?;
         let min = 50.0 * MM;
         let max = 1200.0 * MM;
@@ -250,15 +253,44 @@ impl FromStr for Margins {
             .collect::<Result<_, _>>()
             .map_err(|e| format!("{e}; use 1, 2 or 4 lengths like `20mm` or `1in 0.8in`"))?;
         let m = match parts.as_slice() {
-            [a] => Margins { top: *a, right: *a, bottom: *a, left: *a },
-            [v, h] => Margins { top: *v, right: *h, bottom: *v, left: *h },
-            [t, h, b] => Margins { top: *t, right: *h, bottom: *b, left: *h },
-            [t, r, b, l] => Margins { top: *t, right: *r, bottom: *b, left: *l },
-            _ => return Err(format!("`{s}` must have 1 to 4 lengths, like `20mm` or `25mm 30mm`")),
+            [a] => Margins {
+                top: *a,
+                right: *a,
+                bottom: *a,
+                left: *a,
+            },
+            [v, h] => Margins {
+                top: *v,
+                right: *h,
+                bottom: *v,
+                left: *h,
+            },
+            [t, h, b] => Margins {
+                top: *t,
+                right: *h,
+                bottom: *b,
+                left: *h,
+            },
+            [t, r, b, l] => Margins {
+                top: *t,
+                right: *r,
+                bottom: *b,
+                left: *l,
+            },
+            _ => {
+                return Err(format!(
+                    "`{s}` must have 1 to 4 lengths, like `20mm` or `25mm 30mm`"
+                ))
+            }
         };
         let limit = 150.0 * MM;
-        if [m.top, m.right, m.bottom, m.left].iter().any(|v| *v > limit) {
-            return Err(format!("`{s}` is too large; each margin must be at most 150mm"));
+        if [m.top, m.right, m.bottom, m.left]
+            .iter()
+            .any(|v| *v > limit)
+        {
+            return Err(format!(
+                "`{s}` is too large; each margin must be at most 150mm"
+            ));
         }
         Ok(m)
     }
@@ -267,7 +299,14 @@ impl FromStr for Margins {
 impl fmt::Display for Margins {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mm = |v: f32| format!("{}mm", round2(v / MM));
-        write!(f, "{} {} {} {}", mm(self.top), mm(self.right), mm(self.bottom), mm(self.left))
+        write!(
+            f,
+            "{} {} {} {}",
+            mm(self.top),
+            mm(self.right),
+            mm(self.bottom),
+            mm(self.left)
+        )
     }
 }
 
@@ -292,7 +331,9 @@ impl FontSize {
         if v.is_finite() && (6.0..=24.0).contains(&v) {
             Ok(FontSize(v))
         } else {
-            Err(format!("{v} is out of range; use a number from 6 to 24 (points)"))
+            Err(format!(
+                "{v} is out of range; use a number from 6 to 24 (points)"
+            ))
         }
     }
 }
@@ -326,7 +367,9 @@ impl FromStr for Lang {
         let well_formed = !t.is_empty()
             && t.len() <= 35
             && t.split('-').all(|part| {
-                !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
+                !part.is_empty()
+                    && part.len() <= 8
+                    && part.chars().all(|c| c.is_ascii_alphanumeric())
             })
             && t.split('-').next().is_some_and(|p| {
                 (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
@@ -426,7 +469,10 @@ mod tests {
         let m: Margins = "20mm".parse().unwrap();
         assert_eq!(m.top, m.left);
         let m: Margins = "1in 2in".parse().unwrap();
-        assert_eq!((m.top, m.right, m.bottom, m.left), (72.0, 144.0, 72.0, 144.0));
+        assert_eq!(
+            (m.top, m.right, m.bottom, m.left),
+            (72.0, 144.0, 72.0, 144.0)
+        );
         assert!("20".parse::<Margins>().unwrap_err().contains("unit"));
         assert!("1mm 2mm 3mm 4mm 5mm".parse::<Margins>().is_err());
     }
@@ -444,10 +490,16 @@ mod tests {
         let err = RenderOptions::from_json(serde_json::json!({"page_size": "B7"})).unwrap_err();
         assert_eq!(
             err,
-            Error::option("page_size", format!("`B7` is not a page size; use {}", PageSize::ALLOWED))
+            Error::option(
+                "page_size",
+                format!("`B7` is not a page size; use {}", PageSize::ALLOWED)
+            )
         );
         let err = RenderOptions::from_json(serde_json::json!({"font_size": 99})).unwrap_err();
-        assert!(err.to_string().starts_with("invalid option `font_size`"), "{err}");
+        assert!(
+            err.to_string().starts_with("invalid option `font_size`"),
+            "{err}"
+        );
         let err = RenderOptions::from_json(serde_json::json!({"justify": "maybe"})).unwrap_err();
         assert!(err.to_string().contains("`justify`"), "{err}");
     }

@@ -47,7 +47,8 @@ impl Template {
             .iter()
             .map(|(name, text)| {
                 // Built-in templates are checked by the test suite.
-                Template::from_toml(text).unwrap_or_else(|e| panic!("built-in template {name}: {e}"))
+                Template::from_toml(text)
+                    .unwrap_or_else(|e| panic!("built-in template {name}: {e}"))
             })
             .collect()
     }
@@ -56,10 +57,15 @@ impl Template {
     /// naming it.
     pub fn from_toml(text: &str) -> Result<Template, Error> {
         let template: Template = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].lines().count().max(1));
+            let line = e.span().map_or(0, |s| {
+                text[..s.start.min(text.len())].lines().count().max(1)
+            });
             Error::option(
                 "template",
-                format!("line {line}: {}", e.message().lines().next().unwrap_or_default()),
+                format!(
+                    "line {line}: {}",
+                    e.message().lines().next().unwrap_or_default()
+                ),
             )
         })?;
         template.check()?;
@@ -74,7 +80,9 @@ impl Template {
         if !(0.0..=5.0).contains(&self.paragraph_indent) {
             return bad("paragraph_indent must be between 0 and 5 em");
         }
-        if !(0.0..=3.0).contains(&self.paragraph_spacing) || !(0.0..=3.0).contains(&self.block_spacing) {
+        if !(0.0..=3.0).contains(&self.paragraph_spacing)
+            || !(0.0..=3.0).contains(&self.block_spacing)
+        {
             return bad("paragraph_spacing and block_spacing must be between 0 and 3 lines");
         }
         if self.heading_sizes.iter().any(|s| !(0.5..=4.0).contains(s)) {

@@ -25,12 +25,21 @@ fn render_one(args: &RenderArgs) -> Result<(), String> {
             .map_err(|e| format!("reading standard input: {}", io_reason(&e)))?;
         text
     } else {
-        let bytes = std::fs::read(&args.input).map_err(|e| format!("{}: {}", args.input, io_reason(&e)))?;
+        let bytes =
+            std::fs::read(&args.input).map_err(|e| format!("{}: {}", args.input, io_reason(&e)))?;
         String::from_utf8(bytes).map_err(|e| {
-            format!("{}: not UTF-8 text (invalid byte at offset {})", args.input, e.utf8_error().valid_up_to())
+            format!(
+                "{}: not UTF-8 text (invalid byte at offset {})",
+                args.input,
+                e.utf8_error().valid_up_to()
+            )
         })?
     };
-    let name = if from_stdin { "<stdin>" } else { args.input.as_str() };
+    let name = if from_stdin {
+        "<stdin>"
+    } else {
+        args.input.as_str()
+    };
 
     let engine = folio::Engine::new();
     let rendered = engine
@@ -45,7 +54,10 @@ fn render_one(args: &RenderArgs) -> Result<(), String> {
     let output = match (&args.output, from_stdin) {
         (Some(out), _) => out.clone(),
         (None, true) => "-".to_string(),
-        (None, false) => Path::new(&args.input).with_extension("pdf").to_string_lossy().into_owned(),
+        (None, false) => Path::new(&args.input)
+            .with_extension("pdf")
+            .to_string_lossy()
+            .into_owned(),
     };
     if output == "-" {
         let mut stdout = std::io::stdout().lock();
@@ -56,7 +68,8 @@ fn render_one(args: &RenderArgs) -> Result<(), String> {
             Err(e) => return Err(format!("writing standard output: {}", io_reason(&e))),
         }
     } else {
-        write_atomically(Path::new(&output), &rendered.pdf).map_err(|e| format!("{output}: {}", io_reason(&e)))?;
+        write_atomically(Path::new(&output), &rendered.pdf)
+            .map_err(|e| format!("{output}: {}", io_reason(&e)))?;
     }
     Ok(())
 }
@@ -64,8 +77,14 @@ fn render_one(args: &RenderArgs) -> Result<(), String> {
 /// Writes to a temporary file beside the target, then renames it over the target, so
 /// an interrupted run never leaves a truncated PDF.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp: PathBuf = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;

@@ -21,7 +21,11 @@ pub fn text_string(s: &str) -> Object {
 
 /// `2024-03-01` (or a longer ISO 8601 date-time) as a PDF date, if it is one.
 pub fn pdf_date(date: &str) -> Option<String> {
-    let digits: String = date.chars().take(10).filter(|c| c.is_ascii_digit()).collect();
+    let digits: String = date
+        .chars()
+        .take(10)
+        .filter(|c| c.is_ascii_digit())
+        .collect();
     let d = date.as_bytes();
     if digits.len() != 8 || d.len() < 10 || d[4] != b'-' || d[7] != b'-' {
         return None;
@@ -84,7 +88,10 @@ pub fn write_info(doc: &mut Document, info: &PdfInfo) -> Result<(), Error> {
     catalog.set("Metadata", Object::Reference(metadata_id));
     catalog.set(
         "ViewerPreferences",
-        Object::Dictionary(Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))])),
+        Object::Dictionary(Dictionary::from_iter(vec![(
+            "DisplayDocTitle",
+            Object::Boolean(true),
+        )])),
     );
     Ok(())
 }
@@ -114,13 +121,18 @@ fn xmp_packet(info: &PdfInfo, pdf_date: Option<&str>) -> String {
         xml_escape(&info.lang)
     ));
     if !info.keywords.is_empty() {
-        rdf.push_str(&format!("<pdf:Keywords>{}</pdf:Keywords>", xml_escape(&info.keywords.join(", "))));
+        rdf.push_str(&format!(
+            "<pdf:Keywords>{}</pdf:Keywords>",
+            xml_escape(&info.keywords.join(", "))
+        ));
     }
     rdf.push_str(&format!("<pdf:Producer>{PRODUCER}</pdf:Producer>"));
     rdf.push_str(&format!("<xmp:CreatorTool>{PRODUCER}</xmp:CreatorTool>"));
     if let Some(date) = pdf_date {
         let iso = format!("{}-{}-{}T00:00:00Z", &date[2..6], &date[6..8], &date[8..10]);
-        rdf.push_str(&format!("<xmp:CreateDate>{iso}</xmp:CreateDate><xmp:ModifyDate>{iso}</xmp:ModifyDate>"));
+        rdf.push_str(&format!(
+            "<xmp:CreateDate>{iso}</xmp:CreateDate><xmp:ModifyDate>{iso}</xmp:ModifyDate>"
+        ));
     }
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\
@@ -135,9 +147,12 @@ xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1
 /// level 9 costs several times the time for a few percent of size.
 pub fn compress_streams(doc: &mut Document) {
     for object in doc.objects.values_mut() {
-        let Object::Stream(stream) = object else { continue };
+        let Object::Stream(stream) = object else {
+            continue;
+        };
         // Font programs compress well too; only the XMP packet stays readable.
-        let is_metadata = stream.dict.get(b"Type").ok() == Some(&Object::Name(b"Metadata".to_vec()));
+        let is_metadata =
+            stream.dict.get(b"Type").ok() == Some(&Object::Name(b"Metadata".to_vec()));
         if stream.dict.get(b"Filter").is_ok() || is_metadata {
             continue;
         }
@@ -145,9 +160,13 @@ pub fn compress_streams(doc: &mut Document) {
         if encoder.write_all(&stream.content).is_err() {
             continue;
         }
-        let Ok(compressed) = encoder.finish() else { continue };
+        let Ok(compressed) = encoder.finish() else {
+            continue;
+        };
         if compressed.len() < stream.content.len() {
-            stream.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
             stream.set_content(compressed);
         }
     }
@@ -160,7 +179,10 @@ mod tests {
     #[test]
     fn dates_parse_only_when_they_are_dates() {
         assert_eq!(pdf_date("2024-03-01").as_deref(), Some("D:20240301000000Z"));
-        assert_eq!(pdf_date("2024-03-01T10:00:00Z").as_deref(), Some("D:20240301000000Z"));
+        assert_eq!(
+            pdf_date("2024-03-01T10:00:00Z").as_deref(),
+            Some("D:20240301000000Z")
+        );
         assert_eq!(pdf_date("March 2024"), None);
         assert_eq!(pdf_date("2024-13-01"), None);
     }

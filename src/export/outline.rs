@@ -21,10 +21,16 @@ struct Entry {
 fn build_tree(anchors: &[Anchor]) -> Vec<Entry> {
     let mut roots: Vec<Entry> = Vec::new();
     for anchor in anchors {
-        let Some((level, title)) = &anchor.outline else { continue };
+        let Some((level, title)) = &anchor.outline else {
+            continue;
+        };
         let entry = Entry {
             level: *level,
-            title: if title.is_empty() { "(untitled)".to_string() } else { title.clone() },
+            title: if title.is_empty() {
+                "(untitled)".to_string()
+            } else {
+                title.clone()
+            },
             page: anchor.page,
             y: anchor.y,
             children: Vec::new(),
@@ -139,7 +145,15 @@ mod tests {
 
     #[test]
     fn headings_nest_by_level() {
-        let anchors = [anchor(2, "A"), anchor(3, "A1"), anchor(3, "A2"), anchor(4, "A2x"), anchor(2, "B"), anchor(4, "B1"), anchor(1, "C")];
+        let anchors = [
+            anchor(2, "A"),
+            anchor(3, "A1"),
+            anchor(3, "A2"),
+            anchor(4, "A2x"),
+            anchor(2, "B"),
+            anchor(4, "B1"),
+            anchor(1, "C"),
+        ];
         assert_eq!(shape(&build_tree(&anchors)), "A(A1 A2(A2x)) B(B1) C");
     }
 }

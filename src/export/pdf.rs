@@ -41,7 +41,9 @@ pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Ve
     for page in &layout.pages {
         for element in &page.elements {
             if let Element::Text { run, .. } = element {
-                used.entry(run.face).or_default().extend(run.glyphs.iter().map(|g| g.id));
+                used.entry(run.face)
+                    .or_default()
+                    .extend(run.glyphs.iter().map(|g| g.id));
             }
         }
     }
@@ -53,15 +55,20 @@ pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Ve
         let subset = subset::subset_font(face.data, glyphs)
             .map_err(|e| Error::Internal(format!("subsetting {}: {e}", face.postscript_name)))?;
         let mut warnings = Vec::new();
-        let mut parsed = ParsedFont::from_bytes(&subset.bytes, 0, &mut warnings)
-            .ok_or_else(|| Error::Internal(format!("re-reading the subset of {}", face.postscript_name)))?;
+        let mut parsed =
+            ParsedFont::from_bytes(&subset.bytes, 0, &mut warnings).ok_or_else(|| {
+                Error::Internal(format!("re-reading the subset of {}", face.postscript_name))
+            })?;
         parsed.font_name = Some(format!(
             "{}+{}",
             subset::subset_tag(&face.postscript_name, glyphs),
             face.postscript_name
         ));
         let id = FontId(format!("F{n}"));
-        doc.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed));
         embedded.insert(*face_id, (id, subset.new_ids));
     }
 
@@ -69,7 +76,7 @@ pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Ve
     let pages: Vec<PdfPage> = layout
         .pages
         .iter()
-        .map(|page| page_ops(page, &embedded, &layout.anchors))
+        .map(|page| page_ops(page, fonts, &embedded, &layout.anchors))
         .collect();
     doc.pages = pages;
 
@@ -92,27 +99,60 @@ pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Ve
     Ok(bytes)
 }
 
-fn page_ops(page: &Page, fonts: &BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>, anchors: &[Anchor]) -> PdfPage {
+fn flush_glyphs(ops: &mut Vec<Op>, pending: &mut Vec<Codepoint>) {
+    if !pending.is_empty() {
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(std::mem::take(pending))],
+        });
+    }
+}
+
+fn page_ops(
+    page: &Page,
+    book: &FontBook,
+    fonts: &BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>,
+    anchors: &[Anchor],
+) -> PdfPage {
     let h = page.height;
     let mut ops = Vec::new();
 
     // Rules first, under the text.
     let mut current_stroke: Option<(f32, f32)> = None;
     for element in &page.elements {
-        if let Element::Rule { from, to, thickness, gray } = element {
+        if let Element::Rule {
+            from,
+            to,
+            thickness,
+            gray,
+        } = element
+        {
             if current_stroke != Some((*thickness, *gray)) {
                 ops.push(Op::SetOutlineColor {
                     col: Color::Greyscale(Greyscale::new(*gray, None)),
                 });
                 ops.push(Op::SetOutlineThickness { pt: Pt(*thickness) });
-                ops.push(Op::SetLineCapStyle { cap: LineCapStyle::Butt });
+                ops.push(Op::SetLineCapStyle {
+                    cap: LineCapStyle::Butt,
+                });
                 current_stroke = Some((*thickness, *gray));
             }
             ops.push(Op::DrawLine {
                 line: Line {
                     points: vec![
-                        LinePoint { p: Point { x: Pt(from.0), y: Pt(h - from.1) }, bezier: false },
-                        LinePoint { p: Point { x: Pt(to.0), y: Pt(h - to.1) }, bezier: false },
+                        LinePoint {
+                            p: Point {
+                                x: Pt(from.0),
+                                y: Pt(h - from.1),
+                            },
+                            bezier: false,
+                        },
+                        LinePoint {
+                            p: Point {
+                                x: Pt(to.0),
+                                y: Pt(h - to.1),
+                            },
+                            bezier: false,
+                        },
                     ],
                     is_closed: false,
                 },
@@ -120,13 +160,18 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>,
         }
     }
 
-    // Text: one positioned glyph at a time; printpdf merges glyphs on a baseline into
-    // one TJ array with exact kerning numbers.
+    // Text: each piece (a word or part of one) starts with a text matrix at its place;
+    // inside it, glyphs advance by their /W widths and kerning is a TJ adjustment.
+    // printpdf merges the pieces of a baseline into one TJ array.
     ops.push(Op::StartTextSection);
     let mut current_font: Option<(FaceId, f32)> = None;
     for element in &page.elements {
-        let Element::Text { x, y, run } = element else { continue };
-        let Some((font_id, new_ids)) = fonts.get(&run.face) else { continue };
+        let Element::Text { x, y, run } = element else {
+            continue;
+        };
+        let Some((font_id, new_ids)) = fonts.get(&run.face) else {
+            continue;
+        };
         if current_font != Some((run.face, run.size)) {
             ops.push(Op::SetFont {
                 font: PdfFontHandle::External(font_id.clone()),
@@ -134,27 +179,62 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>,
             });
             current_font = Some((run.face, run.size));
         }
+        let face = book.face(run.face);
+        let to_units = 1000.0 / run.size;
         let mut pen = *x;
+        let mut pending: Vec<Codepoint> = Vec::new();
+        let mut needs_matrix = true;
         for (i, glyph) in run.glyphs.iter().enumerate() {
             let gid = new_ids.get(&glyph.id).copied().unwrap_or(0);
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(pen + glyph.x_offset), Pt(h - y + glyph.y_offset)),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(vec![Codepoint {
-                    gid,
-                    offset: 0.0,
-                    cid: Some(run.glyph_text(i).to_string()),
-                }])],
+            let text = Some(run.glyph_text(i).to_string());
+            if glyph.x_offset != 0.0 || glyph.y_offset != 0.0 {
+                // A positioned mark: placed on its own.
+                flush_glyphs(&mut ops, &mut pending);
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(
+                        Pt(pen + glyph.x_offset),
+                        Pt(h - y + glyph.y_offset),
+                    ),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(vec![Codepoint {
+                        gid,
+                        offset: 0.0,
+                        cid: text,
+                    }])],
+                });
+                pen += glyph.advance;
+                needs_matrix = true;
+                continue;
+            }
+            if needs_matrix {
+                flush_glyphs(&mut ops, &mut pending);
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(pen), Pt(h - y)),
+                });
+                needs_matrix = false;
+            }
+            // Positive offsets move the next glyph left: the nominal width minus the
+            // shaped advance is the kerning. Rounded, so unkerned glyphs get none.
+            let offset = ((face.pdf_width(glyph.id) as f32 - glyph.advance * to_units) * 1000.0)
+                .round()
+                / 1000.0;
+            pending.push(Codepoint {
+                gid,
+                offset,
+                cid: text,
             });
             pen += glyph.advance;
         }
+        flush_glyphs(&mut ops, &mut pending);
     }
     ops.push(Op::EndTextSection);
 
     // Links.
     for element in &page.elements {
-        let Element::Link { rect, target } = element else { continue };
+        let Element::Link { rect, target } = element else {
+            continue;
+        };
         let actions = match target {
             LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
             LinkTarget::Anchor(id) => match anchors.iter().find(|a| a.id == *id) {
@@ -170,7 +250,12 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>,
         };
         ops.push(Op::LinkAnnotation {
             link: LinkAnnotation::new(
-                PdfRect::from_xywh(Pt(rect.x), Pt(h - rect.y - rect.height), Pt(rect.width), Pt(rect.height)),
+                PdfRect::from_xywh(
+                    Pt(rect.x),
+                    Pt(h - rect.y - rect.height),
+                    Pt(rect.width),
+                    Pt(rect.height),
+                ),
                 actions,
                 Some(BorderArray::Solid([0.0, 0.0, 0.0])),
                 Some(ColorArray::Transparent),

@@ -24,8 +24,13 @@ pub fn subset_font(font: &[u8], used: &BTreeSet<u16>) -> Result<Subset, String> 
     let ids: Vec<u16> = std::iter::once(0)
         .chain(used.iter().copied().filter(|&g| g != 0))
         .collect();
-    let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unrestricted)
-        .map_err(|e| e.to_string())?;
+    let bytes = subset(
+        &provider,
+        &ids,
+        &SubsetProfile::Pdf,
+        CmapTarget::Unrestricted,
+    )
+    .map_err(|e| e.to_string())?;
     let new_ids = ids
         .iter()
         .enumerate()
@@ -38,7 +43,10 @@ pub fn subset_font(font: &[u8], used: &BTreeSet<u16>) -> Result<Subset, String> 
 /// from the glyph set so the same document always gets the same name.
 pub fn subset_tag(face_name: &str, used: &BTreeSet<u16>) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in face_name.bytes().chain(used.iter().flat_map(|g| g.to_be_bytes())) {
+    for byte in face_name
+        .bytes()
+        .chain(used.iter().flat_map(|g| g.to_be_bytes()))
+    {
         hash ^= byte as u64;
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }

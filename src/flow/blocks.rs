@@ -124,21 +124,48 @@ impl Flow<'_> {
         };
         if let Some(title) = &meta.title {
             let style = ragged(size * 1.9, true, false);
-            self.set_block(&[Inline::Text(title.clone())], &style, &frame, Align::Center, 1.2, Keep::WithNext, Vec::new());
+            self.set_block(
+                &[Inline::Text(title.clone())],
+                &style,
+                &frame,
+                Align::Center,
+                1.2,
+                Keep::WithNext,
+                Vec::new(),
+            );
             any = true;
         }
         if let Some(subtitle) = &meta.subtitle {
             self.space(size * 0.4, &frame);
             let style = ragged(size * 1.15, false, true);
-            self.set_block(&[Inline::Text(subtitle.clone())], &style, &frame, Align::Center, 1.35, Keep::WithNext, Vec::new());
+            self.set_block(
+                &[Inline::Text(subtitle.clone())],
+                &style,
+                &frame,
+                Align::Center,
+                1.35,
+                Keep::WithNext,
+                Vec::new(),
+            );
             any = true;
         }
-        let byline: Vec<&str> = [meta.author.as_deref(), meta.date.as_deref()].into_iter().flatten().collect();
+        let byline: Vec<&str> = [meta.author.as_deref(), meta.date.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
         if !byline.is_empty() {
             self.space(size * 0.8, &frame);
             let style = ragged(size, false, false);
             let text = byline.join(" \u{00b7} ");
-            self.set_block(&[Inline::Text(text)], &style, &frame, Align::Center, 1.4, Keep::WithNext, Vec::new());
+            self.set_block(
+                &[Inline::Text(text)],
+                &style,
+                &frame,
+                Align::Center,
+                1.4,
+                Keep::WithNext,
+                Vec::new(),
+            );
             any = true;
         }
         if let Some(url) = &meta.url {
@@ -148,7 +175,15 @@ impl Flow<'_> {
                 url: url.clone(),
                 content: vec![Inline::Text(url.clone())],
             };
-            self.set_block(&[link], &style, &frame, Align::Center, 1.4, Keep::WithNext, Vec::new());
+            self.set_block(
+                &[link],
+                &style,
+                &frame,
+                Align::Center,
+                1.4,
+                Keep::WithNext,
+                Vec::new(),
+            );
             any = true;
         }
         if any {
@@ -189,7 +224,15 @@ impl Flow<'_> {
                     style.indent = self.settings.template.paragraph_indent * style.size;
                     self.space(self.settings.template.paragraph_spacing * leading, frame);
                 }
-                self.set_block(inlines, &style, frame, Align::Start, self.settings.template.line_height, Keep::TwoLines, Vec::new());
+                self.set_block(
+                    inlines,
+                    &style,
+                    frame,
+                    Align::Start,
+                    self.settings.template.line_height,
+                    Keep::TwoLines,
+                    Vec::new(),
+                );
                 self.previous_was_paragraph = true;
             }
             Block::Heading { level, id, content } => {
@@ -207,8 +250,19 @@ impl Flow<'_> {
                 };
                 let before = if level <= 2 { 1.5 } else { 1.1 } * self.leading();
                 self.space(before, frame);
-                let anchor = (id.clone(), Some((level, Inline::plain_text(content).trim().to_string())));
-                self.set_block(content, &style, frame, Align::Start, 1.25, Keep::WithNext, vec![anchor]);
+                let anchor = (
+                    id.clone(),
+                    Some((level, Inline::plain_text(content).trim().to_string())),
+                );
+                self.set_block(
+                    content,
+                    &style,
+                    frame,
+                    Align::Start,
+                    1.25,
+                    Keep::WithNext,
+                    vec![anchor],
+                );
                 self.space(0.45 * self.leading(), frame);
                 self.previous_was_paragraph = false;
             }
@@ -276,7 +330,8 @@ impl Flow<'_> {
                 for line in text.trim_end_matches('\n').split('\n') {
                     let inlines = [Inline::Text(line.to_string())];
                     let set = self.set(&inlines, &style, &inner);
-                    let mut lines = self.line_boxes(&set, &style, &inner, Align::Start, 1.3, Vec::new());
+                    let mut lines =
+                        self.line_boxes(&set, &style, &inner, Align::Start, 1.3, Vec::new());
                     if lines.is_empty() {
                         lines.push(self.empty_line(size * 1.3, &inner));
                     }
@@ -303,11 +358,30 @@ impl Flow<'_> {
                 let mut style = self.body_style(frame);
                 style.justify = false;
                 if !head.is_empty() {
-                    let head_style = ParagraphStyle { bold: true, ..style.clone() };
-                    self.set_block(&row_inlines(head), &head_style, frame, Align::Start, self.settings.template.line_height, Keep::WithNext, Vec::new());
+                    let head_style = ParagraphStyle {
+                        bold: true,
+                        ..style.clone()
+                    };
+                    self.set_block(
+                        &row_inlines(head),
+                        &head_style,
+                        frame,
+                        Align::Start,
+                        self.settings.template.line_height,
+                        Keep::WithNext,
+                        Vec::new(),
+                    );
                 }
                 for row in rows {
-                    self.set_block(&row_inlines(row), &style, frame, Align::Start, self.settings.template.line_height, Keep::TwoLines, Vec::new());
+                    self.set_block(
+                        &row_inlines(row),
+                        &style,
+                        frame,
+                        Align::Start,
+                        self.settings.template.line_height,
+                        Keep::TwoLines,
+                        Vec::new(),
+                    );
                 }
                 self.space(spacing, frame);
                 self.previous_was_paragraph = false;
@@ -367,7 +441,9 @@ impl Flow<'_> {
         for (label, blocks) in notes {
             let mut blocks = blocks;
             match blocks.first_mut() {
-                Some(Block::Paragraph(inlines)) => inlines.insert(0, Inline::Text(format!("{label}. "))),
+                Some(Block::Paragraph(inlines)) => {
+                    inlines.insert(0, Inline::Text(format!("{label}. ")))
+                }
                 _ => blocks.insert(0, Block::Paragraph(vec![Inline::Text(format!("{label}."))])),
             }
             self.previous_was_paragraph = false;
@@ -505,7 +581,9 @@ impl Flow<'_> {
         line_height: f32,
         mut anchors: Vec<(String, Option<(u8, String)>)>,
     ) -> Vec<LineBox> {
-        let face = self.fonts.face(crate::text::FaceId::serif(style.bold, style.italic));
+        let face = self
+            .fonts
+            .face(crate::text::FaceId::serif(style.bold, style.italic));
         let height = style.size * line_height;
         let ascent = face.ascender * style.size;
         let descent = -face.descender * style.size;
@@ -572,7 +650,13 @@ impl Flow<'_> {
         };
         let size = self.settings.font_size * inner.scale;
         let mut missing = BTreeSet::new();
-        let runs = crate::text::shape::shape(self.fonts, crate::text::FaceId::Serif, size, marker, &mut missing);
+        let runs = crate::text::shape::shape(
+            self.fonts,
+            crate::text::FaceId::Serif,
+            size,
+            marker,
+            &mut missing,
+        );
         let width: f32 = runs.iter().map(|r| r.width()).sum();
         let mut x = inner.left - width - size * 0.5;
         // The marker goes first in the line's content, so text extraction reads it
@@ -596,7 +680,11 @@ impl Flow<'_> {
 /// Adds a link area, extending the previous one when it continues the same link.
 fn push_link(elements: &mut Vec<Element>, rect: Rect, target: LinkTarget) {
     for element in elements.iter_mut().rev() {
-        if let Element::Link { rect: prev, target: t } = element {
+        if let Element::Link {
+            rect: prev,
+            target: t,
+        } = element
+        {
             if *t == target && (prev.y - rect.y).abs() < 0.5 && rect.x >= prev.x {
                 prev.width = rect.x + rect.width - prev.x;
                 return;

@@ -25,7 +25,10 @@ pub enum VItem {
     Line(LineBox),
     /// Vertical space; vanishes at the top of a page. `bars` are the x positions of
     /// blockquote rules that continue through it.
-    Space { height: f32, bars: Vec<f32> },
+    Space {
+        height: f32,
+        bars: Vec<f32>,
+    },
     /// A place the page may break, and its cost (>= [`NO_BREAK`]: never).
     Penalty(f32),
 }

@@ -32,11 +32,16 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
     let mut lines = Vec::with_capacity(breaks.len());
     let mut start = 0;
     for b in breaks {
-        let (mut width, mut stretch, mut shrink) = (items[b.position].penalty_width() as f64, 0.0, 0.0);
+        let (mut width, mut stretch, mut shrink) =
+            (items[b.position].penalty_width() as f64, 0.0, 0.0);
         for item in &items[start..b.position] {
             match item {
                 Item::Box { width: w, .. } => width += *w as f64,
-                Item::Glue { width: w, stretch: y, shrink: z } => {
+                Item::Glue {
+                    width: w,
+                    stretch: y,
+                    shrink: z,
+                } => {
                     width += *w as f64;
                     stretch += *y as f64;
                     shrink += *z as f64;
@@ -48,7 +53,11 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
         let ratio = adjustment_ratio(line_width as f64, width, stretch, shrink);
         // Ragged lines (no stretch) keep natural spacing; an overfull last-resort line
         // shrinks as far as it can and then sticks out.
-        let ratio = if ratio.is_finite() { ratio.max(-1.0) as f32 } else { 0.0 };
+        let ratio = if ratio.is_finite() {
+            ratio.max(-1.0) as f32
+        } else {
+            0.0
+        };
         let mut x = 0.0;
         let mut placed = Vec::new();
         for item in &items[start..b.position] {
@@ -62,7 +71,12 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
                     stretch,
                     shrink,
                 } => {
-                    x += width + if ratio >= 0.0 { ratio * stretch } else { ratio * shrink };
+                    x += width
+                        + if ratio >= 0.0 {
+                            ratio * stretch
+                        } else {
+                            ratio * shrink
+                        };
                 }
                 Item::Penalty { .. } => {}
             }

@@ -454,16 +454,17 @@ mod tests {
         lines
     }
 
-    /// Total demerits of a given set of breaks, or None if a line is infeasible.
-    fn cost_of(items: &[Item<String>], width: f64, breaks: &[usize], params: &Params) -> Option<f64> {
-        let mut total = 0.0;
-        let mut start_totals = Totals::default();
+    fn prefix_sums(items: &[Item<String>]) -> Vec<Totals> {
         let mut sums = vec![Totals::default()];
         let mut running = Totals::default();
         for item in items {
             match item {
                 Item::Box { width, .. } => running.width += *width as f64,
-                Item::Glue { width, stretch, shrink } => {
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                } => {
                     running.width += *width as f64;
                     running.stretch += *stretch as f64;
                     running.shrink += *shrink as f64;
@@ -472,10 +473,28 @@ mod tests {
             }
             sums.push(running);
         }
+        sums
+    }
+
+    /// Total demerits of a given set of breaks, or None if a line is infeasible.
+    fn cost_of(
+        items: &[Item<String>],
+        sums: &[Totals],
+        width: f64,
+        breaks: &[usize],
+        params: &Params,
+    ) -> Option<f64> {
+        let mut total = 0.0;
+        let mut start_totals = Totals::default();
         let (mut prev_flagged, mut prev_fitness) = (false, 2u8);
         for (k, &b) in breaks.iter().enumerate() {
             let (pw, penalty, flagged) = match &items[b] {
-                Item::Penalty { width, cost, flagged, .. } => (*width as f64, *cost as f64, *flagged),
+                Item::Penalty {
+                    width,
+                    cost,
+                    flagged,
+                    ..
+                } => (*width as f64, *cost as f64, *flagged),
                 _ => (0.0, 0.0, false),
             };
             let w = sums[b].width - start_totals.width + pw;
@@ -488,39 +507,78 @@ mod tests {
             let last = k == breaks.len() - 1;
             total += line_demerits(
                 params,
-                &LineCost { ratio, penalty, flagged, previous_flagged: prev_flagged, previous_fitness: prev_fitness, last },
+                &LineCost {
+                    ratio,
+                    penalty,
+                    flagged,
+                    previous_flagged: prev_flagged,
+                    previous_fitness: prev_fitness,
+                    last,
+                },
             );
             prev_flagged = flagged;
             prev_fitness = fitness_class(ratio);
-            start_totals = totals_after_break(items, &sums, b);
+            start_totals = totals_after_break(items, sums, b);
         }
         Some(total)
     }
 
-    /// The cheapest breaking found by trying every subset of legal breakpoints.
+    /// The cheapest breaking found by enumerating every sequence of legal breakpoints
+    /// whose lines are all feasible (depth first; a line that overflows ends a branch,
+    /// since adding material only makes it wider).
     fn brute_force(items: &[Item<String>], width: f64, params: &Params) -> Option<f64> {
-        let legal: Vec<usize> = (0..items.len() - 1).filter(|&i| is_legal_break(items, i, params)).collect();
-        assert!(legal.len() <= 20, "too many breakpoints to enumerate");
+        let legal: Vec<usize> = (0..items.len())
+            .filter(|&i| is_legal_break(items, i, params))
+            .collect();
+        let sums = prefix_sums(items);
         let mut best: Option<f64> = None;
-        for mask in 0u32..(1 << legal.len()) {
-            let mut breaks: Vec<usize> =
-                legal.iter().enumerate().filter(|(k, _)| mask & (1 << k) != 0).map(|(_, &i)| i).collect();
-            breaks.push(items.len() - 1);
-            if let Some(cost) = cost_of(items, width, &breaks, params) {
-                if best.is_none_or(|b| cost < b) {
-                    best = Some(cost);
+        let mut path = Vec::new();
+        fn walk(
+            items: &[Item<String>],
+            sums: &[Totals],
+            legal: &[usize],
+            width: f64,
+            params: &Params,
+            path: &mut Vec<usize>,
+            best: &mut Option<f64>,
+        ) {
+            let from = path.last().map_or(0, |&b| b + 1);
+            for &b in legal.iter().filter(|&&b| b >= from) {
+                path.push(b);
+                let feasible = cost_of(items, sums, width, path, params);
+                if b == items.len() - 1 {
+                    if let Some(cost) = feasible {
+                        if best.is_none_or(|x| cost < x) {
+                            *best = Some(cost);
+                        }
+                    }
+                } else if feasible.is_some() {
+                    walk(items, sums, legal, width, params, path, best);
+                }
+                path.pop();
+                // Past an overfull line, later breakpoints are only wider.
+                let start = path
+                    .last()
+                    .map_or(Totals::default(), |&p| totals_after_break(items, sums, p));
+                if sums[b].width - start.width - (sums[b].shrink - start.shrink) > width {
+                    break;
                 }
             }
         }
+        walk(items, &sums, &legal, width, params, &mut path, &mut best);
         best
     }
 
-    const SHORT: &str = "the quick brown fox jumps over the la-zy dog and then it runs a-way in-to the for-est";
+    const SHORT: &str =
+        "the quick brown fox jumps over the la-zy dog and then it runs a-way in-to the for-est";
 
     #[test]
     fn breaks_are_total_fit_against_exhaustive_search() {
         let (items, _) = paragraph(SHORT);
-        let params = Params { tolerance: 1000.0, ..Params::default() };
+        let params = Params {
+            tolerance: 1000.0,
+            ..Params::default()
+        };
         for width in [18.0, 22.0, 25.0, 30.0, 34.0, 41.0] {
             let found = break_lines(&items, width as f32, &params);
             let exhaustive = brute_force(&items, width, &params);
@@ -544,7 +602,10 @@ mod tests {
             let solution = break_lines(&items, width, &params).expect("feasible");
             for b in &solution.breaks {
                 assert!(b.ratio >= -1.0, "overfull line at width {width}");
-                assert!(badness(b.ratio) <= params.tolerance, "too loose at width {width}");
+                assert!(
+                    badness(b.ratio) <= params.tolerance,
+                    "too loose at width {width}"
+                );
             }
         }
     }
@@ -566,12 +627,22 @@ mod tests {
     #[test]
     fn hyphenation_only_when_the_pass_allows_it() {
         let (items, _) = paragraph(SHORT);
-        let without = Params { hyphenate: false, tolerance: 1000.0, ..Params::default() };
-        let with = Params { tolerance: 1000.0, ..Params::default() };
+        let without = Params {
+            hyphenate: false,
+            tolerance: 1000.0,
+            ..Params::default()
+        };
+        let with = Params {
+            tolerance: 1000.0,
+            ..Params::default()
+        };
         let mut hyphenated_somewhere = false;
         for width in 14..40 {
             if let Some(s) = break_lines(&items, width as f32, &without) {
-                assert!(dump(&items, &s.breaks).iter().all(|l| !l.ends_with('-')), "width {width}");
+                assert!(
+                    dump(&items, &s.breaks).iter().all(|l| !l.ends_with('-')),
+                    "width {width}"
+                );
             }
             if let Some(s) = break_lines(&items, width as f32, &with) {
                 hyphenated_somewhere |= dump(&items, &s.breaks).iter().any(|l| l.ends_with('-'));
@@ -583,15 +654,51 @@ mod tests {
     #[test]
     fn consecutive_hyphens_cost_extra() {
         let params = Params::default();
-        let plain = LineCost { ratio: 0.0, penalty: 50.0, flagged: true, previous_flagged: false, previous_fitness: 2, last: false };
-        let twice = LineCost { previous_flagged: true, ..plain };
-        assert_eq!(line_demerits(&params, &twice) - line_demerits(&params, &plain), params.double_hyphen_demerits);
-        let last = LineCost { flagged: false, penalty: 0.0, previous_flagged: true, last: true, ..plain };
-        let last_plain = LineCost { previous_flagged: false, ..last };
-        assert_eq!(line_demerits(&params, &last) - line_demerits(&params, &last_plain), params.final_hyphen_demerits);
-        let jump = LineCost { ratio: 0.9, previous_fitness: 3, ..plain };
-        let smooth = LineCost { ratio: 0.9, previous_fitness: 1, ..plain };
-        assert_eq!(line_demerits(&params, &jump) - line_demerits(&params, &smooth), params.adj_demerits);
+        let plain = LineCost {
+            ratio: 0.0,
+            penalty: 50.0,
+            flagged: true,
+            previous_flagged: false,
+            previous_fitness: 2,
+            last: false,
+        };
+        let twice = LineCost {
+            previous_flagged: true,
+            ..plain
+        };
+        assert_eq!(
+            line_demerits(&params, &twice) - line_demerits(&params, &plain),
+            params.double_hyphen_demerits
+        );
+        let last = LineCost {
+            flagged: false,
+            penalty: 0.0,
+            previous_flagged: true,
+            last: true,
+            ..plain
+        };
+        let last_plain = LineCost {
+            previous_flagged: false,
+            ..last
+        };
+        assert_eq!(
+            line_demerits(&params, &last) - line_demerits(&params, &last_plain),
+            params.final_hyphen_demerits
+        );
+        let jump = LineCost {
+            ratio: 0.9,
+            previous_fitness: 3,
+            ..plain
+        };
+        let smooth = LineCost {
+            ratio: 0.9,
+            previous_fitness: 1,
+            ..plain
+        };
+        assert_eq!(
+            line_demerits(&params, &jump) - line_demerits(&params, &smooth),
+            params.adj_demerits
+        );
     }
 
     #[test]
@@ -599,7 +706,10 @@ mod tests {
         let (items, _) = paragraph("an extraordinarilylongwordthatcannotfit here");
         let strict = Params::default();
         assert!(break_lines(&items, 12.0, &strict).is_none());
-        let rescue = Params { last_resort: true, ..Params::default() };
+        let rescue = Params {
+            last_resort: true,
+            ..Params::default()
+        };
         let s = break_lines(&items, 12.0, &rescue).expect("last resort always answers");
         assert!(s.breaks.iter().any(|b| b.ratio < -1.0));
     }

@@ -37,7 +37,11 @@ pub struct SetParagraph {
 }
 
 /// Sets one paragraph at the context's line width.
-pub fn layout(inlines: &[crate::model::Inline], style: &ParagraphStyle, ctx: &Context<'_>) -> SetParagraph {
+pub fn layout(
+    inlines: &[crate::model::Inline],
+    style: &ParagraphStyle,
+    ctx: &Context<'_>,
+) -> SetParagraph {
     let prepared = prepare::prepare(inlines, style, ctx);
     let background = if style.justify {
         0.0
@@ -79,7 +83,10 @@ pub fn layout(inlines: &[crate::model::Inline], style: &ParagraphStyle, ctx: &Co
         b.ratio < -1.0
             || matches!(
                 prepared.items[b.position],
-                items::Item::Penalty { kind: items::PenaltyKind::Emergency, .. }
+                items::Item::Penalty {
+                    kind: items::PenaltyKind::Emergency,
+                    ..
+                }
             )
     });
     let lines = finalize::set_lines(&prepared, &breaks, ctx.line_width);

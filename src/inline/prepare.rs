@@ -187,18 +187,37 @@ fn flatten(
                 out,
                 links,
             ),
-            Inline::Strong(children) => flatten(children, Style { bold: true, ..style }, para, out, links),
-            Inline::Strikethrough(children) => {
-                flatten(children, Style { strike: true, ..style }, para, out, links)
-            }
+            Inline::Strong(children) => flatten(
+                children,
+                Style {
+                    bold: true,
+                    ..style
+                },
+                para,
+                out,
+                links,
+            ),
+            Inline::Strikethrough(children) => flatten(
+                children,
+                Style {
+                    strike: true,
+                    ..style
+                },
+                para,
+                out,
+                links,
+            ),
             Inline::Superscript(children) => {
                 flatten(children, raised(style, 0.33), para, out, links)
             }
-            Inline::Subscript(children) => flatten(children, raised(style, -0.15), para, out, links),
+            Inline::Subscript(children) => {
+                flatten(children, raised(style, -0.15), para, out, links)
+            }
             Inline::Link { url, content } => {
                 links.push(url.clone());
                 let text = Inline::plain_text(content);
-                let looks_like_url = text == *url || text.contains("://") || text.starts_with("www.");
+                let looks_like_url =
+                    text == *url || text.contains("://") || text.starts_with("www.");
                 let linked = Style {
                     link: Some(links.len() - 1),
                     url: looks_like_url,
@@ -208,7 +227,16 @@ fn flatten(
             }
             Inline::Image { alt, .. } => {
                 // Until images are embedded, the alt text stands in for the picture.
-                flatten(alt, Style { italic: !style.italic, ..style }, para, out, links)
+                flatten(
+                    alt,
+                    Style {
+                        italic: !style.italic,
+                        ..style
+                    },
+                    para,
+                    out,
+                    links,
+                )
             }
             Inline::FootnoteReference(label) => {
                 push_text(out, label, raised(style, 0.33), para, false)
@@ -274,7 +302,10 @@ fn push_text(out: &mut Vec<Chunk>, text: &str, style: Style, para: &ParagraphSty
 }
 
 fn is_break_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{2002}'..='\u{200a}' | '\u{3000}')
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | '\r' | '\u{2002}'..='\u{200a}' | '\u{3000}'
+    )
 }
 
 fn is_tied_space(c: char) -> bool {
@@ -294,7 +325,13 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
             text.push(c);
         }
     }
-    let runs = shape(ctx.fonts, span.face, span.size, &text, &mut prepared.missing);
+    let runs = shape(
+        ctx.fonts,
+        span.face,
+        span.size,
+        &text,
+        &mut prepared.missing,
+    );
     let space = ctx.fonts.face(span.face).space_width * span.size;
 
     let mut word_start: Option<usize> = None;
@@ -305,7 +342,16 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
         let tied = is_tied_space(c);
         if breaking || tied {
             if let Some(start) = word_start.take() {
-                add_word(prepared, span, &runs, &text, start..i, &soft_hyphens, style, ctx);
+                add_word(
+                    prepared,
+                    span,
+                    &runs,
+                    &text,
+                    start..i,
+                    &soft_hyphens,
+                    style,
+                    ctx,
+                );
             }
             let width = if span.kind == TextKind::Code && c == '\t' {
                 space * 4.0
@@ -332,7 +378,16 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
             word_start = Some(i);
         }
         if chars.peek().is_none() {
-            add_word(prepared, span, &runs, &text, word_start.take().unwrap_or(i)..text.len(), &soft_hyphens, style, ctx);
+            add_word(
+                prepared,
+                span,
+                &runs,
+                &text,
+                word_start.take().unwrap_or(i)..text.len(),
+                &soft_hyphens,
+                style,
+                ctx,
+            );
         }
     }
     if let Some((width, tied)) = pending_space {
@@ -340,7 +395,13 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
     }
 }
 
-fn push_space(items: &mut Vec<Item<usize>>, width: f32, tied: bool, style: &ParagraphStyle, kind: TextKind) {
+fn push_space(
+    items: &mut Vec<Item<usize>>,
+    width: f32,
+    tied: bool,
+    style: &ParagraphStyle,
+    kind: TextKind,
+) {
     // A space at the very start of a paragraph (or after a forced break) is dropped.
     if items.last().is_none_or(|item| item.is_forced_break()) {
         return;
@@ -380,8 +441,8 @@ fn add_word(
     ctx: &Context<'_>,
 ) {
     let word = &text[range.clone()];
-    let is_url = span.kind == TextKind::Url
-        || (span.kind == TextKind::Prose && looks_like_url(word));
+    let is_url =
+        span.kind == TextKind::Url || (span.kind == TextKind::Prose && looks_like_url(word));
     let mut breaks: Vec<(usize, PenaltyKind, bool)> = Vec::new(); // (offset in word, kind, adds hyphen)
 
     for &s in soft_hyphens {
@@ -415,7 +476,11 @@ fn add_word(
                 part_start = after;
             }
         }
-        if style.hyphenate && soft_hyphens.iter().all(|&s| s <= range.start || s >= range.end) {
+        if style.hyphenate
+            && soft_hyphens
+                .iter()
+                .all(|&s| s <= range.start || s >= range.end)
+        {
             hyphenation_points(&mut breaks, ctx, &word[part_start..], part_start);
         }
     }
@@ -423,23 +488,35 @@ fn add_word(
     breaks.dedup_by_key(|b| b.0);
 
     // Cut the word's glyphs at the breaks that fall between clusters.
-    let mut pieces: Vec<(Vec<ShapedRun>, Option<(PenaltyKind, bool)>)> = Vec::new();
+    // Each piece: its glyph runs, and the break that follows it (kind, adds a hyphen).
+    type Piece = (Vec<ShapedRun>, Option<(PenaltyKind, bool)>);
+    let mut pieces: Vec<Piece> = Vec::new();
     let mut start = 0;
     for (offset, kind, hyphen) in breaks {
         let cut = range.start + offset;
         if !runs_boundary(runs, cut) {
             continue;
         }
-        pieces.push((slice_runs(runs, range.start + start..cut), Some((kind, hyphen))));
+        pieces.push((
+            slice_runs(runs, range.start + start..cut),
+            Some((kind, hyphen)),
+        ));
         start = offset;
     }
     pieces.push((slice_runs(runs, range.start + start..range.end), None));
 
+    // A piece that may not fit a line (the first line is shorter by the indent, and a
+    // piece may carry a hyphen) gets
+    // emergency breakpoints; in prose they add a hyphen, in URLs and code nothing (a
+    // hyphen would change what they say).
+    let hyphen_width = ctx.fonts.face(span.face).hyphen.1 * span.size;
+    let fits = ctx.line_width - style.indent - hyphen_width;
+    let emergency_hyphen = span.kind == TextKind::Prose && !is_url;
     for (piece_runs, after) in pieces {
         let width: f32 = piece_runs.iter().map(ShapedRun::width).sum();
         for run in piece_runs {
-            if width > ctx.line_width && run.glyphs.len() > 1 {
-                push_with_emergency_breaks(prepared, span, run);
+            if width > fits && run.glyphs.len() > 1 {
+                push_with_emergency_breaks(prepared, span, run, emergency_hyphen.then_some(ctx));
             } else {
                 push_box(prepared, span, run);
             }
@@ -454,7 +531,11 @@ fn add_word(
             };
             prepared.items.push(Item::Penalty {
                 width,
-                cost: if kind == PenaltyKind::Url { URL_PENALTY } else { HYPHEN_PENALTY },
+                cost: if kind == PenaltyKind::Url {
+                    URL_PENALTY
+                } else {
+                    HYPHEN_PENALTY
+                },
                 flagged: kind != PenaltyKind::Url,
                 kind,
                 content,
@@ -476,7 +557,10 @@ fn hyphenation_points(
 
 fn looks_like_url(word: &str) -> bool {
     let w = word.trim_start_matches(['(', '<', '[', '\u{201c}']);
-    w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.") || w.contains("://")
+    w.starts_with("http://")
+        || w.starts_with("https://")
+        || w.starts_with("www.")
+        || w.contains("://")
 }
 
 fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun) {
@@ -496,19 +580,34 @@ fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun) {
     });
 }
 
-/// A word wider than the line: a box per cluster, with emergency breakpoints between.
-fn push_with_emergency_breaks(prepared: &mut Prepared, span: &Span, run: ShapedRun) {
+/// A word wider than the line: a box per cluster, with emergency breakpoints between
+/// (adding a hyphen when `hyphen_from` is given).
+fn push_with_emergency_breaks(
+    prepared: &mut Prepared,
+    span: &Span,
+    run: ShapedRun,
+    hyphen_from: Option<&Context<'_>>,
+) {
+    // Sorted: right-to-left runs list their clusters in decreasing order.
     let mut boundaries: Vec<usize> = run.glyphs.iter().map(|g| g.cluster as usize).collect();
+    boundaries.sort_unstable();
     boundaries.dedup();
     boundaries.push(run.text.len());
     for (k, pair) in boundaries.windows(2).enumerate() {
         if k > 0 {
+            let (content, width) = match hyphen_from {
+                Some(ctx) => {
+                    let piece = hyphen_piece(prepared, span, ctx);
+                    (Some(piece), prepared.pieces[piece].run.width())
+                }
+                None => (None, 0.0),
+            };
             prepared.items.push(Item::Penalty {
-                width: 0.0,
+                width,
                 cost: EMERGENCY_PENALTY,
-                flagged: false,
+                flagged: content.is_some(),
                 kind: PenaltyKind::Emergency,
-                content: None,
+                content,
             });
         }
         push_box(prepared, span, run.slice(pair[0]..pair[1]));

@@ -43,14 +43,21 @@ enum Span {
     Paragraph,
     /// Text directly inside a tight list item or a table cell, with no `<p>`.
     Implicit,
-    Heading { level: u8, id: Option<String> },
+    Heading {
+        level: u8,
+        id: Option<String>,
+    },
     Emphasis,
     Strong,
     Strikethrough,
     Superscript,
     Subscript,
-    Link { url: String },
-    Image { url: String },
+    Link {
+        url: String,
+    },
+    Image {
+        url: String,
+    },
     TableCell,
 }
 
@@ -153,7 +160,9 @@ impl Builder {
                 self.close_implicit();
                 self.lists.push((start, Vec::new()));
             }
-            Tag::Item => self.blocks.push((Container::ListItem { task: None }, Vec::new())),
+            Tag::Item => self
+                .blocks
+                .push((Container::ListItem { task: None }, Vec::new())),
             Tag::FootnoteDefinition(label) => {
                 self.close_implicit();
                 self.blocks.push((
@@ -297,7 +306,10 @@ impl Builder {
             Span::Strikethrough => Inline::Strikethrough(children),
             Span::Superscript => Inline::Superscript(children),
             Span::Subscript => Inline::Subscript(children),
-            Span::Link { url } => Inline::Link { url, content: children },
+            Span::Link { url } => Inline::Link {
+                url,
+                content: children,
+            },
             Span::Image { url } => Inline::Image { url, alt: children },
             // Not a span: put it back (unbalanced events cannot happen with pulldown-cmark,
             // but losing text is worse than keeping a stray container).
@@ -575,7 +587,10 @@ mod tests {
         let blocks = parse_markdown("# Hello \"world\"\n\nIt's -- here... --- done");
         assert_eq!(
             text(&blocks),
-            vec!["Hello \u{201c}world\u{201d}", "It\u{2019}s \u{2013} here\u{2026} \u{2014} done"]
+            vec![
+                "Hello \u{201c}world\u{201d}",
+                "It\u{2019}s \u{2013} here\u{2026} \u{2014} done"
+            ]
         );
         match &blocks[0] {
             Block::Heading { level, id, .. } => {
@@ -613,7 +628,9 @@ mod tests {
     #[test]
     fn quotes_nest() {
         let blocks = parse_markdown("> outer\n>\n> > inner");
-        let Block::Quote(inner) = &blocks[0] else { panic!() };
+        let Block::Quote(inner) = &blocks[0] else {
+            panic!()
+        };
         assert!(matches!(inner[1], Block::Quote(_)));
     }
 }

@@ -2,7 +2,6 @@
 //! start of the file. Gives the article's [`Meta`] and any [`RenderOptions`] it sets;
 //! other keys (tags, layout, draft...) belong to the blog and are ignored.
 
-
 use super::Meta;
 use crate::error::Error;
 use crate::options::{RenderOptions, OPTION_NAMES};
@@ -47,7 +46,8 @@ enum Format {
 fn strip_fence_line<'a>(s: &'a str, fence: &str) -> Option<&'a str> {
     let rest = s.strip_prefix(fence)?;
     let rest = rest.trim_start_matches([' ', '\t']);
-    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
 }
 
 /// Finds the closing fence line; gives (block text, body after the fence line).
@@ -73,10 +73,11 @@ fn parse_block(text: &str, format: Format) -> Result<FrontMatter, Error> {
             if text.trim().is_empty() {
                 return Ok(FrontMatter::default());
             }
-            let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| Error::FrontMatter {
-                line: e.location().map_or(0, |l| l.line()) + FIRST_LINE - 1,
-                message: format!("invalid YAML: {}", strip_location(&e.to_string())),
-            })?;
+            let yaml: serde_yaml::Value =
+                serde_yaml::from_str(text).map_err(|e| Error::FrontMatter {
+                    line: e.location().map_or(0, |l| l.line()) + FIRST_LINE - 1,
+                    message: format!("invalid YAML: {}", strip_location(&e.to_string())),
+                })?;
             if yaml.is_null() {
                 return Ok(FrontMatter::default());
             }
@@ -87,10 +88,9 @@ fn parse_block(text: &str, format: Format) -> Result<FrontMatter, Error> {
         }
         Format::Toml => {
             let table: toml::Table = toml::from_str(text).map_err(|e| Error::FrontMatter {
-                line: e
-                    .span()
-                    .map_or(0, |span| text[..span.start.min(text.len())].lines().count().max(1))
-                    + FIRST_LINE
+                line: e.span().map_or(0, |span| {
+                    text[..span.start.min(text.len())].lines().count().max(1)
+                }) + FIRST_LINE
                     - 1,
                 message: format!("invalid TOML: {}", first_line(e.message())),
             })?;
@@ -121,10 +121,8 @@ fn parse_block(text: &str, format: Format) -> Result<FrontMatter, Error> {
         match field.as_str() {
             "title" => meta.title = text_value(&value)?,
             "subtitle" => meta.subtitle = text_value(&value)?,
-            "description" | "summary" => {
-                if meta.subtitle.is_none() {
-                    meta.subtitle = text_value(&value)?;
-                }
+            "description" | "summary" if meta.subtitle.is_none() => {
+                meta.subtitle = text_value(&value)?
             }
             "author" | "authors" => meta.author = people(&value),
             "date" => meta.date = text_value(&value)?,
@@ -155,7 +153,11 @@ fn key_line(text: &str, key: &str, format: Format) -> usize {
         .position(|line| {
             let line = line.trim_start().trim_start_matches(['"', '\'']);
             line.strip_prefix(key)
-                .map(|rest| rest.trim_start_matches(['"', '\'']).trim_start().starts_with(sep))
+                .map(|rest| {
+                    rest.trim_start_matches(['"', '\''])
+                        .trim_start()
+                        .starts_with(sep)
+                })
                 .unwrap_or(false)
         })
         .map_or(FIRST_LINE, |i| i + FIRST_LINE)
@@ -187,7 +189,9 @@ fn people(value: &serde_json::Value) -> Option<String> {
 
 fn person(value: &serde_json::Value) -> Option<String> {
     match value {
-        serde_json::Value::Object(map) => map.get("name").and_then(|v| scalar_text(v).ok().flatten()),
+        serde_json::Value::Object(map) => {
+            map.get("name").and_then(|v| scalar_text(v).ok().flatten())
+        }
         other => scalar_text(other).ok().flatten(),
     }
 }
@@ -215,7 +219,12 @@ fn strip_location(message: &str) -> String {
 }
 
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or_default().trim().to_string()
+    message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -273,7 +282,10 @@ mod tests {
     #[test]
     fn title_must_be_text() {
         let err = split_front_matter("---\ntitle: [a, b]\n---\n").unwrap_err();
-        assert_eq!(err.to_string(), "front matter, line 2: `title` must be text, not a list");
+        assert_eq!(
+            err.to_string(),
+            "front matter, line 2: `title` must be text, not a list"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 mod build;
 mod frontmatter;
 
-pub use build::parse_markdown;
+pub use build::{parse_markdown, parser_options};
 pub use frontmatter::split_front_matter;
 
 use crate::error::Error;
@@ -136,7 +136,10 @@ pub fn parse(source: &str) -> Result<Document, Error> {
     };
     // Without a title in the front matter, a leading level-1 heading is the title.
     if doc.meta.title.is_none() {
-        if let Some(Block::Heading { level: 1, content, .. }) = doc.blocks.first() {
+        if let Some(Block::Heading {
+            level: 1, content, ..
+        }) = doc.blocks.first()
+        {
             doc.meta.title = Some(Inline::plain_text(content).trim().to_string());
             doc.blocks.remove(0);
         }

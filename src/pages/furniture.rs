@@ -41,7 +41,13 @@ pub fn fill(slot: &str, meta: &Meta, page: usize, pages: usize) -> Option<String
 }
 
 /// Shapes `text`, cutting it and adding an ellipsis until it fits `max_width`.
-pub fn fitted(fonts: &FontBook, face: FaceId, size: f32, text: &str, max_width: f32) -> Vec<ShapedRun> {
+pub fn fitted(
+    fonts: &FontBook,
+    face: FaceId,
+    size: f32,
+    text: &str,
+    max_width: f32,
+) -> Vec<ShapedRun> {
     let mut missing = BTreeSet::new();
     let runs = shape(fonts, face, size, text, &mut missing);
     if width(&runs) <= max_width {
@@ -51,14 +57,24 @@ pub fn fitted(fonts: &FontBook, face: FaceId, size: f32, text: &str, max_width: 
     let (mut lo, mut hi) = (0, chars.len());
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
-        let candidate: String = chars[..mid].iter().collect::<String>().trim_end().to_string() + "\u{2026}";
+        let candidate: String = chars[..mid]
+            .iter()
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+            + "\u{2026}";
         if width(&shape(fonts, face, size, &candidate, &mut missing)) <= max_width {
             lo = mid;
         } else {
             hi = mid - 1;
         }
     }
-    let shortened: String = chars[..lo].iter().collect::<String>().trim_end().to_string() + "\u{2026}";
+    let shortened: String = chars[..lo]
+        .iter()
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+        + "\u{2026}";
     shape(fonts, face, size, &shortened, &mut missing)
 }
 
@@ -67,7 +83,14 @@ fn width(runs: &[ShapedRun]) -> f32 {
 }
 
 /// Adds header and footer to every page.
-pub fn decorate(pages: &mut [Page], template: &Template, meta: &Meta, fonts: &FontBook, geometry: &Geometry, body_size: f32) {
+pub fn decorate(
+    pages: &mut [Page],
+    template: &Template,
+    meta: &Meta,
+    fonts: &FontBook,
+    geometry: &Geometry,
+    body_size: f32,
+) {
     let count = pages.len();
     let size = (body_size * 0.8).max(6.0);
     let text_width = geometry.text_width;
@@ -88,22 +111,43 @@ pub fn decorate(pages: &mut [Page], template: &Template, meta: &Meta, fonts: &Fo
         let left = fill(&template.footer_left, meta, number, count);
         match left {
             Some(text) => {
-                let runs = fitted(fonts, FaceId::Serif, size, &text, text_width - right_width - size * 2.0);
+                let runs = fitted(
+                    fonts,
+                    FaceId::Serif,
+                    size,
+                    &text,
+                    text_width - right_width - size * 2.0,
+                );
                 let w = width(&runs);
                 if let Some(url) = meta.url.as_ref().filter(|u| text == **u) {
                     page.elements.push(Element::Link {
-                        rect: Rect { x: geometry.left, y: footer_y - size, width: w, height: size * 1.3 },
+                        rect: Rect {
+                            x: geometry.left,
+                            y: footer_y - size,
+                            width: w,
+                            height: size * 1.3,
+                        },
                         target: LinkTarget::Uri(url.clone()),
                     });
                 }
                 push_runs(page, runs, geometry.left, footer_y);
                 if let Some(runs) = right_runs {
-                    push_runs(page, runs, geometry.left + text_width - right_width, footer_y);
+                    push_runs(
+                        page,
+                        runs,
+                        geometry.left + text_width - right_width,
+                        footer_y,
+                    );
                 }
             }
             None => {
                 if let Some(runs) = right_runs {
-                    push_runs(page, runs, geometry.left + (text_width - right_width) / 2.0, footer_y);
+                    push_runs(
+                        page,
+                        runs,
+                        geometry.left + (text_width - right_width) / 2.0,
+                        footer_y,
+                    );
                 }
             }
         }
@@ -128,7 +172,10 @@ mod tests {
             title: Some("On Paper".into()),
             ..Meta::default()
         };
-        assert_eq!(fill("{page} / {pages}", &meta, 2, 7).as_deref(), Some("2 / 7"));
+        assert_eq!(
+            fill("{page} / {pages}", &meta, 2, 7).as_deref(),
+            Some("2 / 7")
+        );
         assert_eq!(fill("{title}", &meta, 1, 1).as_deref(), Some("On Paper"));
         assert_eq!(fill("{url}", &meta, 1, 1), None);
     }
@@ -140,6 +187,9 @@ mod tests {
         let runs = fitted(&fonts, FaceId::Serif, 8.0, long, 150.0);
         assert!(width(&runs) <= 150.0);
         let text: String = runs.iter().map(|r| r.text.as_str()).collect();
-        assert!(text.ends_with('\u{2026}') && text.starts_with("A very long"), "{text}");
+        assert!(
+            text.ends_with('\u{2026}') && text.starts_with("A very long"),
+            "{text}"
+        );
     }
 }

@@ -63,7 +63,9 @@ pub fn break_pages(
                             None => {
                                 // A block taller than the page with no allowed break:
                                 // split it here rather than lose its text.
-                                warnings.push(Warning::ForcedPageBreak { page: pages.len() + 1 });
+                                warnings.push(Warning::ForcedPageBreak {
+                                    page: pages.len() + 1,
+                                });
                                 j
                             }
                         };
@@ -92,7 +94,11 @@ pub fn break_pages(
 }
 
 /// Lays the items of each page range out on a page.
-pub fn place(items: &[VItem], ranges: &[std::ops::Range<usize>], geometry: &Geometry) -> (Vec<Page>, Vec<Anchor>) {
+pub fn place(
+    items: &[VItem],
+    ranges: &[std::ops::Range<usize>],
+    geometry: &Geometry,
+) -> (Vec<Page>, Vec<Anchor>) {
     let mut pages = Vec::with_capacity(ranges.len());
     let mut anchors = Vec::new();
     for (page_index, range) in ranges.iter().enumerate() {
@@ -100,7 +106,10 @@ pub fn place(items: &[VItem], ranges: &[std::ops::Range<usize>], geometry: &Geom
         let mut y = geometry.top;
         let slice = &items[range.clone()];
         // Trailing spaces do not draw their quote bars into the bottom margin.
-        let last_line = slice.iter().rposition(|item| matches!(item, VItem::Line(_))).unwrap_or(0);
+        let last_line = slice
+            .iter()
+            .rposition(|item| matches!(item, VItem::Line(_)))
+            .unwrap_or(0);
         for (k, item) in slice.iter().enumerate() {
             match item {
                 VItem::Line(line) => {
@@ -112,7 +121,11 @@ pub fn place(items: &[VItem], ranges: &[std::ops::Range<usize>], geometry: &Geom
                             y,
                         });
                     }
-                    elements.extend(line.elements.iter().map(|e| e.clone().translated(geometry.left, y)));
+                    elements.extend(
+                        line.elements
+                            .iter()
+                            .map(|e| e.clone().translated(geometry.left, y)),
+                    );
                     y += line.height;
                 }
                 VItem::Space { height, bars } => {
@@ -160,7 +173,11 @@ mod tests {
         let mut items = Vec::new();
         for i in 0..n {
             if i > 0 {
-                items.push(VItem::Penalty(if i == 1 || i == n - 1 { NO_BREAK } else { 0.0 }));
+                items.push(VItem::Penalty(if i == 1 || i == n - 1 {
+                    NO_BREAK
+                } else {
+                    0.0
+                }));
             }
             items.push(line(&format!("{name}{}", i + 1)));
         }
@@ -209,7 +226,10 @@ mod tests {
         items.push(VItem::Penalty(0.0));
         items.push(line("h"));
         items.push(VItem::Penalty(NO_BREAK));
-        items.push(VItem::Space { height: 2.0, bars: Vec::new() });
+        items.push(VItem::Space {
+            height: 2.0,
+            bars: Vec::new(),
+        });
         items.extend(paragraph("b", 4));
         // Room for 5 lines: a1-a3 + heading + b1 would strand the heading with one line.
         let pages = pages_of(&items, 50.0);
@@ -223,7 +243,13 @@ mod tests {
         let mut items = Vec::new();
         for i in 1..=9 {
             if i > 1 {
-                let penalty = if i == 2 || i == 9 { NO_BREAK } else if i == 7 { crate::flow::BROKEN_WORD_PENALTY } else { 0.0 };
+                let penalty = if i == 2 || i == 9 {
+                    NO_BREAK
+                } else if i == 7 {
+                    crate::flow::BROKEN_WORD_PENALTY
+                } else {
+                    0.0
+                };
                 items.push(VItem::Penalty(penalty));
             }
             items.push(line(&format!("a{i}{}", if i == 6 { "-" } else { "" })));
@@ -236,7 +262,10 @@ mod tests {
     fn spaces_vanish_at_the_top_of_a_page() {
         let mut items = paragraph("a", 2);
         items.push(VItem::Penalty(0.0));
-        items.push(VItem::Space { height: 30.0, bars: Vec::new() });
+        items.push(VItem::Space {
+            height: 30.0,
+            bars: Vec::new(),
+        });
         items.extend(paragraph("b", 2));
         let mut warnings = Vec::new();
         let ranges = break_pages(&items, 35.0, 10.0, &mut warnings);

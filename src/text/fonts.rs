@@ -106,6 +106,16 @@ impl Face {
         }
     }
 
+    /// The glyph's advance in thousandths of an em, truncated as a PDF's `/W` array
+    /// holds it (printpdf computes it the same way, in f32).
+    pub fn pdf_width(&self, glyph: u16) -> i64 {
+        let advance = self
+            .shaper
+            .glyph_hor_advance(ttf_parser::GlyphId(glyph))
+            .unwrap_or(0);
+        (advance as f32 * 1000.0 / self.units_per_em) as i64
+    }
+
     pub fn has_char(&self, c: char) -> bool {
         self.shaper.glyph_index(c).is_some()
     }
@@ -144,6 +154,9 @@ mod tests {
             assert!(face.space_width > 0.1 && face.space_width < 0.7, "{id:?}");
             assert!(face.hyphen.0 != 0);
         }
-        assert_eq!(book.face(FaceId::Serif).postscript_name, "NotoSerif-Regular");
+        assert_eq!(
+            book.face(FaceId::Serif).postscript_name,
+            "NotoSerif-Regular"
+        );
     }
 }

@@ -24,7 +24,14 @@ fn language_for(tag: &str) -> Option<Language> {
     let rest: Vec<&str> = parts.collect();
     let has = |s: &str| rest.contains(&s);
     Some(match primary {
-        "en" if has("gb") || has("uk") || has("au") || has("nz") || has("ie") || has("za") || has("in") => {
+        "en" if has("gb")
+            || has("uk")
+            || has("au")
+            || has("nz")
+            || has("ie")
+            || has("za")
+            || has("in") =>
+        {
             Language::EnglishGB
         }
         "en" => Language::EnglishUS,
@@ -128,7 +135,11 @@ impl Hyphenator {
         }
         let core = &word[start..end];
         let letters = core.chars().count();
-        if letters < LEFT_MIN + RIGHT_MIN || !core.chars().all(|c| c.is_alphabetic() || c == '\u{2019}' || c == '\'') {
+        if letters < LEFT_MIN + RIGHT_MIN
+            || !core
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '\u{2019}' || c == '\'')
+        {
             return Vec::new();
         }
         dict.hyphenate(core)
@@ -167,7 +178,10 @@ mod tests {
         assert_eq!(marked(&h, "en", "typesetting"), "type-set-ting");
         assert_eq!(marked(&h, "en-GB", "characteristic"), "char-ac-ter-istic");
         // Trailing punctuation is not part of the word; three letters stay at the end.
-        assert_eq!(marked(&h, "en-US", "\u{201c}hyphenation,\u{201d}"), "\u{201c}hy-phen-a-tion,\u{201d}");
+        assert_eq!(
+            marked(&h, "en-US", "\u{201c}hyphenation,\u{201d}"),
+            "\u{201c}hy-phen-a-tion,\u{201d}"
+        );
     }
 
     #[test]
@@ -192,8 +206,14 @@ mod tests {
         // Never fewer than three letters after a break.
         for (tag, word) in [("de", "Zeitungen"), ("es", "palabra"), ("ru", "слово")] {
             let breaks = h.breaks(tag, word);
-            assert!(breaks.iter().all(|&b| word[b..].chars().count() >= 3), "{word}: {breaks:?}");
-            assert!(breaks.iter().all(|&b| word[..b].chars().count() >= 2), "{word}: {breaks:?}");
+            assert!(
+                breaks.iter().all(|&b| word[b..].chars().count() >= 3),
+                "{word}: {breaks:?}"
+            );
+            assert!(
+                breaks.iter().all(|&b| word[..b].chars().count() >= 2),
+                "{word}: {breaks:?}"
+            );
         }
         assert!(h.breaks("en", "abc123def").is_empty());
         assert!(h.breaks("en", "cat").is_empty());

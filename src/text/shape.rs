@@ -33,18 +33,21 @@ impl ShapedRun {
     }
 
     /// The source text glyph `i` stands for: its cluster's text for the first glyph of a
-    /// cluster, empty for the others.
+    /// cluster, empty for the others. Works for right-to-left runs too, whose clusters
+    /// come in decreasing order.
     pub fn glyph_text(&self, i: usize) -> &str {
-        let start = self.glyphs[i].cluster as usize;
-        if i > 0 && self.glyphs[i - 1].cluster as usize == start {
+        let start = self.glyphs[i].cluster;
+        if self.glyphs[..i].iter().any(|g| g.cluster == start) {
             return "";
         }
-        let end = self.glyphs[i + 1..]
+        let end = self
+            .glyphs
             .iter()
-            .map(|g| g.cluster as usize)
-            .find(|&c| c > start)
-            .unwrap_or(self.text.len());
-        self.text.get(start..end).unwrap_or("")
+            .map(|g| g.cluster)
+            .filter(|&c| c > start)
+            .min()
+            .map_or(self.text.len(), |c| c as usize);
+        self.text.get(start as usize..end).unwrap_or("")
     }
 
     /// The glyphs whose clusters lie in `bytes`, as a run of their own. `bytes` must
@@ -179,7 +182,13 @@ mod tests {
     fn missing_characters_fall_back_or_are_reported() {
         let book = FontBook::bundled();
         let mut missing = BTreeSet::new();
-        let runs = shape(&book, FaceId::Serif, 10.0, "a\u{2503}b\u{1F600}", &mut missing);
+        let runs = shape(
+            &book,
+            FaceId::Serif,
+            10.0,
+            "a\u{2503}b\u{1F600}",
+            &mut missing,
+        );
         // U+2503 (box drawing) is in the monospace face; the emoji is nowhere.
         assert!(runs.iter().any(|r| r.face == FaceId::Mono));
         assert_eq!(missing.into_iter().collect::<String>(), "\u{1F600}");

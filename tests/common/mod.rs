@@ -1,0 +1,287 @@
+//! Helpers for integration tests: render, then read the PDF back with the tools a
+//! reader's machine has (poppler, qpdf). `scripts/test` installs them; a missing tool
+//! fails the test with a message saying so, never skips it.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+pub fn engine() -> &'static folio::Engine {
+    static ENGINE: OnceLock<folio::Engine> = OnceLock::new();
+    ENGINE.get_or_init(folio::Engine::new)
+}
+
+pub fn example(name: &str) -> String {
+    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Runs a tool on `input` (written to stdin) and returns stdout; panics with a clear
+/// message if the tool is not installed or fails.
+pub fn tool(program: &str, args: &[&str], input: &[u8]) -> String {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `{program}` ({e}); run scripts/test, which installs it")
+        });
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write to tool");
+    let out = child.wait_with_output().expect("tool output");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "`{program} {}` failed: {stderr}",
+        args.join(" ")
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Tools that only read files: the PDF is written to a temporary file first.
+pub fn tool_on_file(
+    program: &str,
+    args_before: &[&str],
+    pdf: &[u8],
+    args_after: &[&str],
+) -> (bool, String, String) {
+    let dir = std::env::temp_dir().join(format!("folio-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let path = dir.join(format!("doc-{n}.pdf"));
+    std::fs::write(&path, pdf).expect("write pdf");
+    let path_str = path.to_string_lossy().into_owned();
+    let mut args: Vec<&str> = args_before.to_vec();
+    args.push(&path_str);
+    args.extend_from_slice(args_after);
+    let out = Command::new(program)
+        .args(&args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `{program}` ({e}); run scripts/test, which installs it")
+        });
+    let _ = std::fs::remove_file(&path);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Text in content order (`-raw`): poppler's layout mode re-joins hyphenated words on
+/// its own, which would hide whether Folio kept them.
+pub fn pdftotext(pdf: &[u8]) -> String {
+    tool("pdftotext", &["-raw", "-enc", "UTF-8", "-", "-"], pdf)
+}
+
+/// The link annotations of every page (printpdf writes them inline in `/Annots`).
+pub fn annotations(doc: &lopdf::Document) -> Vec<lopdf::Dictionary> {
+    let mut out = Vec::new();
+    for (_, page_id) in doc.get_pages() {
+        let page = doc.get_dictionary(page_id).expect("page");
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        let annots = match annots {
+            lopdf::Object::Reference(id) => doc
+                .get_object(*id)
+                .expect("annots")
+                .as_array()
+                .expect("array")
+                .clone(),
+            other => other.as_array().expect("array").clone(),
+        };
+        for annot in annots {
+            let dict = match annot {
+                lopdf::Object::Reference(id) => doc.get_dictionary(id).expect("annot").clone(),
+                lopdf::Object::Dictionary(d) => d,
+                other => panic!("unexpected annotation {other:?}"),
+            };
+            out.push(dict);
+        }
+    }
+    out
+}
+
+/// Words as the tests compare them: runs of letters and digits, lowercased.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+/// The words of a markdown article as a browser would show them (CommonMark reference
+/// rendering, tags stripped), front matter title/subtitle/author/date included.
+pub fn source_words(markdown: &str) -> Vec<String> {
+    let (front, body) = split_front(markdown);
+    let mut html = String::new();
+    let parser = pulldown_cmark::Parser::new_ext(body, folio::model::parser_options());
+    pulldown_cmark::html::push_html(&mut html, parser);
+    let mut text = front;
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"");
+    words(&text)
+}
+
+fn split_front(markdown: &str) -> (String, &str) {
+    if let Some(rest) = markdown.strip_prefix("---\n") {
+        if let Some(end) = rest.find("\n---\n") {
+            let mut kept = String::new();
+            for line in rest[..end].lines() {
+                for key in ["title:", "subtitle:", "author:", "date:"] {
+                    if let Some(v) = line.strip_prefix(key) {
+                        kept.push_str(v.trim().trim_matches('"'));
+                        kept.push('\n');
+                    }
+                }
+            }
+            return (kept, &rest[end + 5..]);
+        }
+    }
+    (String::new(), markdown)
+}
+
+/// Whether a line of extracted text is page furniture: a running header (`furniture`
+/// lists the texts the tests expect there) or a footer ending in "n / N".
+fn is_furniture(line: &str, furniture: &[&str]) -> bool {
+    let line = line.trim();
+    if furniture.contains(&line) {
+        return true;
+    }
+    let mut parts = line.rsplitn(4, ' ');
+    let (total, slash, page) = (parts.next(), parts.next(), parts.next());
+    let numbered = slash == Some("/")
+        && total.is_some_and(|t| t.chars().all(|c| c.is_ascii_digit()))
+        && page.is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+    numbered && parts.next().is_none_or(|rest| furniture.contains(&rest))
+}
+
+/// A footer line: "URL n / N" (the URL is one of the furniture texts).
+fn is_footer(line: &str, furniture: &[&str]) -> bool {
+    furniture.iter().any(|f| {
+        line.trim()
+            .strip_prefix(f)
+            .is_some_and(|rest| is_furniture(rest, &[]))
+    })
+}
+
+/// Words of pdftotext's output, with words hyphenated at a line end joined again when
+/// the joined form is a source word. Header and footer lines (see [`is_furniture`])
+/// are left out; the tests of headers and footers look at them separately.
+pub fn pdf_words(text: &str, vocabulary: &[String]) -> Vec<String> {
+    pdf_words_without(text, vocabulary, &[])
+}
+
+pub fn pdf_words_without(text: &str, vocabulary: &[String], furniture: &[&str]) -> Vec<String> {
+    let vocab: std::collections::BTreeSet<&str> = vocabulary.iter().map(String::as_str).collect();
+    // A word broken over several lines: each joined stage is the start of a source word.
+    let starts_a_word = |s: &str| vocab.range(s..).next().is_some_and(|w| w.starts_with(s));
+    let mut joined = String::new();
+    // Page 1 carries the title block instead of a running header: only its footer goes.
+    let lines: Vec<&str> = text
+        .split('\u{c}')
+        .enumerate()
+        .flat_map(|(page, text)| {
+            text.lines().filter(move |l| {
+                let furniture_here = if page == 0 { &[][..] } else { furniture };
+                !l.trim().is_empty()
+                    && !is_furniture(l, furniture_here)
+                    && !is_furniture(l, &[])
+                    && !is_footer(l, furniture)
+            })
+        })
+        .collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let mut line = lines[i].to_string();
+        // A word continued on the next line: after a hyphen, or (URLs are broken without
+        // one) when only the joined form is a source word.
+        while i + 1 < lines.len() {
+            let next = lines[i + 1];
+            let hyphenated = line.ends_with('-');
+            let head = line
+                .trim_end_matches('-')
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            let tail = next
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            let joined = format!("{head}{tail}");
+            let whole_tail = next
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+            let joins = !head.is_empty()
+                && !tail.is_empty()
+                && whole_tail
+                && (vocab.contains(joined.as_str()) || starts_a_word(&joined))
+                && (hyphenated
+                    || !(vocab.contains(head.as_str()) && vocab.contains(tail.as_str())));
+            if !joins {
+                break;
+            }
+            if hyphenated {
+                line.pop();
+            }
+            line.push_str(next.trim_start());
+            i += 1;
+        }
+        joined.push_str(&line);
+        joined.push('\n');
+        i += 1;
+    }
+    words(&joined)
+}
+
+/// Source words that the PDF lacks (as a multiset difference).
+pub fn missing_words(source: &[String], pdf: &[String]) -> Vec<String> {
+    let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
+    for w in pdf {
+        *counts.entry(w.as_str()).or_default() += 1;
+    }
+    let mut missing = Vec::new();
+    for w in source {
+        let c = counts.entry(w.as_str()).or_default();
+        if *c > 0 {
+            *c -= 1;
+        } else {
+            missing.push(w.clone());
+        }
+    }
+    missing
+}
+
+pub fn lopdf(pdf: &[u8]) -> lopdf::Document {
+    lopdf::Document::load_mem(pdf).expect("lopdf reads the PDF back")
+}

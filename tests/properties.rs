@@ -1,0 +1,106 @@
+//! Properties that hold for any input: a valid PDF comes out, no word is lost, and no
+//! text leaves the text area.
+
+mod common;
+
+use common::*;
+use folio::frame::Element;
+use folio::RenderOptions;
+use proptest::prelude::*;
+
+/// Words of many shapes: short, long, hyphenated, non-Latin, URLs, numbers.
+fn word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => "[a-z]{1,10}",
+        2 => "[A-Z][a-z]{2,12}",
+        1 => "[a-z]{12,40}",
+        1 => "[a-z]{3,8}-[a-z]{3,8}",
+        1 => "[а-я]{3,12}",
+        1 => "[α-ω]{3,10}",
+        1 => "[0-9]{1,6}",
+        1 => "https://[a-z]{3,10}\\.example\\.org/[a-z]{2,12}/[a-z0-9]{2,30}",
+    ]
+}
+
+fn sentence() -> impl Strategy<Value = String> {
+    prop::collection::vec(word(), 1..25).prop_map(|w| w.join(" "))
+}
+
+/// A block of markdown built from words, and the words it shows.
+fn block() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => sentence(),
+        1 => sentence().prop_map(|s| format!("## {s}")),
+        1 => sentence().prop_map(|s| format!("> {s}")),
+        1 => (sentence(), sentence()).prop_map(|(a, b)| format!("- {a}\n- {b}")),
+        1 => (sentence(), word(), sentence()).prop_map(|(a, w, b)| format!("{a} *{w}* **{b}**")),
+        1 => (sentence(), word()).prop_map(|(a, w)| format!("{a} `{w}`")),
+        1 => (sentence(), sentence()).prop_map(|(a, b)| format!("{a}  \n{b}")),
+    ]
+}
+
+fn document() -> impl Strategy<Value = String> {
+    prop::collection::vec(block(), 1..12).prop_map(|blocks| blocks.join("\n\n"))
+}
+
+fn options() -> impl Strategy<Value = RenderOptions> {
+    (
+        prop::sample::select(vec!["A4", "A5", "Letter", "100x150mm"]),
+        6.0f32..=24.0,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(page, size, justify, hyphenate)| RenderOptions {
+            page_size: Some(page.parse().unwrap()),
+            font_size: Some(folio::options::FontSize((size * 2.0).round() / 2.0)),
+            justify: Some(justify),
+            hyphenate: Some(hyphenate),
+            margins: Some("15mm".parse().unwrap()),
+            ..Default::default()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_word_is_kept(markdown in document(), options in options()) {
+        let out = engine().render(&markdown, &options).expect("renders");
+        let doc = lopdf(&out.pdf);
+        prop_assert_eq!(doc.get_pages().len(), out.pages);
+        let source = source_words(&markdown);
+        let text = pdftotext(&out.pdf);
+        let extracted = pdf_words(&text, &source);
+        let missing = missing_words(&source, &extracted);
+        prop_assert!(missing.is_empty(), "missing {:?} from:\n{}", missing, text);
+    }
+
+    #[test]
+    fn no_text_outside_the_text_area(markdown in document(), options in options()) {
+        let typeset = engine().typeset(&markdown, &options).expect("typesets");
+        let s = &typeset.settings;
+        let right = s.page.width - s.margins.right;
+        let bottom = s.page.height - s.margins.bottom;
+        for (n, page) in typeset.layout.pages.iter().enumerate() {
+            for element in &page.elements {
+                if let Element::Text { x, y, run } = element {
+                    // Header and footer sit in the margins; body text must not.
+                    if *y < s.margins.top - 1.0 || *y > bottom + s.font_size {
+                        continue;
+                    }
+                    prop_assert!(x + run.width() <= right + 0.5, "page {}: {:?} ends at {} > {}", n + 1, run.text, x + run.width(), right);
+                    prop_assert!(*x >= s.margins.left - 40.0, "page {}: {:?} starts at {}", n + 1, run.text, x);
+                    prop_assert!(*y <= bottom + 0.5, "page {}: {:?} below the text area", n + 1, run.text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_input_never_panics(input in "\\PC{0,400}") {
+        match engine().render(&input, &RenderOptions::default()) {
+            Ok(out) => { lopdf(&out.pdf); }
+            Err(e) => prop_assert!(e.is_user_error(), "{}", e),
+        }
+    }
+}

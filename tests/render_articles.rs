@@ -1,0 +1,241 @@
+//! Renders the example articles and reads the PDFs back: text, pages, fonts, outline,
+//! links, metadata, validity.
+
+mod common;
+
+use common::*;
+use folio::RenderOptions;
+use lopdf::Object;
+
+fn render(markdown: &str) -> folio::Rendered {
+    engine()
+        .render(markdown, &RenderOptions::default())
+        .expect("renders")
+}
+
+/// Every source word appears in the text poppler extracts.
+fn assert_every_word_kept(name: &str, markdown: &str, pdf: &[u8]) {
+    let source = source_words(markdown);
+    let doc = folio::model::parse(markdown).unwrap();
+    let furniture: Vec<&str> = [doc.meta.title.as_deref(), doc.meta.url.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let extracted = pdf_words_without(&pdftotext(pdf), &source, &furniture);
+    let missing = missing_words(&source, &extracted);
+    assert!(
+        missing.is_empty(),
+        "{name}: {} words missing, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(10)]
+    );
+}
+
+#[test]
+fn news_article_is_one_small_valid_page_with_every_word() {
+    let md = example("news.md");
+    let out = render(&md);
+    assert_eq!(out.pages, 1);
+    assert!(out.pdf.len() < 60 * 1024, "{} bytes", out.pdf.len());
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let (ok, stdout, stderr) = tool_on_file("qpdf", &["--check"], &out.pdf, &[]);
+    assert!(ok, "qpdf --check: {stdout} {stderr}");
+    assert_every_word_kept("news.md", &md, &out.pdf);
+}
+
+#[test]
+fn every_example_renders_with_every_word_kept() {
+    for name in ["news.md", "short.md", "long-essay.md"] {
+        let md = example(name);
+        let out = render(&md);
+        assert_every_word_kept(name, &md, &out.pdf);
+        let info = tool_on_file("pdfinfo", &[], &out.pdf, &[]);
+        assert!(
+            info.0 && info.2.trim().is_empty(),
+            "{name}: pdfinfo complains: {}",
+            info.2
+        );
+        assert!(
+            info.1.contains(&format!("Pages:           {}", out.pages)),
+            "{name}: {}",
+            info.1
+        );
+    }
+}
+
+#[test]
+fn fonts_are_embedded_subsets_with_unicode_maps() {
+    let out = render(&example("long-essay.md"));
+    let (ok, listing, _) = tool_on_file("pdffonts", &[], &out.pdf, &[]);
+    assert!(ok);
+    let rows: Vec<&str> = listing.lines().skip(2).collect();
+    assert!(rows.len() >= 4, "{listing}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let name = cols[0];
+        assert!(
+            name.len() > 7 && name.as_bytes()[6] == b'+',
+            "not a subset name: {row}"
+        );
+        // emb sub uni
+        let flags = &cols[cols.len() - 5..cols.len() - 2];
+        assert_eq!(flags, ["yes", "yes", "yes"], "{row}");
+    }
+}
+
+#[test]
+fn text_is_extracted_exactly_with_ligatures_and_kerning() {
+    let md = "Offices officially affirm the “fluffy” AVA waffle – ‘fjord’ and ﬁre.";
+    let out = render(md);
+    let text = pdftotext(&out.pdf);
+    assert!(
+        text.contains("Offices officially affirm the “fluffy” AVA waffle – ‘fjord’ and ﬁre."),
+        "{text}"
+    );
+}
+
+#[test]
+fn outline_mirrors_the_heading_tree() {
+    let md = "# Title\n\nIntro.\n\n## One\n\nText.\n\n### One A\n\nText.\n\n## Two\n\nText.";
+    let out = render(md);
+    let doc = lopdf(&out.pdf);
+    let catalog = doc.catalog().expect("catalog");
+    assert_eq!(
+        catalog.get(b"PageMode").unwrap(),
+        &Object::Name(b"UseOutlines".to_vec())
+    );
+    let outlines = doc
+        .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
+        .unwrap();
+    let mut titles = Vec::new();
+    fn walk(doc: &lopdf::Document, first: Option<&Object>, depth: usize, titles: &mut Vec<String>) {
+        let mut cursor = first.and_then(|o| o.as_reference().ok());
+        while let Some(id) = cursor {
+            let item = doc.get_dictionary(id).unwrap();
+            let title = lopdf::decode_text_string(item.get(b"Title").unwrap()).unwrap();
+            titles.push(format!("{}{}", "  ".repeat(depth), title));
+            assert!(item.get(b"Dest").is_ok(), "{title} has no destination");
+            walk(doc, item.get(b"First").ok(), depth + 1, titles);
+            cursor = item.get(b"Next").ok().and_then(|o| o.as_reference().ok());
+        }
+    }
+    walk(&doc, outlines.get(b"First").ok(), 0, &mut titles);
+    // The leading level-1 heading became the title block; the rest nest by level.
+    assert_eq!(titles, vec!["One", "  One A", "Two"]);
+}
+
+#[test]
+fn links_are_clickable_uris_and_internal_jumps() {
+    let md = "# Doc\n\nSee [the spec](https://spec.commonmark.org/) and [below](#later).\n\n## Later\n\nDone.";
+    let out = render(md);
+    let doc = lopdf(&out.pdf);
+    let mut uris = Vec::new();
+    let mut gotos = 0;
+    {
+        for annot in annotations(&doc) {
+            let action = annot.get(b"A").unwrap().as_dict().unwrap();
+            match action.get(b"S").unwrap().as_name().unwrap() {
+                b"URI" => uris.push(
+                    String::from_utf8(action.get(b"URI").unwrap().as_str().unwrap().to_vec())
+                        .unwrap(),
+                ),
+                b"GoTo" => gotos += 1,
+                other => panic!("unexpected action {other:?}"),
+            }
+            // No visible border around links.
+            let border = annot.get(b"Border").unwrap().as_array().unwrap();
+            assert_eq!(border[2].as_float().unwrap(), 0.0);
+        }
+    }
+    assert_eq!(uris, vec!["https://spec.commonmark.org/".to_string()]);
+    assert_eq!(gotos, 1);
+}
+
+#[test]
+fn metadata_language_and_dates_come_from_front_matter() {
+    let out = render(&example("long-essay.md"));
+    let (_, info, _) = tool_on_file("pdfinfo", &[], &out.pdf, &[]);
+    assert!(
+        info.contains("Title:           The Measure of a Line"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Author:          Folio contributors"),
+        "{info}"
+    );
+    assert!(info.contains("Metadata Stream: yes"), "{info}");
+    assert!(info.contains("CreationDate:    Fri Nov 20"), "{info}");
+    let doc = lopdf(&out.pdf);
+    let lang = lopdf::decode_text_string(doc.catalog().unwrap().get(b"Lang").unwrap()).unwrap();
+    assert_eq!(lang, "en-GB");
+}
+
+#[test]
+fn same_input_gives_identical_bytes() {
+    let md = example("short.md");
+    assert_eq!(render(&md).pdf, render(&md).pdf);
+}
+
+#[test]
+fn running_header_and_page_numbers() {
+    let out = render(&example("long-essay.md"));
+    assert!(out.pages >= 5);
+    let text = pdftotext(&out.pdf);
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert_eq!(pages.len(), out.pages);
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains(&format!("{} / {}", i + 1, out.pages)),
+            "page {} lacks its number",
+            i + 1
+        );
+        assert!(
+            page.contains("https://folio.example.org/essays/measure-of-a-line"),
+            "page {} lacks the URL",
+            i + 1
+        );
+        // From page 2 on, the running header carries the title.
+        let header = "The Measure of a Line: Notes on Setting Text for Paper";
+        assert_eq!(
+            page.matches(header).count(),
+            usize::from(i > 0),
+            "page {}",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn mupdf_draws_every_page_without_complaint() {
+    let out = render(&example("long-essay.md"));
+    let (ok, _, stderr) = tool_on_file("mutool", &["draw", "-q", "-o", "/dev/null"], &out.pdf, &[]);
+    // Debian's MuPDF is built without colour management and says so on every file.
+    let complaints: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.contains("ICC support is not available"))
+        .collect();
+    assert!(ok && complaints.is_empty(), "mutool: {stderr}");
+}
+
+#[test]
+fn other_languages_render_with_their_patterns() {
+    let md = "---\nlang: de\n---\nDie Silbentrennung ist eine Kunst, die Donaudampfschifffahrtsgesellschaftskapitäne \
+              und Bundesverfassungsgerichtsentscheidungen gleichermaßen betrifft, wenn die Zeilen schmal sind.";
+    let options = RenderOptions {
+        page_size: Some("A5".parse().unwrap()),
+        ..Default::default()
+    };
+    let out = engine().render(md, &options).unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let source = source_words("Die Silbentrennung ist eine Kunst, die Donaudampfschifffahrtsgesellschaftskapitäne und Bundesverfassungsgerichtsentscheidungen gleichermaßen betrifft, wenn die Zeilen schmal sind.");
+    let extracted = pdf_words(&pdftotext(&out.pdf), &source);
+    assert!(missing_words(&source, &extracted).is_empty());
+    let cyrillic = "---\nlang: ru\n---\nТипография — это искусство оформления печатного текста.";
+    let out = engine()
+        .render(cyrillic, &RenderOptions::default())
+        .unwrap();
+    assert!(pdftotext(&out.pdf).contains("Типография — это искусство"));
+}
