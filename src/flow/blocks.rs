@@ -36,6 +36,7 @@ pub fn flow_document(
         width: settings.text_width(),
         bars: Vec::new(),
         scale: 1.0,
+        depth: 0,
     };
     flow.title_block(doc);
     flow.blocks(&doc.blocks, &frame);
@@ -51,7 +52,12 @@ struct Frame {
     bars: Vec<f32>,
     /// Type size relative to body text.
     scale: f32,
+    /// Nesting of quotes and lists: past [`MAX_INDENT_DEPTH`] they stop indenting, so
+    /// deep nesting never squeezes the text to nothing.
+    depth: usize,
 }
+
+const MAX_INDENT_DEPTH: usize = 5;
 
 /// How lines of a block may be separated by a page break.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,6 +66,12 @@ enum Keep {
     TwoLines,
     /// Never split, and keep with what follows (headings, the title block).
     WithNext,
+}
+
+/// What hangs before a list item.
+enum Marker {
+    Text(String),
+    Task { done: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -109,6 +121,7 @@ impl Flow<'_> {
             width: self.settings.text_width(),
             bars: Vec::new(),
             scale: 1.0,
+            depth: 0,
         };
         let size = self.size();
         let mut any = false;
@@ -246,7 +259,8 @@ impl Flow<'_> {
                     hyphenate: false,
                     indent: 0.0,
                     monospace: false,
-                    balance: false,
+                    // A two-line heading reads better as two similar lines.
+                    balance: true,
                 };
                 let before = if level <= 2 { 1.5 } else { 1.1 } * self.leading();
                 self.space(before, frame);
@@ -268,14 +282,20 @@ impl Flow<'_> {
             }
             Block::Quote(children) => {
                 self.space(spacing, frame);
-                let indent = self.settings.template.quote_indent * self.size();
-                let mut bars = frame.bars.clone();
-                bars.push(frame.left + indent * 0.45);
-                let inner = Frame {
-                    left: frame.left + indent,
-                    width: (frame.width - indent * 1.5).max(frame.width * 0.4),
-                    bars,
-                    scale: frame.scale,
+                let inner = if frame.depth < MAX_INDENT_DEPTH {
+                    let indent = self.settings.template.quote_indent * self.size();
+                    let indent = indent.min(frame.width * 0.12);
+                    let mut bars = frame.bars.clone();
+                    bars.push(frame.left + indent * 0.45);
+                    Frame {
+                        left: frame.left + indent,
+                        width: frame.width - indent * 1.5,
+                        bars,
+                        scale: frame.scale,
+                        depth: frame.depth + 1,
+                    }
+                } else {
+                    frame.clone()
                 };
                 self.previous_was_paragraph = false;
                 self.blocks(children, &inner);
@@ -287,16 +307,22 @@ impl Flow<'_> {
                 let indent = (1.8 * self.size()).min(frame.width * 0.15);
                 for (n, item) in items.iter().enumerate() {
                     let marker = match (item.task, start) {
-                        (Some(true), _) => "\u{2612}".to_string(),
-                        (Some(false), _) => "\u{2610}".to_string(),
-                        (None, Some(first)) => format!("{}.", first.saturating_add(n as u64)),
-                        (None, None) => "\u{2022}".to_string(),
+                        (Some(done), _) => Marker::Task { done },
+                        (None, Some(first)) => {
+                            Marker::Text(format!("{}.", first.saturating_add(n as u64)))
+                        }
+                        (None, None) => Marker::Text("\u{2022}".to_string()),
                     };
-                    let inner = Frame {
-                        left: frame.left + indent,
-                        width: (frame.width - indent).max(frame.width * 0.5),
-                        bars: frame.bars.clone(),
-                        scale: frame.scale,
+                    let inner = if frame.depth < MAX_INDENT_DEPTH {
+                        Frame {
+                            left: frame.left + indent,
+                            width: frame.width - indent,
+                            bars: frame.bars.clone(),
+                            scale: frame.scale,
+                            depth: frame.depth + 1,
+                        }
+                    } else {
+                        frame.clone()
                     };
                     let first_item = self.items.len();
                     self.previous_was_paragraph = false;
@@ -320,11 +346,11 @@ impl Flow<'_> {
                     monospace: true,
                     balance: false,
                 };
+                let inset = self.size().min(frame.width * 0.1);
                 let inner = Frame {
-                    left: frame.left + self.size(),
-                    width: frame.width - self.size(),
-                    bars: frame.bars.clone(),
-                    scale: frame.scale,
+                    left: frame.left + inset,
+                    width: frame.width - inset,
+                    ..frame.clone()
                 };
                 let mut boxes = Vec::new();
                 for line in text.trim_end_matches('\n').split('\n') {
@@ -641,7 +667,7 @@ impl Flow<'_> {
     }
 
     /// Hangs a list marker in the margin to the left of the item's first line.
-    fn hang_marker(&mut self, first_item: usize, marker: &str, inner: &Frame) {
+    fn hang_marker(&mut self, first_item: usize, marker: &Marker, inner: &Frame) {
         let Some(VItem::Line(line)) = self.items[first_item..]
             .iter_mut()
             .find(|item| matches!(item, VItem::Line(_)))
@@ -649,15 +675,40 @@ impl Flow<'_> {
             return;
         };
         let size = self.settings.font_size * inner.scale;
+        let text = match marker {
+            Marker::Text(text) => text.as_str(),
+            Marker::Task { done: true } => "\u{2713}",
+            Marker::Task { done: false } => "",
+        };
         let mut missing = BTreeSet::new();
         let runs = crate::text::shape::shape(
             self.fonts,
             crate::text::FaceId::Serif,
             size,
-            marker,
+            text,
             &mut missing,
         );
-        let width: f32 = runs.iter().map(|r| r.width()).sum();
+        let mut width: f32 = runs.iter().map(|r| r.width()).sum();
+        if let Marker::Task { .. } = marker {
+            // A drawn box (the bundled faces have no ballot box), the tick inside it.
+            let side = size * 0.72;
+            let right = inner.left - size * 0.5;
+            let (left, top, bottom) = (right - side, line.baseline - side, line.baseline);
+            for (from, to) in [
+                ((left, top), (right, top)),
+                ((right, top), (right, bottom)),
+                ((right, bottom), (left, bottom)),
+                ((left, bottom), (left, top)),
+            ] {
+                line.elements.push(Element::Rule {
+                    from,
+                    to,
+                    thickness: 0.6,
+                    gray: 0.0,
+                });
+            }
+            width = width.max(0.0) + (side - width) / 2.0;
+        }
         let mut x = inner.left - width - size * 0.5;
         // The marker goes first in the line's content, so text extraction reads it
         // before the item's text.

@@ -101,9 +101,19 @@ enum Chunk {
     LineBreak,
 }
 
+/// Piece 0 of every paragraph: no glyphs, the content of indent and code-indentation
+/// boxes.
+const INDENT_PIECE: usize = 0;
+
 /// Prepares one paragraph.
 pub fn prepare(inlines: &[Inline], style: &ParagraphStyle, ctx: &Context<'_>) -> Prepared {
     let mut prepared = Prepared::default();
+    prepared.pieces.push(Piece {
+        run: ShapedRun::empty(FaceId::Serif, style.size),
+        link: None,
+        strike: false,
+        rise: 0.0,
+    });
     let mut chunks = Vec::new();
     let base = Style {
         bold: style.bold,
@@ -117,20 +127,9 @@ pub fn prepare(inlines: &[Inline], style: &ParagraphStyle, ctx: &Context<'_>) ->
     flatten(inlines, base, style, &mut chunks, &mut prepared.links);
 
     if style.indent > 0.0 {
-        let piece = prepared.push_piece(Piece {
-            run: ShapedRun {
-                face: FaceId::Serif,
-                size: style.size,
-                text: String::new(),
-                glyphs: Vec::new(),
-            },
-            link: None,
-            strike: false,
-            rise: 0.0,
-        });
         prepared.items.push(Item::Box {
             width: style.indent,
-            content: piece,
+            content: INDENT_PIECE,
         });
     }
     for chunk in chunks {
@@ -402,8 +401,20 @@ fn push_space(
     style: &ParagraphStyle,
     kind: TextKind,
 ) {
-    // A space at the very start of a paragraph (or after a forced break) is dropped.
-    if items.last().is_none_or(|item| item.is_forced_break()) {
+    // A space at the very start of a paragraph (or after a forced break) is dropped,
+    // except in code, where leading spaces are indentation: they become a fixed box.
+    let at_line_start = match items.last() {
+        None => true,
+        Some(Item::Box { content, .. }) => *content == INDENT_PIECE,
+        Some(item) => item.is_forced_break(),
+    };
+    if at_line_start {
+        if style.monospace || kind == TextKind::Code {
+            items.push(Item::Box {
+                width,
+                content: INDENT_PIECE,
+            });
+        }
         return;
     }
     if matches!(items.last(), Some(Item::Glue { .. })) {
@@ -588,12 +599,7 @@ fn push_with_emergency_breaks(
     run: ShapedRun,
     hyphen_from: Option<&Context<'_>>,
 ) {
-    // Sorted: right-to-left runs list their clusters in decreasing order.
-    let mut boundaries: Vec<usize> = run.glyphs.iter().map(|g| g.cluster as usize).collect();
-    boundaries.sort_unstable();
-    boundaries.dedup();
-    boundaries.push(run.text.len());
-    for (k, pair) in boundaries.windows(2).enumerate() {
+    for (k, cluster) in run.clusters().into_iter().enumerate() {
         if k > 0 {
             let (content, width) = match hyphen_from {
                 Some(ctx) => {
@@ -610,7 +616,7 @@ fn push_with_emergency_breaks(
                 content,
             });
         }
-        push_box(prepared, span, run.slice(pair[0]..pair[1]));
+        push_box(prepared, span, cluster);
     }
 }
 
@@ -629,6 +635,7 @@ fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usiz
                 y_offset: 0.0,
                 cluster: 0,
             }],
+            ascending: true,
         },
         link: span.link,
         strike: span.strike,

@@ -61,8 +61,15 @@ enum Span {
     TableCell,
 }
 
+/// Deeper nesting than this is flattened: its content joins the enclosing block (or
+/// span), so hostile input cannot exhaust the stack of the later, recursive stages.
+const MAX_BLOCK_DEPTH: usize = 24;
+const MAX_SPAN_DEPTH: usize = 32;
+
 #[derive(Default)]
 struct Builder {
+    /// One entry per open tag: whether it was flattened (its end is then ignored).
+    open_tags: Vec<bool>,
     blocks: Vec<(Container, Vec<Block>)>,
     spans: Vec<(Span, Vec<Inline>)>,
     lists: Vec<(Option<u64>, Vec<ListItem>)>,
@@ -85,8 +92,30 @@ impl Builder {
             self.blocks.push((Container::Root, Vec::new()));
         }
         match event {
-            Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(tag),
+            Event::Start(tag) => {
+                let flatten = match &tag {
+                    Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) => {
+                        self.blocks.len() >= MAX_BLOCK_DEPTH
+                    }
+                    Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Superscript
+                    | Tag::Subscript
+                    | Tag::Link { .. }
+                    | Tag::Image { .. } => self.spans.len() >= MAX_SPAN_DEPTH,
+                    _ => false,
+                };
+                self.open_tags.push(flatten);
+                if !flatten {
+                    self.start(tag);
+                }
+            }
+            Event::End(tag) => {
+                if !self.open_tags.pop().unwrap_or(false) {
+                    self.end(tag);
+                }
+            }
             Event::Text(text) => {
                 if let Some((_, code)) = self.code.as_mut() {
                     code.push_str(&text);
@@ -446,6 +475,10 @@ impl HtmlText {
                 match find_ci(rest, end) {
                     Some(i) => {
                         rest = &rest[i + end.len()..];
+                        // An end tag runs to its `>`.
+                        if end.starts_with("</") {
+                            rest = rest.find('>').map_or("", |gt| &rest[gt + 1..]);
+                        }
                         self.skip_until = None;
                     }
                     None => return out,
@@ -622,7 +655,37 @@ mod tests {
         assert!(all.contains("Kept bold"), "{all}");
         assert!(!all.contains("alert"), "{all}");
         assert!(!all.contains("gone"), "{all}");
+        assert!(!all.contains('>'), "{all}");
         assert!(all.contains("& C"), "{all}");
+    }
+
+    #[test]
+    fn hostile_nesting_is_flattened_but_keeps_its_text() {
+        fn depth(blocks: &[Block]) -> usize {
+            blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Quote(inner) => 1 + depth(inner),
+                    Block::List { items, .. } => {
+                        1 + items.iter().map(|i| depth(&i.blocks)).max().unwrap_or(0)
+                    }
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        let quotes = format!("{} deep", ">".repeat(10_000));
+        let blocks = parse_markdown(&quotes);
+        assert!(depth(&blocks) <= MAX_BLOCK_DEPTH);
+        let list: String = (0..200)
+            .map(|i| format!("{}- item{i}\n", "  ".repeat(i)))
+            .collect();
+        let blocks = parse_markdown(&list);
+        assert!(depth(&blocks) <= MAX_BLOCK_DEPTH);
+        let text = format!("{blocks:?}");
+        assert!(text.contains("item199"));
+        let emphasis = format!("{}x{}", "*_".repeat(200), "_*".repeat(200));
+        assert!(format!("{:?}", parse_markdown(&emphasis)).contains('x'));
     }
 
     #[test]

@@ -25,9 +25,34 @@ pub struct ShapedRun {
     pub size: f32,
     pub text: String,
     pub glyphs: Vec<Glyph>,
+    /// Clusters never decrease from glyph to glyph (left-to-right text): slicing and
+    /// lookups can then use binary search instead of scanning the run.
+    pub ascending: bool,
 }
 
 impl ShapedRun {
+    /// A run of no glyphs (an indent, say).
+    pub fn empty(face: FaceId, size: f32) -> ShapedRun {
+        ShapedRun {
+            face,
+            size,
+            text: String::new(),
+            glyphs: Vec::new(),
+            ascending: true,
+        }
+    }
+
+    /// The index range of the glyphs whose clusters lie in `bytes` (ascending runs).
+    fn glyph_range(&self, bytes: &Range<usize>) -> Range<usize> {
+        let start = self
+            .glyphs
+            .partition_point(|g| (g.cluster as usize) < bytes.start);
+        let end = self
+            .glyphs
+            .partition_point(|g| (g.cluster as usize) < bytes.end);
+        start..end
+    }
+
     pub fn width(&self) -> f32 {
         self.glyphs.iter().map(|g| g.advance).sum()
     }
@@ -37,44 +62,85 @@ impl ShapedRun {
     /// come in decreasing order.
     pub fn glyph_text(&self, i: usize) -> &str {
         let start = self.glyphs[i].cluster;
-        if self.glyphs[..i].iter().any(|g| g.cluster == start) {
-            return "";
-        }
-        let end = self
-            .glyphs
-            .iter()
-            .map(|g| g.cluster)
-            .filter(|&c| c > start)
-            .min()
-            .map_or(self.text.len(), |c| c as usize);
+        let end = if self.ascending {
+            if i > 0 && self.glyphs[i - 1].cluster == start {
+                return "";
+            }
+            self.glyphs[i + 1..]
+                .iter()
+                .map(|g| g.cluster)
+                .find(|&c| c > start)
+        } else {
+            if self.glyphs[..i].iter().any(|g| g.cluster == start) {
+                return "";
+            }
+            self.glyphs
+                .iter()
+                .map(|g| g.cluster)
+                .filter(|&c| c > start)
+                .min()
+        };
+        let end = end.map_or(self.text.len(), |c| c as usize);
         self.text.get(start as usize..end).unwrap_or("")
     }
 
     /// The glyphs whose clusters lie in `bytes`, as a run of their own. `bytes` must
     /// start and end on cluster boundaries (see [`ShapedRun::is_cluster_boundary`]).
     pub fn slice(&self, bytes: Range<usize>) -> ShapedRun {
-        let glyphs = self
-            .glyphs
-            .iter()
-            .filter(|g| (bytes.start..bytes.end).contains(&(g.cluster as usize)))
-            .map(|g| Glyph {
-                cluster: g.cluster - bytes.start as u32,
-                ..*g
-            })
-            .collect();
+        let rebase = |g: &Glyph| Glyph {
+            cluster: g.cluster - bytes.start as u32,
+            ..*g
+        };
+        let glyphs = if self.ascending {
+            self.glyphs[self.glyph_range(&bytes)]
+                .iter()
+                .map(rebase)
+                .collect()
+        } else {
+            self.glyphs
+                .iter()
+                .filter(|g| bytes.contains(&(g.cluster as usize)))
+                .map(rebase)
+                .collect()
+        };
         ShapedRun {
             face: self.face,
             size: self.size,
             text: self.text[bytes].to_string(),
             glyphs,
+            ascending: self.ascending,
         }
     }
 
     /// Whether a break at byte `offset` falls between clusters (not inside a ligature).
     pub fn is_cluster_boundary(&self, offset: usize) -> bool {
-        offset == 0
-            || offset == self.text.len()
-            || self.glyphs.iter().any(|g| g.cluster as usize == offset)
+        if offset == 0 || offset == self.text.len() {
+            return true;
+        }
+        if self.ascending {
+            let i = self
+                .glyphs
+                .partition_point(|g| (g.cluster as usize) < offset);
+            self.glyphs
+                .get(i)
+                .is_some_and(|g| g.cluster as usize == offset)
+        } else {
+            self.glyphs.iter().any(|g| g.cluster as usize == offset)
+        }
+    }
+
+    /// The run cut into one run per cluster, in text order.
+    pub fn clusters(&self) -> Vec<ShapedRun> {
+        let mut starts: Vec<usize> = self.glyphs.iter().map(|g| g.cluster as usize).collect();
+        if !self.ascending {
+            starts.sort_unstable();
+        }
+        starts.dedup();
+        starts.push(self.text.len());
+        starts
+            .windows(2)
+            .map(|pair| self.slice(pair[0]..pair[1]))
+            .collect()
     }
 }
 
@@ -143,12 +209,16 @@ fn shape_one(book: &FontBook, face_id: FaceId, size: f32, text: &str) -> ShapedR
             y_offset: pos.y_offset as f32 * scale,
             cluster: info.cluster,
         })
-        .collect();
+        .collect::<Vec<Glyph>>();
+    let ascending = glyphs
+        .windows(2)
+        .all(|pair| pair[0].cluster <= pair[1].cluster);
     ShapedRun {
         face: face_id,
         size,
         text: text.to_string(),
         glyphs,
+        ascending,
     }
 }
 
