@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, FontId, Greyscale, Line,
-    LineCapStyle, LinePoint, LinkAnnotation, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle,
+    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, DictItem, FontId, Greyscale,
+    Line, LineCapStyle, LinePoint, LinkAnnotation, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle,
     PdfPage, PdfSaveOptions, Point, Pt, Rect as PdfRect, TextItem, TextMatrix,
 };
 
@@ -99,6 +99,15 @@ pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Ve
     Ok(bytes)
 }
 
+/// Text as a PDF text string: UTF-16BE with a byte order mark.
+fn utf16_text(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xfe, 0xff];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    bytes
+}
+
 fn flush_glyphs(ops: &mut Vec<Op>, pending: &mut Vec<Codepoint>) {
     if !pending.is_empty() {
         ops.push(Op::ShowText {
@@ -187,6 +196,40 @@ fn page_ops(
         for (i, glyph) in run.glyphs.iter().enumerate() {
             let gid = new_ids.get(&glyph.id).copied().unwrap_or(0);
             let text = Some(run.glyph_text(i).to_string());
+            if glyph.id == 0 {
+                // A character no bundled face has: the font's blank .notdef glyph, with
+                // the character as /ActualText so copy and search still find it (the
+                // font's own map can give glyph 0 only one meaning).
+                flush_glyphs(&mut ops, &mut pending);
+                ops.push(Op::BeginMarkedContentWithProperties {
+                    tag: "Span".to_string(),
+                    properties: DictItem::Dict {
+                        map: [(
+                            "ActualText".to_string(),
+                            DictItem::String {
+                                data: utf16_text(run.glyph_text(i)),
+                                literal: false,
+                            },
+                        )]
+                        .into_iter()
+                        .collect(),
+                    },
+                });
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(pen), Pt(h - y)),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(vec![Codepoint {
+                        gid,
+                        offset: 0.0,
+                        cid: Some(String::new()),
+                    }])],
+                });
+                ops.push(Op::EndMarkedContentWithProperties);
+                pen += glyph.advance;
+                needs_matrix = true;
+                continue;
+            }
             if glyph.x_offset != 0.0 || glyph.y_offset != 0.0 {
                 // A positioned mark: placed on its own.
                 flush_glyphs(&mut ops, &mut pending);

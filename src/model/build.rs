@@ -486,8 +486,15 @@ impl HtmlText {
                 continue;
             }
             if let Some(after) = rest.strip_prefix("<!--") {
-                self.skip_until = Some("-->");
-                rest = after;
+                // `<!-->` and `<!--->` are complete (empty) comments.
+                if let Some(after_empty) =
+                    after.strip_prefix('>').or_else(|| after.strip_prefix("->"))
+                {
+                    rest = after_empty;
+                } else {
+                    self.skip_until = Some("-->");
+                    rest = after;
+                }
                 continue;
             }
             if rest.starts_with('<') {

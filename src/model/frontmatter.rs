@@ -21,18 +21,16 @@ pub fn split_front_matter(source: &str) -> Result<(FrontMatter, &str), Error> {
         let Some(rest) = strip_fence_line(source, fence) else {
             continue;
         };
+        // With no closing fence, the opening line is markdown (a thematic break, or
+        // text), as CommonMark reads it.
         let Some((inner, body)) = find_closing_fence(rest, fence) else {
-            if format == Format::Toml {
-                return Err(Error::FrontMatter {
-                    line: 1,
-                    message: "the `+++` block is never closed; end it with a line `+++`".into(),
-                });
-            }
-            // A `---` with no closing fence is a thematic break, not front matter.
             return Ok((FrontMatter::default(), source));
         };
-        let front = parse_block(inner, format)?;
-        return Ok((front, body));
+        return match parse_block(inner, format)? {
+            Some(front) => Ok((front, body)),
+            // Not a mapping (`---\nFoo\n---` is a setext heading): markdown after all.
+            None => Ok((FrontMatter::default(), source)),
+        };
     }
     Ok((FrontMatter::default(), source))
 }
@@ -66,12 +64,14 @@ fn find_closing_fence<'a>(s: &'a str, fence: &str) -> Option<(&'a str, &'a str)>
 /// The front matter's lines start on line 2 of the file (after the opening fence).
 const FIRST_LINE: usize = 2;
 
-fn parse_block(text: &str, format: Format) -> Result<FrontMatter, Error> {
+/// Parses a front matter block; `None` when it is valid YAML but not a mapping (then it
+/// was never meant as front matter).
+fn parse_block(text: &str, format: Format) -> Result<Option<FrontMatter>, Error> {
     // Read into a generic JSON value first, so meta fields and options share one path.
     let value: serde_json::Value = match format {
         Format::Yaml => {
             if text.trim().is_empty() {
-                return Ok(FrontMatter::default());
+                return Ok(Some(FrontMatter::default()));
             }
             let yaml: serde_yaml::Value =
                 serde_yaml::from_str(text).map_err(|e| Error::FrontMatter {
@@ -79,7 +79,10 @@ fn parse_block(text: &str, format: Format) -> Result<FrontMatter, Error> {
                     message: format!("invalid YAML: {}", strip_location(&e.to_string())),
                 })?;
             if yaml.is_null() {
-                return Ok(FrontMatter::default());
+                return Ok(Some(FrontMatter::default()));
+            }
+            if !yaml.is_mapping() {
+                return Ok(None);
             }
             serde_json::to_value(&yaml).map_err(|e| Error::FrontMatter {
                 line: FIRST_LINE,
@@ -101,10 +104,7 @@ fn parse_block(text: &str, format: Format) -> Result<FrontMatter, Error> {
         }
     };
     let serde_json::Value::Object(map) = value else {
-        return Err(Error::FrontMatter {
-            line: FIRST_LINE,
-            message: "front matter must be a mapping of keys to values (`title: ...`)".into(),
-        });
+        return Ok(None);
     };
 
     let line_of = |key: &str| key_line(text, key, format);
@@ -143,7 +143,7 @@ fn parse_block(text: &str, format: Format) -> Result<FrontMatter, Error> {
         };
         Error::FrontMatter { line, message }
     })?;
-    Ok(FrontMatter { meta, options })
+    Ok(Some(FrontMatter { meta, options }))
 }
 
 /// The file line on which `key` is set (best effort: the first line starting with it).
@@ -286,6 +286,15 @@ mod tests {
             err.to_string(),
             "front matter, line 2: `title` must be text, not a list"
         );
+    }
+
+    #[test]
+    fn a_setext_heading_is_not_front_matter() {
+        let (front, body) = split_front_matter("---\nFoo\n---\n").unwrap();
+        assert_eq!(front.meta, Meta::default());
+        assert_eq!(body, "---\nFoo\n---\n");
+        let (_, body) = split_front_matter("+++\ntext").unwrap();
+        assert_eq!(body, "+++\ntext");
     }
 
     #[test]

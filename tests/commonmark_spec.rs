@@ -1,0 +1,191 @@
+//! Every example of the CommonMark spec renders to a valid PDF whose text contains the
+//! text of the spec's expected HTML. The spec comes from the `commonmark-spec` npm
+//! package that `scripts/test` installs (`npm ci`); it is not copied into the repository.
+
+mod common;
+
+use common::*;
+use folio::RenderOptions;
+
+struct Example {
+    number: usize,
+    section: String,
+    markdown: String,
+    html: String,
+}
+
+/// Examples as the spec's own extractor reads them: a fence of 32 backticks and the word
+/// `example`, the markdown, a line with a single `.`, the HTML, the closing fence.
+fn examples(spec: &str) -> Vec<Example> {
+    let fence = "`".repeat(32);
+    let mut out = Vec::new();
+    let mut section = String::new();
+    let mut lines = spec.lines();
+    while let Some(line) = lines.next() {
+        if line.starts_with("<!-- END TESTS -->") {
+            break;
+        }
+        if let Some(title) = line.strip_prefix('#') {
+            section = title.trim_start_matches('#').trim().to_string();
+            continue;
+        }
+        if line != format!("{fence} example") {
+            continue;
+        }
+        let (mut markdown, mut html, mut in_html) = (String::new(), String::new(), false);
+        for line in lines.by_ref() {
+            if line == fence {
+                break;
+            }
+            if line == "." && !in_html {
+                in_html = true;
+                continue;
+            }
+            let target = if in_html { &mut html } else { &mut markdown };
+            target.push_str(line);
+            target.push('\n');
+        }
+        out.push(Example {
+            number: out.len() + 1,
+            section: section.clone(),
+            markdown: markdown.replace('→', "\t"),
+            html,
+        });
+    }
+    out
+}
+
+/// The text a browser shows for the expected HTML: tags and the content of `<script>`,
+/// `<style>` and `<textarea>`-like raw elements left out, entities decoded.
+fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let lower = rest.to_ascii_lowercase();
+        let skip_to = ["script", "style"].iter().find_map(|tag| {
+            lower
+                .starts_with(&format!("<{tag}"))
+                .then(|| lower.find(&format!("</{tag}>")).map(|i| i + tag.len() + 3))
+        });
+        match skip_to {
+            Some(Some(end)) => rest = &rest[end..],
+            _ => match rest.find('>') {
+                Some(close) => {
+                    // Block-level tags separate words; inline ones (em, a, code) do not.
+                    let name: String = lower[1..close]
+                        .trim_start_matches('/')
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .collect();
+                    let inline = [
+                        "em", "strong", "a", "code", "del", "span", "s", "sup", "sub", "b", "i",
+                    ];
+                    if !inline.contains(&name.as_str()) {
+                        text.push(' ');
+                    }
+                    rest = &rest[close + 1..];
+                }
+                None => {
+                    text.push_str(rest);
+                    rest = "";
+                }
+            },
+        }
+    }
+    text.push_str(rest);
+    decode(&text)
+}
+
+fn decode(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|&e| e < 12) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let c = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn spec_path() -> String {
+    std::env::var("FOLIO_COMMONMARK_SPEC").unwrap_or_else(|_| {
+        format!(
+            "{}/node_modules/commonmark-spec/spec.txt",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    })
+}
+
+#[test]
+fn every_commonmark_example_keeps_its_text() {
+    let path = spec_path();
+    let spec = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{path}: {e}; run scripts/test, which installs the spec with `npm ci`")
+    });
+    let examples = examples(&spec);
+    assert_eq!(examples.len(), 652, "the 0.31.2 spec has 652 examples");
+    let mut failures = Vec::new();
+    for example in &examples {
+        let out = match engine().render(&example.markdown, &RenderOptions::default()) {
+            Ok(out) => out,
+            Err(e) => {
+                failures.push(format!(
+                    "example {} ({}): error {e}",
+                    example.number, example.section
+                ));
+                continue;
+            }
+        };
+        assert!(out.pdf.starts_with(b"%PDF-"), "example {}", example.number);
+        let expected = words(&html_text(&example.html));
+        let extracted = pdf_words(&pdftotext(&out.pdf), &expected);
+        let missing = missing_words(&expected, &extracted);
+        if !missing.is_empty() {
+            failures.push(format!(
+                "example {} ({}): missing {:?}",
+                example.number, example.section, missing
+            ));
+        }
+    }
+    eprintln!(
+        "CommonMark spec: {} of {} examples keep all their text",
+        examples.len() - failures.len(),
+        examples.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} examples lose text:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
