@@ -143,7 +143,7 @@ impl Engine {
             });
         }
         let mut missing = BTreeSet::new();
-        let items = flow::flow_document(
+        let flowed = flow::flow_document(
             &document,
             &settings,
             &self.fonts,
@@ -161,14 +161,21 @@ impl Engine {
             text_height: settings.text_height(),
         };
         let line_unit = settings.font_size * settings.template.line_height;
-        let ranges = pages::break_pages(&items, geometry.text_height, line_unit, &mut warnings);
-        if ranges.len() > MAX_PAGES {
+        let plans = pages::break_pages(
+            &flowed.items,
+            &flowed.notes,
+            geometry.text_height,
+            line_unit,
+            &mut warnings,
+        );
+        if plans.len() > MAX_PAGES {
             return Err(Error::Limit(format!(
                 "the article needs {} pages; the limit is {MAX_PAGES}",
-                ranges.len()
+                plans.len()
             )));
         }
-        let (mut page_list, anchors) = pages::place(&items, &ranges, &geometry);
+        let (mut page_list, anchors) =
+            pages::place(&flowed.items, &flowed.notes, &plans, &geometry, line_unit);
         if page_list.is_empty() {
             // An empty article still gives a (blank) page with its footer.
             page_list.push(frame::Page {

@@ -43,6 +43,48 @@ pub struct RenderOptions {
     /// `false` sets it flush left, ragged right.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justify: Option<bool>,
+    /// Where the addresses of links are printed for readers of paper: `footnote`
+    /// (default: a footnote on the same page; one note per address), `endnote` (a
+    /// numbered list at the end), `inline` (in brackets after the link text) or `none`.
+    /// Links stay clickable in every case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkStyle>,
+}
+
+/// How link addresses are printed (see [`RenderOptions::links`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum LinkStyle {
+    #[default]
+    Footnote,
+    Endnote,
+    Inline,
+    None,
+}
+
+impl FromStr for LinkStyle {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "footnote" | "footnotes" => Ok(LinkStyle::Footnote),
+            "endnote" | "endnotes" => Ok(LinkStyle::Endnote),
+            "inline" => Ok(LinkStyle::Inline),
+            "none" => Ok(LinkStyle::None),
+            _ => Err(format!(
+                "`{s}` is not a link style; use footnote, endnote, inline or none"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for LinkStyle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LinkStyle::Footnote => "footnote",
+            LinkStyle::Endnote => "endnote",
+            LinkStyle::Inline => "inline",
+            LinkStyle::None => "none",
+        })
+    }
 }
 
 /// The option names, as the CLI, the API and front matter spell them.
@@ -54,6 +96,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "template",
     "hyphenate",
     "justify",
+    "links",
 ];
 
 impl RenderOptions {
@@ -67,6 +110,7 @@ impl RenderOptions {
             template: top.template.clone().or(self.template),
             hyphenate: top.hyphenate.or(self.hyphenate),
             justify: top.justify.or(self.justify),
+            links: top.links.or(self.links),
         }
     }
 
@@ -416,6 +460,7 @@ serde_via_str!(PageSize, "page_size");
 serde_via_str!(Margins, "margins");
 serde_via_str!(FontSize, "font_size");
 serde_via_str!(Lang, "lang");
+serde_via_str!(LinkStyle, "links");
 
 /// A value written either as a string or as a number (TOML and JSON users write
 /// `font_size = 11`, query strings and YAML may give `"11"`).
@@ -546,6 +591,7 @@ pub struct Settings {
     /// Hyphenation is on and the language has patterns.
     pub hyphenate: bool,
     pub justify: bool,
+    pub links: LinkStyle,
     pub template: crate::template::Template,
 }
 
@@ -567,6 +613,7 @@ impl Settings {
             font_size: options.font_size.unwrap_or(template.font_size).0,
             hyphenate: options.hyphenate.unwrap_or(true) && has_patterns(lang.as_str()),
             justify: options.justify.unwrap_or(true),
+            links: options.links.unwrap_or_default(),
             lang,
             template,
         };

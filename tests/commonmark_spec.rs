@@ -155,8 +155,13 @@ fn every_commonmark_example_keeps_its_text() {
     let examples = examples(&spec);
     assert_eq!(examples.len(), 652, "the 0.31.2 spec has 652 examples");
     let mut failures = Vec::new();
+    // Link addresses printed as notes would sit between words the spec expects joined.
+    let options = RenderOptions {
+        links: Some(folio::options::LinkStyle::None),
+        ..Default::default()
+    };
     for example in &examples {
-        let out = match engine().render(&example.markdown, &RenderOptions::default()) {
+        let out = match engine().render(&example.markdown, &options) {
             Ok(out) => out,
             Err(e) => {
                 failures.push(format!(

@@ -5,7 +5,7 @@
 mod render;
 
 use clap::{Args, Parser, Subcommand};
-use folio::options::{FontSize, Lang, Margins, PageSize};
+use folio::options::{FontSize, Lang, LinkStyle, Margins, PageSize};
 use folio::RenderOptions;
 
 /// Folio typesets markdown articles into book-quality PDFs.
@@ -75,6 +75,9 @@ pub struct OptionArgs {
     /// Set body text flush left, ragged right.
     #[arg(long)]
     pub no_justify: bool,
+    /// Where link addresses are printed: footnote (default), endnote, inline or none.
+    #[arg(long, value_name = "STYLE")]
+    pub links: Option<LinkStyle>,
 }
 
 impl OptionArgs {
@@ -92,6 +95,7 @@ impl OptionArgs {
             template: self.template.clone(),
             hyphenate: flag(self.hyphenate, self.no_hyphenate),
             justify: flag(self.justify, self.no_justify),
+            links: self.links,
         }
     }
 }

@@ -76,7 +76,8 @@ pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Ve
     let pages: Vec<PdfPage> = layout
         .pages
         .iter()
-        .map(|page| page_ops(page, fonts, &embedded, &layout.anchors))
+        .enumerate()
+        .map(|(index, page)| page_ops(page, index, fonts, &embedded, &layout.anchors))
         .collect();
     doc.pages = pages;
 
@@ -118,6 +119,7 @@ fn flush_glyphs(ops: &mut Vec<Op>, pending: &mut Vec<Codepoint>) {
 
 fn page_ops(
     page: &Page,
+    index: usize,
     book: &FontBook,
     fonts: &BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>,
     anchors: &[Anchor],
@@ -280,7 +282,12 @@ fn page_ops(
         };
         let actions = match target {
             LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
-            LinkTarget::Anchor(id) => match anchors.iter().find(|a| a.id == *id) {
+            // A note may be set on several pages: jump to the one on this page.
+            LinkTarget::Anchor(id) => match anchors
+                .iter()
+                .find(|a| a.id == *id && a.page == index)
+                .or_else(|| anchors.iter().find(|a| a.id == *id))
+            {
                 Some(anchor) => Actions::Goto(Destination::Xyz {
                     page: anchor.page + 1,
                     left: Some(0.0),

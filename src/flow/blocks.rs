@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::{LineBox, VItem, BROKEN_WORD_PENALTY, NO_BREAK};
+use super::notes::{self, NoteSource, Notes};
+use super::{Flowed, LineBox, VItem, BROKEN_WORD_PENALTY, NO_BREAK};
 use crate::error::Warning;
 use crate::frame::{Element, LinkTarget, Rect};
 use crate::inline::{self, Context, ParagraphStyle, SetParagraph};
@@ -19,7 +20,7 @@ pub fn flow_document(
     hyphenator: &Hyphenator,
     warnings: &mut Vec<Warning>,
     missing: &mut BTreeSet<char>,
-) -> Vec<VItem> {
+) -> Flowed {
     let mut flow = Flow {
         settings,
         fonts,
@@ -29,7 +30,7 @@ pub fn flow_document(
         missing,
         keep_with_next: false,
         previous_was_paragraph: false,
-        footnotes: Vec::new(),
+        notes: Notes::collect(doc, settings.links),
     };
     let frame = Frame {
         left: 0.0,
@@ -40,8 +41,12 @@ pub fn flow_document(
     };
     flow.title_block(doc);
     flow.blocks(&doc.blocks, &frame);
-    flow.notes(&frame);
-    flow.items
+    flow.end_matter(&frame);
+    let notes = flow.layout_notes();
+    Flowed {
+        items: flow.items,
+        notes,
+    }
 }
 
 /// The horizontal extent blocks are set in (narrower inside quotes and lists).
@@ -58,6 +63,9 @@ struct Frame {
 }
 
 const MAX_INDENT_DEPTH: usize = 5;
+
+/// Notes are set at this fraction of the body size.
+const NOTE_SCALE: f32 = 0.8;
 
 /// How lines of a block may be separated by a page break.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,7 +97,7 @@ struct Flow<'a> {
     missing: &'a mut BTreeSet<char>,
     keep_with_next: bool,
     previous_was_paragraph: bool,
-    footnotes: Vec<(String, Vec<Block>)>,
+    notes: Notes,
 }
 
 impl Flow<'_> {
@@ -433,18 +441,62 @@ impl Flow<'_> {
                 self.space(spacing, frame);
                 self.previous_was_paragraph = false;
             }
-            Block::FootnoteDefinition { label, blocks } => {
-                self.footnotes.push((label.clone(), blocks.clone()));
+            // Set as notes where they are referenced (see `layout_notes`), or at the end.
+            Block::FootnoteDefinition { .. } => {}
+        }
+    }
+
+    /// After the article: link addresses as endnotes, and footnotes nobody referenced
+    /// (so that their text is not lost), each group under a short rule.
+    fn end_matter(&mut self, frame: &Frame) {
+        let endnotes = std::mem::take(&mut self.notes.endnotes);
+        if !endnotes.is_empty() {
+            self.end_rule(frame);
+            let items = endnotes
+                .iter()
+                .map(|url| crate::model::ListItem {
+                    task: None,
+                    blocks: vec![Block::Paragraph(vec![Inline::Link {
+                        url: url.clone(),
+                        content: vec![Inline::Text(url.clone())],
+                    }])],
+                })
+                .collect();
+            let small = Frame {
+                scale: 0.85,
+                ..frame.clone()
+            };
+            self.block(
+                &Block::List {
+                    start: Some(1),
+                    items,
+                },
+                &small,
+            );
+        }
+        let unreferenced = self.notes.unreferenced();
+        if !unreferenced.is_empty() {
+            self.end_rule(frame);
+            let small = Frame {
+                scale: 0.85,
+                ..frame.clone()
+            };
+            for (label, mut blocks) in unreferenced {
+                match blocks.first_mut() {
+                    Some(Block::Paragraph(inlines)) => {
+                        inlines.insert(0, Inline::Text(format!("{label}. ")))
+                    }
+                    _ => {
+                        blocks.insert(0, Block::Paragraph(vec![Inline::Text(format!("{label}."))]))
+                    }
+                }
+                self.previous_was_paragraph = false;
+                self.blocks(&blocks, &small);
             }
         }
     }
 
-    /// Footnote texts, gathered at the end under a short rule, until real footnotes.
-    fn notes(&mut self, frame: &Frame) {
-        if self.footnotes.is_empty() {
-            return;
-        }
-        let notes = std::mem::take(&mut self.footnotes);
+    fn end_rule(&mut self, frame: &Frame) {
         self.space(self.leading() * 1.5, frame);
         let mut rule = LineBox {
             height: self.leading() * 0.5,
@@ -460,24 +512,100 @@ impl Flow<'_> {
         self.break_between_blocks();
         self.items.push(VItem::Line(rule));
         self.keep_with_next = true;
-        let small = Frame {
-            scale: 0.85,
-            ..frame.clone()
+    }
+
+    /// Sets the text of every note (in the order of their numbers) as line boxes for
+    /// the foot of the page: smaller type, the number hanging in the margin and linking
+    /// back to the reference. Links inside notes print their address inline.
+    fn layout_notes(&mut self) -> Vec<Vec<LineBox>> {
+        let size = self.size() * NOTE_SCALE;
+        let indent = (size * 1.8).min(self.settings.text_width() * 0.2);
+        let frame = Frame {
+            left: indent,
+            width: self.settings.text_width() - indent,
+            bars: Vec::new(),
+            scale: NOTE_SCALE,
+            depth: MAX_INDENT_DEPTH,
         };
-        for (label, blocks) in notes {
-            let mut blocks = blocks;
-            match blocks.first_mut() {
-                Some(Block::Paragraph(inlines)) => {
-                    inlines.insert(0, Inline::Text(format!("{label}. ")))
-                }
-                _ => blocks.insert(0, Block::Paragraph(vec![Inline::Text(format!("{label}."))])),
-            }
+        let body_items = std::mem::take(&mut self.items);
+        let mut laid_out = Vec::new();
+        let mut n = 0;
+        while n < self.notes.sources.len() {
+            let blocks = match &self.notes.sources[n] {
+                NoteSource::Footnote(blocks) => blocks.clone(),
+                NoteSource::Address(url) => vec![Block::Paragraph(vec![Inline::Link {
+                    url: url.clone(),
+                    content: vec![Inline::Text(url.clone())],
+                }])],
+            };
+            n += 1;
             self.previous_was_paragraph = false;
-            self.blocks(&blocks, &small);
+            self.keep_with_next = false;
+            self.notes.in_note = true;
+            self.blocks(&blocks, &frame);
+            self.notes.in_note = false;
+            let mut lines: Vec<LineBox> = std::mem::take(&mut self.items)
+                .into_iter()
+                .filter_map(|item| match item {
+                    VItem::Line(line) => Some(line),
+                    _ => None,
+                })
+                .collect();
+            if lines.is_empty() {
+                lines.push(LineBox {
+                    height: size * 1.3,
+                    baseline: size,
+                    ..Default::default()
+                });
+            }
+            let first = &mut lines[0];
+            first
+                .anchors
+                .push((format!("{}{n}", notes::NOTE_ANCHOR), None));
+            let number = format!("{n}.");
+            let mut missing = BTreeSet::new();
+            let runs = crate::text::shape::shape(
+                self.fonts,
+                crate::text::FaceId::Serif,
+                size,
+                &number,
+                &mut missing,
+            );
+            let width: f32 = runs.iter().map(|r| r.width()).sum();
+            let mut x = indent - width - size * 0.45;
+            first.elements.insert(
+                0,
+                Element::Link {
+                    rect: Rect {
+                        x,
+                        y: first.baseline - size,
+                        width,
+                        height: size * 1.25,
+                    },
+                    target: LinkTarget::Anchor(format!("{}{n}", notes::REFERENCE_ANCHOR)),
+                },
+            );
+            for (k, run) in runs.into_iter().enumerate() {
+                let w = run.width();
+                first.elements.insert(
+                    k,
+                    Element::Text {
+                        x,
+                        y: first.baseline,
+                        run,
+                    },
+                );
+                x += w;
+            }
+            laid_out.push(lines);
         }
+        self.items = body_items;
+        laid_out
     }
 
     fn set(&mut self, inlines: &[Inline], style: &ParagraphStyle, frame: &Frame) -> SetParagraph {
+        let annotated = self.notes.annotate(inlines);
+        let inlines = annotated.as_slice();
         let ctx = Context {
             fonts: self.fonts,
             hyphenator: self.hyphenator,
@@ -625,6 +753,7 @@ impl Flow<'_> {
                 baseline,
                 elements: Vec::with_capacity(line.placed.len() + frame.bars.len()),
                 hyphenated: line.hyphenated,
+                notes: Vec::new(),
                 anchors: std::mem::take(&mut anchors),
             };
             for placed in &line.placed {
@@ -645,6 +774,13 @@ impl Flow<'_> {
                     });
                 }
                 if let Some(link) = piece.link {
+                    if let Some(n) = notes::note_number(&set.links[link]) {
+                        if !lb.notes.contains(&(n - 1)) {
+                            lb.notes.push(n - 1);
+                            lb.anchors
+                                .push((format!("{}{n}", notes::REFERENCE_ANCHOR), None));
+                        }
+                    }
                     let target = LinkTarget::from_href(&set.links[link]);
                     let rect = Rect {
                         x,

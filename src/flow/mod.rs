@@ -8,8 +8,17 @@
 //! heading: it keeps with what follows), so the paginator only has to find breaks.
 
 mod blocks;
+pub mod notes;
 
 pub use blocks::flow_document;
+
+/// The vertical list of the article and the notes its lines refer to.
+#[derive(Debug, Clone, Default)]
+pub struct Flowed {
+    pub items: Vec<VItem>,
+    /// Note `i` (numbered `i + 1`) as line boxes for the foot of a page.
+    pub notes: Vec<Vec<LineBox>>,
+}
 
 use crate::frame::Element;
 
@@ -43,6 +52,9 @@ pub struct LineBox {
     pub elements: Vec<Element>,
     /// The line ends with a hyphen (the word continues on the next line).
     pub hyphenated: bool,
+    /// Notes referenced on this line (indices into [`Flowed::notes`]): they go to the
+    /// foot of the same page.
+    pub notes: Vec<usize>,
     /// Anchors (heading ids) on this line, with their outline entry if any.
     pub anchors: Vec<(String, Option<(u8, String)>)>,
 }

@@ -334,7 +334,8 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
     let space = ctx.fonts.face(span.face).space_width * span.size;
 
     let mut word_start: Option<usize> = None;
-    let mut pending_space: Option<(f32, bool)> = None; // (width, tied)
+    // A run of spaces waiting for the next word: (width, tied, fixed width).
+    let mut pending_space: Option<(f32, bool, bool)> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let breaking = is_break_space(c);
@@ -355,23 +356,31 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
             let width = if span.kind == TextKind::Code && c == '\t' {
                 space * 4.0
             } else if c == '\u{202f}' {
+                // Narrow no-break space: about a sixth of an em, the least that text
+                // extraction (poppler) still reads as a word gap.
                 space * 0.6
             } else {
                 space
             };
+            // The narrow space keeps its width: shrunk, it would no longer separate
+            // words for a reader of the PDF's text.
+            let fixed = c == '\u{202f}';
             // Collapse runs of spaces in prose; keep every space in code.
             match pending_space.as_mut() {
-                Some((w, t)) if span.kind == TextKind::Code || style.monospace => {
+                Some((w, t, _)) if span.kind == TextKind::Code || style.monospace => {
                     *w += width;
                     *t |= tied;
                 }
-                Some((_, t)) => *t |= tied,
-                None => pending_space = Some((width, tied)),
+                Some((_, t, f)) => {
+                    *t |= tied;
+                    *f &= fixed;
+                }
+                None => pending_space = Some((width, tied, fixed)),
             }
             continue;
         }
-        if let Some((width, tied)) = pending_space.take() {
-            push_space(&mut prepared.items, width, tied, style, span.kind);
+        if let Some((width, tied, fixed)) = pending_space.take() {
+            push_space(&mut prepared.items, width, tied, fixed, style, span.kind);
         }
         if word_start.is_none() {
             word_start = Some(i);
@@ -389,8 +398,8 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
             );
         }
     }
-    if let Some((width, tied)) = pending_space {
-        push_space(&mut prepared.items, width, tied, style, span.kind);
+    if let Some((width, tied, fixed)) = pending_space {
+        push_space(&mut prepared.items, width, tied, fixed, style, span.kind);
     }
 }
 
@@ -398,6 +407,7 @@ fn push_space(
     items: &mut Vec<Item<usize>>,
     width: f32,
     tied: bool,
+    fixed: bool,
     style: &ParagraphStyle,
     kind: TextKind,
 ) {
@@ -429,7 +439,7 @@ fn push_space(
             content: None,
         });
     }
-    let flexible = style.justify && kind != TextKind::Code && !style.monospace;
+    let flexible = style.justify && kind != TextKind::Code && !style.monospace && !fixed;
     items.push(Item::Glue {
         width,
         // TeX's ratios for a text font's interword space: stretch 1/2, shrink 1/3.

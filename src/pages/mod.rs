@@ -9,8 +9,10 @@
 
 pub mod furniture;
 
+use std::ops::Range;
+
 use crate::error::Warning;
-use crate::flow::{VItem, NO_BREAK};
+use crate::flow::{LineBox, VItem, NO_BREAK};
 use crate::frame::{Anchor, Element, Page};
 
 /// Where the text area of a page is.
@@ -28,83 +30,283 @@ pub struct Geometry {
 /// Cost of leaving the bottom of a page empty, per line left empty, squared: a page may
 /// end a line or two early to avoid a costlier break, but not half a page early.
 const UNDERFULL_COST_PER_LINE: f32 = 10.0;
+/// Cost of continuing a note on the next page (TeX's \\floatingpenalty, roughly).
+const SPLIT_NOTE_COST: f32 = 300.0;
+/// Space taken by the rule above the notes, in body lines.
+const NOTE_SEPARATOR_LINES: f32 = 0.9;
 
-/// Splits the vertical list into pages. `line_unit` is the body text's line height,
-/// the unit in which an underfull page is measured. Returns, for each page, the index
-/// range of the items on it.
+/// Lines `lines` of note `note`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotePart {
+    pub note: usize,
+    pub lines: Range<usize>,
+}
+
+/// What goes on one page: a range of the vertical list, and notes for its foot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagePlan {
+    pub items: Range<usize>,
+    pub notes: Vec<NotePart>,
+}
+
+/// A place the current page could end, and the state of its notes there.
+#[derive(Debug, Clone)]
+struct Candidate {
+    cost: f32,
+    end: usize,
+    notes: Vec<NotePart>,
+    carry: Vec<NotePart>,
+}
+
+fn lines_height(lines: &[LineBox]) -> f32 {
+    lines.iter().map(|l| l.height).sum()
+}
+
+/// Splits the vertical list into pages, with the notes each page's lines refer to at its
+/// foot. `line_unit` is the body text's line height, the unit in which an underfull page
+/// is measured.
 pub fn break_pages(
     items: &[VItem],
+    notes: &[Vec<LineBox>],
     text_height: f32,
     line_unit: f32,
     warnings: &mut Vec<Warning>,
-) -> Vec<std::ops::Range<usize>> {
+) -> Vec<PagePlan> {
+    let separator = line_unit * NOTE_SEPARATOR_LINES;
+    let underfull = |empty: f32| {
+        let lines = empty.max(0.0) / line_unit;
+        UNDERFULL_COST_PER_LINE * lines * lines
+    };
+    let note_height = |part: &NotePart| lines_height(&notes[part.note][part.lines.clone()]);
     let mut pages = Vec::new();
+    let mut carry: Vec<NotePart> = Vec::new();
     let mut i = 0;
-    while i < items.len() {
+    loop {
         // Nothing discardable starts a page.
         while i < items.len() && !matches!(items[i], VItem::Line(_)) {
             i += 1;
         }
-        if i >= items.len() {
+        if i >= items.len() && carry.is_empty() {
             break;
         }
+
+        // Notes continued from the previous page come first, leaving room for text.
+        let mut parts: Vec<NotePart> = Vec::new();
+        let mut carry_out: Vec<NotePart> = Vec::new();
+        let mut foot = 0.0;
+        let cap = if i >= items.len() {
+            text_height
+        } else {
+            text_height * 0.75
+        } - separator;
+        for part in carry.drain(..) {
+            if !carry_out.is_empty() {
+                carry_out.push(part);
+                continue;
+            }
+            let mut end = part.lines.start;
+            for line in &notes[part.note][part.lines.clone()] {
+                if foot + line.height > cap && !(parts.is_empty() && end == part.lines.start) {
+                    break;
+                }
+                foot += line.height;
+                end += 1;
+            }
+            if end > part.lines.start {
+                parts.push(NotePart {
+                    note: part.note,
+                    lines: part.lines.start..end,
+                });
+            }
+            if end < part.lines.end {
+                carry_out.push(NotePart {
+                    note: part.note,
+                    lines: end..part.lines.end,
+                });
+            }
+        }
+        let mut on_page: Vec<usize> = parts.iter().map(|p| p.note).collect();
+
         let start = i;
         let mut y = 0.0;
-        // Best break so far: (cost, item index).
-        let mut best: Option<(f32, usize)> = None;
-        let mut end = items.len();
+        let mut best: Option<Candidate> = None;
+        let mut chosen: Option<Candidate> = None;
         let mut j = start;
+        let foot_total = |foot: f32| if foot > 0.0 { foot + separator } else { 0.0 };
         while j < items.len() {
             match &items[j] {
                 VItem::Line(line) => {
-                    if y + line.height > text_height + 0.01 && j > start {
-                        end = match best {
-                            Some((_, b)) => b,
-                            None => {
-                                // A block taller than the page with no allowed break:
-                                // split it here rather than lose its text.
-                                warnings.push(Warning::ForcedPageBreak {
-                                    page: pages.len() + 1,
-                                });
-                                j
-                            }
-                        };
-                        break;
+                    let new: Vec<usize> = line
+                        .notes
+                        .iter()
+                        .copied()
+                        .filter(|k| !on_page.contains(k))
+                        .collect();
+                    let new_height: f32 = new.iter().map(|&k| lines_height(&notes[k])).sum();
+                    let foot_after = foot + new_height;
+                    if y + line.height + foot_total(foot_after) <= text_height + 0.01 {
+                        y += line.height;
+                        for k in new {
+                            parts.push(NotePart {
+                                note: k,
+                                lines: 0..notes[k].len(),
+                            });
+                            on_page.push(k);
+                        }
+                        foot = foot_after;
+                        j += 1;
+                        continue;
                     }
-                    y += line.height;
+                    // The line does not fit with its notes whole. Perhaps with its last
+                    // note continued on the next page, if the page may end after it.
+                    let may_end_after = j + 1 >= items.len()
+                        || matches!(items[j + 1], VItem::Penalty(p) if p < NO_BREAK)
+                        || j == start;
+                    if let (Some((&last, others)), true) = (new.split_last(), may_end_after) {
+                        let others_height: f32 =
+                            others.iter().map(|&k| lines_height(&notes[k])).sum();
+                        // Room for the last note under everything else (one rule above all).
+                        let room = text_height - y - line.height - separator - foot - others_height;
+                        let mut fit = 0;
+                        let mut used = 0.0;
+                        for note_line in &notes[last] {
+                            if used + note_line.height > room + 0.01 {
+                                break;
+                            }
+                            used += note_line.height;
+                            fit += 1;
+                        }
+                        let forced = j == start;
+                        if fit >= 1 || forced {
+                            let fit = fit.max(1);
+                            let mut split_parts = parts.clone();
+                            for &k in others {
+                                split_parts.push(NotePart {
+                                    note: k,
+                                    lines: 0..notes[k].len(),
+                                });
+                            }
+                            split_parts.push(NotePart {
+                                note: last,
+                                lines: 0..fit,
+                            });
+                            let mut split_carry = carry_out.clone();
+                            if fit < notes[last].len() {
+                                split_carry.push(NotePart {
+                                    note: last,
+                                    lines: fit..notes[last].len(),
+                                });
+                            }
+                            let penalty = match items.get(j + 1) {
+                                Some(VItem::Penalty(p)) => *p,
+                                _ => 0.0,
+                            };
+                            let split_foot: f32 = split_parts.iter().map(note_height).sum();
+                            let cost = penalty.min(NO_BREAK - 1.0)
+                                + SPLIT_NOTE_COST
+                                + underfull(text_height - y - line.height - foot_total(split_foot));
+                            let candidate = Candidate {
+                                cost,
+                                end: j + 1,
+                                notes: split_parts,
+                                carry: split_carry,
+                            };
+                            if forced || best.as_ref().is_none_or(|b| cost <= b.cost) {
+                                best = Some(candidate);
+                            }
+                        }
+                    }
+                    if j == start && best.is_none() {
+                        // A line too tall for an empty page: place it anyway.
+                        best = Some(Candidate {
+                            cost: 0.0,
+                            end: j + 1,
+                            notes: parts.clone(),
+                            carry: carry_out.clone(),
+                        });
+                    }
+                    chosen = Some(match best.take() {
+                        Some(b) => b,
+                        None => {
+                            // A block taller than the page with no allowed break: split it
+                            // here rather than lose its text.
+                            warnings.push(Warning::ForcedPageBreak {
+                                page: pages.len() + 1,
+                            });
+                            Candidate {
+                                cost: 0.0,
+                                end: j,
+                                notes: parts.clone(),
+                                carry: carry_out.clone(),
+                            }
+                        }
+                    });
+                    break;
                 }
                 VItem::Space { height, .. } => y += height,
                 VItem::Penalty(penalty) => {
                     if *penalty < NO_BREAK {
-                        let empty_lines = (text_height - y).max(0.0) / line_unit;
-                        let cost = penalty + UNDERFULL_COST_PER_LINE * empty_lines * empty_lines;
+                        let cost = penalty + underfull(text_height - y - foot_total(foot));
                         // Ties go to the later break: fuller pages.
-                        if best.is_none_or(|(c, _)| cost <= c) {
-                            best = Some((cost, j));
+                        if best.as_ref().is_none_or(|b| cost <= b.cost) {
+                            best = Some(Candidate {
+                                cost,
+                                end: j,
+                                notes: parts.clone(),
+                                carry: carry_out.clone(),
+                            });
                         }
                     }
                 }
             }
             j += 1;
         }
-        pages.push(start..end);
-        i = end;
+        let chosen = chosen.unwrap_or(Candidate {
+            cost: 0.0,
+            end: items.len(),
+            notes: parts,
+            carry: carry_out,
+        });
+        pages.push(PagePlan {
+            items: start..chosen.end.max(start),
+            notes: chosen.notes,
+        });
+        carry = chosen.carry;
+        i = chosen.end.max(start);
     }
     pages
 }
 
-/// Lays the items of each page range out on a page.
+/// Lays out each page: the items of its range from the top, its notes at the foot under
+/// a short rule.
 pub fn place(
     items: &[VItem],
-    ranges: &[std::ops::Range<usize>],
+    notes: &[Vec<LineBox>],
+    plans: &[PagePlan],
     geometry: &Geometry,
+    line_unit: f32,
 ) -> (Vec<Page>, Vec<Anchor>) {
-    let mut pages = Vec::with_capacity(ranges.len());
+    let mut pages = Vec::with_capacity(plans.len());
     let mut anchors = Vec::new();
-    for (page_index, range) in ranges.iter().enumerate() {
+    let mut add_line = |line: &LineBox, y: f32, page: usize, elements: &mut Vec<Element>| {
+        for (id, outline) in &line.anchors {
+            anchors.push(Anchor {
+                id: id.clone(),
+                outline: outline.clone(),
+                page,
+                y,
+            });
+        }
+        elements.extend(
+            line.elements
+                .iter()
+                .map(|e| e.clone().translated(geometry.left, y)),
+        );
+    };
+    for (page_index, plan) in plans.iter().enumerate() {
         let mut elements = Vec::new();
         let mut y = geometry.top;
-        let slice = &items[range.clone()];
+        let slice = &items[plan.items.clone()];
         // Trailing spaces do not draw their quote bars into the bottom margin.
         let last_line = slice
             .iter()
@@ -113,19 +315,7 @@ pub fn place(
         for (k, item) in slice.iter().enumerate() {
             match item {
                 VItem::Line(line) => {
-                    for (id, outline) in &line.anchors {
-                        anchors.push(Anchor {
-                            id: id.clone(),
-                            outline: outline.clone(),
-                            page: page_index,
-                            y,
-                        });
-                    }
-                    elements.extend(
-                        line.elements
-                            .iter()
-                            .map(|e| e.clone().translated(geometry.left, y)),
-                    );
+                    add_line(line, y, page_index, &mut elements);
                     y += line.height;
                 }
                 VItem::Space { height, bars } => {
@@ -142,6 +332,27 @@ pub fn place(
                     y += height;
                 }
                 VItem::Penalty(_) => {}
+            }
+        }
+        if !plan.notes.is_empty() {
+            let foot: f32 = plan
+                .notes
+                .iter()
+                .map(|p| lines_height(&notes[p.note][p.lines.clone()]))
+                .sum();
+            let mut y = geometry.top + geometry.text_height - foot;
+            let rule_y = y - line_unit * NOTE_SEPARATOR_LINES * 0.45;
+            elements.push(Element::Rule {
+                from: (geometry.left, rule_y),
+                to: (geometry.left + geometry.text_width * 0.25, rule_y),
+                thickness: 0.5,
+                gray: 0.0,
+            });
+            for part in &plan.notes {
+                for line in &notes[part.note][part.lines.clone()] {
+                    add_line(line, y, page_index, &mut elements);
+                    y += line.height;
+                }
             }
         }
         pages.push(Page {
@@ -164,6 +375,7 @@ mod tests {
             baseline: 8.0,
             elements: Vec::new(),
             hyphenated: tag.ends_with('-'),
+            notes: Vec::new(),
             anchors: vec![(tag.to_string(), None)],
         })
     }
@@ -186,10 +398,10 @@ mod tests {
 
     fn pages_of(items: &[VItem], height: f32) -> Vec<Vec<String>> {
         let mut warnings = Vec::new();
-        break_pages(items, height, 10.0, &mut warnings)
+        break_pages(items, &[], height, 10.0, &mut warnings)
             .into_iter()
-            .map(|r| {
-                items[r]
+            .map(|p| {
+                items[p.items]
                     .iter()
                     .filter_map(|item| match item {
                         VItem::Line(l) => Some(l.anchors[0].0.clone()),
@@ -268,7 +480,10 @@ mod tests {
         });
         items.extend(paragraph("b", 2));
         let mut warnings = Vec::new();
-        let ranges = break_pages(&items, 35.0, 10.0, &mut warnings);
+        let ranges: Vec<_> = break_pages(&items, &[], 35.0, 10.0, &mut warnings)
+            .into_iter()
+            .map(|p| p.items)
+            .collect();
         assert_eq!(ranges.len(), 2);
         assert!(matches!(items[ranges[1].start], VItem::Line(_)));
         assert!(warnings.is_empty());
@@ -281,7 +496,10 @@ mod tests {
             .skip(1)
             .collect();
         let mut warnings = Vec::new();
-        let ranges = break_pages(&items, 50.0, 10.0, &mut warnings);
+        let ranges: Vec<_> = break_pages(&items, &[], 50.0, 10.0, &mut warnings)
+            .into_iter()
+            .map(|p| p.items)
+            .collect();
         assert_eq!(ranges.len(), 2);
         assert_eq!(warnings, vec![Warning::ForcedPageBreak { page: 1 }]);
     }
