@@ -1,0 +1,104 @@
+//! Each construct of a blog post as it should come out on paper.
+
+mod common;
+
+use common::*;
+use folio::frame::Anchor;
+use folio::RenderOptions;
+
+fn anchor<'a>(anchors: &'a [Anchor], id: &str) -> Option<&'a Anchor> {
+    anchors.iter().find(|a| a.id == id)
+}
+
+/// A long article with a footnote in every paragraph, some long.
+fn footnoted_article() -> String {
+    let mut md = String::from("# Notes everywhere\n\n");
+    for i in 1..=40 {
+        md.push_str(&format!(
+            "Paragraph {i} talks about typesetting at some length, so that the pages fill up and \
+             the references land at every height of the page, near the top, the middle and the \
+             bottom, where a footnote is hardest to place.[^n{i}] It then goes on a little.\n\n"
+        ));
+        let note = if i % 7 == 0 {
+            "A long note. ".repeat(60)
+        } else {
+            format!("Note {i} explains a detail.")
+        };
+        md.push_str(&format!("[^n{i}]: {note}\n\n"));
+    }
+    md
+}
+
+#[test]
+fn every_footnote_starts_on_the_page_of_its_reference() {
+    let typeset = engine().typeset(&footnoted_article(), &RenderOptions::default()).unwrap();
+    assert!(typeset.layout.pages.len() >= 4);
+    for n in 1..=40 {
+        let reference = anchor(&typeset.layout.anchors, &format!("fnref-{n}")).expect("reference placed");
+        let note = anchor(&typeset.layout.anchors, &format!("fn-{n}")).expect("note placed");
+        assert_eq!(reference.page, note.page, "note {n}");
+        assert!(note.y > reference.y, "note {n} sits below its reference");
+    }
+}
+
+#[test]
+fn a_long_note_continues_on_the_next_page_and_keeps_its_words() {
+    let mut md = String::from("Intro.\n\n");
+    for i in 0..28 {
+        md.push_str(&format!("Filler paragraph {i} with enough words to take two lines of text on the page, more or less, as filler does.\n\n"));
+    }
+    md.push_str("The reference comes late on the page.[^big]\n\n");
+    md.push_str("Then more text follows.\n\n");
+    let note: String = (0..700).map(|i| format!("w{i} ")).collect();
+    md.push_str(&format!("[^big]: {note}\n"));
+    let out = engine().render(&md, &RenderOptions::default()).unwrap();
+    let typeset = engine().typeset(&md, &RenderOptions::default()).unwrap();
+    let reference = anchor(&typeset.layout.anchors, "fnref-1").unwrap();
+    let note = anchor(&typeset.layout.anchors, "fn-1").unwrap();
+    assert_eq!(reference.page, note.page);
+    // The note's last words are on a later page than its first.
+    let text = pdftotext(&out.pdf);
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let first = pages.iter().position(|p| p.contains("w0 ")).unwrap();
+    let last = pages.iter().position(|p| p.contains("w699")).unwrap();
+    assert!(last > first, "the note was expected to continue on the next page");
+    let source = source_words(&md);
+    let extracted = pdf_words(&text, &source);
+    assert!(missing_words(&source, &extracted).is_empty());
+}
+
+#[test]
+fn footnote_reference_and_note_link_to_each_other() {
+    let md = "Text with a note.[^a]\n\n[^a]: The note.";
+    let out = engine().render(md, &RenderOptions::default()).unwrap();
+    let doc = lopdf(&out.pdf);
+    let gotos = annotations(&doc)
+        .iter()
+        .filter(|a| a.get(b"A").unwrap().as_dict().unwrap().get(b"S").unwrap().as_name().unwrap() == b"GoTo")
+        .count();
+    assert_eq!(gotos, 2);
+    let text = pdftotext(&out.pdf);
+    assert!(text.contains("Text with a note. 1"), "{text}");
+    assert!(text.contains("1. The note."), "{text}");
+}
+
+#[test]
+fn link_addresses_follow_the_links_option() {
+    let md = "Read [the guide](https://guide.example/start) and [the guide again](https://guide.example/start).";
+    let render = |style: &str| {
+        let options = RenderOptions {
+            links: Some(style.parse().unwrap()),
+            ..Default::default()
+        };
+        pdftotext(&engine().render(md, &options).unwrap().pdf)
+    };
+    let footnote = render("footnote");
+    assert_eq!(footnote.matches("https://guide.example/start").count(), 1, "one note for one address: {footnote}");
+    assert!(footnote.contains("1. https://guide.example/start"));
+    let inline = render("inline");
+    assert!(inline.contains("the guide [https://guide.example/start]"), "{inline}");
+    let endnote = render("endnote");
+    assert!(endnote.contains("1. https://guide.example/start"), "{endnote}");
+    let none = render("none");
+    assert!(!none.contains("https://"), "{none}");
+}
