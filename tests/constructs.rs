@@ -31,10 +31,13 @@ fn footnoted_article() -> String {
 
 #[test]
 fn every_footnote_starts_on_the_page_of_its_reference() {
-    let typeset = engine().typeset(&footnoted_article(), &RenderOptions::default()).unwrap();
+    let typeset = engine()
+        .typeset(&footnoted_article(), &RenderOptions::default())
+        .unwrap();
     assert!(typeset.layout.pages.len() >= 4);
     for n in 1..=40 {
-        let reference = anchor(&typeset.layout.anchors, &format!("fnref-{n}")).expect("reference placed");
+        let reference =
+            anchor(&typeset.layout.anchors, &format!("fnref-{n}")).expect("reference placed");
         let note = anchor(&typeset.layout.anchors, &format!("fn-{n}")).expect("note placed");
         assert_eq!(reference.page, note.page, "note {n}");
         assert!(note.y > reference.y, "note {n} sits below its reference");
@@ -61,7 +64,10 @@ fn a_long_note_continues_on_the_next_page_and_keeps_its_words() {
     let pages: Vec<&str> = text.split('\u{c}').collect();
     let first = pages.iter().position(|p| p.contains("w0 ")).unwrap();
     let last = pages.iter().position(|p| p.contains("w699")).unwrap();
-    assert!(last > first, "the note was expected to continue on the next page");
+    assert!(
+        last > first,
+        "the note was expected to continue on the next page"
+    );
     let source = source_words(&md);
     let extracted = pdf_words(&text, &source);
     assert!(missing_words(&source, &extracted).is_empty());
@@ -74,7 +80,17 @@ fn footnote_reference_and_note_link_to_each_other() {
     let doc = lopdf(&out.pdf);
     let gotos = annotations(&doc)
         .iter()
-        .filter(|a| a.get(b"A").unwrap().as_dict().unwrap().get(b"S").unwrap().as_name().unwrap() == b"GoTo")
+        .filter(|a| {
+            a.get(b"A")
+                .unwrap()
+                .as_dict()
+                .unwrap()
+                .get(b"S")
+                .unwrap()
+                .as_name()
+                .unwrap()
+                == b"GoTo"
+        })
         .count();
     assert_eq!(gotos, 2);
     let text = pdftotext(&out.pdf);
@@ -93,12 +109,62 @@ fn link_addresses_follow_the_links_option() {
         pdftotext(&engine().render(md, &options).unwrap().pdf)
     };
     let footnote = render("footnote");
-    assert_eq!(footnote.matches("https://guide.example/start").count(), 1, "one note for one address: {footnote}");
+    assert_eq!(
+        footnote.matches("https://guide.example/start").count(),
+        1,
+        "one note for one address: {footnote}"
+    );
     assert!(footnote.contains("1. https://guide.example/start"));
     let inline = render("inline");
-    assert!(inline.contains("the guide [https://guide.example/start]"), "{inline}");
+    assert!(
+        inline.contains("the guide [https://guide.example/start]"),
+        "{inline}"
+    );
     let endnote = render("endnote");
-    assert!(endnote.contains("1. https://guide.example/start"), "{endnote}");
+    assert!(
+        endnote.contains("1. https://guide.example/start"),
+        "{endnote}"
+    );
     let none = render("none");
     assert!(!none.contains("https://"), "{none}");
+}
+
+#[test]
+fn table_header_repeats_after_a_page_break_and_cells_keep_their_words() {
+    let rows: String = (1..60)
+        .map(|i| format!("| {i} | Item {i} has a description long enough to wrap in its column of the table | {:.2} |\n", i as f32 * 3.5))
+        .collect();
+    let md = format!("| # | Description | Price |\n|--:|:--|--:|\n{rows}");
+    let out = engine().render(&md, &RenderOptions::default()).unwrap();
+    assert!(out.pages >= 2);
+    let text = pdftotext(&out.pdf);
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains("Description"),
+            "page {} lacks the header",
+            i + 1
+        );
+    }
+    let source = source_words(&md);
+    let extracted = pdf_words(&text, &source);
+    let missing = missing_words(&source, &extracted);
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+#[test]
+fn a_table_wider_than_the_page_stays_inside_it() {
+    let md = "| a | b | c | d | e | f | g | h |\n|---|---|---|---|---|---|---|---|\n\
+              | extraordinarily | supercalifragilistic | antidisestablishment | incomprehensibilities | \
+              x | y | https://example.org/a/very/long/path/to/somewhere | z |\n";
+    let typeset = engine().typeset(md, &RenderOptions::default()).unwrap();
+    let right = typeset.settings.page.width - typeset.settings.margins.right;
+    for element in &typeset.layout.pages[0].elements {
+        if let folio::frame::Element::Text { x, run, .. } = element {
+            assert!(x + run.width() <= right + 0.5, "{:?} sticks out", run.text);
+        }
+    }
 }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+mod table;
+
 use super::notes::{self, NoteSource, Notes};
 use super::{Flowed, LineBox, VItem, BROKEN_WORD_PENALTY, NO_BREAK};
 use crate::error::Warning;
@@ -86,6 +88,7 @@ enum Marker {
 enum Align {
     Start,
     Center,
+    End,
 }
 
 struct Flow<'a> {
@@ -360,7 +363,7 @@ impl Flow<'_> {
                     width: frame.width - inset,
                     ..frame.clone()
                 };
-                let mut boxes = Vec::new();
+                let mut boxes = vec![self.code_rule(&inner, size, true)];
                 for line in text.trim_end_matches('\n').split('\n') {
                     let inlines = [Inline::Text(line.to_string())];
                     let set = self.set(&inlines, &style, &inner);
@@ -369,54 +372,25 @@ impl Flow<'_> {
                     if lines.is_empty() {
                         lines.push(self.empty_line(size * 1.3, &inner));
                     }
+                    // A wrapped line's continuations carry a hooked arrow in the margin
+                    // (drawn, so that copying the code gives back the code).
+                    for continuation in lines.iter_mut().skip(1) {
+                        continuation.elements.extend(continuation_mark(
+                            inner.left,
+                            continuation.baseline,
+                            size,
+                        ));
+                    }
                     boxes.extend(lines);
                 }
+                boxes.push(self.code_rule(&inner, size, false));
                 self.push_lines(boxes, Keep::TwoLines);
                 self.space(spacing, frame);
                 self.previous_was_paragraph = false;
             }
-            Block::Table { head, rows } => {
-                // Set plainly until tables get their own layout: a row per paragraph,
-                // cells separated by a vertical bar, the header in bold.
+            Block::Table { aligns, head, rows } => {
                 self.space(spacing, frame);
-                let row_inlines = |cells: &[Vec<Inline>]| {
-                    let mut out = Vec::new();
-                    for (i, cell) in cells.iter().enumerate() {
-                        if i > 0 {
-                            out.push(Inline::Text(" | ".to_string()));
-                        }
-                        out.extend(cell.iter().cloned());
-                    }
-                    out
-                };
-                let mut style = self.body_style(frame);
-                style.justify = false;
-                if !head.is_empty() {
-                    let head_style = ParagraphStyle {
-                        bold: true,
-                        ..style.clone()
-                    };
-                    self.set_block(
-                        &row_inlines(head),
-                        &head_style,
-                        frame,
-                        Align::Start,
-                        self.settings.template.line_height,
-                        Keep::WithNext,
-                        Vec::new(),
-                    );
-                }
-                for row in rows {
-                    self.set_block(
-                        &row_inlines(row),
-                        &style,
-                        frame,
-                        Align::Start,
-                        self.settings.template.line_height,
-                        Keep::TwoLines,
-                        Vec::new(),
-                    );
-                }
+                self.table(aligns, head, rows, frame);
                 self.space(spacing, frame);
                 self.previous_was_paragraph = false;
             }
@@ -648,6 +622,25 @@ impl Flow<'_> {
         self.push_lines(boxes, keep);
     }
 
+    /// A light rule above (or below) a code block, across the code's measure.
+    fn code_rule(&self, frame: &Frame, size: f32, above: bool) -> LineBox {
+        let height = size * 0.7;
+        let y = if above { height * 0.35 } else { height * 0.65 };
+        let mut line = LineBox {
+            height,
+            baseline: y,
+            ..Default::default()
+        };
+        line.elements.push(Element::Rule {
+            from: (frame.left - size * 0.6, y),
+            to: (frame.left + frame.width, y),
+            thickness: 0.4,
+            gray: 0.55,
+        });
+        self.add_bars(&mut line, frame);
+        line
+    }
+
     fn empty_line(&self, height: f32, frame: &Frame) -> LineBox {
         let mut line = LineBox {
             height,
@@ -747,6 +740,7 @@ impl Flow<'_> {
             let offset = match align {
                 Align::Start => 0.0,
                 Align::Center => ((frame.width - line.width) / 2.0).max(0.0),
+                Align::End => (frame.width - line.width).max(0.0),
             };
             let mut lb = LineBox {
                 height,
@@ -754,6 +748,7 @@ impl Flow<'_> {
                 elements: Vec::with_capacity(line.placed.len() + frame.bars.len()),
                 hyphenated: line.hyphenated,
                 notes: Vec::new(),
+                repeat_header: None,
                 anchors: std::mem::take(&mut anchors),
             };
             for placed in &line.placed {
@@ -862,6 +857,26 @@ impl Flow<'_> {
         }
         self.missing.extend(missing);
     }
+}
+
+/// A hooked arrow (↳) in the margin left of `left`, on the baseline `y`: the mark of a
+/// code line that continues a wrapped one.
+fn continuation_mark(left: f32, y: f32, size: f32) -> [Element; 4] {
+    let (x0, x1) = (left - size * 0.85, left - size * 0.25);
+    let (top, mid) = (y - size * 0.62, y - size * 0.25);
+    let head = size * 0.16;
+    let rule = |from, to| Element::Rule {
+        from,
+        to,
+        thickness: 0.45,
+        gray: 0.35,
+    };
+    [
+        rule((x0, top), (x0, mid)),
+        rule((x0, mid), (x1, mid)),
+        rule((x1 - head, mid - head), (x1, mid)),
+        rule((x1 - head, mid + head), (x1, mid)),
+    ]
 }
 
 /// Adds a link area, extending the previous one when it continues the same link.

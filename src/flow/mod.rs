@@ -55,6 +55,9 @@ pub struct LineBox {
     /// Notes referenced on this line (indices into [`Flowed::notes`]): they go to the
     /// foot of the same page.
     pub notes: Vec<usize>,
+    /// For a table row: the table's header, repeated above the row when the row is the
+    /// first thing on a page.
+    pub repeat_header: Option<std::sync::Arc<LineBox>>,
     /// Anchors (heading ids) on this line, with their outline entry if any.
     pub anchors: Vec<(String, Option<(u8, String)>)>,
 }

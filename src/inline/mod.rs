@@ -36,6 +36,45 @@ pub struct SetParagraph {
     pub emergency: bool,
 }
 
+/// Widths of a paragraph's text: its widest word (the least width it can be set in
+/// without breaking a word) and its natural width on one line.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Measure {
+    pub min: f32,
+    pub natural: f32,
+}
+
+/// Measures a paragraph without breaking it into lines (for table columns).
+pub fn measure(
+    inlines: &[crate::model::Inline],
+    style: &ParagraphStyle,
+    ctx: &Context<'_>,
+) -> Measure {
+    let prepared = prepare::prepare(inlines, style, ctx);
+    let (mut word, mut line, mut measure) = (0.0f32, 0.0f32, Measure::default());
+    for item in &prepared.items {
+        match item {
+            items::Item::Box { width, .. } => word += width,
+            items::Item::Glue { width, .. } => {
+                measure.min = measure.min.max(word);
+                line += word + if *width < prepare::FILL { *width } else { 0.0 };
+                word = 0.0;
+            }
+            items::Item::Penalty { cost, .. } if *cost <= -items::INFINITE_PENALTY => {
+                measure.min = measure.min.max(word);
+                line += word;
+                word = 0.0;
+                measure.natural = measure.natural.max(line);
+                line = 0.0;
+            }
+            items::Item::Penalty { .. } => {}
+        }
+    }
+    measure.min = measure.min.max(word);
+    measure.natural = measure.natural.max(line + word);
+    measure
+}
+
 /// Sets one paragraph at the context's line width.
 pub fn layout(
     inlines: &[crate::model::Inline],

@@ -6,7 +6,8 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::{Block, Inline, ListItem};
+use super::html::{HtmlStyle, HtmlText, HtmlToken};
+use super::{Block, ColumnAlign, Inline, ListItem};
 
 /// The parser options Folio reads markdown with.
 pub fn parser_options() -> Options {
@@ -59,6 +60,9 @@ enum Span {
         url: String,
     },
     TableCell,
+    /// Opened by an inline HTML tag; closed by its end tag, or by whatever ends the
+    /// enclosing span (HTML in markdown is often unbalanced).
+    Html(HtmlStyle),
 }
 
 /// Deeper nesting than this is flattened: its content joins the enclosing block (or
@@ -80,6 +84,7 @@ struct Builder {
 
 #[derive(Default)]
 struct TableBuilder {
+    aligns: Vec<ColumnAlign>,
     head: Vec<Vec<Inline>>,
     rows: Vec<Vec<Vec<Inline>>>,
     row: Vec<Vec<Inline>>,
@@ -131,9 +136,8 @@ impl Builder {
             }
             Event::Html(html) => self.block_html(&html),
             Event::InlineHtml(html) => {
-                for piece in self.html.feed(&html) {
-                    self.push_inline(piece);
-                }
+                let tokens = self.html.feed(&html);
+                self.apply_html(tokens);
             }
             Event::FootnoteReference(label) => {
                 self.push_inline(Inline::FootnoteReference(label.into_string()))
@@ -201,9 +205,20 @@ impl Builder {
                     Vec::new(),
                 ));
             }
-            Tag::Table(_) => {
+            Tag::Table(aligns) => {
                 self.close_implicit();
-                self.table = Some(TableBuilder::default());
+                let aligns = aligns
+                    .iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::Center => ColumnAlign::Center,
+                        pulldown_cmark::Alignment::Right => ColumnAlign::Right,
+                        _ => ColumnAlign::Left,
+                    })
+                    .collect();
+                self.table = Some(TableBuilder {
+                    aligns,
+                    ..TableBuilder::default()
+                });
             }
             Tag::TableHead => {
                 if let Some(t) = self.table.as_mut() {
@@ -233,12 +248,13 @@ impl Builder {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => {
-                self.close_implicit_inside_paragraph();
+                self.close_html_spans();
                 if let Some((_, inlines)) = self.spans.pop() {
                     self.push_block(Block::Paragraph(inlines));
                 }
             }
             TagEnd::Heading(_) => {
+                self.close_html_spans();
                 if let Some((Span::Heading { level, id }, content)) = self.spans.pop() {
                     let id = id.unwrap_or_else(|| slug(&Inline::plain_text(&content)));
                     self.push_block(Block::Heading { level, id, content });
@@ -256,8 +272,7 @@ impl Builder {
                 }
             }
             TagEnd::HtmlBlock => {
-                let rest = self.html.flush();
-                self.push_html_inlines(rest);
+                self.html.end_block();
                 self.close_implicit();
             }
             TagEnd::List(_) => {
@@ -282,6 +297,7 @@ impl Builder {
             TagEnd::Table => {
                 if let Some(t) = self.table.take() {
                     self.push_block(Block::Table {
+                        aligns: t.aligns,
                         head: t.head,
                         rows: t.rows,
                     });
@@ -300,19 +316,20 @@ impl Builder {
                 }
             }
             TagEnd::TableCell => {
+                self.close_html_spans();
                 if let Some((_, cell)) = self.spans.pop() {
                     if let Some(t) = self.table.as_mut() {
                         t.row.push(cell);
                     }
                 }
             }
-            TagEnd::Emphasis => self.close_span(),
-            TagEnd::Strong => self.close_span(),
-            TagEnd::Strikethrough => self.close_span(),
-            TagEnd::Superscript => self.close_span(),
-            TagEnd::Subscript => self.close_span(),
-            TagEnd::Link => self.close_span(),
-            TagEnd::Image => self.close_span(),
+            TagEnd::Emphasis => self.end_span(),
+            TagEnd::Strong => self.end_span(),
+            TagEnd::Strikethrough => self.end_span(),
+            TagEnd::Superscript => self.end_span(),
+            TagEnd::Subscript => self.end_span(),
+            TagEnd::Link => self.end_span(),
+            TagEnd::Image => self.end_span(),
             TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition
@@ -323,6 +340,12 @@ impl Builder {
     fn open_span(&mut self, span: Span) {
         self.ensure_inline_context();
         self.spans.push((span, Vec::new()));
+    }
+
+    /// Closes the span a markdown end tag ends (after any HTML spans left open inside it).
+    fn end_span(&mut self) {
+        self.close_html_spans();
+        self.close_span();
     }
 
     fn close_span(&mut self) {
@@ -340,6 +363,14 @@ impl Builder {
                 content: children,
             },
             Span::Image { url } => Inline::Image { url, alt: children },
+            Span::Html(style) => match style {
+                HtmlStyle::Emphasis => Inline::Emphasis(children),
+                HtmlStyle::Strong => Inline::Strong(children),
+                HtmlStyle::Strikethrough => Inline::Strikethrough(children),
+                HtmlStyle::Superscript => Inline::Superscript(children),
+                HtmlStyle::Subscript => Inline::Subscript(children),
+                HtmlStyle::Code => Inline::Code(Inline::plain_text(&children)),
+            },
             // Not a span: put it back (unbalanced events cannot happen with pulldown-cmark,
             // but losing text is worse than keeping a stray container).
             other => {
@@ -366,6 +397,9 @@ impl Builder {
 
     /// Closes an implicit paragraph (if one is open) before a block starts.
     fn close_implicit(&mut self) {
+        if matches!(self.spans.first(), Some((Span::Implicit, _))) {
+            self.close_html_spans();
+        }
         if matches!(self.spans.last(), Some((Span::Implicit, _))) {
             if let Some((_, inlines)) = self.spans.pop() {
                 if !inlines.iter().all(is_blank) {
@@ -373,10 +407,6 @@ impl Builder {
                 }
             }
         }
-    }
-
-    fn close_implicit_inside_paragraph(&mut self) {
-        // Inline HTML can leave nothing open; nothing to do in a balanced stream.
     }
 
     fn push_block(&mut self, block: Block) {
@@ -389,16 +419,39 @@ impl Builder {
     }
 
     fn block_html(&mut self, html: &str) {
-        let pieces = self.html.feed(html);
-        self.push_html_inlines(pieces);
+        let tokens = self.html.feed(html);
+        self.apply_html(tokens);
     }
 
-    fn push_html_inlines(&mut self, pieces: Vec<Inline>) {
-        for piece in pieces {
-            if is_blank(&piece) && self.spans.is_empty() {
-                continue;
+    fn apply_html(&mut self, tokens: Vec<HtmlToken>) {
+        for token in tokens {
+            match token {
+                HtmlToken::Text(text) => {
+                    if text.trim().is_empty() && self.spans.is_empty() {
+                        continue;
+                    }
+                    self.push_inline(Inline::Text(text));
+                }
+                HtmlToken::LineBreak => self.push_inline(Inline::LineBreak),
+                HtmlToken::Open(style) => {
+                    if self.spans.len() < MAX_SPAN_DEPTH {
+                        self.open_span(Span::Html(style));
+                    }
+                }
+                HtmlToken::Close(style) => {
+                    if matches!(self.spans.last(), Some((Span::Html(open), _)) if *open == style) {
+                        self.close_span();
+                    }
+                }
             }
-            self.push_inline(piece);
+        }
+    }
+
+    /// Closes spans opened by HTML tags that were never closed, so the markdown span or
+    /// block that ends now finds itself on top.
+    fn close_html_spans(&mut self) {
+        while matches!(self.spans.last(), Some((Span::Html(_), _))) {
+            self.close_span();
         }
     }
 
@@ -449,161 +502,6 @@ pub fn slug(text: &str) -> String {
             out.push('_');
         }
     }
-    out
-}
-
-/// Turns raw HTML into text: tags vanish, `<br>` is a line break, the content of
-/// `<script>` and `<style>` and comments are dropped, entities are decoded. State carries
-/// across calls because pulldown-cmark hands HTML over in pieces.
-#[derive(Default)]
-struct HtmlText {
-    skip_until: Option<&'static str>,
-    pending: String,
-}
-
-impl HtmlText {
-    fn skipping(&self) -> bool {
-        self.skip_until.is_some()
-    }
-
-    fn feed(&mut self, html: &str) -> Vec<Inline> {
-        let mut out = Vec::new();
-        let mut text = String::new();
-        let mut rest = html;
-        while !rest.is_empty() {
-            if let Some(end) = self.skip_until {
-                match find_ci(rest, end) {
-                    Some(i) => {
-                        rest = &rest[i + end.len()..];
-                        // An end tag runs to its `>`.
-                        if end.starts_with("</") {
-                            rest = rest.find('>').map_or("", |gt| &rest[gt + 1..]);
-                        }
-                        self.skip_until = None;
-                    }
-                    None => return out,
-                }
-                continue;
-            }
-            if let Some(after) = rest.strip_prefix("<!--") {
-                // `<!-->` and `<!--->` are complete (empty) comments.
-                if let Some(after_empty) =
-                    after.strip_prefix('>').or_else(|| after.strip_prefix("->"))
-                {
-                    rest = after_empty;
-                } else {
-                    self.skip_until = Some("-->");
-                    rest = after;
-                }
-                continue;
-            }
-            if rest.starts_with('<') {
-                let Some(close) = rest.find('>') else {
-                    text.push_str(rest);
-                    break;
-                };
-                let tag = rest[1..close].trim().to_ascii_lowercase();
-                let name: String = tag
-                    .trim_start_matches('/')
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric())
-                    .collect();
-                if name.is_empty() {
-                    // "<" not starting a tag, like "a < b": keep it as text.
-                    text.push('<');
-                    rest = &rest[1..];
-                    continue;
-                }
-                rest = &rest[close + 1..];
-                let closing = tag.starts_with('/');
-                match name.as_str() {
-                    "br" => {
-                        flush_text(&mut text, &mut out);
-                        out.push(Inline::LineBreak);
-                    }
-                    "script" if !closing => self.skip_until = Some("</script"),
-                    "style" if !closing => self.skip_until = Some("</style"),
-                    "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-                    | "blockquote" | "td" | "th" => text.push(' '),
-                    _ => {}
-                }
-                continue;
-            }
-            let next = rest.find('<').unwrap_or(rest.len());
-            text.push_str(&decode_entities(&rest[..next]));
-            rest = &rest[next..];
-        }
-        flush_text(&mut text, &mut out);
-        out
-    }
-
-    fn flush(&mut self) -> Vec<Inline> {
-        self.skip_until = None;
-        let pending = std::mem::take(&mut self.pending);
-        if pending.is_empty() {
-            Vec::new()
-        } else {
-            vec![Inline::Text(pending)]
-        }
-    }
-}
-
-fn flush_text(text: &mut String, out: &mut Vec<Inline>) {
-    if !text.is_empty() {
-        out.push(Inline::Text(std::mem::take(text)));
-    }
-}
-
-fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.to_ascii_lowercase().find(needle)
-}
-
-/// Decodes the HTML entities that appear in raw HTML text (pulldown-cmark decodes those
-/// in markdown text itself).
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let entity = &rest[1..e];
-            let c = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                "shy" => Some('\u{ad}'),
-                "mdash" => Some('—'),
-                "ndash" => Some('–'),
-                "hellip" => Some('…'),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
     out
 }
 

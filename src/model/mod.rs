@@ -7,6 +7,7 @@
 
 mod build;
 mod frontmatter;
+mod html;
 
 pub use build::{parse_markdown, parser_options};
 pub use frontmatter::split_front_matter;
@@ -57,6 +58,8 @@ pub enum Block {
         text: String,
     },
     Table {
+        /// Alignment of each column.
+        aligns: Vec<ColumnAlign>,
         head: Vec<Vec<Inline>>,
         rows: Vec<Vec<Vec<Inline>>>,
     },
@@ -66,6 +69,15 @@ pub enum Block {
         label: String,
         blocks: Vec<Block>,
     },
+}
+
+/// How a table column's cells are aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColumnAlign {
+    #[default]
+    Left,
+    Center,
+    Right,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -128,7 +128,14 @@ pub fn break_pages(
         let mut on_page: Vec<usize> = parts.iter().map(|p| p.note).collect();
 
         let start = i;
-        let mut y = 0.0;
+        // A table row that starts a page brings its table's header along.
+        let mut y = match items.get(start) {
+            Some(VItem::Line(LineBox {
+                repeat_header: Some(header),
+                ..
+            })) => header.height,
+            _ => 0.0,
+        };
         let mut best: Option<Candidate> = None;
         let mut chosen: Option<Candidate> = None;
         let mut j = start;
@@ -307,6 +314,14 @@ pub fn place(
         let mut elements = Vec::new();
         let mut y = geometry.top;
         let slice = &items[plan.items.clone()];
+        if let Some(VItem::Line(LineBox {
+            repeat_header: Some(header),
+            ..
+        })) = slice.first()
+        {
+            add_line(header, y, page_index, &mut elements);
+            y += header.height;
+        }
         // Trailing spaces do not draw their quote bars into the bottom margin.
         let last_line = slice
             .iter()

@@ -1,0 +1,213 @@
+//! Raw HTML, never executed: its text is kept, a few inline tags keep their meaning
+//! (`<em>`, `<i>`, `<strong>`, `<b>`, `<s>`, `<del>`, `<sup>`, `<sub>`, `<code>`, `<br>`),
+//! the content of `<script>` and `<style>` and comments vanish, entities are decoded.
+//! State carries across calls because pulldown-cmark hands HTML over in pieces.
+
+/// A style an inline HTML tag opens or closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HtmlStyle {
+    Emphasis,
+    Strong,
+    Strikethrough,
+    Superscript,
+    Subscript,
+    Code,
+}
+
+/// What a piece of HTML means for the text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HtmlToken {
+    Text(String),
+    LineBreak,
+    Open(HtmlStyle),
+    Close(HtmlStyle),
+}
+
+/// Reads HTML pieces into tokens.
+#[derive(Default)]
+pub struct HtmlText {
+    skip_until: Option<&'static str>,
+}
+
+impl HtmlText {
+    /// Inside `<script>` or `<style>`: the text events pulldown-cmark sends are dropped.
+    pub fn skipping(&self) -> bool {
+        self.skip_until.is_some()
+    }
+
+    /// The end of an HTML block: nothing stays skipped beyond it.
+    pub fn end_block(&mut self) {
+        self.skip_until = None;
+    }
+
+    pub fn feed(&mut self, html: &str) -> Vec<HtmlToken> {
+        let mut out = Vec::new();
+        let mut text = String::new();
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(end) = self.skip_until {
+                match find_ci(rest, end) {
+                    Some(i) => {
+                        rest = &rest[i + end.len()..];
+                        // An end tag runs to its `>`.
+                        if end.starts_with("</") {
+                            rest = rest.find('>').map_or("", |gt| &rest[gt + 1..]);
+                        }
+                        self.skip_until = None;
+                    }
+                    None => return out,
+                }
+                continue;
+            }
+            if let Some(after) = rest.strip_prefix("<!--") {
+                // `<!-->` and `<!--->` are complete (empty) comments.
+                if let Some(after_empty) =
+                    after.strip_prefix('>').or_else(|| after.strip_prefix("->"))
+                {
+                    rest = after_empty;
+                } else {
+                    self.skip_until = Some("-->");
+                    rest = after;
+                }
+                continue;
+            }
+            if rest.starts_with('<') {
+                let Some(close) = rest.find('>') else {
+                    text.push_str(rest);
+                    break;
+                };
+                let tag = rest[1..close].trim().to_ascii_lowercase();
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                if name.is_empty() {
+                    // "<" not starting a tag, like "a < b": keep it as text.
+                    text.push('<');
+                    rest = &rest[1..];
+                    continue;
+                }
+                rest = &rest[close + 1..];
+                let closing = tag.starts_with('/');
+                let style = match name.as_str() {
+                    "em" | "i" | "cite" | "var" => Some(HtmlStyle::Emphasis),
+                    "strong" | "b" => Some(HtmlStyle::Strong),
+                    "s" | "del" | "strike" => Some(HtmlStyle::Strikethrough),
+                    "sup" => Some(HtmlStyle::Superscript),
+                    "sub" => Some(HtmlStyle::Subscript),
+                    "code" | "kbd" | "samp" | "tt" => Some(HtmlStyle::Code),
+                    _ => None,
+                };
+                if let Some(style) = style {
+                    flush_text(&mut text, &mut out);
+                    out.push(if closing {
+                        HtmlToken::Close(style)
+                    } else {
+                        HtmlToken::Open(style)
+                    });
+                    continue;
+                }
+                match name.as_str() {
+                    "br" => {
+                        flush_text(&mut text, &mut out);
+                        out.push(HtmlToken::LineBreak);
+                    }
+                    "script" if !closing => self.skip_until = Some("</script"),
+                    "style" if !closing => self.skip_until = Some("</style"),
+                    "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+                    | "blockquote" | "td" | "th" | "dt" | "dd" => text.push(' '),
+                    _ => {}
+                }
+                continue;
+            }
+            let next = rest.find('<').unwrap_or(rest.len());
+            text.push_str(&decode_entities(&rest[..next]));
+            rest = &rest[next..];
+        }
+        flush_text(&mut text, &mut out);
+        out
+    }
+}
+
+fn flush_text(text: &mut String, out: &mut Vec<HtmlToken>) {
+    if !text.is_empty() {
+        out.push(HtmlToken::Text(std::mem::take(text)));
+    }
+}
+
+fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack.to_ascii_lowercase().find(needle)
+}
+
+/// Decodes the HTML entities that appear in raw HTML text (pulldown-cmark decodes those
+/// in markdown text itself).
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let entity = &rest[1..e];
+            let c = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                "shy" => Some('\u{ad}'),
+                "mdash" => Some('—'),
+                "ndash" => Some('–'),
+                "hellip" => Some('…'),
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_tags_keep_their_meaning_and_scripts_vanish() {
+        let mut html = HtmlText::default();
+        let tokens = html.feed("H<sub>2</sub>O<br><script>x()</script>&amp;<!-- c -->");
+        assert_eq!(
+            tokens,
+            vec![
+                HtmlToken::Text("H".into()),
+                HtmlToken::Open(HtmlStyle::Subscript),
+                HtmlToken::Text("2".into()),
+                HtmlToken::Close(HtmlStyle::Subscript),
+                HtmlToken::Text("O".into()),
+                HtmlToken::LineBreak,
+                HtmlToken::Text("&".into()),
+            ]
+        );
+    }
+}
