@@ -391,6 +391,7 @@ mod tests {
             elements: Vec::new(),
             hyphenated: tag.ends_with('-'),
             notes: Vec::new(),
+            repeat_header: None,
             anchors: vec![(tag.to_string(), None)],
         })
     }
