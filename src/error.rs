@@ -53,6 +53,8 @@ pub enum Warning {
     EmergencyBreak { excerpt: String },
     /// A block taller than a page had to be split where the rules forbid it.
     ForcedPageBreak { page: usize },
+    /// An image could not be shown; a framed placeholder with its alt text stands in.
+    Image { url: String, reason: String },
 }
 
 impl std::fmt::Display for Warning {
@@ -74,6 +76,18 @@ impl std::fmt::Display for Warning {
             ),
             Warning::ForcedPageBreak { page } => {
                 write!(f, "page {page}: a block taller than the page was split")
+            }
+            Warning::Image { url, reason } => {
+                let shown: String = url.chars().take(80).collect();
+                let ellipsis = if url.chars().count() > 80 {
+                    "\u{2026}"
+                } else {
+                    ""
+                };
+                write!(
+                    f,
+                    "image {shown}{ellipsis}: {reason}; its alt text is shown instead"
+                )
             }
         }
     }

@@ -44,6 +44,11 @@ pub enum Element {
     },
     /// A clickable area.
     Link { rect: Rect, target: LinkTarget },
+    /// A picture filling `rect`.
+    Image {
+        rect: Rect,
+        image: std::sync::Arc<crate::images::LoadedImage>,
+    },
 }
 
 impl Element {
@@ -60,7 +65,7 @@ impl Element {
                 to.0 += dx;
                 to.1 += dy;
             }
-            Element::Link { rect, .. } => {
+            Element::Link { rect, .. } | Element::Image { rect, .. } => {
                 rect.x += dx;
                 rect.y += dy;
             }

@@ -27,6 +27,7 @@ pub mod error;
 pub mod export;
 pub mod flow;
 pub mod frame;
+pub mod images;
 pub mod inline;
 pub mod model;
 pub mod options;
@@ -99,9 +100,21 @@ impl Engine {
     }
 
     /// Renders markdown to PDF. `options` win over the document's front matter, which
-    /// wins over the template's defaults.
+    /// wins over the template's defaults. Images are read from `data:` URIs only; see
+    /// [`Engine::render_with_images`] to let them come from elsewhere.
     pub fn render(&self, markdown: &str, options: &RenderOptions) -> Result<Rendered, Error> {
-        let typeset = self.typeset(markdown, options)?;
+        self.render_with_images(markdown, options, &images::DataUrisOnly)
+    }
+
+    /// Renders markdown to PDF, reading images through `images` (the CLI passes the
+    /// article's folder, the service its allowed origins).
+    pub fn render_with_images(
+        &self,
+        markdown: &str,
+        options: &RenderOptions,
+        images: &dyn images::ImageSource,
+    ) -> Result<Rendered, Error> {
+        let typeset = self.typeset_with_images(markdown, options, images)?;
         let meta = &typeset.document.meta;
         let info = export::PdfInfo {
             title: meta.title.clone(),
@@ -121,8 +134,18 @@ impl Engine {
         })
     }
 
-    /// Runs every stage but the PDF writer.
+    /// Runs every stage but the PDF writer (images from `data:` URIs only).
     pub fn typeset(&self, markdown: &str, options: &RenderOptions) -> Result<Typeset, Error> {
+        self.typeset_with_images(markdown, options, &images::DataUrisOnly)
+    }
+
+    /// Runs every stage but the PDF writer.
+    pub fn typeset_with_images(
+        &self,
+        markdown: &str,
+        options: &RenderOptions,
+        images: &dyn images::ImageSource,
+    ) -> Result<Typeset, Error> {
         if markdown.len() > MAX_INPUT_BYTES {
             return Err(Error::Limit(format!(
                 "the article is {} bytes; the limit is {} bytes",
@@ -148,6 +171,7 @@ impl Engine {
             &settings,
             &self.fonts,
             &self.hyphenator,
+            images,
             &mut warnings,
             &mut missing,
         );

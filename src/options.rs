@@ -49,6 +49,37 @@ pub struct RenderOptions {
     /// Links stay clickable in every case.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkStyle>,
+    /// `show` (default) prints images; `hide` prints their alt text instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<ImagesMode>,
+}
+
+/// Whether images are printed (see [`RenderOptions::images`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ImagesMode {
+    #[default]
+    Show,
+    Hide,
+}
+
+impl FromStr for ImagesMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "show" => Ok(ImagesMode::Show),
+            "hide" => Ok(ImagesMode::Hide),
+            _ => Err(format!("`{s}` is not an images mode; use show or hide")),
+        }
+    }
+}
+
+impl fmt::Display for ImagesMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ImagesMode::Show => "show",
+            ImagesMode::Hide => "hide",
+        })
+    }
 }
 
 /// How link addresses are printed (see [`RenderOptions::links`]).
@@ -97,6 +128,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "hyphenate",
     "justify",
     "links",
+    "images",
 ];
 
 impl RenderOptions {
@@ -111,6 +143,7 @@ impl RenderOptions {
             hyphenate: top.hyphenate.or(self.hyphenate),
             justify: top.justify.or(self.justify),
             links: top.links.or(self.links),
+            images: top.images.or(self.images),
         }
     }
 
@@ -461,6 +494,7 @@ serde_via_str!(Margins, "margins");
 serde_via_str!(FontSize, "font_size");
 serde_via_str!(Lang, "lang");
 serde_via_str!(LinkStyle, "links");
+serde_via_str!(ImagesMode, "images");
 
 /// A value written either as a string or as a number (TOML and JSON users write
 /// `font_size = 11`, query strings and YAML may give `"11"`).
@@ -592,6 +626,7 @@ pub struct Settings {
     pub hyphenate: bool,
     pub justify: bool,
     pub links: LinkStyle,
+    pub images: ImagesMode,
     pub template: crate::template::Template,
 }
 
@@ -614,6 +649,7 @@ impl Settings {
             hyphenate: options.hyphenate.unwrap_or(true) && has_patterns(lang.as_str()),
             justify: options.justify.unwrap_or(true),
             links: options.links.unwrap_or_default(),
+            images: options.images.unwrap_or_default(),
             lang,
             template,
         };

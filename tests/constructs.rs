@@ -168,3 +168,129 @@ fn a_table_wider_than_the_page_stays_inside_it() {
         }
     }
 }
+
+fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 5) as u8, 90])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+fn jpeg_bytes(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 3) as u8, (y * 3) as u8, 200])
+    });
+    let mut out = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut out),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    out
+}
+
+#[test]
+fn images_are_embedded_jpeg_unchanged_and_never_split() {
+    let dir = std::env::temp_dir().join(format!("folio-constructs-images-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jpeg = jpeg_bytes(640, 900);
+    std::fs::write(dir.join("tall.jpg"), &jpeg).unwrap();
+    std::fs::write(dir.join("small.png"), png_bytes(120, 80)).unwrap();
+    let filler = "Words fill the page before the picture arrives. ".repeat(60);
+    let md = format!(
+        "{filler}\n\n![A tall photo](tall.jpg \"The caption\")\n\n![small](small.png)\n\nEnd."
+    );
+    let source = folio::images::LocalFiles::new(&dir, &[]);
+    let out = engine()
+        .render_with_images(&md, &RenderOptions::default(), &source)
+        .unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    // The JPEG's bytes are in the file as they were: no re-encoding.
+    assert!(
+        out.pdf.windows(jpeg.len()).any(|w| w == jpeg.as_slice()),
+        "JPEG was re-encoded"
+    );
+    let (ok, list, _) = tool_on_file("pdfimages", &["-list"], &out.pdf, &[]);
+    assert!(ok);
+    let rows: Vec<&str> = list.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{list}");
+    assert!(rows[0].contains("jpeg"), "{list}");
+    // Fits the text area, aspect kept, and whole on one page.
+    let typeset = engine()
+        .typeset_with_images(&md, &RenderOptions::default(), &source)
+        .unwrap();
+    let s = &typeset.settings;
+    let mut found = 0;
+    for page in &typeset.layout.pages {
+        for element in &page.elements {
+            if let folio::frame::Element::Image { rect, image } = element {
+                found += 1;
+                assert!(
+                    rect.x >= s.margins.left - 0.5
+                        && rect.x + rect.width <= s.page.width - s.margins.right + 0.5
+                );
+                assert!(
+                    rect.y >= s.margins.top - 0.5
+                        && rect.y + rect.height <= s.page.height - s.margins.bottom + 0.5
+                );
+                let aspect = image.width as f32 / image.height as f32;
+                assert!((rect.width / rect.height - aspect).abs() < 0.01);
+            }
+        }
+    }
+    assert_eq!(found, 2);
+    assert!(pdftotext(&out.pdf).contains("The caption"));
+}
+
+#[test]
+fn a_missing_image_is_a_placeholder_with_its_alt_text_and_a_warning() {
+    let md = "![The diagram that went missing](nowhere.png)\n\nText after.";
+    let out = engine().render(md, &RenderOptions::default()).unwrap();
+    assert!(
+        matches!(&out.warnings[..], [folio::Warning::Image { url, .. }] if url == "nowhere.png"),
+        "{:?}",
+        out.warnings
+    );
+    assert!(pdftotext(&out.pdf).contains("The diagram that went missing"));
+}
+
+#[test]
+fn images_hide_leaves_the_alt_text() {
+    use base64::Engine as _;
+    let uri = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png_bytes(50, 50))
+    );
+    let md = format!("![A small square]({uri})");
+    let shown = engine().render(&md, &RenderOptions::default()).unwrap();
+    let (_, list, _) = tool_on_file("pdfimages", &["-list"], &shown.pdf, &[]);
+    assert_eq!(list.lines().count(), 3, "{list}");
+    let options = RenderOptions {
+        images: Some(folio::options::ImagesMode::Hide),
+        ..Default::default()
+    };
+    let hidden = engine().render(&md, &options).unwrap();
+    let (_, list, _) = tool_on_file("pdfimages", &["-list"], &hidden.pdf, &[]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(pdftotext(&hidden.pdf).contains("A small square"));
+}
+
+#[test]
+fn images_outside_the_article_folder_are_refused() {
+    let root =
+        std::env::temp_dir().join(format!("folio-constructs-outside-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("post")).unwrap();
+    std::fs::write(root.join("secret.png"), png_bytes(10, 10)).unwrap();
+    let source = folio::images::LocalFiles::new(&root.join("post"), &[]);
+    let out = engine()
+        .render_with_images("![s](../secret.png)", &RenderOptions::default(), &source)
+        .unwrap();
+    assert!(
+        matches!(&out.warnings[..], [folio::Warning::Image { reason, .. }] if reason.contains("outside")),
+        "{:?}",
+        out.warnings
+    );
+}

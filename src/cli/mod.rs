@@ -5,7 +5,7 @@
 mod render;
 
 use clap::{Args, Parser, Subcommand};
-use folio::options::{FontSize, Lang, LinkStyle, Margins, PageSize};
+use folio::options::{FontSize, ImagesMode, Lang, LinkStyle, Margins, PageSize};
 use folio::RenderOptions;
 
 /// Folio typesets markdown articles into book-quality PDFs.
@@ -38,6 +38,11 @@ pub struct RenderArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Also read images from DIR (by default only from the article's own folder and
+    /// below). May be given several times.
+    #[arg(long = "allow-images-from", value_name = "DIR")]
+    pub image_dirs: Vec<std::path::PathBuf>,
 
     #[command(flatten)]
     pub options: OptionArgs,
@@ -78,6 +83,9 @@ pub struct OptionArgs {
     /// Where link addresses are printed: footnote (default), endnote, inline or none.
     #[arg(long, value_name = "STYLE")]
     pub links: Option<LinkStyle>,
+    /// Print images (show, default) or only their alt text (hide).
+    #[arg(long, value_name = "MODE")]
+    pub images: Option<ImagesMode>,
 }
 
 impl OptionArgs {
@@ -96,6 +104,7 @@ impl OptionArgs {
             hyphenate: flag(self.hyphenate, self.no_hyphenate),
             justify: flag(self.justify, self.no_justify),
             links: self.links,
+            images: self.images,
         }
     }
 }

@@ -41,9 +41,19 @@ fn render_one(args: &RenderArgs) -> Result<(), String> {
         args.input.as_str()
     };
 
+    // Images come from the article's folder (the working directory for stdin).
+    let base = if from_stdin {
+        std::path::PathBuf::from(".")
+    } else {
+        Path::new(&args.input)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| std::path::PathBuf::from("."), Path::to_path_buf)
+    };
+    let images = folio::images::LocalFiles::new(&base, &args.image_dirs);
     let engine = folio::Engine::new();
     let rendered = engine
-        .render(&markdown, &args.options.to_options())
+        .render_with_images(&markdown, &args.options.to_options(), &images)
         .map_err(|e| format!("{name}: {e}"))?;
     if !args.quiet {
         for warning in &rendered.warnings {

@@ -8,9 +8,14 @@ use printpdf::{
     PdfPage, PdfSaveOptions, Point, Pt, Rect as PdfRect, TextItem, TextMatrix,
 };
 
+use std::sync::Arc;
+
+use printpdf::{ExternalStream, ExternalXObject, XObject, XObjectId, XObjectTransform};
+
 use super::{metadata, outline, subset};
 use crate::error::Error;
 use crate::frame::{Anchor, Element, Layout, LinkTarget, Page};
+use crate::images::{ImageData, LoadedImage};
 use crate::text::{FaceId, FontBook};
 
 /// What the PDF says about itself.
@@ -72,16 +77,35 @@ pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Ve
         embedded.insert(*face_id, (id, subset.new_ids));
     }
 
-    // 3. Pages.
+    // 3. Images, each embedded once however often it appears.
+    let mut image_ids: Vec<(*const LoadedImage, XObjectId)> = Vec::new();
+    for page in &layout.pages {
+        for element in &page.elements {
+            if let Element::Image { image, .. } = element {
+                let key = Arc::as_ptr(image);
+                if image_ids.iter().any(|(k, _)| *k == key) {
+                    continue;
+                }
+                let id = XObjectId(format!("Im{}", image_ids.len()));
+                doc.resources
+                    .xobjects
+                    .map
+                    .insert(id.clone(), image_xobject(image));
+                image_ids.push((key, id));
+            }
+        }
+    }
+
+    // 4. Pages.
     let pages: Vec<PdfPage> = layout
         .pages
         .iter()
         .enumerate()
-        .map(|(index, page)| page_ops(page, index, fonts, &embedded, &layout.anchors))
+        .map(|(index, page)| page_ops(page, index, fonts, &embedded, &image_ids, &layout.anchors))
         .collect();
     doc.pages = pages;
 
-    // 4. Serialize through lopdf, then finish what printpdf does not do.
+    // 5. Serialize through lopdf, then finish what printpdf does not do.
     let options = PdfSaveOptions {
         optimize: false,
         subset_fonts: false,
@@ -117,15 +141,90 @@ fn flush_glyphs(ops: &mut Vec<Op>, pending: &mut Vec<Codepoint>) {
     }
 }
 
+/// An image as a PDF image XObject: JPEG bytes as they are (DCTDecode), pixels
+/// uncompressed here (the writer deflates every stream at the end).
+fn image_xobject(image: &LoadedImage) -> XObject {
+    let mut dict: BTreeMap<String, DictItem> = BTreeMap::new();
+    let name = |n: &str| DictItem::Name(n.as_bytes().to_vec());
+    dict.insert("Type".into(), name("XObject"));
+    dict.insert("Subtype".into(), name("Image"));
+    dict.insert("Width".into(), DictItem::Int(image.width as i64));
+    dict.insert("Height".into(), DictItem::Int(image.height as i64));
+    dict.insert("BitsPerComponent".into(), DictItem::Int(8));
+    let content = match &image.data {
+        ImageData::Jpeg { bytes, components } => {
+            let space = match components {
+                1 => "DeviceGray",
+                4 => "DeviceCMYK",
+                _ => "DeviceRGB",
+            };
+            dict.insert("ColorSpace".into(), name(space));
+            dict.insert("Filter".into(), name("DCTDecode"));
+            if *components == 4 {
+                // Adobe's CMYK JPEGs store inverted values.
+                dict.insert(
+                    "Decode".into(),
+                    DictItem::Array(
+                        [1, 0, 1, 0, 1, 0, 1, 0]
+                            .iter()
+                            .map(|v| DictItem::Int(*v))
+                            .collect(),
+                    ),
+                );
+            }
+            bytes.as_ref().clone()
+        }
+        ImageData::Pixels { samples, gray } => {
+            dict.insert(
+                "ColorSpace".into(),
+                name(if *gray { "DeviceGray" } else { "DeviceRGB" }),
+            );
+            samples.as_ref().clone()
+        }
+    };
+    XObject::External(ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content,
+            compress: false,
+        },
+        width: None,
+        height: None,
+        dpi: None,
+    })
+}
+
 fn page_ops(
     page: &Page,
     index: usize,
     book: &FontBook,
     fonts: &BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>,
+    images: &[(*const LoadedImage, XObjectId)],
     anchors: &[Anchor],
 ) -> PdfPage {
     let h = page.height;
     let mut ops = Vec::new();
+
+    // Pictures first, under everything else.
+    for element in &page.elements {
+        let Element::Image { rect, image } = element else {
+            continue;
+        };
+        let Some((_, id)) = images.iter().find(|(k, _)| *k == Arc::as_ptr(image)) else {
+            continue;
+        };
+        ops.push(Op::UseXobject {
+            id: id.clone(),
+            transform: XObjectTransform {
+                translate_x: Some(Pt(rect.x)),
+                translate_y: Some(Pt(h - rect.y - rect.height)),
+                scale_x: Some(rect.width),
+                scale_y: Some(rect.height),
+                no_auto_scale: true,
+                ..Default::default()
+            },
+        });
+    }
 
     // Rules first, under the text.
     let mut current_stroke: Option<(f32, f32)> = None;

@@ -3,12 +3,14 @@
 
 use std::collections::BTreeSet;
 
+mod figure;
 mod table;
 
 use super::notes::{self, NoteSource, Notes};
 use super::{Flowed, LineBox, VItem, BROKEN_WORD_PENALTY, NO_BREAK};
 use crate::error::Warning;
 use crate::frame::{Element, LinkTarget, Rect};
+use crate::images::ImageSource;
 use crate::inline::{self, Context, ParagraphStyle, SetParagraph};
 use crate::model::{Block, Document, Inline};
 use crate::options::Settings;
@@ -20,6 +22,7 @@ pub fn flow_document(
     settings: &Settings,
     fonts: &FontBook,
     hyphenator: &Hyphenator,
+    images: &dyn ImageSource,
     warnings: &mut Vec<Warning>,
     missing: &mut BTreeSet<char>,
 ) -> Flowed {
@@ -27,6 +30,8 @@ pub fn flow_document(
         settings,
         fonts,
         hyphenator,
+        images,
+        loaded: Default::default(),
         items: Vec::new(),
         warnings,
         missing,
@@ -95,6 +100,12 @@ struct Flow<'a> {
     settings: &'a Settings,
     fonts: &'a FontBook,
     hyphenator: &'a Hyphenator,
+    images: &'a dyn ImageSource,
+    /// Images loaded so far, by address: each is read and embedded once.
+    loaded: std::collections::HashMap<
+        String,
+        Result<std::sync::Arc<crate::images::LoadedImage>, String>,
+    >,
     items: Vec<VItem>,
     warnings: &'a mut Vec<Warning>,
     missing: &'a mut BTreeSet<char>,
@@ -242,6 +253,10 @@ impl Flow<'_> {
         let leading = self.leading() * frame.scale;
         let spacing = self.settings.template.block_spacing * leading;
         match block {
+            Block::Paragraph(inlines) if figure::is_figure(inlines) => {
+                self.figures(inlines, frame);
+                self.previous_was_paragraph = false;
+            }
             Block::Paragraph(inlines) => {
                 let mut style = self.body_style(frame);
                 if self.previous_was_paragraph {

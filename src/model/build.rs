@@ -58,6 +58,7 @@ enum Span {
     },
     Image {
         url: String,
+        title: String,
     },
     TableCell,
     /// Opened by an inline HTML tag; closed by its end tag, or by whatever ends the
@@ -235,8 +236,11 @@ impl Builder {
             Tag::Link { dest_url, .. } => self.open_span(Span::Link {
                 url: dest_url.into_string(),
             }),
-            Tag::Image { dest_url, .. } => self.open_span(Span::Image {
+            Tag::Image {
+                dest_url, title, ..
+            } => self.open_span(Span::Image {
                 url: dest_url.into_string(),
+                title: title.into_string(),
             }),
             Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -362,7 +366,11 @@ impl Builder {
                 url,
                 content: children,
             },
-            Span::Image { url } => Inline::Image { url, alt: children },
+            Span::Image { url, title } => Inline::Image {
+                url,
+                title,
+                alt: children,
+            },
             Span::Html(style) => match style {
                 HtmlStyle::Emphasis => Inline::Emphasis(children),
                 HtmlStyle::Strong => Inline::Strong(children),

@@ -103,6 +103,8 @@ pub enum Inline {
     },
     Image {
         url: String,
+        /// The image's title (`![alt](url "title")`): its caption when given.
+        title: String,
         alt: Vec<Inline>,
     },
     FootnoteReference(String),
