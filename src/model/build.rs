@@ -252,12 +252,14 @@ impl Builder {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => {
+                self.html.end_block();
                 self.close_html_spans();
                 if let Some((_, inlines)) = self.spans.pop() {
                     self.push_block(Block::Paragraph(inlines));
                 }
             }
             TagEnd::Heading(_) => {
+                self.html.end_block();
                 self.close_html_spans();
                 if let Some((Span::Heading { level, id }, content)) = self.spans.pop() {
                     let id = id.unwrap_or_else(|| slug(&Inline::plain_text(&content)));
@@ -320,6 +322,7 @@ impl Builder {
                 }
             }
             TagEnd::TableCell => {
+                self.html.end_block();
                 self.close_html_spans();
                 if let Some((_, cell)) = self.spans.pop() {
                     if let Some(t) = self.table.as_mut() {

@@ -35,7 +35,8 @@ impl HtmlText {
         self.skip_until.is_some()
     }
 
-    /// The end of an HTML block: nothing stays skipped beyond it.
+    /// The end of a block (an HTML block, or the paragraph around inline HTML): an
+    /// unclosed `<script>` or `<style>` stops hiding text there.
     pub fn end_block(&mut self) {
         self.skip_until = None;
     }
@@ -109,6 +110,11 @@ impl HtmlText {
                     continue;
                 }
                 match name.as_str() {
+                    // GFM's tag filter: these print as text, never as markup.
+                    "title" | "textarea" | "xmp" | "iframe" | "noembed" | "noframes"
+                    | "plaintext" => {
+                        text.push_str(&format!("<{tag}>"));
+                    }
                     "br" => {
                         flush_text(&mut text, &mut out);
                         out.push(HtmlToken::LineBreak);

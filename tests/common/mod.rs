@@ -285,3 +285,85 @@ pub fn missing_words(source: &[String], pdf: &[String]) -> Vec<String> {
 pub fn lopdf(pdf: &[u8]) -> lopdf::Document {
     lopdf::Document::load_mem(pdf).expect("lopdf reads the PDF back")
 }
+
+/// The text a browser shows for the expected HTML: tags and the content of `<script>`,
+/// `<style>` and `<textarea>`-like raw elements left out, entities decoded.
+pub fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let lower = rest.to_ascii_lowercase();
+        let skip_to = ["script", "style"].iter().find_map(|tag| {
+            lower
+                .starts_with(&format!("<{tag}"))
+                .then(|| lower.find(&format!("</{tag}>")).map(|i| i + tag.len() + 3))
+        });
+        match skip_to {
+            Some(Some(end)) => rest = &rest[end..],
+            _ => match rest.find('>') {
+                Some(close) => {
+                    // Block-level tags separate words; inline ones (em, a, code) do not.
+                    let name: String = lower[1..close]
+                        .trim_start_matches('/')
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .collect();
+                    let inline = [
+                        "em", "strong", "a", "code", "del", "span", "s", "sup", "sub", "b", "i",
+                    ];
+                    if !inline.contains(&name.as_str()) {
+                        text.push(' ');
+                    }
+                    rest = &rest[close + 1..];
+                }
+                None => {
+                    text.push_str(rest);
+                    rest = "";
+                }
+            },
+        }
+    }
+    text.push_str(rest);
+    decode(&text)
+}
+
+fn decode(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|&e| e < 12) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let c = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
