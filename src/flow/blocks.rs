@@ -409,6 +409,25 @@ impl Flow<'_> {
                 self.space(spacing, frame);
                 self.previous_was_paragraph = false;
             }
+            Block::Definition(children) => {
+                let indent = (1.8 * self.size()).min(frame.width * 0.15);
+                let inner = if frame.depth < MAX_INDENT_DEPTH {
+                    Frame {
+                        left: frame.left + indent,
+                        width: frame.width - indent,
+                        depth: frame.depth + 1,
+                        ..frame.clone()
+                    }
+                } else {
+                    frame.clone()
+                };
+                // The term keeps with its definition.
+                self.keep_with_next = true;
+                self.previous_was_paragraph = false;
+                self.blocks(children, &inner);
+                self.space(spacing * 0.5, frame);
+                self.previous_was_paragraph = false;
+            }
             Block::Rule => {
                 self.space(spacing, frame);
                 let height = self.leading();

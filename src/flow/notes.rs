@@ -68,7 +68,7 @@ impl Notes {
                         }
                         walk(blocks, notes);
                     }
-                    Block::Quote(inner) => walk(inner, notes),
+                    Block::Quote(inner) | Block::Definition(inner) => walk(inner, notes),
                     Block::List { items, .. } => items.iter().for_each(|i| walk(&i.blocks, notes)),
                     _ => {}
                 }

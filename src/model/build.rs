@@ -18,6 +18,7 @@ pub fn parser_options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Parses a markdown body (no front matter) into blocks.
@@ -36,6 +37,7 @@ enum Container {
     Quote,
     ListItem { task: Option<bool> },
     Footnote { label: String },
+    Definition,
 }
 
 /// An open inline container.
@@ -61,6 +63,8 @@ enum Span {
         title: String,
     },
     TableCell,
+    /// The term of a definition list.
+    Term,
     /// Opened by an inline HTML tag; closed by its end tag, or by whatever ends the
     /// enclosing span (HTML in markdown is often unbalanced).
     Html(HtmlStyle),
@@ -100,7 +104,11 @@ impl Builder {
         match event {
             Event::Start(tag) => {
                 let flatten = match &tag {
-                    Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) => {
+                    Tag::BlockQuote(_)
+                    | Tag::List(_)
+                    | Tag::Item
+                    | Tag::FootnoteDefinition(_)
+                    | Tag::DefinitionListDefinition => {
                         self.blocks.len() >= MAX_BLOCK_DEPTH
                     }
                     Tag::Emphasis
@@ -242,10 +250,15 @@ impl Builder {
                 url: dest_url.into_string(),
                 title: title.into_string(),
             }),
-            Tag::DefinitionList
-            | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-            | Tag::MetadataBlock(_) => {}
+            Tag::DefinitionListTitle => {
+                self.close_implicit();
+                self.spans.push((Span::Term, Vec::new()));
+            }
+            Tag::DefinitionListDefinition => {
+                self.close_implicit();
+                self.blocks.push((Container::Definition, Vec::new()));
+            }
+            Tag::DefinitionList | Tag::MetadataBlock(_) => {}
         }
     }
 
@@ -337,10 +350,20 @@ impl Builder {
             TagEnd::Subscript => self.end_span(),
             TagEnd::Link => self.end_span(),
             TagEnd::Image => self.end_span(),
-            TagEnd::DefinitionList
-            | TagEnd::DefinitionListTitle
-            | TagEnd::DefinitionListDefinition
-            | TagEnd::MetadataBlock(_) => self.close_implicit(),
+            TagEnd::DefinitionListTitle => {
+                self.html.end_block();
+                self.close_html_spans();
+                if let Some((Span::Term, inlines)) = self.spans.pop() {
+                    self.push_block(Block::Paragraph(vec![Inline::Strong(inlines)]));
+                }
+            }
+            TagEnd::DefinitionListDefinition => {
+                self.close_implicit();
+                if let Some((Container::Definition, blocks)) = self.blocks.pop() {
+                    self.push_block(Block::Definition(blocks));
+                }
+            }
+            TagEnd::DefinitionList | TagEnd::MetadataBlock(_) => self.close_implicit(),
         }
     }
 
