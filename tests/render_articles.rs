@@ -7,9 +7,14 @@ use common::*;
 use folio::RenderOptions;
 use lopdf::Object;
 
+/// Renders with images read from `examples/`, as the CLI would for the example files.
 fn render(markdown: &str) -> folio::Rendered {
+    let images = folio::images::LocalFiles::new(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")),
+        &[],
+    );
     engine()
-        .render(markdown, &RenderOptions::default())
+        .render_with_images(markdown, &RenderOptions::default(), &images)
         .expect("renders")
 }
 
@@ -45,9 +50,10 @@ fn news_article_is_one_or_two_small_valid_pages_with_every_word() {
 
 #[test]
 fn every_example_renders_with_every_word_kept() {
-    for name in ["news.md", "short.md", "long-essay.md"] {
+    for name in ["news.md", "short.md", "long-essay.md", "mixed-article.md"] {
         let md = example(name);
         let out = render(&md);
+        assert!(out.warnings.is_empty(), "{name}: {:?}", out.warnings);
         assert_every_word_kept(name, &md, &out.pdf);
         let info = tool_on_file("pdfinfo", &[], &out.pdf, &[]);
         assert!(
@@ -240,4 +246,57 @@ fn other_languages_render_with_their_patterns() {
         .render(cyrillic, &RenderOptions::default())
         .unwrap();
     assert!(pdftotext(&out.pdf).contains("Типография — это искусство"));
+}
+
+#[test]
+fn mixed_article_keeps_text_inside_the_text_area_without_overlaps() {
+    let md = example("mixed-article.md");
+    let images = folio::images::LocalFiles::new(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")),
+        &[],
+    );
+    let typeset = engine()
+        .typeset_with_images(&md, &RenderOptions::default(), &images)
+        .unwrap();
+    let s = &typeset.settings;
+    let (left, right) = (s.margins.left, s.page.width - s.margins.right);
+    let (top, bottom) = (s.margins.top, s.page.height - s.margins.bottom);
+    for (n, page) in typeset.layout.pages.iter().enumerate() {
+        let mut boxes: Vec<(f32, f32, f32, f32, String)> = Vec::new();
+        for element in &page.elements {
+            if let folio::frame::Element::Text { x, y, run } = element {
+                let in_body = *y > top - 1.0 && *y < bottom + 1.0;
+                if !in_body {
+                    continue; // running header and footer
+                }
+                // List markers and note numbers hang a little into the margin.
+                assert!(
+                    *x >= left - 30.0 && x + run.width() <= right + 0.5,
+                    "page {}: {:?} outside",
+                    n + 1,
+                    run.text
+                );
+                boxes.push((
+                    *x,
+                    y - run.size * 0.7,
+                    x + run.width(),
+                    *y,
+                    run.text.clone(),
+                ));
+            }
+        }
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let overlap_x = a.0 < b.2 - 0.3 && b.0 < a.2 - 0.3;
+                let overlap_y = a.1 < b.3 - 0.5 && b.1 < a.3 - 0.5;
+                assert!(
+                    !(overlap_x && overlap_y),
+                    "page {}: {:?} overlaps {:?}",
+                    n + 1,
+                    a.4,
+                    b.4
+                );
+            }
+        }
+    }
 }

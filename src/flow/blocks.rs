@@ -409,6 +409,24 @@ impl Flow<'_> {
                 self.space(spacing, frame);
                 self.previous_was_paragraph = false;
             }
+            Block::Term(inlines) => {
+                let style = ParagraphStyle {
+                    bold: true,
+                    ..self.body_style(frame)
+                };
+                self.space(spacing * 0.3, frame);
+                let line_height = self.settings.template.line_height;
+                self.set_block(
+                    inlines,
+                    &style,
+                    frame,
+                    Align::Start,
+                    line_height,
+                    Keep::WithNext,
+                    Vec::new(),
+                );
+                self.previous_was_paragraph = false;
+            }
             Block::Definition(children) => {
                 let indent = (1.8 * self.size()).min(frame.width * 0.15);
                 let inner = if frame.depth < MAX_INDENT_DEPTH {
@@ -421,8 +439,6 @@ impl Flow<'_> {
                 } else {
                     frame.clone()
                 };
-                // The term keeps with its definition.
-                self.keep_with_next = true;
                 self.previous_was_paragraph = false;
                 self.blocks(children, &inner);
                 self.space(spacing * 0.5, frame);

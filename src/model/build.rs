@@ -108,9 +108,7 @@ impl Builder {
                     | Tag::List(_)
                     | Tag::Item
                     | Tag::FootnoteDefinition(_)
-                    | Tag::DefinitionListDefinition => {
-                        self.blocks.len() >= MAX_BLOCK_DEPTH
-                    }
+                    | Tag::DefinitionListDefinition => self.blocks.len() >= MAX_BLOCK_DEPTH,
                     Tag::Emphasis
                     | Tag::Strong
                     | Tag::Strikethrough
@@ -354,7 +352,7 @@ impl Builder {
                 self.html.end_block();
                 self.close_html_spans();
                 if let Some((Span::Term, inlines)) = self.spans.pop() {
-                    self.push_block(Block::Paragraph(vec![Inline::Strong(inlines)]));
+                    self.push_block(Block::Term(inlines));
                 }
             }
             TagEnd::DefinitionListDefinition => {

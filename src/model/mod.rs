@@ -64,8 +64,9 @@ pub enum Block {
         rows: Vec<Vec<Vec<Inline>>>,
     },
     Rule,
-    /// The definition of a term in a definition list (the term is the paragraph
-    /// before it, in bold): set indented.
+    /// A term of a definition list: set in bold, kept with its definitions.
+    Term(Vec<Inline>),
+    /// The definition of the term before it: set indented.
     Definition(Vec<Block>),
     /// A footnote's text, collected where it is defined.
     FootnoteDefinition {
