@@ -25,8 +25,10 @@ use crate::frame::Element;
 /// A break here is forbidden.
 pub const NO_BREAK: f32 = crate::inline::items::INFINITE_PENALTY;
 /// A page break after a hyphenated line splits a word across pages (TeX's
-/// \brokenpenalty): allowed, but the paginator gives up a few lines of fill to avoid it.
-pub const BROKEN_WORD_PENALTY: f32 = 100.0;
+/// \brokenpenalty). Style guides ask to avoid it, and a reader of the PDF's text gets
+/// the word back only if nothing stands between its halves, so the paginator leaves up
+/// to about ten lines empty rather than do it.
+pub const BROKEN_WORD_PENALTY: f32 = 1000.0;
 
 /// One item of the vertical list.
 #[derive(Debug, Clone, PartialEq)]
