@@ -94,9 +94,17 @@ impl Engine {
         }
     }
 
-    /// The built-in templates.
+    /// The built-in templates (and any added with [`Engine::add_template`]).
     pub fn templates(&self) -> &[Template] {
         &self.templates
+    }
+
+    /// Makes a template available by its name (replacing one of the same name), for
+    /// designs read from a user's file.
+    pub fn add_template(&mut self, template: Template) {
+        self.templates
+            .retain(|t| !t.name.eq_ignore_ascii_case(&template.name));
+        self.templates.push(template);
     }
 
     /// Renders markdown to PDF. `options` win over the document's front matter, which
@@ -165,9 +173,18 @@ impl Engine {
                 lang: settings.lang.to_string(),
             });
         }
+        // What the reader asked not to see is left out of the printed metadata.
+        let mut printed = document.meta.clone();
+        if !settings.show_date {
+            printed.date = None;
+        }
+        if !settings.show_url {
+            printed.url = None;
+        }
         let mut missing = BTreeSet::new();
         let flowed = flow::flow_document(
             &document,
+            &printed,
             &settings,
             &self.fonts,
             &self.hyphenator,
@@ -181,8 +198,11 @@ impl Engine {
             page_height: settings.page.height,
             left: settings.margins.left,
             top: settings.margins.top,
-            text_width: settings.text_width(),
+            text_width: settings.area_width(),
             text_height: settings.text_height(),
+            columns: settings.template.columns.max(1) as usize,
+            column_width: settings.text_width(),
+            column_gap: settings.column_gap(),
         };
         let line_unit = settings.font_size * settings.template.line_height;
         let plans = pages::break_pages(
@@ -208,10 +228,19 @@ impl Engine {
                 elements: Vec::new(),
             });
         }
+        if settings.ink_saver {
+            for page in &mut page_list {
+                for element in &mut page.elements {
+                    if let frame::Element::Rule { gray, .. } = element {
+                        *gray = 0.0;
+                    }
+                }
+            }
+        }
         pages::furniture::decorate(
             &mut page_list,
             &settings.template,
-            &document.meta,
+            &printed,
             &self.fonts,
             &geometry,
             settings.font_size,

@@ -52,6 +52,48 @@ pub struct RenderOptions {
     /// `show` (default) prints images; `hide` prints their alt text instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<ImagesMode>,
+    /// Scales all text, as a percentage from 50 to 200 (`120%` or `120`). Default 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_scale: Option<TextScale>,
+    /// Print every text and rule in black, with no grey tints. Default `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ink_saver: Option<bool>,
+    /// Open the first page with the title block (title, subtitle, byline, address).
+    /// Default `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_block: Option<bool>,
+    /// Print the article's date (title block, header and footer). Default `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_date: Option<bool>,
+    /// Print the article's source address (title block and footer). Default `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_url: Option<bool>,
+}
+
+/// A text size scale in percent (see [`RenderOptions::text_scale`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextScale(pub f32);
+
+impl FromStr for TextScale {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let number = t.strip_suffix('%').unwrap_or(t).trim();
+        let value: f32 = number.parse().map_err(|_| {
+            format!("`{s}` is not a percentage; use a number from 50 to 200, like 120%")
+        })?;
+        if value.is_finite() && (50.0..=200.0).contains(&value) {
+            Ok(TextScale(value))
+        } else {
+            Err(format!("{value}% is out of range; use 50% to 200%"))
+        }
+    }
+}
+
+impl fmt::Display for TextScale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", self.0)
+    }
 }
 
 /// Whether images are printed (see [`RenderOptions::images`]).
@@ -129,6 +171,11 @@ pub const OPTION_NAMES: &[&str] = &[
     "justify",
     "links",
     "images",
+    "text_scale",
+    "ink_saver",
+    "title_block",
+    "show_date",
+    "show_url",
 ];
 
 impl RenderOptions {
@@ -144,6 +191,11 @@ impl RenderOptions {
             justify: top.justify.or(self.justify),
             links: top.links.or(self.links),
             images: top.images.or(self.images),
+            text_scale: top.text_scale.or(self.text_scale),
+            ink_saver: top.ink_saver.or(self.ink_saver),
+            title_block: top.title_block.or(self.title_block),
+            show_date: top.show_date.or(self.show_date),
+            show_url: top.show_url.or(self.show_url),
         }
     }
 
@@ -495,6 +547,7 @@ serde_via_str!(FontSize, "font_size");
 serde_via_str!(Lang, "lang");
 serde_via_str!(LinkStyle, "links");
 serde_via_str!(ImagesMode, "images");
+serde_via_str!(TextScale, "text_scale");
 
 /// A value written either as a string or as a number (TOML and JSON users write
 /// `font_size = 11`, query strings and YAML may give `"11"`).
@@ -627,6 +680,10 @@ pub struct Settings {
     pub justify: bool,
     pub links: LinkStyle,
     pub images: ImagesMode,
+    pub ink_saver: bool,
+    pub title_block: bool,
+    pub show_date: bool,
+    pub show_url: bool,
     pub template: crate::template::Template,
 }
 
@@ -645,21 +702,27 @@ impl Settings {
         let settings = Settings {
             page: options.page_size.unwrap_or(template.page_size),
             margins: options.margins.unwrap_or(template.margins),
-            font_size: options.font_size.unwrap_or(template.font_size).0,
-            hyphenate: options.hyphenate.unwrap_or(true) && has_patterns(lang.as_str()),
-            justify: options.justify.unwrap_or(true),
+            font_size: options.font_size.unwrap_or(template.font_size).0
+                * options.text_scale.map_or(1.0, |s| s.0 / 100.0),
+            hyphenate: options.hyphenate.unwrap_or(template.hyphenate)
+                && has_patterns(lang.as_str()),
+            justify: options.justify.unwrap_or(template.justify),
             links: options.links.unwrap_or_default(),
             images: options.images.unwrap_or_default(),
+            ink_saver: options.ink_saver.unwrap_or(false),
+            title_block: options.title_block.unwrap_or(true),
+            show_date: options.show_date.unwrap_or(true),
+            show_url: options.show_url.unwrap_or(true),
             lang,
             template,
         };
-        if settings.text_width() < MIN_TEXT_WIDTH || settings.text_height() < MIN_TEXT_HEIGHT {
+        if settings.area_width() < MIN_TEXT_WIDTH || settings.text_height() < MIN_TEXT_HEIGHT {
             return Err(Error::option(
                 "margins",
                 format!(
                     "margins {} leave a text area of {:.0}x{:.0}mm on a {} page; it must be at least 30x40mm",
                     settings.margins,
-                    settings.text_width() / MM,
+                    settings.area_width() / MM,
                     settings.text_height() / MM,
                     settings.page
                 ),
@@ -668,8 +731,20 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Width of a column of text (the whole text area with one column).
     pub fn text_width(&self) -> f32 {
+        let columns = self.template.columns.max(1) as f32;
+        (self.area_width() - self.column_gap() * (columns - 1.0)) / columns
+    }
+
+    /// Width of the text area between the side margins.
+    pub fn area_width(&self) -> f32 {
         self.page.width - self.margins.left - self.margins.right
+    }
+
+    /// Space between columns.
+    pub fn column_gap(&self) -> f32 {
+        self.template.column_gap * self.font_size
     }
 
     pub fn text_height(&self) -> f32 {

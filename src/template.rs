@@ -31,9 +31,37 @@ pub struct Template {
     pub header: String,
     pub footer_left: String,
     pub footer_right: String,
+    /// Justify body text unless the reader says otherwise.
+    #[serde(default = "yes")]
+    pub justify: bool,
+    /// Hyphenate body text unless the reader says otherwise.
+    #[serde(default = "yes")]
+    pub hyphenate: bool,
+    /// Columns of text on a page.
+    #[serde(default = "one")]
+    pub columns: u32,
+    /// Space between columns, in em.
+    #[serde(default = "two")]
+    pub column_gap: f32,
 }
 
-const BUILT_IN: &[(&str, &str)] = &[("article", include_str!("../templates/article.toml"))];
+fn yes() -> bool {
+    true
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn two() -> f32 {
+    2.0
+}
+
+const BUILT_IN: &[(&str, &str)] = &[
+    ("article", include_str!("../templates/article.toml")),
+    ("large-print", include_str!("../templates/large-print.toml")),
+    ("compact", include_str!("../templates/compact.toml")),
+];
 
 impl Template {
     /// The names of the built-in templates.
@@ -91,6 +119,12 @@ impl Template {
         if !(0.0..=6.0).contains(&self.quote_indent) {
             return bad("quote_indent must be between 0 and 6 em");
         }
+        if !(1..=4).contains(&self.columns) {
+            return bad("columns must be between 1 and 4");
+        }
+        if !(0.5..=6.0).contains(&self.column_gap) {
+            return bad("column_gap must be between 0.5 and 6 em");
+        }
         Ok(())
     }
 }
@@ -102,8 +136,10 @@ mod tests {
     #[test]
     fn built_in_templates_parse() {
         let all = Template::built_in();
-        assert_eq!(all[0].name, "article");
+        let names: Vec<&str> = all.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["article", "large-print", "compact"]);
         assert_eq!(all[0].page_size, PageSize::A4);
+        assert_eq!(all[2].columns, 2);
     }
 
     #[test]

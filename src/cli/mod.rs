@@ -1,11 +1,14 @@
-//! The command line: clap definitions turned into [`RenderOptions`] and one call to the
-//! engine per file. Errors end here as one line on stderr and an exit code: 0 done,
-//! 1 a file could not be rendered, 2 the command line is wrong.
+//! The command line: clap definitions turned into [`RenderOptions`] and calls to one
+//! shared engine. Errors end here as one line on stderr and an exit code: 0 done, 1 a
+//! file could not be rendered, 2 the command line is wrong.
 
-mod render;
+mod batch;
+mod watch;
 
-use clap::{Args, Parser, Subcommand};
-use folio::options::{FontSize, ImagesMode, Lang, LinkStyle, Margins, PageSize};
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use folio::options::{FontSize, ImagesMode, Lang, LinkStyle, Margins, PageSize, TextScale};
 use folio::RenderOptions;
 
 /// Folio typesets markdown articles into book-quality PDFs.
@@ -18,31 +21,51 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render a markdown article to PDF.
+    /// Render markdown articles to PDF: files, folders (every .md inside) or `-`.
     Render(RenderArgs),
     /// List the built-in page designs.
     Templates,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `folio man > folio.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The markdown file to render; `-` reads standard input.
-    #[arg(value_name = "FILE")]
-    pub input: String,
+    /// Markdown files, folders (every `*.md` inside, recursively) or `-` for standard
+    /// input.
+    #[arg(value_name = "FILE", required = true)]
+    pub inputs: Vec<String>,
 
-    /// Where to write the PDF; `-` writes to standard output. Default: beside the input,
-    /// with the extension `.pdf` (standard output when the input is standard input).
+    /// Where to write the PDF of a single input; `-` writes to standard output. Default:
+    /// beside the input, with the extension `.pdf` (standard output for standard input).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<String>,
 
-    /// Print nothing but errors.
+    /// Write the PDFs of several inputs here, mirroring the folders they come from.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Render this many files at once. Default: the number of cores.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Print nothing but errors (no warnings, progress bar or summary).
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Render again whenever an input changes (for writing with a PDF viewer open).
+    #[arg(short, long)]
+    pub watch: bool,
 
     /// Also read images from DIR (by default only from the article's own folder and
     /// below). May be given several times.
     #[arg(long = "allow-images-from", value_name = "DIR")]
-    pub image_dirs: Vec<std::path::PathBuf>,
+    pub image_dirs: Vec<PathBuf>,
 
     #[command(flatten)]
     pub options: OptionArgs,
@@ -50,7 +73,7 @@ pub struct RenderArgs {
 
 /// The render options, with the same names and values as in front matter and the HTTP
 /// API (`page_size` is `--page-size` here).
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, Clone)]
 pub struct OptionArgs {
     /// Paper size: A4 (default), Letter, Legal, A5 or WIDTHxHEIGHT with a unit (170x240mm).
     #[arg(long, value_name = "SIZE")]
@@ -61,12 +84,15 @@ pub struct OptionArgs {
     /// Body text size in points, 6 to 24 (template default: 11).
     #[arg(long, value_name = "POINTS")]
     pub font_size: Option<FontSize>,
+    /// Scale all text, 50% to 200% (e.g. 130%).
+    #[arg(long, value_name = "PERCENT")]
+    pub text_scale: Option<TextScale>,
     /// Language of the article (BCP 47: en-US, de, fr...): hyphenation patterns and PDF
     /// metadata. Default en-US, or the front matter's `lang`.
     #[arg(long, value_name = "TAG")]
     pub lang: Option<Lang>,
-    /// Page design by name (see `folio templates`). Default: article.
-    #[arg(long, value_name = "NAME")]
+    /// Page design: a built-in name (see `folio templates`) or a path to a .toml file.
+    #[arg(long, value_name = "NAME|FILE")]
     pub template: Option<String>,
     /// Hyphenate body text (default).
     #[arg(long, overrides_with = "no_hyphenate")]
@@ -86,6 +112,18 @@ pub struct OptionArgs {
     /// Print images (show, default) or only their alt text (hide).
     #[arg(long, value_name = "MODE")]
     pub images: Option<ImagesMode>,
+    /// Print all text and rules in black, without grey tints.
+    #[arg(long)]
+    pub ink_saver: bool,
+    /// Leave out the title block on the first page.
+    #[arg(long)]
+    pub no_title_block: bool,
+    /// Leave out the article's date.
+    #[arg(long)]
+    pub no_date: bool,
+    /// Leave out the article's source address.
+    #[arg(long)]
+    pub no_url: bool,
 }
 
 impl OptionArgs {
@@ -95,6 +133,7 @@ impl OptionArgs {
             (true, false) => Some(true),
             (false, false) => None,
         };
+        let off = |set: bool| set.then_some(false);
         RenderOptions {
             page_size: self.page_size,
             margins: self.margins,
@@ -105,6 +144,11 @@ impl OptionArgs {
             justify: flag(self.justify, self.no_justify),
             links: self.links,
             images: self.images,
+            text_scale: self.text_scale,
+            ink_saver: self.ink_saver.then_some(true),
+            title_block: off(self.no_title_block),
+            show_date: off(self.no_date),
+            show_url: off(self.no_url),
         }
     }
 }
@@ -113,7 +157,7 @@ impl OptionArgs {
 pub fn run() -> i32 {
     let cli = Cli::parse();
     match cli.command {
-        Command::Render(args) => render::run(&args),
+        Command::Render(args) => batch::run(&args),
         Command::Templates => {
             let engine = folio::Engine::new();
             for template in engine.templates() {
@@ -121,5 +165,25 @@ pub fn run() -> i32 {
             }
             0
         }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "folio", &mut std::io::stdout());
+            0
+        }
+        Command::Man => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("folio: writing the manual page: {e}");
+                    1
+                }
+            }
+        }
     }
+}
+
+/// A usage error found after parsing: one line, exit code 2.
+pub fn usage_error(message: &str) -> i32 {
+    eprintln!("folio: {message}");
+    eprintln!("Run `folio render --help` for the options.");
+    2
 }

@@ -12,13 +12,14 @@ use crate::error::Warning;
 use crate::frame::{Element, LinkTarget, Rect};
 use crate::images::ImageSource;
 use crate::inline::{self, Context, ParagraphStyle, SetParagraph};
-use crate::model::{Block, Document, Inline};
+use crate::model::{Block, Document, Inline, Meta};
 use crate::options::Settings;
 use crate::text::{FontBook, Hyphenator};
 
 /// Typesets the document's blocks into a vertical list.
 pub fn flow_document(
     doc: &Document,
+    printed: &Meta,
     settings: &Settings,
     fonts: &FontBook,
     hyphenator: &Hyphenator,
@@ -46,7 +47,9 @@ pub fn flow_document(
         scale: 1.0,
         depth: 0,
     };
-    flow.title_block(doc);
+    if settings.title_block {
+        flow.title_block(printed);
+    }
     flow.blocks(&doc.blocks, &frame);
     flow.end_matter(&frame);
     let notes = flow.layout_notes();
@@ -136,8 +139,7 @@ impl Flow<'_> {
         }
     }
 
-    fn title_block(&mut self, doc: &Document) {
-        let meta = &doc.meta;
+    fn title_block(&mut self, meta: &Meta) {
         let frame = Frame {
             left: 0.0,
             width: self.settings.text_width(),

@@ -25,6 +25,10 @@ pub struct Geometry {
     /// Width and height of the text area.
     pub text_width: f32,
     pub text_height: f32,
+    /// Columns per page; the paginator fills one column after the other.
+    pub columns: usize,
+    pub column_width: f32,
+    pub column_gap: f32,
 }
 
 /// Cost of leaving the bottom of a page empty, per line left empty, squared: a page may
@@ -284,8 +288,9 @@ pub fn break_pages(
     pages
 }
 
-/// Lays out each page: the items of its range from the top, its notes at the foot under
-/// a short rule.
+/// Lays out each page: the items of each column's range from the top, its notes at the
+/// column's foot under a short rule. `plans` are columns; with two columns a page holds
+/// plans 0 and 1, the next 2 and 3.
 pub fn place(
     items: &[VItem],
     notes: &[Vec<LineBox>],
@@ -293,24 +298,32 @@ pub fn place(
     geometry: &Geometry,
     line_unit: f32,
 ) -> (Vec<Page>, Vec<Anchor>) {
-    let mut pages = Vec::with_capacity(plans.len());
+    let columns = geometry.columns.max(1);
+    let mut pages: Vec<Page> = Vec::with_capacity(plans.len().div_ceil(columns));
     let mut anchors = Vec::new();
-    let mut add_line = |line: &LineBox, y: f32, page: usize, elements: &mut Vec<Element>| {
-        for (id, outline) in &line.anchors {
-            anchors.push(Anchor {
-                id: id.clone(),
-                outline: outline.clone(),
-                page,
-                y,
+    let mut add_line =
+        |line: &LineBox, x: f32, y: f32, page: usize, elements: &mut Vec<Element>| {
+            for (id, outline) in &line.anchors {
+                anchors.push(Anchor {
+                    id: id.clone(),
+                    outline: outline.clone(),
+                    page,
+                    y,
+                });
+            }
+            elements.extend(line.elements.iter().map(|e| e.clone().translated(x, y)));
+        };
+    for (slot, plan) in plans.iter().enumerate() {
+        let page_index = slot / columns;
+        if pages.len() <= page_index {
+            pages.push(Page {
+                width: geometry.page_width,
+                height: geometry.page_height,
+                elements: Vec::new(),
             });
         }
-        elements.extend(
-            line.elements
-                .iter()
-                .map(|e| e.clone().translated(geometry.left, y)),
-        );
-    };
-    for (page_index, plan) in plans.iter().enumerate() {
+        let left =
+            geometry.left + (slot % columns) as f32 * (geometry.column_width + geometry.column_gap);
         let mut elements = Vec::new();
         let mut y = geometry.top;
         let slice = &items[plan.items.clone()];
@@ -319,7 +332,7 @@ pub fn place(
             ..
         })) = slice.first()
         {
-            add_line(header, y, page_index, &mut elements);
+            add_line(header, left, y, page_index, &mut elements);
             y += header.height;
         }
         // Trailing spaces do not draw their quote bars into the bottom margin.
@@ -330,15 +343,15 @@ pub fn place(
         for (k, item) in slice.iter().enumerate() {
             match item {
                 VItem::Line(line) => {
-                    add_line(line, y, page_index, &mut elements);
+                    add_line(line, left, y, page_index, &mut elements);
                     y += line.height;
                 }
                 VItem::Space { height, bars } => {
                     if k < last_line {
                         for &x in bars {
                             elements.push(Element::Rule {
-                                from: (geometry.left + x, y),
-                                to: (geometry.left + x, y + height),
+                                from: (left + x, y),
+                                to: (left + x, y + height),
                                 thickness: 0.8,
                                 gray: 0.45,
                             });
@@ -358,23 +371,19 @@ pub fn place(
             let mut y = geometry.top + geometry.text_height - foot;
             let rule_y = y - line_unit * NOTE_SEPARATOR_LINES * 0.45;
             elements.push(Element::Rule {
-                from: (geometry.left, rule_y),
-                to: (geometry.left + geometry.text_width * 0.25, rule_y),
+                from: (left, rule_y),
+                to: (left + geometry.column_width * 0.25, rule_y),
                 thickness: 0.5,
                 gray: 0.0,
             });
             for part in &plan.notes {
                 for line in &notes[part.note][part.lines.clone()] {
-                    add_line(line, y, page_index, &mut elements);
+                    add_line(line, left, y, page_index, &mut elements);
                     y += line.height;
                 }
             }
         }
-        pages.push(Page {
-            width: geometry.page_width,
-            height: geometry.page_height,
-            elements,
-        });
+        pages[page_index].elements.extend(elements);
     }
     (pages, anchors)
 }

@@ -1,0 +1,364 @@
+//! `folio render`: which files to render and where their PDFs go, rendering them in
+//! parallel on one shared engine, progress, and the summary.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use super::{usage_error, RenderArgs};
+
+/// One article to render.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// `None` for standard input.
+    pub input: Option<PathBuf>,
+    /// `None` for standard output.
+    pub output: Option<PathBuf>,
+}
+
+impl Job {
+    fn name(&self) -> String {
+        self.input
+            .as_ref()
+            .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string())
+    }
+}
+
+/// Everything a run shares: the engine (with a user's template, if any) and options.
+pub struct Setup {
+    pub engine: folio::Engine,
+    pub options: folio::RenderOptions,
+    pub image_dirs: Vec<PathBuf>,
+    pub quiet: bool,
+}
+
+pub fn run(args: &RenderArgs) -> i32 {
+    let jobs = match plan(args) {
+        Ok(jobs) => jobs,
+        Err(Plan::Usage(message)) => return usage_error(&message),
+        Err(Plan::Input(message)) => {
+            eprintln!("folio: {message}");
+            return 1;
+        }
+    };
+    let setup = match setup(args) {
+        Ok(setup) => setup,
+        Err(message) => {
+            eprintln!("folio: {message}");
+            return 1;
+        }
+    };
+    let code = render_all(&setup, &jobs, args.jobs);
+    if args.watch {
+        return super::watch::run(&setup, args, code);
+    }
+    code
+}
+
+pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
+    let mut engine = folio::Engine::new();
+    let mut options = args.options.to_options();
+    // A template given as a path is read here and offered to the engine by its name.
+    if let Some(value) = &options.template {
+        if value.ends_with(".toml")
+            || value.contains(std::path::MAIN_SEPARATOR)
+            || value.contains('/')
+        {
+            let text = std::fs::read_to_string(value)
+                .map_err(|e| format!("{value}: {}", e.kind().to_string().to_lowercase()))?;
+            let template =
+                folio::Template::from_toml(&text).map_err(|e| format!("{value}: {e}"))?;
+            options.template = Some(template.name.clone());
+            engine.add_template(template);
+        }
+    }
+    Ok(Setup {
+        engine,
+        options,
+        image_dirs: args.image_dirs.clone(),
+        quiet: args.quiet,
+    })
+}
+
+pub enum Plan {
+    /// The command line asks for something impossible (exit 2).
+    Usage(String),
+    /// An input cannot be read (exit 1).
+    Input(String),
+}
+
+/// Expands the inputs into jobs: files as given, folders into their `*.md` files.
+pub fn plan(args: &RenderArgs) -> Result<Vec<Job>, Plan> {
+    let mut jobs = Vec::new();
+    let several = args.inputs.len() > 1 || args.inputs.iter().any(|i| Path::new(i).is_dir());
+    if several && args.output.is_some() {
+        return Err(Plan::Usage(
+            "-o names one output; use --out-dir for several inputs".into(),
+        ));
+    }
+    if args.watch && args.inputs.iter().any(|i| i == "-") {
+        return Err(Plan::Usage(
+            "--watch needs files, not standard input".into(),
+        ));
+    }
+    for input in &args.inputs {
+        if input == "-" {
+            if args.inputs.len() > 1 {
+                return Err(Plan::Usage(
+                    "`-` (standard input) cannot be mixed with other inputs".into(),
+                ));
+            }
+            let output = match args.output.as_deref() {
+                None | Some("-") => None,
+                Some(path) => Some(PathBuf::from(path)),
+            };
+            jobs.push(Job {
+                input: None,
+                output,
+            });
+            continue;
+        }
+        let path = PathBuf::from(input);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            collect_markdown(&path, &mut found)
+                .map_err(|e| Plan::Input(format!("{input}: {e}")))?;
+            found.sort();
+            for file in found {
+                let output = match &args.out_dir {
+                    Some(dir) => dir
+                        .join(file.strip_prefix(&path).unwrap_or(&file))
+                        .with_extension("pdf"),
+                    None => file.with_extension("pdf"),
+                };
+                jobs.push(Job {
+                    input: Some(file),
+                    output: Some(output),
+                });
+            }
+            continue;
+        }
+        if !path.exists() {
+            return Err(Plan::Input(format!("{input}: no such file or directory")));
+        }
+        let output = match (&args.output, &args.out_dir) {
+            (Some(out), _) if out == "-" => None,
+            (Some(out), _) => Some(PathBuf::from(out)),
+            (None, Some(dir)) => Some(
+                dir.join(path.file_name().unwrap_or_default())
+                    .with_extension("pdf"),
+            ),
+            (None, None) => Some(path.with_extension("pdf")),
+        };
+        jobs.push(Job {
+            input: Some(path),
+            output,
+        });
+    }
+    if jobs.is_empty() {
+        return Err(Plan::Input(
+            "no markdown files found in the given folders".into(),
+        ));
+    }
+    Ok(jobs)
+}
+
+fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            collect_markdown(&path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("md" | "markdown")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// What became of one job: its page count, or the one-line error.
+type Outcome = Result<usize, String>;
+
+/// Renders every job, `jobs` at a time, and reports; returns the exit code.
+pub fn render_all(setup: &Setup, jobs: &[Job], parallel: Option<usize>) -> i32 {
+    let started = Instant::now();
+    let workers = parallel
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, jobs.len().max(1));
+    let show_bar = !setup.quiet && jobs.len() > 1 && std::io::stderr().is_terminal();
+    let bar = show_bar.then(|| {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let report = |line: String| match &bar {
+        Some(bar) => bar.println(line),
+        None => eprintln!("{line}"),
+    };
+    let next = AtomicUsize::new(0);
+    let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; jobs.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(job) = jobs.get(i) else { break };
+                let outcome = render_job(setup, job, &report);
+                if let Err(message) = &outcome {
+                    report(format!("folio: {message}"));
+                }
+                if let Ok(mut all) = outcomes.lock() {
+                    all[i] = Some(outcome);
+                }
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                    bar.set_message(job.name());
+                }
+            });
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let outcomes = outcomes.into_inner().unwrap_or_default();
+    let failed = outcomes
+        .iter()
+        .filter(|o| !matches!(o, Some(Ok(_))))
+        .count();
+    let pages: usize = outcomes
+        .iter()
+        .filter_map(|o| o.as_ref()?.as_ref().ok())
+        .sum();
+    if !setup.quiet && jobs.len() > 1 {
+        let seconds = started.elapsed().as_secs_f64();
+        let done = jobs.len() - failed;
+        let mut line = format!(
+            "rendered {done} file{} ({pages} pages) in {seconds:.2} s, {:.0} files/s",
+            if done == 1 { "" } else { "s" },
+            done as f64 / seconds.max(1e-9)
+        );
+        if failed > 0 {
+            line.push_str(&format!("; {failed} failed"));
+        }
+        eprintln!("{line}");
+    }
+    if failed > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Outcome {
+    let name = job.name();
+    let markdown = match &job.input {
+        None => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("reading standard input: {}", io_reason(&e)))?;
+            text
+        }
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
+            String::from_utf8(bytes).map_err(|e| {
+                format!(
+                    "{name}: not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                )
+            })?
+        }
+    };
+    // Images come from the article's folder (the working directory for stdin).
+    let base = job
+        .input
+        .as_ref()
+        .and_then(|p| p.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let images = folio::images::LocalFiles::new(&base, &setup.image_dirs);
+    let rendered = setup
+        .engine
+        .render_with_images(&markdown, &setup.options, &images)
+        .map_err(|e| format!("{name}: {e}"))?;
+    if !setup.quiet {
+        for warning in &rendered.warnings {
+            report(format!("folio: warning: {name}: {warning}"));
+        }
+    }
+    match &job.output {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(&rendered.pdf).and_then(|_| stdout.flush()) {
+                Ok(()) => {}
+                // A closed pipe (`folio render a.md -o - | head`) is the reader's choice.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(format!("writing standard output: {}", io_reason(&e))),
+            }
+        }
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("{}: {}", dir.display(), io_reason(&e)))?;
+            }
+            write_atomically(path, &rendered.pdf)
+                .map_err(|e| format!("{}: {}", path.display(), io_reason(&e)))?;
+        }
+    }
+    Ok(rendered.pages)
+}
+
+/// Writes to a temporary file beside the target, then renames it over the target, so
+/// an interrupted run never leaves a truncated PDF.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp: PathBuf = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// An I/O error as a short lowercase reason ("no such file or directory").
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text.to_lowercase(),
+            }
+        }
+    }
+}
