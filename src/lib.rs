@@ -186,9 +186,11 @@ impl Engine {
             &document,
             &printed,
             &settings,
-            &self.fonts,
-            &self.hyphenator,
-            images,
+            flow::Services {
+                fonts: &self.fonts,
+                hyphenator: &self.hyphenator,
+                images,
+            },
             &mut warnings,
             &mut missing,
         );

@@ -16,22 +16,28 @@ use crate::model::{Block, Document, Inline, Meta};
 use crate::options::Settings;
 use crate::text::{FontBook, Hyphenator};
 
-/// Typesets the document's blocks into a vertical list.
+/// The engine's services a flow uses.
+pub struct Services<'a> {
+    pub fonts: &'a FontBook,
+    pub hyphenator: &'a Hyphenator,
+    pub images: &'a dyn ImageSource,
+}
+
+/// Typesets the document's blocks into a vertical list. `printed` is the metadata as
+/// the reader wants it shown (without date or address if so asked).
 pub fn flow_document(
     doc: &Document,
     printed: &Meta,
     settings: &Settings,
-    fonts: &FontBook,
-    hyphenator: &Hyphenator,
-    images: &dyn ImageSource,
+    services: Services<'_>,
     warnings: &mut Vec<Warning>,
     missing: &mut BTreeSet<char>,
 ) -> Flowed {
     let mut flow = Flow {
         settings,
-        fonts,
-        hyphenator,
-        images,
+        fonts: services.fonts,
+        hyphenator: services.hyphenator,
+        images: services.images,
         loaded: Default::default(),
         items: Vec::new(),
         warnings,

@@ -10,7 +10,7 @@
 mod blocks;
 pub mod notes;
 
-pub use blocks::flow_document;
+pub use blocks::{flow_document, Services};
 
 /// The vertical list of the article and the notes its lines refer to.
 #[derive(Debug, Clone, Default)]
