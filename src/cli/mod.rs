@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render markdown articles to PDF: files, folders (every .md inside) or `-`.
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
     /// List the built-in page designs.
     Templates,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
