@@ -130,3 +130,252 @@ fn templates_are_listed() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("article"));
 }
+
+fn pages_of(pdf: &[u8]) -> usize {
+    lopdf::Document::load_mem(pdf)
+        .expect("valid PDF")
+        .get_pages()
+        .len()
+}
+
+#[test]
+fn a_folder_batch_renders_the_good_files_and_reports_the_bad_one() {
+    let dir = temp_dir("batch");
+    std::fs::create_dir_all(dir.join("posts/2026")).unwrap();
+    std::fs::write(dir.join("posts/a.md"), "# A\n\nFirst post.").unwrap();
+    std::fs::write(dir.join("posts/2026/b.md"), "# B\n\nSecond post.").unwrap();
+    std::fs::write(
+        dir.join("posts/2026/broken.md"),
+        "---\npage_size: B7\n---\nText",
+    )
+    .unwrap();
+    std::fs::write(dir.join("posts/notes.txt"), "not markdown").unwrap();
+    let out = folio()
+        .arg("render")
+        .arg(dir.join("posts"))
+        .arg("--out-dir")
+        .arg(dir.join("pdf"))
+        .args(["--jobs", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("broken.md: front matter, line 2: option `page_size`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rendered 2 files"), "{stderr}");
+    assert!(stderr.contains("1 failed"), "{stderr}");
+    // The tree is mirrored, the good files are written, the bad one is not.
+    assert!(dir.join("pdf/a.pdf").exists());
+    assert!(dir.join("pdf/2026/b.pdf").exists());
+    assert!(!dir.join("pdf/2026/broken.pdf").exists());
+    assert!(!dir.join("pdf/notes.pdf").exists());
+}
+
+#[test]
+fn output_is_replaced_atomically() {
+    let dir = temp_dir("atomic");
+    std::fs::write(dir.join("a.md"), "Version two of the text.").unwrap();
+    std::fs::write(dir.join("a.pdf"), b"old contents").unwrap();
+    let out = folio()
+        .arg("render")
+        .arg(dir.join("a.md"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let pdf = std::fs::read(dir.join("a.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n") || pdf.ends_with(b"%%EOF"));
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = temp_dir("usage");
+    std::fs::write(dir.join("a.md"), "A").unwrap();
+    std::fs::write(dir.join("b.md"), "B").unwrap();
+    let out = folio()
+        .arg("render")
+        .arg(dir.join("a.md"))
+        .arg(dir.join("b.md"))
+        .args(["-o", "x.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--out-dir"));
+}
+
+#[test]
+fn every_template_renders_every_example() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    for template in ["article", "large-print", "compact"] {
+        let dir = temp_dir(&format!("tpl-{template}"));
+        let out = folio()
+            .args([
+                "render",
+                examples,
+                "--quiet",
+                "--template",
+                template,
+                "--out-dir",
+            ])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{template}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for name in ["news", "short", "long-essay", "mixed-article"] {
+            let pdf = std::fs::read(dir.join(format!("{name}.pdf"))).unwrap();
+            assert!(pages_of(&pdf) >= 1, "{template}/{name}");
+        }
+    }
+}
+
+#[test]
+fn a_template_file_can_be_given_by_path_and_unknown_keys_are_named() {
+    let dir = temp_dir("tplfile");
+    let article = include_str!("../templates/article.toml")
+        .replace("name = \"article\"", "name = \"mine\"")
+        .replace("font_size = 11", "font_size = 14");
+    std::fs::write(dir.join("mine.toml"), &article).unwrap();
+    std::fs::write(dir.join("a.md"), "Lorem ipsum dolor sit amet. ".repeat(200)).unwrap();
+    let out = folio()
+        .arg("render")
+        .arg(dir.join("a.md"))
+        .args(["-o", "-", "--template"])
+        .arg(dir.join("mine.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let default = folio()
+        .arg("render")
+        .arg(dir.join("a.md"))
+        .args(["-o", "-"])
+        .output()
+        .unwrap();
+    assert!(pages_of(&out.stdout) > pages_of(&default.stdout));
+    std::fs::write(
+        dir.join("bad.toml"),
+        article.replace("line_height", "line_hieght"),
+    )
+    .unwrap();
+    let bad = folio()
+        .arg("render")
+        .arg(dir.join("a.md"))
+        .args(["-o", "-", "--template"])
+        .arg(dir.join("bad.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("line_hieght"));
+}
+
+#[test]
+fn reader_options_change_the_output_as_promised() {
+    let dir = temp_dir("reader");
+    let text = format!(
+        "---\ntitle: Reader options\ndate: 2026-01-02\nurl: https://blog.example/post\n---\n{}\n\nSee [the docs](https://docs.example/guide).\n\n![A diagram of things](missing.png)\n",
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(80)
+    );
+    std::fs::write(dir.join("a.md"), text).unwrap();
+    let render = |args: &[&str]| {
+        let out = folio()
+            .arg("render")
+            .arg(dir.join("a.md"))
+            .args(["-o", "-", "--quiet"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let text_of = |pdf: &[u8]| {
+        let mut child = Command::new("pdftotext")
+            .args(["-raw", "-", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("pdftotext (scripts/test installs poppler-utils)");
+        child.stdin.take().unwrap().write_all(pdf).unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    let normal = render(&[]);
+    assert!(pages_of(&render(&["--text-scale", "150%"])) > pages_of(&normal));
+    assert!(
+        text_of(&render(&["--links", "inline"])).contains("the docs [https://docs.example/guide]")
+    );
+    assert!(text_of(&render(&["--images", "hide"])).contains("A diagram of things"));
+    let plain = text_of(&normal);
+    assert!(plain.contains("2026-01-02") && plain.contains("https://blog.example/post"));
+    let no_date = text_of(&render(&["--no-date", "--no-url"]));
+    assert!(!no_date.contains("2026-01-02") && !no_date.contains("https://blog.example/post"));
+    let no_title = text_of(&render(&["--no-title-block"]));
+    assert!(!no_title
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .contains("Reader options"));
+    // Ink saver: every stroke colour is black (`0 G`); without it, quote rules are grey.
+    let stroke_greys = |pdf: &[u8]| {
+        let doc = lopdf::Document::load_mem(pdf).unwrap();
+        let mut greys = Vec::new();
+        for id in doc.get_pages().values() {
+            for op in doc.get_and_decode_page_content(*id).unwrap().operations {
+                if op.operator == "G" {
+                    greys.push(op.operands[0].as_float().unwrap());
+                }
+            }
+        }
+        greys
+    };
+    let quoted = dir.join("q.md");
+    std::fs::write(&quoted, "> A quotation with its grey rule.").unwrap();
+    let quote = |args: &[&str]| {
+        folio()
+            .arg("render")
+            .arg(&quoted)
+            .args(["-o", "-"])
+            .args(args)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert!(stroke_greys(&quote(&[])).iter().any(|g| *g > 0.0));
+    let saver = stroke_greys(&quote(&["--ink-saver"]));
+    assert!(
+        !saver.is_empty() && saver.iter().all(|g| *g == 0.0),
+        "{saver:?}"
+    );
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = folio().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("page-size"),
+            "{shell}"
+        );
+    }
+    let man = folio().arg("man").output().unwrap();
+    assert!(man.status.success());
+    assert!(String::from_utf8_lossy(&man.stdout).contains(".TH folio"));
+}
