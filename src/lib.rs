@@ -32,6 +32,7 @@ pub mod inline;
 pub mod model;
 pub mod options;
 pub mod pages;
+pub mod server;
 pub mod template;
 pub mod text;
 

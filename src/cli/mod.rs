@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Render markdown articles to PDF: files, folders (every .md inside) or `-`.
     Render(Box<RenderArgs>),
+    /// Serve the HTTP API, the Print/PDF button and a demo page.
+    Serve(ServeArgs),
     /// List the built-in page designs.
     Templates,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -32,6 +34,40 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `folio man > folio.1`.
     Man,
+}
+
+/// Settings of `folio serve`. Each flag wins over its `FOLIO_*` environment variable,
+/// which wins over the `--config` file, which wins over the default.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// A TOML file with any of the settings below (same names, with underscores).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [env: FOLIO_BIND] [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub bind: Option<std::net::SocketAddr>,
+    /// Renders at once [env: FOLIO_WORKERS] [default: the number of cores].
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+    /// Renders waiting before new ones get 503 [env: FOLIO_QUEUE] [default: 64].
+    #[arg(long, value_name = "N")]
+    pub queue: Option<usize>,
+    /// Largest request body in bytes [env: FOLIO_MAX_BODY] [default: 2097152].
+    #[arg(long, value_name = "BYTES")]
+    pub max_body: Option<usize>,
+    /// Longest render in milliseconds before 504 [env: FOLIO_DEADLINE_MS] [default: 10000].
+    #[arg(long, value_name = "MS")]
+    pub deadline_ms: Option<u64>,
+    /// Most pages a document may have (422 beyond) [env: FOLIO_MAX_PAGES] [default: 500].
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<usize>,
+    /// Bytes of PDFs cached in memory, 0 for none [env: FOLIO_CACHE_BYTES] [default: 67108864].
+    #[arg(long, value_name = "BYTES")]
+    pub cache_bytes: Option<usize>,
+    /// An origin allowed to call the API from a browser (CORS); repeatable
+    /// [env: FOLIO_CORS_ORIGINS, comma-separated].
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +194,7 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Render(args) => batch::run(&args),
+        Command::Serve(args) => serve(&args),
         Command::Templates => {
             let engine = folio::Engine::new();
             for template in engine.templates() {
@@ -186,4 +223,70 @@ pub fn usage_error(message: &str) -> i32 {
     eprintln!("folio: {message}");
     eprintln!("Run `folio render --help` for the options.");
     2
+}
+
+fn serve(args: &ServeArgs) -> i32 {
+    use folio::server::ServerConfig;
+    let mut config = match &args.config {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => match ServerConfig::from_toml(&text) {
+                Ok(config) => config,
+                Err(e) => return usage_error(&format!("{}: {e}", path.display())),
+            },
+            Err(e) => {
+                return usage_error(&format!(
+                    "{}: {}",
+                    path.display(),
+                    e.kind().to_string().to_lowercase()
+                ))
+            }
+        },
+        None => ServerConfig::default(),
+    };
+    if let Err(e) = config.apply_env(|name| std::env::var(name).ok()) {
+        return usage_error(&e);
+    }
+    if let Some(v) = args.bind {
+        config.bind = v;
+    }
+    if let Some(v) = args.workers {
+        config.workers = v;
+    }
+    if let Some(v) = args.queue {
+        config.queue = v;
+    }
+    if let Some(v) = args.max_body {
+        config.max_body = v;
+    }
+    if let Some(v) = args.deadline_ms {
+        config.deadline_ms = v;
+    }
+    if let Some(v) = args.max_pages {
+        config.max_pages = v;
+    }
+    if let Some(v) = args.cache_bytes {
+        config.cache_bytes = v;
+    }
+    if !args.cors_origins.is_empty() {
+        config.cors_origins = args.cors_origins.clone();
+    }
+    if let Err(e) = config.check() {
+        return usage_error(&e);
+    }
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+    match folio::server::run(config) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("folio: serve: {e}");
+            1
+        }
+    }
 }

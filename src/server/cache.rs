@@ -1,0 +1,106 @@
+//! A cache of rendered PDFs, bounded in bytes, that forgets the least recently used
+//! first. Keys are hashes of the input, the options and the engine's version, so the
+//! same request always finds the same bytes.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+/// A cached render.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub pdf: Arc<Vec<u8>>,
+    pub pages: usize,
+    pub warnings: Vec<String>,
+    pub title: Option<String>,
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: HashMap<String, Entry>,
+    /// Keys from least to most recently used.
+    order: VecDeque<String>,
+    bytes: usize,
+}
+
+/// An LRU cache bounded in bytes.
+pub struct Cache {
+    limit: usize,
+    inner: Mutex<Inner>,
+}
+
+impl Cache {
+    pub fn new(limit: usize) -> Cache {
+        Cache {
+            limit,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<Entry> {
+        let mut inner = self.inner.lock().ok()?;
+        let entry = inner.entries.get(key)?.clone();
+        if let Some(i) = inner.order.iter().position(|k| k == key) {
+            let k = inner.order.remove(i).unwrap_or_default();
+            inner.order.push_back(k);
+        }
+        Some(entry)
+    }
+
+    pub fn put(&self, key: String, entry: Entry) {
+        let size = entry.pdf.len();
+        if size > self.limit {
+            return;
+        }
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if let Some(old) = inner.entries.remove(&key) {
+            inner.bytes -= old.pdf.len();
+            inner.order.retain(|k| k != &key);
+        }
+        while inner.bytes + size > self.limit {
+            let Some(oldest) = inner.order.pop_front() else {
+                break;
+            };
+            if let Some(old) = inner.entries.remove(&oldest) {
+                inner.bytes -= old.pdf.len();
+            }
+        }
+        inner.bytes += size;
+        inner.order.push_back(key.clone());
+        inner.entries.insert(key, entry);
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.inner.lock().map_or(0, |i| i.bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(size: usize) -> Entry {
+        Entry {
+            pdf: Arc::new(vec![0; size]),
+            pages: 1,
+            warnings: Vec::new(),
+            title: None,
+        }
+    }
+
+    #[test]
+    fn forgets_the_least_recently_used_within_its_byte_limit() {
+        let cache = Cache::new(100);
+        cache.put("a".into(), entry(40));
+        cache.put("b".into(), entry(40));
+        assert!(cache.get("a").is_some()); // a is now the most recent
+        cache.put("c".into(), entry(40)); // evicts b
+        assert!(cache.get("b").is_none());
+        assert!(cache.get("a").is_some() && cache.get("c").is_some());
+        assert_eq!(cache.bytes(), 80);
+        cache.put("huge".into(), entry(1000));
+        assert!(cache.get("huge").is_none());
+    }
+}

@@ -1,0 +1,146 @@
+//! Counters for `/metrics`, in the Prometheus text format.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+
+/// Upper bounds of the render-time histogram, in seconds.
+const BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+
+#[derive(Default)]
+struct Counts {
+    requests: BTreeMap<(String, u16), u64>,
+    durations: [u64; BUCKETS.len() + 1],
+    duration_sum: f64,
+    renders: u64,
+    pages: u64,
+    bytes_out: u64,
+    cache_hits: u64,
+    cache_misses: u64,
+}
+
+/// The service's metrics.
+#[derive(Default)]
+pub struct Metrics {
+    counts: Mutex<Counts>,
+}
+
+impl Metrics {
+    pub fn request(&self, route: &str, status: u16) {
+        if let Ok(mut c) = self.counts.lock() {
+            *c.requests.entry((route.to_string(), status)).or_default() += 1;
+        }
+    }
+
+    pub fn render(&self, seconds: f64, pages: usize) {
+        if let Ok(mut c) = self.counts.lock() {
+            let bucket = BUCKETS
+                .iter()
+                .position(|b| seconds <= *b)
+                .unwrap_or(BUCKETS.len());
+            c.durations[bucket] += 1;
+            c.duration_sum += seconds;
+            c.renders += 1;
+            c.pages += pages as u64;
+        }
+    }
+
+    pub fn bytes_out(&self, bytes: usize) {
+        if let Ok(mut c) = self.counts.lock() {
+            c.bytes_out += bytes as u64;
+        }
+    }
+
+    pub fn cache(&self, hit: bool) {
+        if let Ok(mut c) = self.counts.lock() {
+            if hit {
+                c.cache_hits += 1;
+            } else {
+                c.cache_misses += 1;
+            }
+        }
+    }
+
+    /// The metrics as Prometheus text; `queue_depth` is read at the time of asking.
+    pub fn render_text(&self, queue_depth: usize) -> String {
+        let Ok(c) = self.counts.lock() else {
+            return String::new();
+        };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP folio_requests_total HTTP requests by route and status."
+        );
+        let _ = writeln!(out, "# TYPE folio_requests_total counter");
+        for ((route, status), n) in &c.requests {
+            let _ = writeln!(
+                out,
+                "folio_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+            );
+        }
+        let errors: u64 = c
+            .requests
+            .iter()
+            .filter(|((_, s), _)| *s >= 400)
+            .map(|(_, n)| n)
+            .sum();
+        let _ = writeln!(
+            out,
+            "# HELP folio_errors_total HTTP answers with a 4xx or 5xx status."
+        );
+        let _ = writeln!(out, "# TYPE folio_errors_total counter");
+        let _ = writeln!(out, "folio_errors_total {errors}");
+        let _ = writeln!(
+            out,
+            "# HELP folio_render_seconds Time to render a document."
+        );
+        let _ = writeln!(out, "# TYPE folio_render_seconds histogram");
+        let mut cumulative = 0;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            cumulative += c.durations[i];
+            let _ = writeln!(
+                out,
+                "folio_render_seconds_bucket{{le=\"{bound}\"}} {cumulative}"
+            );
+        }
+        cumulative += c.durations[BUCKETS.len()];
+        let _ = writeln!(
+            out,
+            "folio_render_seconds_bucket{{le=\"+Inf\"}} {cumulative}"
+        );
+        let _ = writeln!(out, "folio_render_seconds_sum {}", c.duration_sum);
+        let _ = writeln!(out, "folio_render_seconds_count {}", c.renders);
+        for (name, help, kind, value) in [
+            ("folio_pages_total", "Pages rendered.", "counter", c.pages),
+            (
+                "folio_bytes_out_total",
+                "PDF bytes sent.",
+                "counter",
+                c.bytes_out,
+            ),
+            (
+                "folio_cache_hits_total",
+                "Renders answered from the cache.",
+                "counter",
+                c.cache_hits,
+            ),
+            (
+                "folio_cache_misses_total",
+                "Renders not in the cache.",
+                "counter",
+                c.cache_misses,
+            ),
+            (
+                "folio_queue_depth",
+                "Renders waiting or running.",
+                "gauge",
+                queue_depth as u64,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            let _ = writeln!(out, "{name} {value}");
+        }
+        out
+    }
+}

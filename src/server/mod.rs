@@ -1,0 +1,205 @@
+//! `folio serve`: the HTTP service behind the blog's Print/PDF button and the API
+//! clients. A thin shell around the same [`Engine`](crate::Engine) and
+//! [`RenderOptions`](crate::RenderOptions) as the CLI: actix-web answers requests, a
+//! fixed pool of threads renders ([`pool`]), a byte-bounded cache keeps recent PDFs
+//! ([`cache`]), and every error is RFC 9457 problem+json ([`problem`]).
+
+pub mod cache;
+pub mod config;
+pub mod metrics;
+pub mod pool;
+pub mod problem;
+pub mod routes;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
+
+pub use config::ServerConfig;
+
+use crate::Engine;
+
+/// What every request handler shares.
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub pool: pool::RenderPool,
+    pub cache: cache::Cache,
+    pub metrics: metrics::Metrics,
+    pub config: ServerConfig,
+}
+
+impl AppState {
+    /// Builds the engine (once) and the render pool.
+    pub fn new(config: ServerConfig) -> AppState {
+        let engine = Arc::new(Engine::new());
+        let renderer = Arc::clone(&engine);
+        let render: pool::Renderer =
+            Arc::new(move |markdown, options| renderer.render(markdown, options));
+        AppState::with_renderer(config, engine, render)
+    }
+
+    /// The same with another renderer (tests use slow or failing ones).
+    pub fn with_renderer(
+        config: ServerConfig,
+        engine: Arc<Engine>,
+        render: pool::Renderer,
+    ) -> AppState {
+        AppState {
+            pool: pool::RenderPool::new(render, config.workers, config.queue),
+            cache: cache::Cache::new(config.cache_bytes),
+            metrics: metrics::Metrics::default(),
+            engine,
+            config,
+        }
+    }
+}
+
+/// A request's id, as given to the log and the client (`X-Request-Id`).
+#[derive(Clone)]
+struct RequestId(String);
+
+pub fn request_id(req: &HttpRequest) -> String {
+    req.extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
+}
+
+/// Registers the routes and middleware on an app; shared by `run` and the tests.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/v1/render", web::post().to(routes::render))
+        .route("/v1/templates", web::get().to(routes::templates))
+        .route("/healthz", web::get().to(routes::healthz))
+        .route("/readyz", web::get().to(routes::readyz))
+        .route("/metrics", web::get().to(routes::metrics))
+        .route("/button.js", web::get().to(routes::button_js))
+        .route("/", web::get().to(routes::demo));
+}
+
+/// The application: routes, request ids and logs, CORS, metrics.
+pub fn create_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    App::new()
+        .app_data(state.clone())
+        .app_data(web::PayloadConfig::new(state.config.max_body))
+        .configure(configure)
+        .route("/v1/render", web::method(Method::OPTIONS).to(preflight))
+        .default_service(web::to(not_found))
+        .wrap_fn(move |req, srv| {
+            use actix_web::dev::Service;
+            let id = format!(
+                "{:x}-{:x}",
+                std::process::id(),
+                NEXT_ID.fetch_add(1, Ordering::Relaxed)
+            );
+            req.extensions_mut().insert(RequestId(id.clone()));
+            let state = state.clone();
+            let started = Instant::now();
+            let method = req.method().clone();
+            let path = req.path().to_string();
+            let allowed = req
+                .headers()
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .filter(|o| state.config.cors_origins.iter().any(|a| a == o || a == "*"))
+                .map(str::to_string);
+            let fut = srv.call(req);
+            async move {
+                let mut res = fut.await?;
+                let status = res.status().as_u16();
+                let headers = res.headers_mut();
+                if let Ok(value) = header::HeaderValue::from_str(&id) {
+                    headers.insert(header::HeaderName::from_static("x-request-id"), value);
+                }
+                // CORS: only the configured blog origins may read answers in a browser.
+                if let Some(value) = allowed.and_then(|o| header::HeaderValue::from_str(&o).ok()) {
+                    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+                    headers.insert(header::VARY, header::HeaderValue::from_static("Origin"));
+                    headers.insert(
+                        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                        header::HeaderValue::from_static(
+                            "X-Folio-Pages, X-Folio-Warnings, X-Request-Id, Content-Disposition",
+                        ),
+                    );
+                }
+                state.metrics.request(route_label(&path), status);
+                tracing::info!(
+                    request_id = %id,
+                    method = %method,
+                    path = %path,
+                    status,
+                    ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
+                    "request"
+                );
+                Ok(res)
+            }
+        })
+}
+
+/// CORS preflight for `/v1/render` (the allowed origin is added by the middleware).
+async fn preflight() -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS"))
+        .insert_header((
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            "Content-Type, If-None-Match",
+        ))
+        .insert_header((header::ACCESS_CONTROL_MAX_AGE, "600"))
+        .finish()
+}
+
+/// Routes as metric labels (unknown paths are one label, so metrics stay bounded).
+fn route_label(path: &str) -> &'static str {
+    match path {
+        "/v1/render" => "/v1/render",
+        "/v1/templates" => "/v1/templates",
+        "/healthz" => "/healthz",
+        "/readyz" => "/readyz",
+        "/metrics" => "/metrics",
+        "/button.js" => "/button.js",
+        "/" => "/",
+        _ => "other",
+    }
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("application/problem+json")
+        .body(
+            serde_json::json!({
+                "type": "about:blank",
+                "title": "Not found",
+                "status": 404,
+                "detail": format!("there is nothing at {}", req.path()),
+            })
+            .to_string(),
+        )
+}
+
+/// Runs the service until SIGINT or SIGTERM; requests in flight are finished first.
+pub fn run(config: ServerConfig) -> std::io::Result<()> {
+    let bind = config.bind;
+    let state = web::Data::new(AppState::new(config));
+    actix_web::rt::System::new().block_on(async move {
+        tracing::info!(%bind, workers = state.config.workers, queue = state.config.queue, "folio serve listening");
+        HttpServer::new(move || create_app(state.clone()))
+            .bind(bind)?
+            .shutdown_timeout(30)
+            .run()
+            .await
+    })
+}

@@ -1,0 +1,138 @@
+//! Errors as HTTP answers: RFC 9457 `application/problem+json`, with a one-line
+//! explanation. A user's mistake is a 4xx; only Folio's own faults are 500.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::Error;
+
+/// Why a request failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// Invalid UTF-8, bad JSON, a bad option (400).
+    BadRequest {
+        detail: String,
+        option: Option<String>,
+    },
+    /// The body is larger than the limit (413).
+    TooLarge { limit: usize },
+    /// A media type the endpoint does not read (415).
+    UnsupportedMediaType { got: String },
+    /// The document exceeds a limit (422).
+    Unprocessable { detail: String },
+    /// The render queue is full (503, with Retry-After).
+    Busy,
+    /// The render took longer than the deadline (504).
+    Timeout { deadline_ms: u64 },
+    /// Folio failed; the request id finds it in the log (500).
+    Internal { request_id: String },
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    option: Option<&'a str>,
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            ApiError::BadRequest { detail, .. } => {
+                (StatusCode::BAD_REQUEST, "Bad request", detail.clone())
+            }
+            ApiError::TooLarge { limit } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request body too large",
+                format!("the body is larger than the limit of {limit} bytes"),
+            ),
+            ApiError::UnsupportedMediaType { got } => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type",
+                format!(
+                    "cannot read `{got}`; send text/markdown, application/json, \
+                     application/x-www-form-urlencoded or multipart/form-data"
+                ),
+            ),
+            ApiError::Unprocessable { detail } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Document too large",
+                detail.clone(),
+            ),
+            ApiError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Too many renders",
+                "every render worker is busy and the queue is full; retry in a moment".to_string(),
+            ),
+            ApiError::Timeout { deadline_ms } => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "Render took too long",
+                format!("the render did not finish within {deadline_ms} ms"),
+            ),
+            ApiError::Internal { request_id } => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal error",
+                format!("Folio failed on this request; it is logged under request id {request_id}"),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.parts().2)
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        match &e {
+            Error::InvalidOption { option, .. } => ApiError::BadRequest {
+                detail: e.to_string(),
+                option: Some(option.clone()),
+            },
+            Error::FrontMatter { .. } => ApiError::BadRequest {
+                detail: e.to_string(),
+                option: None,
+            },
+            Error::Limit(_) => ApiError::Unprocessable {
+                detail: e.to_string(),
+            },
+            Error::Internal(_) => ApiError::Internal {
+                request_id: String::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, title, detail) = self.parts();
+        let option = match self {
+            ApiError::BadRequest { option, .. } => option.as_deref(),
+            _ => None,
+        };
+        let body = Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail,
+            option,
+        };
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if matches!(self, ApiError::Busy) {
+            response.insert_header((header::RETRY_AFTER, "1"));
+        }
+        response.body(serde_json::to_string(&body).unwrap_or_default())
+    }
+}

@@ -1,0 +1,502 @@
+//! The HTTP routes. Each handler reads a request into the library's types, asks the
+//! render pool, and turns the answer into a response; every failure is an [`ApiError`].
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+
+use super::cache::Entry;
+use super::pool::Outcome;
+use super::problem::ApiError;
+use super::AppState;
+use crate::{Error, RenderOptions};
+
+/// Fields of a request that are not render options.
+const NOT_OPTIONS: &[&str] = &["markdown", "download"];
+/// Options that are booleans, for sources that only have strings (query, forms).
+const BOOLEAN_OPTIONS: &[&str] = &[
+    "hyphenate",
+    "justify",
+    "ink_saver",
+    "title_block",
+    "show_date",
+    "show_url",
+];
+
+/// A request to render, whatever shape it came in.
+struct RenderRequest {
+    markdown: String,
+    options: RenderOptions,
+    download: bool,
+}
+
+/// `POST /v1/render`
+pub async fn render(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let request = read_request(&state, &req, body).await?;
+    respond(&state, &req, request).await
+}
+
+async fn read_request(
+    state: &AppState,
+    req: &HttpRequest,
+    body: web::Payload,
+) -> Result<RenderRequest, ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let query = pairs(req.query_string());
+    match media.as_str() {
+        "text/markdown" | "text/plain" | "text/x-markdown" => {
+            let bytes = read_body(body, state.config.max_body).await?;
+            let markdown = utf8(bytes)?;
+            let download = flag(&query, "download");
+            let options = options_from_pairs(&query)?;
+            Ok(RenderRequest {
+                markdown,
+                options,
+                download,
+            })
+        }
+        "application/json" => {
+            let bytes = read_body(body, state.config.max_body).await?;
+            #[derive(serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct JsonRequest {
+                markdown: String,
+                #[serde(default)]
+                options: Option<serde_json::Value>,
+                #[serde(default)]
+                download: bool,
+            }
+            let parsed: JsonRequest =
+                serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest {
+                    detail: format!("invalid JSON: {e}"),
+                    option: None,
+                })?;
+            let options = match parsed.options {
+                Some(value) => RenderOptions::from_json(value).map_err(ApiError::from)?,
+                None => options_from_pairs(&query)?,
+            };
+            Ok(RenderRequest {
+                markdown: parsed.markdown,
+                options,
+                download: parsed.download || flag(&query, "download"),
+            })
+        }
+        "application/x-www-form-urlencoded" => {
+            let bytes = read_body(body, state.config.max_body).await?;
+            let text = utf8(bytes)?;
+            let mut fields = pairs(&text);
+            fields.extend(query);
+            form_request(fields)
+        }
+        "multipart/form-data" => {
+            let mut multipart = actix_multipart::Multipart::new(req.headers(), body);
+            let mut fields = pairs(req.query_string());
+            let mut total = 0usize;
+            while let Some(field) = multipart.next().await {
+                let mut field = field.map_err(|e| ApiError::BadRequest {
+                    detail: format!("invalid multipart body: {e}"),
+                    option: None,
+                })?;
+                let name = field.name().unwrap_or_default().to_string();
+                let mut value = Vec::new();
+                while let Some(chunk) = field.next().await {
+                    let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                        detail: format!("invalid multipart body: {e}"),
+                        option: None,
+                    })?;
+                    total += chunk.len();
+                    if total > state.config.max_body {
+                        return Err(ApiError::TooLarge {
+                            limit: state.config.max_body,
+                        });
+                    }
+                    value.extend_from_slice(&chunk);
+                }
+                fields.push((name, utf8(value)?));
+            }
+            form_request(fields)
+        }
+        other => Err(ApiError::UnsupportedMediaType {
+            got: if other.is_empty() {
+                "no content type".to_string()
+            } else {
+                other.to_string()
+            },
+        }),
+    }
+}
+
+fn form_request(fields: Vec<(String, String)>) -> Result<RenderRequest, ApiError> {
+    let markdown = fields
+        .iter()
+        .find(|(k, _)| k == "markdown")
+        .map(|(_, v)| v.clone())
+        .ok_or_else(|| ApiError::BadRequest {
+            detail: "the form has no `markdown` field".to_string(),
+            option: None,
+        })?;
+    let download = flag(&fields, "download");
+    let options = options_from_pairs(&fields)?;
+    Ok(RenderRequest {
+        markdown,
+        options,
+        download,
+    })
+}
+
+async fn read_body(mut body: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            detail: format!("could not read the body: {e}"),
+            option: None,
+        })?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(ApiError::TooLarge { limit });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+fn utf8(bytes: Vec<u8>) -> Result<String, ApiError> {
+    String::from_utf8(bytes).map_err(|e| ApiError::BadRequest {
+        detail: format!(
+            "the text is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+        option: None,
+    })
+}
+
+/// `application/x-www-form-urlencoded` pairs (also query strings).
+fn pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (form_decode(k), form_decode(v))
+        })
+        .collect()
+}
+
+fn form_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""),
+                    16,
+                ) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn flag(fields: &[(String, String)], name: &str) -> bool {
+    fields.iter().any(|(k, v)| {
+        k == name && matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+    })
+}
+
+/// Render options from string pairs (a query string or a form), with the same names and
+/// values as everywhere else; unknown names are errors.
+pub fn options_from_pairs(fields: &[(String, String)]) -> Result<RenderOptions, ApiError> {
+    let mut map = serde_json::Map::new();
+    for (key, value) in fields {
+        if NOT_OPTIONS.contains(&key.as_str()) || value.is_empty() {
+            continue;
+        }
+        let json = if BOOLEAN_OPTIONS.contains(&key.as_str()) {
+            match value.to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => serde_json::Value::Bool(true),
+                "0" | "false" | "no" | "off" => serde_json::Value::Bool(false),
+                _ => serde_json::Value::String(value.clone()),
+            }
+        } else {
+            serde_json::Value::String(value.clone())
+        };
+        map.insert(key.clone(), json);
+    }
+    RenderOptions::from_json(serde_json::Value::Object(map)).map_err(ApiError::from)
+}
+
+/// The cache key and ETag of a request: input, options and engine version.
+fn key_of(markdown: &str, options: &RenderOptions) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    markdown.hash(&mut hasher);
+    serde_json::to_string(options)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    let a = hasher.finish();
+    markdown.len().hash(&mut hasher);
+    format!("{a:016x}{:016x}", hasher.finish())
+}
+
+async fn respond(
+    state: &AppState,
+    req: &HttpRequest,
+    request: RenderRequest,
+) -> Result<HttpResponse, ApiError> {
+    let key = key_of(&request.markdown, &request.options);
+    let etag = format!("\"{key}\"");
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if not_modified {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish());
+    }
+    let entry = match state.cache.get(&key) {
+        Some(entry) => {
+            state.metrics.cache(true);
+            entry
+        }
+        None => {
+            state.metrics.cache(false);
+            let entry = render_in_pool(state, req, request.markdown, request.options).await?;
+            if state.config.cache_bytes > 0 {
+                state.cache.put(key, entry.clone());
+            }
+            entry
+        }
+    };
+    state.metrics.bytes_out(entry.pdf.len());
+    let file_name = file_name(entry.title.as_deref());
+    let disposition = if request.download {
+        "attachment"
+    } else {
+        "inline"
+    };
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("{disposition}; filename=\"{file_name}\""),
+        ))
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .insert_header(("X-Folio-Pages", entry.pages.to_string()))
+        .insert_header(("X-Folio-Warnings", entry.warnings.len().to_string()));
+    for warning in entry.warnings.iter().take(5) {
+        response.append_header(("X-Folio-Warning", header_safe(warning)));
+    }
+    Ok(response.body(entry.pdf.as_ref().clone()))
+}
+
+async fn render_in_pool(
+    state: &AppState,
+    req: &HttpRequest,
+    markdown: String,
+    options: RenderOptions,
+) -> Result<Entry, ApiError> {
+    let started = Instant::now();
+    let answer = state
+        .pool
+        .submit(markdown, options)
+        .map_err(|_| ApiError::Busy)?;
+    let deadline = Duration::from_millis(state.config.deadline_ms);
+    let outcome = tokio::time::timeout(deadline, answer)
+        .await
+        .map_err(|_| ApiError::Timeout {
+            deadline_ms: state.config.deadline_ms,
+        })?;
+    let request_id = super::request_id(req);
+    let rendered = match outcome {
+        Ok(Outcome::Done(Ok(rendered))) => rendered,
+        Ok(Outcome::Done(Err(Error::Internal(message)))) => {
+            tracing::error!(request_id, %message, "render failed");
+            return Err(ApiError::Internal { request_id });
+        }
+        Ok(Outcome::Done(Err(e))) => return Err(e.into()),
+        Ok(Outcome::Panicked(message)) => {
+            tracing::error!(request_id, %message, "render panicked");
+            return Err(ApiError::Internal { request_id });
+        }
+        Err(_) => {
+            tracing::error!(request_id, "render worker vanished");
+            return Err(ApiError::Internal { request_id });
+        }
+    };
+    if rendered.pages > state.config.max_pages {
+        return Err(ApiError::Unprocessable {
+            detail: format!(
+                "the document has {} pages; this service renders at most {}",
+                rendered.pages, state.config.max_pages
+            ),
+        });
+    }
+    state
+        .metrics
+        .render(started.elapsed().as_secs_f64(), rendered.pages);
+    Ok(Entry {
+        pdf: Arc::new(rendered.pdf),
+        pages: rendered.pages,
+        warnings: rendered.warnings.iter().map(|w| w.to_string()).collect(),
+        title: rendered.title,
+    })
+}
+
+/// A file name from the title: letters, digits and hyphens, ending in `.pdf`.
+fn file_name(title: Option<&str>) -> String {
+    let mut name = String::new();
+    for c in title.unwrap_or("article").chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.ends_with('-') && !name.is_empty() {
+            name.push('-');
+        }
+        if name.len() >= 80 {
+            break;
+        }
+    }
+    let name = name.trim_end_matches('-');
+    format!("{}.pdf", if name.is_empty() { "article" } else { name })
+}
+
+/// A header value made of printable ASCII.
+fn header_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .take(300)
+        .collect()
+}
+
+/// `GET /v1/templates`
+pub async fn templates(state: web::Data<AppState>) -> HttpResponse {
+    let list: Vec<serde_json::Value> = state
+        .engine
+        .templates()
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "name": t.name,
+                "description": t.description,
+                "page_size": t.page_size.to_string(),
+                "font_size": t.font_size.0,
+                "columns": t.columns,
+            })
+        })
+        .collect();
+    HttpResponse::Ok().json(list)
+}
+
+/// `GET /healthz`: the process answers.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok\n")
+}
+
+/// `GET /readyz`: the engine is built and the queue has room.
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if state.pool.depth() < state.config.queue + state.config.workers {
+        HttpResponse::Ok()
+            .content_type("text/plain")
+            .body("ready\n")
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .insert_header((header::RETRY_AFTER, "1"))
+            .content_type("text/plain")
+            .body("busy\n")
+    }
+}
+
+/// `GET /metrics`
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render_text(state.pool.depth()))
+}
+
+/// `GET /button.js`: the Print/PDF button a blog includes with one tag.
+pub async fn button_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../assets/button.js"))
+}
+
+/// `GET /`: a demo blog post with the button, and a playground.
+pub async fn demo() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(include_str!("../../assets/demo.html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_options_use_the_same_names_and_values() {
+        let fields = pairs("page_size=Letter&justify=false&font_size=12&download=1");
+        let options = options_from_pairs(&fields).unwrap();
+        assert_eq!(options.justify, Some(false));
+        assert_eq!(options.font_size, Some(crate::options::FontSize(12.0)));
+        assert!(flag(&fields, "download"));
+        let err = options_from_pairs(&pairs("pagesize=A4")).unwrap_err();
+        assert!(
+            matches!(err, ApiError::BadRequest { option: Some(ref o), .. } if o == "pagesize"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(
+            file_name(Some("Hello, World: A Story!")),
+            "hello-world-a-story.pdf"
+        );
+        assert_eq!(file_name(Some("../../etc/passwd")), "etc-passwd.pdf");
+        assert_eq!(file_name(None), "article.pdf");
+        assert_eq!(file_name(Some("Ωμέγα")), "article.pdf");
+    }
+
+    #[test]
+    fn form_decoding() {
+        assert_eq!(form_decode("a+b%20c%2Fd"), "a b c/d");
+        assert_eq!(form_decode("100%"), "100%");
+    }
+}
