@@ -1,0 +1,425 @@
+//! The HTTP service: every route, every error status, the cache and 304, CORS, and a
+//! real socket under concurrent clients.
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{test, web};
+use folio::server::{create_app, pool::Renderer, AppState, ServerConfig};
+use folio::{Engine, Error, RenderOptions, Rendered};
+
+fn config() -> ServerConfig {
+    ServerConfig {
+        workers: 2,
+        queue: 8,
+        ..ServerConfig::default()
+    }
+}
+
+fn engine_renderer(engine: &Arc<Engine>) -> Renderer {
+    let engine = Arc::clone(engine);
+    Arc::new(move |md: &str, o: &RenderOptions| engine.render(md, o))
+}
+
+fn state_with(config: ServerConfig, render: Option<Renderer>) -> web::Data<AppState> {
+    let engine = Arc::new(Engine::new());
+    let render = render.unwrap_or_else(|| engine_renderer(&engine));
+    web::Data::new(AppState::with_renderer(config, engine, render))
+}
+
+async fn problem<B: actix_web::body::MessageBody>(
+    resp: actix_web::dev::ServiceResponse<B>,
+) -> serde_json::Value {
+    assert_eq!(
+        resp.headers().get(header::CONTENT_TYPE).unwrap(),
+        "application/problem+json"
+    );
+    test::read_body_json(resp).await
+}
+
+#[actix_web::test]
+async fn markdown_body_gives_a_pdf_with_its_headers() {
+    let app = test::init_service(create_app(state_with(config(), None))).await;
+    let req = test::TestRequest::post()
+        .uri("/v1/render?page_size=Letter")
+        .insert_header((header::CONTENT_TYPE, "text/markdown"))
+        .set_payload("---\ntitle: Hello, World!\n---\nSome *text*.")
+        .to_request();
+    let resp = test::call_service(&app, req).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let h = resp.headers();
+    assert_eq!(h.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
+    assert_eq!(
+        h.get(header::CONTENT_DISPOSITION).unwrap(),
+        "inline; filename=\"hello-world.pdf\""
+    );
+    assert!(h.get(header::ETAG).is_some());
+    assert_eq!(h.get("x-folio-pages").unwrap(), "1");
+    assert!(h.get("x-request-id").is_some());
+    let body = test::read_body(resp).await;
+    assert!(body.starts_with(b"%PDF-"));
+    let doc = lopdf::Document::load_mem(&body).unwrap();
+    let page = doc.get_pages()[&1];
+    let media_box = doc
+        .get_dictionary(page)
+        .unwrap()
+        .get(b"MediaBox")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        (media_box[2].as_float().unwrap() - 612.0).abs() < 0.5,
+        "Letter width"
+    );
+}
+
+#[actix_web::test]
+async fn json_form_and_multipart_bodies() {
+    let app = test::init_service(create_app(state_with(config(), None))).await;
+    let json = test::TestRequest::post()
+        .uri("/v1/render")
+        .set_json(serde_json::json!({"markdown": "# Json\n\nBody.", "options": {"justify": false}, "download": true}))
+        .to_request();
+    let resp = test::call_service(&app, json).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+
+    let form = test::TestRequest::post()
+        .uri("/v1/render")
+        .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+        .set_payload("markdown=%23+Form%0A%0AA+plain+form.&page_size=A5&justify=false")
+        .to_request();
+    assert_eq!(
+        test::call_service(&app, form).await.status(),
+        StatusCode::OK
+    );
+
+    let boundary = "XyZ";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"markdown\"\r\n\r\n# Multipart\n\nText.\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"links\"\r\n\r\ninline\r\n--{boundary}--\r\n"
+    );
+    let multipart = test::TestRequest::post()
+        .uri("/v1/render")
+        .insert_header((
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .set_payload(body)
+        .to_request();
+    assert_eq!(
+        test::call_service(&app, multipart).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn user_mistakes_are_4xx_problems() {
+    let mut cfg = config();
+    cfg.max_body = 4096;
+    cfg.max_pages = 1;
+    let app = test::init_service(create_app(state_with(cfg, None))).await;
+    let send = |content_type: &str, body: Vec<u8>, uri: &str| {
+        test::TestRequest::post()
+            .uri(uri)
+            .insert_header((header::CONTENT_TYPE, content_type.to_string()))
+            .set_payload(body)
+            .to_request()
+    };
+    let resp = test::call_service(
+        &app,
+        send("text/markdown", vec![0xff, 0xfe, b'a'], "/v1/render"),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(problem(resp).await["detail"]
+        .as_str()
+        .unwrap()
+        .contains("UTF-8"));
+
+    let resp = test::call_service(
+        &app,
+        send("application/json", b"{not json".to_vec(), "/v1/render"),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(problem(resp).await["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid JSON"));
+
+    let resp = test::call_service(
+        &app,
+        send("text/markdown", b"x".to_vec(), "/v1/render?font_size=99"),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let p = problem(resp).await;
+    assert_eq!(p["option"], "font_size");
+    assert_eq!(p["status"], 400);
+
+    let resp =
+        test::call_service(&app, send("text/markdown", vec![b'a'; 5000], "/v1/render")).await;
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    problem(resp).await;
+
+    let resp = test::call_service(&app, send("image/png", b"x".to_vec(), "/v1/render")).await;
+    assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    problem(resp).await;
+
+    let long = "Short paragraph that fills the page.\n\n".repeat(100);
+    let resp =
+        test::call_service(&app, send("text/markdown", long.into_bytes(), "/v1/render")).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    problem(resp).await;
+
+    let resp = test::call_service(
+        &app,
+        send(
+            "text/markdown",
+            b"---\ntitle: [\n---\nx".to_vec(),
+            "/v1/render",
+        ),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(problem(resp).await["detail"]
+        .as_str()
+        .unwrap()
+        .contains("front matter, line"));
+
+    let resp =
+        test::call_service(&app, test::TestRequest::get().uri("/nowhere").to_request()).await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+}
+
+fn slow(ms: u64) -> Renderer {
+    let engine = Arc::new(Engine::new());
+    Arc::new(move |md: &str, o: &RenderOptions| {
+        std::thread::sleep(Duration::from_millis(ms));
+        engine.render(md, o)
+    })
+}
+
+#[actix_web::test]
+async fn a_slow_render_is_a_504_and_a_full_queue_a_503() {
+    let mut cfg = config();
+    cfg.workers = 1;
+    cfg.queue = 1;
+    cfg.deadline_ms = 100;
+    cfg.cache_bytes = 0;
+    let app = test::init_service(create_app(state_with(cfg, Some(slow(400))))).await;
+    let req = |n: usize| {
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, "text/markdown"))
+            .set_payload(format!("Document {n}."))
+            .to_request()
+    };
+    let first = test::call_service(&app, req(1)).await;
+    assert_eq!(first.status(), StatusCode::GATEWAY_TIMEOUT);
+    problem(first).await;
+    // The one worker is still on the first render; the second waits in the one queue
+    // place (and times out too); the third finds no place.
+    let second = test::call_service(&app, req(2)).await;
+    assert_eq!(second.status(), StatusCode::GATEWAY_TIMEOUT);
+    let third = test::call_service(&app, req(3)).await;
+    assert_eq!(third.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(third.headers().get(header::RETRY_AFTER).unwrap(), "1");
+    problem(third).await;
+}
+
+#[actix_web::test]
+async fn a_panic_is_a_500_with_a_request_id_and_the_worker_survives() {
+    let engine = Arc::new(Engine::new());
+    let inner = Arc::clone(&engine);
+    let render: Renderer = Arc::new(
+        move |md: &str, o: &RenderOptions| -> Result<Rendered, Error> {
+            if md.contains("PANIC") {
+                panic!("a bug");
+            }
+            inner.render(md, o)
+        },
+    );
+    let mut cfg = config();
+    cfg.workers = 1;
+    let app = test::init_service(create_app(web::Data::new(AppState::with_renderer(
+        cfg, engine, render,
+    ))))
+    .await;
+    let req = |body: &str| {
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, "text/markdown"))
+            .set_payload(body.to_string())
+            .to_request()
+    };
+    let resp = test::call_service(&app, req("PANIC")).await;
+    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let id = resp
+        .headers()
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(problem(resp).await["detail"]
+        .as_str()
+        .unwrap()
+        .contains(&id));
+    assert_eq!(
+        test::call_service(&app, req("fine")).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn same_request_is_cached_and_revalidates_with_304() {
+    let state = state_with(config(), None);
+    let app = test::init_service(create_app(state.clone())).await;
+    let req = || {
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, "text/markdown"))
+            .set_payload("# Cached\n\nThe same text twice.")
+    };
+    let first = test::call_service(&app, req().to_request()).await;
+    let etag = first.headers().get(header::ETAG).unwrap().clone();
+    let first_body = test::read_body(first).await;
+    let second = test::call_service(&app, req().to_request()).await;
+    assert_eq!(test::read_body(second).await, first_body, "identical bytes");
+    let revalidate = test::call_service(
+        &app,
+        req()
+            .insert_header((header::IF_NONE_MATCH, etag.clone()))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(revalidate.status(), StatusCode::NOT_MODIFIED);
+    let metrics =
+        test::call_service(&app, test::TestRequest::get().uri("/metrics").to_request()).await;
+    let text = String::from_utf8(test::read_body(metrics).await.to_vec()).unwrap();
+    assert!(text.contains("folio_cache_hits_total 1"), "{text}");
+    assert!(text.contains("folio_cache_misses_total 1"), "{text}");
+    assert!(text.contains("folio_render_seconds_count 1"), "{text}");
+    assert!(
+        text.contains("folio_requests_total{route=\"/v1/render\",status=\"304\"} 1"),
+        "{text}"
+    );
+}
+
+#[actix_web::test]
+async fn small_routes_and_cors() {
+    let mut cfg = config();
+    cfg.cors_origins = vec!["https://blog.example".to_string()];
+    let app = test::init_service(create_app(state_with(cfg, None))).await;
+    for (uri, kind) in [
+        ("/healthz", "text/plain"),
+        ("/readyz", "text/plain"),
+        ("/metrics", "text/plain; version=0.0.4"),
+        ("/v1/templates", "application/json"),
+        ("/button.js", "text/javascript; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+    ] {
+        let resp = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{uri}");
+        assert_eq!(
+            resp.headers().get(header::CONTENT_TYPE).unwrap(),
+            kind,
+            "{uri}"
+        );
+    }
+    let templates: serde_json::Value = test::call_and_read_body_json(
+        &app,
+        test::TestRequest::get().uri("/v1/templates").to_request(),
+    )
+    .await;
+    assert_eq!(templates.as_array().unwrap().len(), 3);
+
+    let preflight = test::TestRequest::default()
+        .method(actix_web::http::Method::OPTIONS)
+        .uri("/v1/render")
+        .insert_header((header::ORIGIN, "https://blog.example"))
+        .to_request();
+    let resp = test::call_service(&app, preflight).await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        resp.headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .unwrap(),
+        "https://blog.example"
+    );
+    let other = test::TestRequest::get()
+        .uri("/healthz")
+        .insert_header((header::ORIGIN, "https://evil.example"))
+        .to_request();
+    let resp = test::call_service(&app, other).await;
+    assert!(resp
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .is_none());
+}
+
+/// One HTTP/1.1 request over a real socket; returns the status code.
+fn post(addr: std::net::SocketAddr, body: &str) -> u16 {
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /v1/render HTTP/1.1\r\nHost: test\r\nContent-Type: text/markdown\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read response");
+    let head = String::from_utf8_lossy(&response[..response.len().min(64)]).into_owned();
+    head.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+// A plain test (not actix's): it runs its own server thread.
+#[core::prelude::v1::test]
+fn a_real_socket_sheds_load_with_503_and_loses_no_response() {
+    let mut cfg = config();
+    cfg.workers = 1;
+    cfg.queue = 2;
+    cfg.cache_bytes = 0;
+    let state = state_with(cfg, Some(slow(150)));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = actix_web::HttpServer::new(move || create_app(state.clone()))
+                .workers(2)
+                .bind(("127.0.0.1", 0))
+                .unwrap();
+            tx.send(server.addrs()[0]).unwrap();
+            server.run().await.unwrap();
+        })
+    });
+    let addr = rx.recv().unwrap();
+    let clients: Vec<_> = (0..12)
+        .map(|n| std::thread::spawn(move || post(addr, &format!("Client {n} sends its article."))))
+        .collect();
+    let statuses: Vec<u16> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    assert_eq!(statuses.len(), 12, "every client got an answer");
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 503),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&200) && statuses.contains(&503),
+        "{statuses:?}"
+    );
+}
