@@ -14,24 +14,28 @@ use crate::error::Error;
 
 /// Options of one render. Every field is optional; a missing field takes its value from
 /// the document's front matter, then from the template, then from the default below.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RenderOptions {
     /// Paper size: `A4` (default), `Letter`, `Legal`, `A5`, or `WIDTHxHEIGHTmm`
     /// (e.g. `170x240mm`; `cm`, `in` and `pt` work too).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "A4")]
     pub page_size: Option<PageSize>,
     /// Page margins like CSS: one value for all sides, two (top/bottom, left/right) or
     /// four (top, right, bottom, left), each with a unit: `mm`, `cm`, `in` or `pt`.
     /// Default from the template (`article`: `24mm 32mm 26mm`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "20mm 25mm")]
     pub margins: Option<Margins>,
     /// Body text size in points, 6 to 24. Default from the template (`article`: 11).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<f32>, example = 11.0)]
     pub font_size: Option<FontSize>,
     /// Language of the article as a BCP 47 tag (`en-US`, `de`, `fr`...). Chooses the
     /// hyphenation patterns and is written into the PDF. Default `en-US`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "en-US")]
     pub lang: Option<Lang>,
     /// Page design by name (`folio templates` lists them). Default `article`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,12 +52,15 @@ pub struct RenderOptions {
     /// numbered list at the end), `inline` (in brackets after the link text) or `none`.
     /// Links stay clickable in every case.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "footnote")]
     pub links: Option<LinkStyle>,
     /// `show` (default) prints images; `hide` prints their alt text instead.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "show")]
     pub images: Option<ImagesMode>,
     /// Scales all text, as a percentage from 50 to 200 (`120%` or `120`). Default 100.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "120%")]
     pub text_scale: Option<TextScale>,
     /// Print every text and rule in black, with no grey tints. Default `false`.
     #[serde(skip_serializing_if = "Option::is_none")]

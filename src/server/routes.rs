@@ -500,3 +500,75 @@ mod tests {
         assert_eq!(form_decode("100%"), "100%");
     }
 }
+
+/// The body of a JSON render request.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct JsonRenderRequest {
+    /// The article, markdown with optional front matter.
+    markdown: String,
+    options: Option<RenderOptions>,
+    /// Answer with `Content-Disposition: attachment`.
+    download: Option<bool>,
+}
+
+/// An RFC 9457 problem.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ProblemDocument {
+    #[schema(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    /// One line saying what went wrong.
+    detail: String,
+    /// The option at fault, for a bad option.
+    option: Option<String>,
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Folio",
+        description = "Typesets markdown articles into book-quality PDFs."
+    ),
+    paths(render_doc, templates_doc),
+    components(schemas(RenderOptions, JsonRenderRequest, ProblemDocument))
+)]
+struct ApiDoc;
+
+/// Render an article to PDF.
+///
+/// The body is the markdown (`text/markdown`, options in the query string), a JSON
+/// request, or a form with a `markdown` field (`application/x-www-form-urlencoded` or
+/// `multipart/form-data`, options as fields).
+#[utoipa::path(
+    post,
+    path = "/v1/render",
+    request_body(content = JsonRenderRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Invalid UTF-8, JSON, option or front matter", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the limit", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 415, description = "Unsupported media type", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 422, description = "Document over a limit", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 503, description = "Render queue full; retry after Retry-After", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 504, description = "Render deadline passed", body = ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
+#[allow(dead_code)]
+fn render_doc() {}
+
+/// The page designs.
+#[utoipa::path(get, path = "/v1/templates", responses((status = 200, description = "Templates, as a JSON list")))]
+#[allow(dead_code)]
+fn templates_doc() {}
+
+/// `GET /openapi.json`: the API, as generated from these types and routes.
+pub async fn openapi() -> HttpResponse {
+    use utoipa::OpenApi;
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(ApiDoc::openapi().to_pretty_json().unwrap_or_default())
+}
