@@ -423,3 +423,101 @@ fn a_real_socket_sheds_load_with_503_and_loses_no_response() {
         "{statuses:?}"
     );
 }
+
+/// A redis-server of the test's own, on a free port, stopped when dropped.
+struct RedisServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl RedisServer {
+    fn start() -> RedisServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--bind",
+                "127.0.0.1",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server (scripts/test installs it)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return RedisServer { child, port };
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("redis-server did not start");
+    }
+
+    fn keys(&self) -> usize {
+        let client = redis::Client::open(format!("redis://127.0.0.1:{}", self.port)).unwrap();
+        let mut c = client.get_connection().unwrap();
+        let keys: Vec<String> = redis::cmd("KEYS").arg("folio:pdf:*").query(&mut c).unwrap();
+        keys.len()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[actix_web::test]
+async fn instances_share_renders_through_redis_and_work_without_it() {
+    let redis = RedisServer::start();
+    let mut cfg = config();
+    cfg.redis_url = Some(format!("redis://127.0.0.1:{}", redis.port));
+    let a = test::init_service(create_app(state_with(cfg.clone(), None))).await;
+    let b_state = state_with(cfg, None);
+    let b = test::init_service(create_app(b_state.clone())).await;
+    let req = || {
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, "text/markdown"))
+            .set_payload("# Shared\n\nRendered once, served twice.")
+            .to_request()
+    };
+    let from_a = test::read_body(test::call_service(&a, req()).await).await;
+    for _ in 0..100 {
+        if redis.keys() > 0 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(redis.keys(), 1);
+    let from_b = test::read_body(test::call_service(&b, req()).await).await;
+    assert_eq!(from_a, from_b);
+    let metrics = String::from_utf8(
+        test::read_body(
+            test::call_service(&b, test::TestRequest::get().uri("/metrics").to_request()).await,
+        )
+        .await
+        .to_vec(),
+    )
+    .unwrap();
+    assert!(metrics.contains("folio_cache_hits_total 1"), "{metrics}");
+    assert!(
+        metrics.contains("folio_render_seconds_count 0"),
+        "instance B rendered nothing: {metrics}"
+    );
+
+    // Redis gone: the service just renders.
+    drop(redis);
+    let mut cfg = config();
+    cfg.redis_url = Some("redis://127.0.0.1:1".to_string());
+    let c = test::init_service(create_app(state_with(cfg, None))).await;
+    assert_eq!(test::call_service(&c, req()).await.status(), StatusCode::OK);
+}

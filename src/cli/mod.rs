@@ -68,6 +68,13 @@ pub struct ServeArgs {
     /// [env: FOLIO_CORS_ORIGINS, comma-separated].
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
+    /// Redis shared by several instances as a second cache, e.g. redis://127.0.0.1:6379
+    /// [env: FOLIO_REDIS_URL]. The service keeps working when Redis is down.
+    #[arg(long, value_name = "URL")]
+    pub redis_url: Option<String>,
+    /// Seconds a PDF stays in Redis [env: FOLIO_REDIS_TTL] [default: 86400].
+    #[arg(long, value_name = "SECONDS")]
+    pub redis_ttl: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +276,12 @@ fn serve(args: &ServeArgs) -> i32 {
     }
     if !args.cors_origins.is_empty() {
         config.cors_origins = args.cors_origins.clone();
+    }
+    if let Some(v) = &args.redis_url {
+        config.redis_url = Some(v.clone());
+    }
+    if let Some(v) = args.redis_ttl {
+        config.redis_ttl = v;
     }
     if let Err(e) = config.check() {
         return usage_error(&e);

@@ -30,6 +30,11 @@ pub struct ServerConfig {
     /// Origins (`https://blog.example`) whose pages may call the API from a browser
     /// (CORS). Env `FOLIO_CORS_ORIGINS`, comma-separated. Default: none.
     pub cors_origins: Vec<String>,
+    /// A Redis shared by several instances as a second cache (`redis://host:6379`).
+    /// Env `FOLIO_REDIS_URL`. Default: none. When Redis is down, the service renders.
+    pub redis_url: Option<String>,
+    /// How long PDFs stay in Redis, in seconds. Env `FOLIO_REDIS_TTL`. Default 86400.
+    pub redis_ttl: u64,
 }
 
 impl Default for ServerConfig {
@@ -43,6 +48,8 @@ impl Default for ServerConfig {
             max_pages: 500,
             cache_bytes: 64 * 1024 * 1024,
             cors_origins: Vec::new(),
+            redis_url: None,
+            redis_ttl: 86_400,
         }
     }
 }
@@ -82,6 +89,12 @@ impl ServerConfig {
         if let Some(v) = get("FOLIO_CACHE_BYTES") {
             self.cache_bytes = parse("FOLIO_CACHE_BYTES", &v)?;
         }
+        if let Some(v) = get("FOLIO_REDIS_URL") {
+            self.redis_url = Some(v).filter(|v| !v.trim().is_empty());
+        }
+        if let Some(v) = get("FOLIO_REDIS_TTL") {
+            self.redis_ttl = parse("FOLIO_REDIS_TTL", &v)?;
+        }
         if let Some(v) = get("FOLIO_CORS_ORIGINS") {
             self.cors_origins = v
                 .split(',')
@@ -102,6 +115,9 @@ impl ServerConfig {
         }
         if self.deadline_ms == 0 {
             return Err("deadline_ms must be more than 0".into());
+        }
+        if let Some(url) = &self.redis_url {
+            redis::Client::open(url.as_str()).map_err(|e| format!("redis_url `{url}`: {e}"))?;
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod pool;
 pub mod problem;
 pub mod routes;
+pub mod shared_cache;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     pub pool: pool::RenderPool,
     pub cache: cache::Cache,
+    /// The Redis cache shared with other instances, if configured.
+    pub shared: Option<Arc<shared_cache::SharedCache>>,
     pub metrics: metrics::Metrics,
     pub config: ServerConfig,
 }
@@ -51,6 +54,11 @@ impl AppState {
         AppState {
             pool: pool::RenderPool::new(render, config.workers, config.queue),
             cache: cache::Cache::new(config.cache_bytes),
+            shared: config
+                .redis_url
+                .as_deref()
+                .and_then(|url| shared_cache::SharedCache::new(url, config.redis_ttl).ok())
+                .map(Arc::new),
             metrics: metrics::Metrics::default(),
             engine,
             config,

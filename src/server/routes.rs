@@ -283,7 +283,7 @@ async fn respond(
             .insert_header((header::ETAG, etag))
             .finish());
     }
-    let entry = match state.cache.get(&key) {
+    let entry = match cached(state, &key).await {
         Some(entry) => {
             state.metrics.cache(true);
             entry
@@ -291,9 +291,7 @@ async fn respond(
         None => {
             state.metrics.cache(false);
             let entry = render_in_pool(state, req, request.markdown, request.options).await?;
-            if state.config.cache_bytes > 0 {
-                state.cache.put(key, entry.clone());
-            }
+            store(state, key, entry.clone());
             entry
         }
     };
@@ -319,6 +317,35 @@ async fn respond(
         response.append_header(("X-Folio-Warning", header_safe(warning)));
     }
     Ok(response.body(entry.pdf.as_ref().clone()))
+}
+
+/// The render of `key` from the memory cache, or else from the shared one.
+async fn cached(state: &AppState, key: &str) -> Option<Entry> {
+    if let Some(entry) = state.cache.get(key) {
+        return Some(entry);
+    }
+    let shared = state.shared.clone()?;
+    let key_owned = key.to_string();
+    // Redis is blocking I/O: it runs on the blocking pool, not the async workers.
+    let found = web::block(move || shared.get(&key_owned))
+        .await
+        .ok()
+        .flatten()?;
+    if state.config.cache_bytes > 0 {
+        state.cache.put(key.to_string(), found.clone());
+    }
+    Some(found)
+}
+
+/// Keeps a render in the memory cache, and sends it to the shared one in the background.
+fn store(state: &AppState, key: String, entry: Entry) {
+    if let Some(shared) = state.shared.clone() {
+        let (key, entry) = (key.clone(), entry.clone());
+        actix_web::rt::task::spawn_blocking(move || shared.put(&key, &entry));
+    }
+    if state.config.cache_bytes > 0 {
+        state.cache.put(key, entry);
+    }
 }
 
 async fn render_in_pool(
