@@ -24,7 +24,7 @@ pub enum Command {
     /// Render markdown articles to PDF: files, folders (every .md inside) or `-`.
     Render(Box<RenderArgs>),
     /// Serve the HTTP API, the Print/PDF button and a demo page.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// List the built-in page designs.
     Templates,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
