@@ -523,3 +523,45 @@ async fn instances_share_renders_through_redis_and_work_without_it() {
     let c = test::init_service(create_app(state_with(cfg, None))).await;
     assert_eq!(test::call_service(&c, req()).await.status(), StatusCode::OK);
 }
+
+#[actix_web::test]
+async fn fetching_by_url_is_off_by_default_and_never_reaches_private_addresses() {
+    let app = test::init_service(create_app(state_with(config(), None))).await;
+    let get = |uri: &str| test::TestRequest::get().uri(uri).to_request();
+    let resp = test::call_service(&app, get("/v1/render")).await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let resp = test::call_service(
+        &app,
+        get("/v1/render?url=https%3A%2F%2Fblog.example%2Fa.md"),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    problem(resp).await;
+
+    // Even an allowed origin is refused when it is (or resolves to) a private address.
+    let mut cfg = config();
+    cfg.fetch_origins = vec![
+        "http://127.0.0.1:9".into(),
+        "http://localhost:9".into(),
+        "http://169.254.169.254".into(),
+        "http://192.168.0.10".into(),
+    ];
+    let app = test::init_service(create_app(state_with(cfg, None))).await;
+    for url in [
+        "http%3A%2F%2F127.0.0.1%3A9%2Fa.md",
+        "http%3A%2F%2Flocalhost%3A9%2Fa.md",
+        "http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data",
+        "http%3A%2F%2F192.168.0.10%2Fa.md",
+    ] {
+        let resp = test::call_service(&app, get(&format!("/v1/render?url={url}"))).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{url}");
+        let p = problem(resp).await;
+        assert!(p["detail"].as_str().unwrap().contains("private"), "{p}");
+    }
+    let resp = test::call_service(
+        &app,
+        get("/v1/render?url=https%3A%2F%2Fother.example%2Fa.md"),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}

@@ -68,6 +68,13 @@ pub struct ServeArgs {
     /// [env: FOLIO_CORS_ORIGINS, comma-separated].
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
+    /// An origin (the blog's) that `GET /v1/render?url=` may fetch articles from;
+    /// repeatable [env: FOLIO_FETCH_ORIGINS, comma-separated] [default: none].
+    #[arg(long = "fetch-origin", value_name = "ORIGIN")]
+    pub fetch_origins: Vec<String>,
+    /// Timeout of such a fetch in milliseconds [env: FOLIO_FETCH_TIMEOUT_MS] [default: 5000].
+    #[arg(long, value_name = "MS")]
+    pub fetch_timeout_ms: Option<u64>,
     /// Redis shared by several instances as a second cache, e.g. redis://127.0.0.1:6379
     /// [env: FOLIO_REDIS_URL]. The service keeps working when Redis is down.
     #[arg(long, value_name = "URL")]
@@ -276,6 +283,12 @@ fn serve(args: &ServeArgs) -> i32 {
     }
     if !args.cors_origins.is_empty() {
         config.cors_origins = args.cors_origins.clone();
+    }
+    if !args.fetch_origins.is_empty() {
+        config.fetch_origins = args.fetch_origins.clone();
+    }
+    if let Some(v) = args.fetch_timeout_ms {
+        config.fetch_timeout_ms = v;
     }
     if let Some(v) = &args.redis_url {
         config.redis_url = Some(v.clone());

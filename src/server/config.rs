@@ -30,6 +30,12 @@ pub struct ServerConfig {
     /// Origins (`https://blog.example`) whose pages may call the API from a browser
     /// (CORS). Env `FOLIO_CORS_ORIGINS`, comma-separated. Default: none.
     pub cors_origins: Vec<String>,
+    /// Origins (`https://blog.example`) that `GET /v1/render?url=` may fetch articles
+    /// from. Env `FOLIO_FETCH_ORIGINS`, comma-separated. Default: none (fetching off).
+    pub fetch_origins: Vec<String>,
+    /// Timeout of a fetch, in milliseconds (connect and total). Env
+    /// `FOLIO_FETCH_TIMEOUT_MS`. Default 5000.
+    pub fetch_timeout_ms: u64,
     /// A Redis shared by several instances as a second cache (`redis://host:6379`).
     /// Env `FOLIO_REDIS_URL`. Default: none. When Redis is down, the service renders.
     pub redis_url: Option<String>,
@@ -48,6 +54,8 @@ impl Default for ServerConfig {
             max_pages: 500,
             cache_bytes: 64 * 1024 * 1024,
             cors_origins: Vec::new(),
+            fetch_origins: Vec::new(),
+            fetch_timeout_ms: 5_000,
             redis_url: None,
             redis_ttl: 86_400,
         }
@@ -88,6 +96,16 @@ impl ServerConfig {
         }
         if let Some(v) = get("FOLIO_CACHE_BYTES") {
             self.cache_bytes = parse("FOLIO_CACHE_BYTES", &v)?;
+        }
+        if let Some(v) = get("FOLIO_FETCH_ORIGINS") {
+            self.fetch_origins = v
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+        if let Some(v) = get("FOLIO_FETCH_TIMEOUT_MS") {
+            self.fetch_timeout_ms = parse("FOLIO_FETCH_TIMEOUT_MS", &v)?;
         }
         if let Some(v) = get("FOLIO_REDIS_URL") {
             self.redis_url = Some(v).filter(|v| !v.trim().is_empty());

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod config;
+pub mod fetch;
 pub mod metrics;
 pub mod pool;
 pub mod problem;
@@ -80,6 +81,7 @@ pub fn request_id(req: &HttpRequest) -> String {
 /// Registers the routes and middleware on an app; shared by `run` and the tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/render", web::post().to(routes::render))
+        .route("/v1/render", web::get().to(routes::render_url))
         .route("/v1/templates", web::get().to(routes::templates))
         .route("/healthz", web::get().to(routes::healthz))
         .route("/readyz", web::get().to(routes::readyz))

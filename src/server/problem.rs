@@ -21,6 +21,10 @@ pub enum ApiError {
     UnsupportedMediaType { got: String },
     /// The document exceeds a limit (422).
     Unprocessable { detail: String },
+    /// A fetch refused by policy: origin, scheme or address (403).
+    Forbidden { detail: String },
+    /// The site an article was fetched from failed (502).
+    BadGateway { detail: String },
     /// The render queue is full (503, with Retry-After).
     Busy,
     /// The render took longer than the deadline (504).
@@ -62,6 +66,14 @@ impl ApiError {
             ApiError::Unprocessable { detail } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Document too large",
+                detail.clone(),
+            ),
+            ApiError::Forbidden { detail } => {
+                (StatusCode::FORBIDDEN, "Not allowed", detail.clone())
+            }
+            ApiError::BadGateway { detail } => (
+                StatusCode::BAD_GATEWAY,
+                "Could not fetch the article",
                 detail.clone(),
             ),
             ApiError::Busy => (

@@ -599,3 +599,64 @@ pub async fn openapi() -> HttpResponse {
         .content_type("application/json")
         .body(ApiDoc::openapi().to_pretty_json().unwrap_or_default())
 }
+
+/// `GET /v1/render?url=...`: renders the markdown at a URL of an allowed origin (the
+/// blog's own), so that the button can be a plain link that caches well.
+pub async fn render_url(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let query = pairs(req.query_string());
+    let url = query
+        .iter()
+        .find(|(k, _)| k == "url")
+        .map(|(_, v)| v.clone())
+        .ok_or_else(|| ApiError::BadRequest {
+            detail: "give the article's address as `url`, or POST the markdown".to_string(),
+            option: None,
+        })?;
+    if state.config.fetch_origins.is_empty() {
+        return Err(ApiError::Forbidden {
+            detail:
+                "this service fetches no URLs; its operator can allow origins with fetch_origins"
+                    .to_string(),
+        });
+    }
+    let options_pairs: Vec<(String, String)> =
+        query.iter().filter(|(k, _)| k != "url").cloned().collect();
+    let options = options_from_pairs(&options_pairs)?;
+    let fetcher = super::fetch::Fetcher {
+        origins: state.config.fetch_origins.clone(),
+        connect_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
+        total_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
+        max_bytes: state.config.max_body,
+    };
+    let bytes = web::block(move || fetcher.fetch(&url))
+        .await
+        .map_err(|_| ApiError::Internal {
+            request_id: super::request_id(&req),
+        })?
+        .map_err(|e| match e {
+            super::fetch::FetchError::Forbidden(detail) => ApiError::Forbidden { detail },
+            super::fetch::FetchError::Upstream(detail) => ApiError::BadGateway { detail },
+            super::fetch::FetchError::TooLarge(limit) => ApiError::TooLarge { limit },
+        })?;
+    let markdown = utf8(bytes)?;
+    let download = flag(&query, "download");
+    let mut response = respond(
+        &state,
+        &req,
+        RenderRequest {
+            markdown,
+            options,
+            download,
+        },
+    )
+    .await?;
+    // A GET of a public article may be cached by browsers and proxies for a while.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(response)
+}
