@@ -34,6 +34,11 @@ impl std::fmt::Display for FetchError {
     }
 }
 
+/// Looks up a host's addresses (the system's resolver, or a stand-in in tests).
+pub type Resolve<'a> = &'a dyn Fn(&str, u16) -> std::io::Result<Vec<SocketAddr>>;
+/// Makes one request to the given addresses (the network, or a stand-in in tests).
+pub type Transport<'a> = &'a mut dyn FnMut(&Url, Vec<SocketAddr>) -> Result<Hop, FetchError>;
+
 /// What one request gave.
 pub enum Hop {
     Body(Vec<u8>),
@@ -62,8 +67,8 @@ impl Fetcher {
     pub fn follow(
         &self,
         start: &str,
-        resolve: &dyn Fn(&str, u16) -> std::io::Result<Vec<SocketAddr>>,
-        get: &mut dyn FnMut(&Url, Vec<SocketAddr>) -> Result<Hop, FetchError>,
+        resolve: Resolve<'_>,
+        get: Transport<'_>,
     ) -> Result<Vec<u8>, FetchError> {
         let mut url = Url::parse(start)
             .map_err(|e| FetchError::Forbidden(format!("`{start}` is not a URL: {e}")))?;
@@ -246,10 +251,7 @@ mod tests {
         let f = fetcher();
         let mut never =
             |_: &Url, _: Vec<SocketAddr>| -> Result<Hop, FetchError> { panic!("must not connect") };
-        let refused =
-            |url: &str, never: &mut dyn FnMut(&Url, Vec<SocketAddr>) -> Result<Hop, FetchError>| {
-                f.follow(url, &resolve, never).unwrap_err()
-            };
+        let refused = |url: &str, never: Transport<'_>| f.follow(url, &resolve, never).unwrap_err();
         assert!(
             matches!(refused("https://evil.example/a.md", &mut never), FetchError::Forbidden(m) if m.contains("not an allowed origin"))
         );
