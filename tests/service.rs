@@ -565,3 +565,33 @@ async fn fetching_by_url_is_off_by_default_and_never_reaches_private_addresses()
     .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn the_service_never_reads_local_files_or_unlisted_remote_images() {
+    let mut cfg = config();
+    cfg.image_origins = vec!["http://127.0.0.1:9".into()];
+    let app = test::init_service(create_app(web::Data::new(AppState::new(cfg)))).await;
+    let md = "![passwd](/etc/passwd)\n\n![local](../secret.png)\n\n![remote](https://elsewhere.example/a.png)\n\n![loop](http://127.0.0.1:9/a.png)";
+    let req = test::TestRequest::post()
+        .uri("/v1/render")
+        .insert_header((header::CONTENT_TYPE, "text/markdown"))
+        .set_payload(md)
+        .to_request();
+    let resp = test::call_service(&app, req).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers().get("x-folio-warnings").unwrap(), "4");
+    let warnings: Vec<String> = resp
+        .headers()
+        .get_all("x-folio-warning")
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        warnings[0].contains("does not read local files"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[2].contains("not an allowed origin"),
+        "{warnings:?}"
+    );
+    assert!(warnings[3].contains("loopback, private"), "{warnings:?}");
+}

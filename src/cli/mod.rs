@@ -75,6 +75,10 @@ pub struct ServeArgs {
     /// Timeout of such a fetch in milliseconds [env: FOLIO_FETCH_TIMEOUT_MS] [default: 5000].
     #[arg(long, value_name = "MS")]
     pub fetch_timeout_ms: Option<u64>,
+    /// An origin whose images articles may show (fetched under the same rules);
+    /// repeatable [env: FOLIO_IMAGE_ORIGINS, comma-separated] [default: none].
+    #[arg(long = "image-origin", value_name = "ORIGIN")]
+    pub image_origins: Vec<String>,
     /// Redis shared by several instances as a second cache, e.g. redis://127.0.0.1:6379
     /// [env: FOLIO_REDIS_URL]. The service keeps working when Redis is down.
     #[arg(long, value_name = "URL")]
@@ -289,6 +293,9 @@ fn serve(args: &ServeArgs) -> i32 {
     }
     if let Some(v) = args.fetch_timeout_ms {
         config.fetch_timeout_ms = v;
+    }
+    if !args.image_origins.is_empty() {
+        config.image_origins = args.image_origins.clone();
     }
     if let Some(v) = &args.redis_url {
         config.redis_url = Some(v.clone());

@@ -36,6 +36,9 @@ pub struct ServerConfig {
     /// Timeout of a fetch, in milliseconds (connect and total). Env
     /// `FOLIO_FETCH_TIMEOUT_MS`. Default 5000.
     pub fetch_timeout_ms: u64,
+    /// Origins whose images an article may show (`![](https://cdn.example/a.png)`),
+    /// fetched under the same rules. Env `FOLIO_IMAGE_ORIGINS`. Default: none.
+    pub image_origins: Vec<String>,
     /// A Redis shared by several instances as a second cache (`redis://host:6379`).
     /// Env `FOLIO_REDIS_URL`. Default: none. When Redis is down, the service renders.
     pub redis_url: Option<String>,
@@ -56,6 +59,7 @@ impl Default for ServerConfig {
             cors_origins: Vec::new(),
             fetch_origins: Vec::new(),
             fetch_timeout_ms: 5_000,
+            image_origins: Vec::new(),
             redis_url: None,
             redis_ttl: 86_400,
         }
@@ -106,6 +110,13 @@ impl ServerConfig {
         }
         if let Some(v) = get("FOLIO_FETCH_TIMEOUT_MS") {
             self.fetch_timeout_ms = parse("FOLIO_FETCH_TIMEOUT_MS", &v)?;
+        }
+        if let Some(v) = get("FOLIO_IMAGE_ORIGINS") {
+            self.image_origins = v
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
         }
         if let Some(v) = get("FOLIO_REDIS_URL") {
             self.redis_url = Some(v).filter(|v| !v.trim().is_empty());

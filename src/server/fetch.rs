@@ -164,6 +164,27 @@ impl Fetcher {
     }
 }
 
+/// Images for the service: `data:` URIs, and http(s) images from the configured image
+/// origins, fetched under the same rules as articles. Local files are never read.
+pub struct RemoteImages {
+    pub fetcher: Fetcher,
+}
+
+impl crate::images::ImageSource for RemoteImages {
+    fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
+        if url.starts_with("data:") {
+            return crate::images::decode_data_uri(url);
+        }
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err("the service does not read local files".to_string());
+        }
+        if self.fetcher.origins.is_empty() {
+            return Err("this service fetches no remote images".to_string());
+        }
+        self.fetcher.fetch(url).map_err(|e| e.to_string())
+    }
+}
+
 fn resolve(host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
     Ok((host, port).to_socket_addrs()?.collect())
 }

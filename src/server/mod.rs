@@ -41,8 +41,18 @@ impl AppState {
     pub fn new(config: ServerConfig) -> AppState {
         let engine = Arc::new(Engine::new());
         let renderer = Arc::clone(&engine);
-        let render: pool::Renderer =
-            Arc::new(move |markdown, options| renderer.render(markdown, options));
+        // Images: data: URIs, and remote images only from the configured origins.
+        let images = fetch::RemoteImages {
+            fetcher: fetch::Fetcher {
+                origins: config.image_origins.clone(),
+                connect_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
+                total_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
+                max_bytes: 20 * 1024 * 1024,
+            },
+        };
+        let render: pool::Renderer = Arc::new(move |markdown, options| {
+            renderer.render_with_images(markdown, options, &images)
+        });
         AppState::with_renderer(config, engine, render)
     }
 
