@@ -604,7 +604,7 @@ impl Flow<'_> {
                 &mut missing,
             );
             let width: f32 = runs.iter().map(|r| r.width()).sum();
-            let mut x = indent - width - size * 0.45;
+            let x = indent - width - size * 0.45;
             first.elements.insert(
                 0,
                 Element::Link {
@@ -617,18 +617,7 @@ impl Flow<'_> {
                     target: LinkTarget::Anchor(format!("{}{n}", notes::REFERENCE_ANCHOR)),
                 },
             );
-            for (k, run) in runs.into_iter().enumerate() {
-                let w = run.width();
-                first.elements.insert(
-                    k,
-                    Element::Text {
-                        x,
-                        y: first.baseline,
-                        run,
-                    },
-                );
-                x += w;
-            }
+            prepend_runs(first, runs, x);
             laid_out.push(lines);
         }
         self.items = body_items;
@@ -898,22 +887,25 @@ impl Flow<'_> {
             }
             width = width.max(0.0) + (side - width) / 2.0;
         }
-        let mut x = inner.left - width - size * 0.5;
-        // The marker goes first in the line's content, so text extraction reads it
-        // before the item's text.
-        for (k, run) in runs.into_iter().enumerate() {
-            let w = run.width();
-            line.elements.insert(
-                k,
-                Element::Text {
-                    x,
-                    y: line.baseline,
-                    run,
-                },
-            );
-            x += w;
-        }
+        prepend_runs(line, runs, inner.left - width - size * 0.5);
         self.missing.extend(missing);
+    }
+}
+
+/// Puts glyph runs (a list marker, a note number) at the start of a line's content, from
+/// `x` on its baseline: first, so that text extraction reads them before the line's text.
+fn prepend_runs(line: &mut LineBox, runs: Vec<crate::text::ShapedRun>, mut x: f32) {
+    for (k, run) in runs.into_iter().enumerate() {
+        let width = run.width();
+        line.elements.insert(
+            k,
+            Element::Text {
+                x,
+                y: line.baseline,
+                run,
+            },
+        );
+        x += width;
     }
 }
 

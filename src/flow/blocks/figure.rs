@@ -133,12 +133,10 @@ impl Flow<'_> {
         (natural_w * scale, natural_h * scale)
     }
 
-    fn caption(&mut self, inlines: &[Inline], frame: &Frame) -> Vec<LineBox> {
-        if Inline::plain_text(inlines).trim().is_empty() {
-            return Vec::new();
-        }
-        let style = ParagraphStyle {
-            size: self.size() * frame.scale * 0.88,
+    /// Captions and placeholder texts: italic, ragged, in balanced centred lines.
+    fn small_italic(&self, size: f32) -> ParagraphStyle {
+        ParagraphStyle {
+            size,
             bold: false,
             italic: true,
             justify: false,
@@ -146,7 +144,14 @@ impl Flow<'_> {
             indent: 0.0,
             monospace: false,
             balance: true,
-        };
+        }
+    }
+
+    fn caption(&mut self, inlines: &[Inline], frame: &Frame) -> Vec<LineBox> {
+        if Inline::plain_text(inlines).trim().is_empty() {
+            return Vec::new();
+        }
+        let style = self.small_italic(self.size() * frame.scale * 0.88);
         let set = self.set(inlines, &style, frame);
         self.line_boxes(&set, &style, frame, Align::Center, 1.3, Vec::new())
     }
@@ -165,16 +170,7 @@ impl Flow<'_> {
         } else {
             alt.to_vec()
         };
-        let style = ParagraphStyle {
-            size,
-            bold: false,
-            italic: true,
-            justify: false,
-            hyphenate: self.settings.hyphenate,
-            indent: 0.0,
-            monospace: false,
-            balance: true,
-        };
+        let style = self.small_italic(size);
         let set = self.set(&text, &style, &inner);
         let lines = self.line_boxes(&set, &style, &inner, Align::Center, 1.3, Vec::new());
         let pad = size * 1.2;
