@@ -163,7 +163,7 @@ impl Flow<'_> {
             hyphenate: false,
             indent: 0.0,
             monospace: false,
-            balance: false,
+            balance: true,
         };
         if let Some(title) = &meta.title {
             let style = ragged(size * 1.9, true, false);

@@ -82,7 +82,11 @@ pub fn layout(
     ctx: &Context<'_>,
 ) -> SetParagraph {
     let prepared = prepare::prepare(inlines, style, ctx);
-    let background = if style.justify {
+    let background = if style.balance {
+        // Balanced lines: the stretch of a whole measure makes a half-empty line mildly
+        // bad and a nearly empty one bad, so the breaker evens the lines out.
+        ctx.line_width as f64
+    } else if style.justify {
         0.0
     } else {
         RAGGED_STRETCH_EM * style.size as f64
