@@ -107,16 +107,18 @@ impl Layout {
         let mut out = String::new();
         for (i, page) in self.pages.iter().enumerate() {
             out.push_str(&format!("--- page {} ---\n", i + 1));
-            let mut last_y = None;
+            // (baseline, where the previous run ended)
+            let mut last: Option<(f32, f32)> = None;
             for element in &page.elements {
-                if let Element::Text { y, run, .. } = element {
-                    if last_y.is_some_and(|ly: f32| (ly - y).abs() > 0.5) {
-                        out.push('\n');
-                    } else if last_y.is_some() {
-                        out.push(' ');
+                if let Element::Text { x, y, run } = element {
+                    match last {
+                        Some((ly, _)) if (ly - y).abs() > 0.5 => out.push('\n'),
+                        // A visible gap is a space; pieces of one word touch.
+                        Some((_, end)) if x - end > run.size * 0.1 => out.push(' '),
+                        _ => {}
                     }
                     out.push_str(&run.text);
-                    last_y = Some(*y);
+                    last = Some((*y, x + run.width()));
                 }
             }
             out.push('\n');

@@ -294,3 +294,30 @@ fn images_outside_the_article_folder_are_refused() {
         out.warnings
     );
 }
+
+#[test]
+fn layout_dump_of_a_small_page_reads_as_expected() {
+    let md = "# Dump\n\nThe quick brown fox jumps over the lazy dog and then it runs away into the forest, \
+              where nobody can follow it.";
+    let options = RenderOptions {
+        page_size: Some("100x150mm".parse().unwrap()),
+        margins: Some("15mm".parse().unwrap()),
+        font_size: Some(folio::options::FontSize(10.0)),
+        hyphenate: Some(false),
+        ..Default::default()
+    };
+    let typeset = engine().typeset(md, &options).unwrap();
+    let dump = typeset.layout.text_dump();
+    eprintln!("{dump}");
+    let lines: Vec<&str> = dump.lines().collect();
+    assert_eq!(lines[0], "--- page 1 ---");
+    assert_eq!(lines[1], "Dump");
+    // Body lines, justified by total fit, then the footer.
+    assert!(
+        lines[2].starts_with("The quick brown fox jumps over"),
+        "{dump}"
+    );
+    assert_eq!(lines.last().copied(), Some("1 / 1"), "{dump}");
+    let body: String = lines[2..lines.len() - 1].join(" ");
+    assert_eq!(body, "The quick brown fox jumps over the lazy dog and then it runs away into the forest, where nobody can follow it.");
+}
