@@ -336,7 +336,11 @@ impl Flow<'_> {
                 self.space(spacing, frame);
                 self.previous_was_paragraph = false;
             }
-            Block::List { start, items } => {
+            Block::List {
+                start,
+                items,
+                tight,
+            } => {
                 self.space(spacing * 0.5, frame);
                 let indent = (1.8 * self.size()).min(frame.width * 0.15);
                 for (n, item) in items.iter().enumerate() {
@@ -362,7 +366,8 @@ impl Flow<'_> {
                     self.previous_was_paragraph = false;
                     self.blocks(&item.blocks, &inner);
                     self.hang_marker(first_item, &marker, &inner);
-                    self.space(spacing * 0.25, frame);
+                    // Loose lists (blank lines between items) get air between items.
+                    self.space(if *tight { spacing * 0.25 } else { spacing }, frame);
                 }
                 self.space(spacing * 0.5, frame);
                 self.previous_was_paragraph = false;
@@ -502,6 +507,7 @@ impl Flow<'_> {
                 &Block::List {
                     start: Some(1),
                     items,
+                    tight: true,
                 },
                 &small,
             );

@@ -81,7 +81,9 @@ struct Builder {
     open_tags: Vec<bool>,
     blocks: Vec<(Container, Vec<Block>)>,
     spans: Vec<(Span, Vec<Inline>)>,
-    lists: Vec<(Option<u64>, Vec<ListItem>)>,
+    /// Open lists: start number, items so far, and whether any item has a paragraph of
+    /// its own (a loose list).
+    lists: Vec<(Option<u64>, Vec<ListItem>, bool)>,
     code: Option<(Option<String>, String)>,
     table: Option<TableBuilder>,
     html: HtmlText,
@@ -167,6 +169,12 @@ impl Builder {
         match tag {
             Tag::Paragraph => {
                 self.close_implicit();
+                // A paragraph directly in a list item makes the list loose.
+                if matches!(self.blocks.last(), Some((Container::ListItem { .. }, _))) {
+                    if let Some((_, _, loose)) = self.lists.last_mut() {
+                        *loose = true;
+                    }
+                }
                 self.spans.push((Span::Paragraph, Vec::new()));
             }
             Tag::Heading { level, id, .. } => {
@@ -198,7 +206,7 @@ impl Builder {
             Tag::HtmlBlock => self.close_implicit(),
             Tag::List(start) => {
                 self.close_implicit();
-                self.lists.push((start, Vec::new()));
+                self.lists.push((start, Vec::new(), false));
             }
             Tag::Item => self
                 .blocks
@@ -293,14 +301,18 @@ impl Builder {
                 self.close_implicit();
             }
             TagEnd::List(_) => {
-                if let Some((start, items)) = self.lists.pop() {
-                    self.push_block(Block::List { start, items });
+                if let Some((start, items, loose)) = self.lists.pop() {
+                    self.push_block(Block::List {
+                        start,
+                        items,
+                        tight: !loose,
+                    });
                 }
             }
             TagEnd::Item => {
                 self.close_implicit();
                 if let Some((Container::ListItem { task }, blocks)) = self.blocks.pop() {
-                    if let Some((_, items)) = self.lists.last_mut() {
+                    if let Some((_, items, _)) = self.lists.last_mut() {
                         items.push(ListItem { task, blocks });
                     }
                 }
@@ -574,13 +586,23 @@ mod tests {
     #[test]
     fn tight_list_items_get_implicit_paragraphs() {
         let blocks = parse_markdown("- one\n- [x] two\n\n3. three");
-        let Block::List { start: None, items } = &blocks[0] else {
+        let Block::List {
+            start: None,
+            items,
+            tight: true,
+        } = &blocks[0]
+        else {
             panic!("{blocks:?}")
         };
         assert_eq!(items.len(), 2);
         assert_eq!(items[1].task, Some(true));
         assert_eq!(text(&items[0].blocks), vec!["one"]);
         assert!(matches!(blocks[1], Block::List { start: Some(3), .. }));
+        let loose = parse_markdown("- one\n\n- two");
+        assert!(
+            matches!(loose[0], Block::List { tight: false, .. }),
+            "{loose:?}"
+        );
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub enum Block {
         /// Number of the first item for ordered lists; `None` for bullets.
         start: Option<u64>,
         items: Vec<ListItem>,
+        /// Items without blank lines between them: set close together.
+        tight: bool,
     },
     Code {
         lang: Option<String>,
