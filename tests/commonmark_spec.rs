@@ -5,18 +5,10 @@
 mod common;
 
 use common::*;
-use folio::RenderOptions;
-
-struct Example {
-    number: usize,
-    section: String,
-    markdown: String,
-    html: String,
-}
 
 /// Examples as the spec's own extractor reads them: a fence of 32 backticks and the word
 /// `example`, the markdown, a line with a single `.`, the HTML, the closing fence.
-fn examples(spec: &str) -> Vec<Example> {
+fn examples(spec: &str) -> Vec<SpecExample> {
     let fence = "`".repeat(32);
     let mut out = Vec::new();
     let mut section = String::new();
@@ -45,7 +37,7 @@ fn examples(spec: &str) -> Vec<Example> {
             target.push_str(line);
             target.push('\n');
         }
-        out.push(Example {
+        out.push(SpecExample {
             number: out.len() + 1,
             section: section.clone(),
             markdown: markdown.replace('→', "\t"),
@@ -72,34 +64,7 @@ fn every_commonmark_example_keeps_its_text() {
     });
     let examples = examples(&spec);
     assert_eq!(examples.len(), 652, "the 0.31.2 spec has 652 examples");
-    let mut failures = Vec::new();
-    // Link addresses printed as notes would sit between words the spec expects joined.
-    let options = RenderOptions {
-        links: Some(folio::options::LinkStyle::None),
-        ..Default::default()
-    };
-    for example in &examples {
-        let out = match engine().render(&example.markdown, &options) {
-            Ok(out) => out,
-            Err(e) => {
-                failures.push(format!(
-                    "example {} ({}): error {e}",
-                    example.number, example.section
-                ));
-                continue;
-            }
-        };
-        assert!(out.pdf.starts_with(b"%PDF-"), "example {}", example.number);
-        let expected = words(&html_text(&example.html));
-        let extracted = pdf_words(&pdftotext(&out.pdf), &expected);
-        let missing = missing_words(&expected, &extracted);
-        if !missing.is_empty() {
-            failures.push(format!(
-                "example {} ({}): missing {:?}",
-                example.number, example.section, missing
-            ));
-        }
-    }
+    let failures = examples_losing_text(&examples, &[]);
     eprintln!(
         "CommonMark spec: {} of {} examples keep all their text",
         examples.len() - failures.len(),

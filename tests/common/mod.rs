@@ -367,3 +367,51 @@ fn decode(s: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// One spec example: its number, section, markdown and expected HTML.
+pub struct SpecExample {
+    pub number: usize,
+    pub section: String,
+    pub markdown: String,
+    pub html: String,
+}
+
+/// Renders every example (link addresses not printed: they would sit between words the
+/// spec expects joined) and returns a line for each that loses text: words of its expected
+/// HTML that the PDF lacks, less the `deliberate` ones listed for its number.
+pub fn examples_losing_text(
+    examples: &[SpecExample],
+    deliberate: &[(usize, &[&str])],
+) -> Vec<String> {
+    let options = folio::RenderOptions {
+        links: Some(folio::options::LinkStyle::None),
+        ..Default::default()
+    };
+    let mut failures = Vec::new();
+    for example in examples {
+        let out = match engine().render(&example.markdown, &options) {
+            Ok(out) => out,
+            Err(e) => {
+                failures.push(format!(
+                    "example {} ({}): error {e}",
+                    example.number, example.section
+                ));
+                continue;
+            }
+        };
+        assert!(out.pdf.starts_with(b"%PDF-"), "example {}", example.number);
+        let expected = words(&html_text(&example.html));
+        let extracted = pdf_words(&pdftotext(&out.pdf), &expected);
+        let mut missing = missing_words(&expected, &extracted);
+        if let Some((_, allowed)) = deliberate.iter().find(|(n, _)| *n == example.number) {
+            missing.retain(|w| !allowed.contains(&w.as_str()));
+        }
+        if !missing.is_empty() {
+            failures.push(format!(
+                "example {} ({}): missing {:?}",
+                example.number, example.section, missing
+            ));
+        }
+    }
+    failures
+}
