@@ -40,11 +40,13 @@ pub struct RenderOptions {
     /// Page design by name (`folio templates` lists them). Default `article`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    /// Hyphenate body text with the language's Liang patterns. Default `true`.
+    /// Hyphenate body text with the language's Liang patterns. Default `true` (the
+    /// `large-print` template's default is `false`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hyphenate: Option<bool>,
-    /// Justify body text (flush left and right, last line ragged). Default `true`;
-    /// `false` sets it flush left, ragged right.
+    /// Justify body text (flush left and right, last line ragged). Default `true` (the
+    /// `large-print` template's default is `false`); `false` sets it flush left, ragged
+    /// right.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justify: Option<bool>,
     /// Where the addresses of links are printed for readers of paper: `footnote`

@@ -148,13 +148,13 @@ pub struct OptionArgs {
     /// Page design: a built-in name (see `folio templates`) or a path to a .toml file.
     #[arg(long, value_name = "NAME|FILE")]
     pub template: Option<String>,
-    /// Hyphenate body text (default).
+    /// Hyphenate body text (the default, unless the template turns it off).
     #[arg(long, overrides_with = "no_hyphenate")]
     pub hyphenate: bool,
     /// Do not hyphenate.
     #[arg(long)]
     pub no_hyphenate: bool,
-    /// Justify body text (default).
+    /// Justify body text (the default, unless the template sets it flush left).
     #[arg(long, overrides_with = "no_justify")]
     pub justify: bool,
     /// Set body text flush left, ragged right.
