@@ -123,7 +123,19 @@ impl Engine {
         options: &RenderOptions,
         images: &dyn images::ImageSource,
     ) -> Result<Rendered, Error> {
-        let typeset = self.typeset_with_images(markdown, options, images)?;
+        self.render_until(markdown, options, images, None)
+    }
+
+    /// Renders, giving up with [`Error::Limit`] once `deadline` has passed (the service
+    /// stops work nobody waits for any more).
+    pub fn render_until(
+        &self,
+        markdown: &str,
+        options: &RenderOptions,
+        images: &dyn images::ImageSource,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<Rendered, Error> {
+        let typeset = self.typeset_until(markdown, options, images, deadline)?;
         let meta = &typeset.document.meta;
         let info = export::PdfInfo {
             title: meta.title.clone(),
@@ -154,6 +166,16 @@ impl Engine {
         markdown: &str,
         options: &RenderOptions,
         images: &dyn images::ImageSource,
+    ) -> Result<Typeset, Error> {
+        self.typeset_until(markdown, options, images, None)
+    }
+
+    fn typeset_until(
+        &self,
+        markdown: &str,
+        options: &RenderOptions,
+        images: &dyn images::ImageSource,
+        deadline: Option<std::time::Instant>,
     ) -> Result<Typeset, Error> {
         if markdown.len() > MAX_INPUT_BYTES {
             return Err(Error::Limit(format!(
@@ -191,11 +213,17 @@ impl Engine {
                 fonts: &self.fonts,
                 hyphenator: &self.hyphenator,
                 images,
+                deadline,
             },
             &mut warnings,
             &mut missing,
         );
 
+        if flowed.timed_out {
+            return Err(Error::Limit(
+                "the render took longer than its deadline".to_string(),
+            ));
+        }
         let geometry = pages::Geometry {
             page_width: settings.page.width,
             page_height: settings.page.height,

@@ -300,3 +300,18 @@ fn mixed_article_keeps_text_inside_the_text_area_without_overlaps() {
         }
     }
 }
+
+#[test]
+fn a_render_past_its_deadline_stops_with_an_error() {
+    let md = example("long-essay.md");
+    let past = std::time::Instant::now();
+    let images = folio::images::DataUrisOnly;
+    let err = engine()
+        .render_until(&md, &RenderOptions::default(), &images, Some(past))
+        .unwrap_err();
+    assert!(err.to_string().contains("deadline"), "{err}");
+    let far = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    assert!(engine()
+        .render_until(&md, &RenderOptions::default(), &images, Some(far))
+        .is_ok());
+}

@@ -21,6 +21,8 @@ pub struct Services<'a> {
     pub fonts: &'a FontBook,
     pub hyphenator: &'a Hyphenator,
     pub images: &'a dyn ImageSource,
+    /// When the render must be done by; past it, nothing more is set.
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// Typesets the document's blocks into a vertical list. `printed` is the metadata as
@@ -38,6 +40,8 @@ pub fn flow_document(
         fonts: services.fonts,
         hyphenator: services.hyphenator,
         images: services.images,
+        deadline: services.deadline,
+        timed_out: false,
         loaded: Default::default(),
         items: Vec::new(),
         warnings,
@@ -62,6 +66,7 @@ pub fn flow_document(
     Flowed {
         items: flow.items,
         notes,
+        timed_out: flow.timed_out,
     }
 }
 
@@ -110,6 +115,9 @@ struct Flow<'a> {
     fonts: &'a FontBook,
     hyphenator: &'a Hyphenator,
     images: &'a dyn ImageSource,
+    deadline: Option<std::time::Instant>,
+    /// The deadline passed: the rest was not set, and the render fails.
+    timed_out: bool,
     /// Images loaded so far, by address: each is read and embedded once.
     loaded: std::collections::HashMap<
         String,
@@ -631,6 +639,10 @@ impl Flow<'_> {
     }
 
     fn set(&mut self, inlines: &[Inline], style: &ParagraphStyle, frame: &Frame) -> SetParagraph {
+        if self.timed_out || self.deadline.is_some_and(|d| std::time::Instant::now() > d) {
+            self.timed_out = true;
+            return SetParagraph::default();
+        }
         let annotated = self.notes.annotate(inlines);
         let inlines = annotated.as_slice();
         let ctx = Context {
@@ -638,8 +650,12 @@ impl Flow<'_> {
             hyphenator: self.hyphenator,
             lang: self.settings.lang.as_str(),
             line_width: frame.width,
+            deadline: self.deadline,
         };
         let set = inline::layout(inlines, style, &ctx);
+        if self.deadline.is_some_and(|d| std::time::Instant::now() > d) {
+            self.timed_out = true;
+        }
         self.missing.extend(set.missing.iter().copied());
         if set.emergency {
             let text = Inline::plain_text(inlines);

@@ -18,6 +18,8 @@ pub struct Flowed {
     pub items: Vec<VItem>,
     /// Note `i` (numbered `i + 1`) as line boxes for the foot of a page.
     pub notes: Vec<Vec<LineBox>>,
+    /// The render's deadline passed while setting the text (the list is incomplete).
+    pub timed_out: bool,
 }
 
 use crate::frame::Element;

@@ -39,6 +39,8 @@ pub struct Params {
     /// Emergency breakpoints inside overlong words are breakpoints in this pass, and a
     /// line that cannot fit is accepted (overfull) rather than failing the paragraph.
     pub last_resort: bool,
+    /// Give up (no solution) once this instant has passed: a render has a deadline.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for Params {
@@ -52,6 +54,7 @@ impl Default for Params {
             background_stretch: 0.0,
             hyphenate: true,
             last_resort: false,
+            deadline: None,
         }
     }
 }
@@ -230,6 +233,14 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
     for b in 0..items.len() {
         if !is_legal_break(items, b, params) {
             continue;
+        }
+        // Looking at the clock costs little once every few thousand breakpoints.
+        if b % 4096 == 0
+            && params
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() > d)
+        {
+            return None;
         }
         let (penalty_width, penalty, flagged) = match &items[b] {
             Item::Penalty {

@@ -92,18 +92,21 @@ pub fn layout(
         RAGGED_STRETCH_EM * style.size as f64
     };
     let first = Params {
+        deadline: ctx.deadline,
         tolerance: FIRST_PASS_TOLERANCE,
         hyphenate: false,
         background_stretch: background,
         ..Params::default()
     };
     let second = Params {
+        deadline: ctx.deadline,
         tolerance: SECOND_PASS_TOLERANCE,
         hyphenate: style.hyphenate,
         background_stretch: background,
         ..Params::default()
     };
     let last = Params {
+        deadline: ctx.deadline,
         tolerance: SECOND_PASS_TOLERANCE,
         hyphenate: style.hyphenate,
         background_stretch: background + EMERGENCY_STRETCH_EM * style.size as f64,

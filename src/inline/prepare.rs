@@ -65,6 +65,8 @@ pub struct Context<'a> {
     pub lang: &'a str,
     /// The measure: words wider than this get emergency breakpoints.
     pub line_width: f32,
+    /// When the render must be done by.
+    pub deadline: Option<std::time::Instant>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -537,7 +539,7 @@ fn add_word(
         let width: f32 = piece_runs.iter().map(ShapedRun::width).sum();
         for run in piece_runs {
             if width > fits && run.glyphs.len() > 1 {
-                push_with_emergency_breaks(prepared, span, run, emergency_hyphen.then_some(ctx));
+                push_with_emergency_breaks(prepared, span, run, ctx, emergency_hyphen);
             } else {
                 push_box(prepared, span, run);
             }
@@ -607,16 +609,20 @@ fn push_with_emergency_breaks(
     prepared: &mut Prepared,
     span: &Span,
     run: ShapedRun,
-    hyphen_from: Option<&Context<'_>>,
+    ctx: &Context<'_>,
+    hyphen: bool,
 ) {
-    for (k, cluster) in run.clusters().into_iter().enumerate() {
+    for (k, pair) in run.cluster_bounds().windows(2).enumerate() {
+        // A word of millions of letters is a lot of work: stop at the render's deadline.
+        if k % 4096 == 4095 && ctx.deadline.is_some_and(|d| std::time::Instant::now() > d) {
+            return;
+        }
         if k > 0 {
-            let (content, width) = match hyphen_from {
-                Some(ctx) => {
-                    let piece = hyphen_piece(prepared, span, ctx);
-                    (Some(piece), prepared.pieces[piece].run.width())
-                }
-                None => (None, 0.0),
+            let (content, width) = if hyphen {
+                let piece = hyphen_piece(prepared, span, ctx);
+                (Some(piece), prepared.pieces[piece].run.width())
+            } else {
+                (None, 0.0)
             };
             prepared.items.push(Item::Penalty {
                 width,
@@ -626,7 +632,7 @@ fn push_with_emergency_breaks(
                 content,
             });
         }
-        push_box(prepared, span, cluster);
+        push_box(prepared, span, run.slice(pair[0]..pair[1]));
     }
 }
 

@@ -50,8 +50,11 @@ impl AppState {
                 max_bytes: 20 * 1024 * 1024,
             },
         };
+        // A render stops at the deadline too: nobody waits for it after the 504.
+        let deadline = std::time::Duration::from_millis(config.deadline_ms);
         let render: pool::Renderer = Arc::new(move |markdown, options| {
-            renderer.render_with_images(markdown, options, &images)
+            let until = std::time::Instant::now() + deadline;
+            renderer.render_until(markdown, options, &images, Some(until))
         });
         AppState::with_renderer(config, engine, render)
     }

@@ -129,18 +129,16 @@ impl ShapedRun {
         }
     }
 
-    /// The run cut into one run per cluster, in text order.
-    pub fn clusters(&self) -> Vec<ShapedRun> {
-        let mut starts: Vec<usize> = self.glyphs.iter().map(|g| g.cluster as usize).collect();
+    /// Where the run's clusters start, in text order, and the end of its text: the run
+    /// cut at every pair of neighbours gives one run per cluster.
+    pub fn cluster_bounds(&self) -> Vec<usize> {
+        let mut bounds: Vec<usize> = self.glyphs.iter().map(|g| g.cluster as usize).collect();
         if !self.ascending {
-            starts.sort_unstable();
+            bounds.sort_unstable();
         }
-        starts.dedup();
-        starts.push(self.text.len());
-        starts
-            .windows(2)
-            .map(|pair| self.slice(pair[0]..pair[1]))
-            .collect()
+        bounds.dedup();
+        bounds.push(self.text.len());
+        bounds
     }
 }
 

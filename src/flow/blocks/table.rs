@@ -58,6 +58,7 @@ impl Flow<'_> {
                 hyphenator: flow.hyphenator,
                 lang: flow.settings.lang.as_str(),
                 line_width: f32::MAX,
+                deadline: flow.deadline,
             };
             let all =
                 std::iter::once((head, true)).chain(rows.iter().map(|r| (r.as_slice(), false)));
