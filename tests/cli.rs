@@ -185,7 +185,7 @@ fn output_is_replaced_atomically() {
         .unwrap();
     assert!(out.status.success());
     let pdf = std::fs::read(dir.join("a.pdf")).unwrap();
-    assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n") || pdf.ends_with(b"%%EOF"));
+    assert!(pdf.starts_with(b"%PDF-") && (pdf.ends_with(b"%%EOF\n") || pdf.ends_with(b"%%EOF")));
     // No temporary file is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

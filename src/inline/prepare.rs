@@ -227,7 +227,8 @@ fn flatten(
                 flatten(content, linked, para, out, links);
             }
             Inline::Image { alt, .. } => {
-                // Until images are embedded, the alt text stands in for the picture.
+                // An image inside a line of text: its alt text stands in for it (a
+                // paragraph of images only becomes figures, see flow::blocks::figure).
                 flatten(
                     alt,
                     Style {

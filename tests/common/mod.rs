@@ -376,13 +376,32 @@ pub struct SpecExample {
     pub html: String,
 }
 
+/// Renders every example and fails, listing each, if any loses text; `spec` names the
+/// spec in the report, `note` adds to its count line.
+pub fn assert_examples_keep_text(
+    spec: &str,
+    note: &str,
+    examples: &[SpecExample],
+    deliberate: &[(usize, &[&str])],
+) {
+    let failures = examples_losing_text(examples, deliberate);
+    eprintln!(
+        "{spec}: {} of {} examples keep all their text{note}",
+        examples.len() - failures.len(),
+        examples.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} examples lose text:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// Renders every example (link addresses not printed: they would sit between words the
 /// spec expects joined) and returns a line for each that loses text: words of its expected
 /// HTML that the PDF lacks, less the `deliberate` ones listed for its number.
-pub fn examples_losing_text(
-    examples: &[SpecExample],
-    deliberate: &[(usize, &[&str])],
-) -> Vec<String> {
+fn examples_losing_text(examples: &[SpecExample], deliberate: &[(usize, &[&str])]) -> Vec<String> {
     let options = folio::RenderOptions {
         links: Some(folio::options::LinkStyle::None),
         ..Default::default()
