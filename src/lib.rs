@@ -37,7 +37,6 @@ pub mod template;
 pub mod text;
 
 use std::collections::BTreeSet;
-use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
 pub use error::{Error, Warning};
@@ -66,6 +65,8 @@ pub struct Rendered {
 #[derive(Debug, Clone)]
 pub struct Typeset {
     pub document: model::Document,
+    /// The options as layered (caller over front matter), before the template fills in.
+    pub options: RenderOptions,
     pub settings: Settings,
     pub layout: Layout,
     pub warnings: Vec<Warning>,
@@ -144,7 +145,7 @@ impl Engine {
             keywords: meta.keywords.clone(),
             lang: typeset.settings.lang.to_string(),
             date: meta.date.clone(),
-            id: document_id(markdown, &typeset.settings),
+            id: document_id(markdown, &typeset.options, &typeset.settings),
         };
         let pdf = export::write_pdf(&typeset.layout, &self.fonts, &info)?;
         Ok(Rendered {
@@ -284,6 +285,7 @@ impl Engine {
         dedup_warnings(&mut warnings);
         Ok(Typeset {
             document,
+            options,
             settings,
             layout: Layout {
                 pages: page_list,
@@ -317,19 +319,60 @@ fn dedup_warnings(warnings: &mut Vec<Warning>) {
     warnings.retain(|w| seen.insert(w.clone()));
 }
 
-/// A stable identifier for the PDF: the same input and settings give the same bytes.
-fn document_id(markdown: &str, settings: &Settings) -> [u8; 16] {
+/// A stable identifier for the PDF: a SHA-256 of Folio's version, the input and the
+/// resolved options in canonical form ([`canonical_settings`]), so the same input and
+/// settings give the same bytes in every build and on every instance.
+fn document_id(markdown: &str, options: &RenderOptions, settings: &Settings) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update([0]);
+    hasher.update((markdown.len() as u64).to_be_bytes());
+    hasher.update(markdown.as_bytes());
+    hasher.update(canonical_settings(options, settings).to_string().as_bytes());
+    let digest = hasher.finalize();
     let mut id = [0u8; 16];
-    for (half, salt) in [(0usize, 0x5eed_u64), (8, 0xf011_u64)] {
-        // DefaultHasher::new() uses fixed keys, so this is stable within a build.
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        salt.hash(&mut hasher);
-        env!("CARGO_PKG_VERSION").hash(&mut hasher);
-        markdown.hash(&mut hasher);
-        format!("{settings:?}").hash(&mut hasher);
-        id[half..half + 8].copy_from_slice(&hasher.finish().to_be_bytes());
-    }
+    id.copy_from_slice(&digest[..16]);
     id
+}
+
+/// The settings of a render in a canonical form that does not depend on how the code
+/// stores them: every option by name with its resolved value (in declaration order),
+/// then the template's design values by their template keys.
+fn canonical_settings(options: &RenderOptions, settings: &Settings) -> serde_json::Value {
+    let t = &settings.template;
+    let font_size = options.font_size.unwrap_or(t.font_size);
+    serde_json::json!({
+        "options": {
+            "page_size": settings.page.to_string(),
+            "margins": settings.margins.to_string(),
+            "font_size": font_size.to_string(),
+            "lang": settings.lang.to_string(),
+            "template": t.name,
+            "hyphenate": options.hyphenate.unwrap_or(t.hyphenate),
+            "justify": settings.justify,
+            "links": settings.links.to_string(),
+            "images": settings.images.to_string(),
+            "text_scale": options.text_scale.unwrap_or(options::TextScale(100.0)).to_string(),
+            "ink_saver": settings.ink_saver,
+            "title_block": settings.title_block,
+            "show_date": settings.show_date,
+            "show_url": settings.show_url,
+        },
+        "design": {
+            "line_height": t.line_height,
+            "paragraph_indent": t.paragraph_indent,
+            "paragraph_spacing": t.paragraph_spacing,
+            "block_spacing": t.block_spacing,
+            "heading_sizes": t.heading_sizes,
+            "quote_indent": t.quote_indent,
+            "header": t.header,
+            "footer_left": t.footer_left,
+            "footer_right": t.footer_right,
+            "columns": t.columns,
+            "column_gap": t.column_gap,
+        },
+    })
 }
 
 /// Renders with a default engine built on first use and shared afterwards.

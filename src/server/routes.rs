@@ -1,7 +1,6 @@
 //! The HTTP routes. Each handler reads a request into the library's types, asks the
 //! render pool, and turns the answer into a response; every failure is an [`ApiError`].
 
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -253,17 +252,23 @@ pub fn options_from_pairs(fields: &[(String, String)]) -> Result<RenderOptions, 
     RenderOptions::from_json(serde_json::Value::Object(map)).map_err(ApiError::from)
 }
 
-/// The cache key and ETag of a request: input, options and engine version.
+/// The cache key and ETag of a request: a SHA-256 of the engine's version, the input
+/// and the options in canonical form (JSON in declaration order), the same in every build
+/// and on every instance.
 fn key_of(markdown: &str, options: &RenderOptions) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    markdown.hash(&mut hasher);
-    serde_json::to_string(options)
-        .unwrap_or_default()
-        .hash(&mut hasher);
-    let a = hasher.finish();
-    markdown.len().hash(&mut hasher);
-    format!("{a:016x}{:016x}", hasher.finish())
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update([0]);
+    hasher.update((markdown.len() as u64).to_be_bytes());
+    hasher.update(markdown.as_bytes());
+    hasher.update(serde_json::to_vec(options).unwrap_or_default());
+    hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 async fn respond(
