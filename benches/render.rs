@@ -5,7 +5,7 @@
 //! (`cargo bench -- --save-baseline before`, then `--baseline before`).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use folio::{Engine, RenderOptions};
+use folio::{Context, Engine, RenderOptions};
 
 fn example(name: &str) -> String {
     std::fs::read_to_string(format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR")))
@@ -21,7 +21,11 @@ fn render(c: &mut Criterion) {
             b.iter(|| engine.render(&markdown, &options).expect("renders"))
         });
         c.bench_function(&format!("typeset/{name}"), |b| {
-            b.iter(|| engine.typeset(&markdown, &options).expect("typesets"))
+            b.iter(|| {
+                engine
+                    .typeset(&markdown, &options, &Context::default())
+                    .expect("typesets")
+            })
         });
     }
 }

@@ -1,13 +1,15 @@
 //! Errors and warnings of a render.
 //!
-//! An [`Error`] stops the render (bad option, bad front matter, a limit exceeded); a
-//! [`Warning`] is a recoverable problem reported beside the PDF. Messages are lowercase,
-//! one line, and name what the user has to change.
+//! An [`Error`] stops the render (bad option, bad front matter, a limit exceeded, a
+//! cancelled render); a [`Warning`] is a recoverable problem reported beside the PDF.
+//! Messages are lowercase, one line, and name what the user has to change.
 
 use thiserror::Error;
 
-/// A problem that stops the render. Every variant is a user's mistake unless it says
-/// otherwise, so shells map them to "bad input" (exit code 2, HTTP 400/422).
+use crate::context::Exceeded;
+
+/// A problem that stops the render. Every variant is the caller's or the document's
+/// unless it says otherwise.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum Error {
     /// An option has an unknown name or a value outside its allowed set.
@@ -18,9 +20,13 @@ pub enum Error {
     #[error("front matter, line {line}: {message}")]
     FrontMatter { line: usize, message: String },
 
-    /// The document is larger than a configured limit.
+    /// The document exceeds one of the limits the operator set.
     #[error("document too large: {0}")]
-    Limit(String),
+    Limit(Exceeded),
+
+    /// The render was cancelled (its deadline passed, or nobody waits for it any more).
+    #[error("the render was stopped before it finished (deadline passed or cancelled)")]
+    Cancelled,
 
     /// An internal failure while writing the PDF (a bug, not a user mistake).
     #[error("internal error while writing the PDF: {0}")]

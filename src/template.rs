@@ -1,21 +1,29 @@
-//! Page designs as data: a template is a TOML file that gives the page geometry defaults,
-//! the type sizes and spacing, and the running header and footer. Built-in templates are
-//! embedded in the binary; a user may also pass a path to a file of their own.
+//! Page designs as data: a template is a TOML file that gives defaults for render options
+//! (page size, margins, type size, justification...) and the design values no option
+//! sets: leading, spacing, heading sizes, columns, the running header and footer.
+//! Built-in templates are embedded in the binary; a user may also pass a file of their own.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::options::{FontSize, Margins, PageSize};
+use crate::options::RenderOptions;
 
 /// A page design.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     pub name: String,
     pub description: String,
-    pub page_size: PageSize,
-    pub margins: Margins,
-    pub font_size: FontSize,
+    /// Defaults for the options of the same names (the document and the caller may
+    /// override them).
+    pub defaults: RenderOptions,
+    pub design: Design,
+}
+
+/// The values of a design that no render option sets. Lengths in `em` are multiples of
+/// the body text size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Design {
     /// Baseline-to-baseline distance of body text, as a multiple of the font size.
     pub line_height: f32,
     /// First-line indent of a paragraph that follows a paragraph, in em.
@@ -28,25 +36,17 @@ pub struct Template {
     pub heading_sizes: [f32; 6],
     /// Blockquote indent, in em.
     pub quote_indent: f32,
+    /// Running header (pages after the first) and footer slots; see the built-in
+    /// templates for the placeholders.
     pub header: String,
     pub footer_left: String,
     pub footer_right: String,
-    /// Justify body text unless the reader says otherwise.
-    #[serde(default = "yes")]
-    pub justify: bool,
-    /// Hyphenate body text unless the reader says otherwise.
-    #[serde(default = "yes")]
-    pub hyphenate: bool,
     /// Columns of text on a page.
     #[serde(default = "one")]
     pub columns: u32,
     /// Space between columns, in em.
     #[serde(default = "two")]
     pub column_gap: f32,
-}
-
-fn yes() -> bool {
-    true
 }
 
 fn one() -> u32 {
@@ -62,6 +62,9 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("large-print", include_str!("../templates/large-print.toml")),
     ("compact", include_str!("../templates/compact.toml")),
 ];
+
+/// Keys of a template file that are neither options nor design values.
+const IDENTITY_KEYS: [&str; 2] = ["name", "description"];
 
 impl Template {
     /// The names of the built-in templates.
@@ -81,25 +84,65 @@ impl Template {
             .collect()
     }
 
-    /// Reads a template from TOML text; an unknown key or a bad value is an error
-    /// naming it.
+    /// Reads a template from TOML text; an unknown key or a bad value is an error naming
+    /// it and its line.
     pub fn from_toml(text: &str) -> Result<Template, Error> {
-        let template: Template = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |s| {
-                text[..s.start.min(text.len())].lines().count().max(1)
-            });
-            Error::option(
-                "template",
-                format!(
-                    "line {line}: {}",
-                    e.message().lines().next().unwrap_or_default()
-                ),
-            )
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(0, |s| line_of_offset(text, s.start));
+            template_error(line, e.message().lines().next().unwrap_or_default())
         })?;
-        template.check()?;
-        Ok(template)
+        let mut options = toml::Table::new();
+        let mut design = toml::Table::new();
+        let (mut name, mut description) = (None, String::new());
+        for (key, value) in table {
+            let line = key_line(text, &key);
+            if key == "template" {
+                return Err(template_error(line, "a template cannot choose a template"));
+            } else if IDENTITY_KEYS.contains(&key.as_str()) {
+                let toml::Value::String(value) = value else {
+                    return Err(template_error(line, &format!("`{key}` must be text")));
+                };
+                if key == "name" {
+                    name = Some(value);
+                } else {
+                    description = value;
+                }
+            } else if RenderOptions::is_option(&key) {
+                options.insert(key, value);
+            } else {
+                design.insert(key, value);
+            }
+        }
+        let name = name.ok_or_else(|| template_error(1, "missing field `name`"))?;
+        let defaults =
+            RenderOptions::deserialize_named(toml::Value::Table(options)).map_err(|e| match e {
+                Error::InvalidOption { option, message } => template_error(
+                    key_line(text, &option),
+                    &format!("option `{option}`: {message}"),
+                ),
+                other => other,
+            })?;
+        let design: Design =
+            serde_path_to_error::deserialize(toml::Value::Table(design)).map_err(|e| {
+                let key = e.path().to_string();
+                let message = e.inner().to_string();
+                let unknown = message
+                    .strip_prefix("unknown field `")
+                    .and_then(|rest| rest.split('`').next());
+                let line = key_line(text, unknown.unwrap_or(&key));
+                template_error(line, message.lines().next().unwrap_or_default())
+            })?;
+        design.check()?;
+        Ok(Template {
+            name,
+            description,
+            defaults,
+            design,
+        })
     }
+}
 
+impl Design {
     fn check(&self) -> Result<(), Error> {
         let bad = |what: &str| Err(Error::option("template", what.to_string()));
         if !(1.0..=3.0).contains(&self.line_height) {
@@ -129,23 +172,60 @@ impl Template {
     }
 }
 
+fn template_error(line: usize, message: &str) -> Error {
+    Error::option("template", format!("line {line}: {message}"))
+}
+
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].lines().count().max(1)
+}
+
+/// The line on which `key` is set (the first line that starts with it), or 1.
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|line| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::options::PageSize;
 
     #[test]
     fn built_in_templates_parse() {
         let all = Template::built_in();
         let names: Vec<&str> = all.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["article", "large-print", "compact"]);
-        assert_eq!(all[0].page_size, PageSize::A4);
-        assert_eq!(all[2].columns, 2);
+        assert_eq!(all[0].defaults.page_size, Some(PageSize::A4));
+        assert_eq!(all[1].defaults.justify, Some(false));
+        assert_eq!(all[2].design.columns, 2);
     }
 
     #[test]
-    fn unknown_key_is_named() {
+    fn unknown_key_is_named_with_its_line() {
         let text = include_str!("../templates/article.toml").replace("line_height", "line_hieght");
         let err = Template::from_toml(&text).unwrap_err().to_string();
         assert!(err.contains("line_hieght"), "{err}");
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("line_hieght"))
+            .unwrap()
+            + 1;
+        assert!(err.contains(&format!("line {line}:")), "{err}");
+    }
+
+    #[test]
+    fn option_defaults_are_checked_like_options() {
+        let text = include_str!("../templates/article.toml").replace("\"A4\"", "\"B7\"");
+        let err = Template::from_toml(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("option `page_size`: `B7` is not a page size"),
+            "{err}"
+        );
     }
 }

@@ -3,11 +3,19 @@
 mod common;
 
 use common::*;
-use folio::frame::Anchor;
+use folio::layout::{Anchor, AnchorKey, Element, NoteId};
 use folio::RenderOptions;
 
-fn anchor<'a>(anchors: &'a [Anchor], id: &str) -> Option<&'a Anchor> {
-    anchors.iter().find(|a| a.id == id)
+fn anchor(anchors: &[Anchor], key: AnchorKey) -> Option<&Anchor> {
+    anchors.iter().find(|a| a.key == key)
+}
+
+/// The place note `n` (numbered from 1) is referenced, and the note.
+fn note_and_reference(anchors: &[Anchor], n: u32) -> (&Anchor, &Anchor) {
+    let id = NoteId(n - 1);
+    let reference = anchor(anchors, AnchorKey::NoteRef(id)).expect("reference placed");
+    let note = anchor(anchors, AnchorKey::Note(id)).expect("note placed");
+    (reference, note)
 }
 
 /// A long article with a footnote in every paragraph, some long.
@@ -31,14 +39,10 @@ fn footnoted_article() -> String {
 
 #[test]
 fn every_footnote_starts_on_the_page_of_its_reference() {
-    let typeset = engine()
-        .typeset(&footnoted_article(), &RenderOptions::default())
-        .unwrap();
+    let typeset = typeset(&footnoted_article(), &RenderOptions::default());
     assert!(typeset.layout.pages.len() >= 4);
     for n in 1..=40 {
-        let reference =
-            anchor(&typeset.layout.anchors, &format!("fnref-{n}")).expect("reference placed");
-        let note = anchor(&typeset.layout.anchors, &format!("fn-{n}")).expect("note placed");
+        let (reference, note) = note_and_reference(&typeset.layout.anchors, n);
         assert_eq!(reference.page, note.page, "note {n}");
         assert!(note.y > reference.y, "note {n} sits below its reference");
     }
@@ -55,9 +59,8 @@ fn a_long_note_continues_on_the_next_page_and_keeps_its_words() {
     let note: String = (0..700).map(|i| format!("w{i} ")).collect();
     md.push_str(&format!("[^big]: {note}\n"));
     let out = engine().render(&md, &RenderOptions::default()).unwrap();
-    let typeset = engine().typeset(&md, &RenderOptions::default()).unwrap();
-    let reference = anchor(&typeset.layout.anchors, "fnref-1").unwrap();
-    let note = anchor(&typeset.layout.anchors, "fn-1").unwrap();
+    let typeset = typeset(&md, &RenderOptions::default());
+    let (reference, note) = note_and_reference(&typeset.layout.anchors, 1);
     assert_eq!(reference.page, note.page);
     // The note's last words are on a later page than its first.
     let text = pdftotext(&out.pdf);
@@ -160,11 +163,16 @@ fn a_table_wider_than_the_page_stays_inside_it() {
     let md = "| a | b | c | d | e | f | g | h |\n|---|---|---|---|---|---|---|---|\n\
               | extraordinarily | supercalifragilistic | antidisestablishment | incomprehensibilities | \
               x | y | https://example.org/a/very/long/path/to/somewhere | z |\n";
-    let typeset = engine().typeset(md, &RenderOptions::default()).unwrap();
-    let right = typeset.settings.page.width - typeset.settings.margins.right;
+    let typeset = typeset(md, &RenderOptions::default());
+    let area = typeset.settings.text_area();
+    let right = (area.x + area.width).0;
     for element in &typeset.layout.pages[0].elements {
-        if let folio::frame::Element::Text { x, run, .. } = element {
-            assert!(x + run.width() <= right + 0.5, "{:?} sticks out", run.text);
+        if let Element::Text { x, run, .. } = element {
+            assert!(
+                x.0 + run.width() <= right + 0.5,
+                "{:?} sticks out",
+                run.text
+            );
         }
     }
 }
@@ -204,9 +212,7 @@ fn images_are_embedded_jpeg_unchanged_and_never_split() {
         "{filler}\n\n![A tall photo](tall.jpg \"The caption\")\n\n![small](small.png)\n\nEnd."
     );
     let source = folio::images::LocalFiles::new(&dir, &[]);
-    let out = engine()
-        .render_with_images(&md, &RenderOptions::default(), &source)
-        .unwrap();
+    let out = render_with_images(&md, &RenderOptions::default(), &source).unwrap();
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     // The JPEG's bytes are in the file as they were: no re-encoding.
     assert!(
@@ -219,22 +225,20 @@ fn images_are_embedded_jpeg_unchanged_and_never_split() {
     assert_eq!(rows.len(), 2, "{list}");
     assert!(rows[0].contains("jpeg"), "{list}");
     // Fits the text area, aspect kept, and whole on one page.
-    let typeset = engine()
-        .typeset_with_images(&md, &RenderOptions::default(), &source)
-        .unwrap();
-    let s = &typeset.settings;
+    let typeset = typeset_with_images(&md, &RenderOptions::default(), &source);
+    let area = typeset.settings.text_area();
     let mut found = 0;
     for page in &typeset.layout.pages {
         for element in &page.elements {
-            if let folio::frame::Element::Image { rect, image } = element {
+            if let Element::Image { rect, image } = element {
                 found += 1;
                 assert!(
-                    rect.x >= s.margins.left - 0.5
-                        && rect.x + rect.width <= s.page.width - s.margins.right + 0.5
+                    rect.x.0 >= area.x.0 - 0.5
+                        && (rect.x + rect.width).0 <= (area.x + area.width).0 + 0.5
                 );
                 assert!(
-                    rect.y >= s.margins.top - 0.5
-                        && rect.y + rect.height <= s.page.height - s.margins.bottom + 0.5
+                    rect.y.0 >= area.y.0 - 0.5
+                        && (rect.y + rect.height).0 <= (area.y + area.height).0 + 0.5
                 );
                 let aspect = image.width as f32 / image.height as f32;
                 assert!((rect.width / rect.height - aspect).abs() < 0.01);
@@ -285,9 +289,8 @@ fn images_outside_the_article_folder_are_refused() {
     std::fs::create_dir_all(root.join("post")).unwrap();
     std::fs::write(root.join("secret.png"), png_bytes(10, 10)).unwrap();
     let source = folio::images::LocalFiles::new(&root.join("post"), &[]);
-    let out = engine()
-        .render_with_images("![s](../secret.png)", &RenderOptions::default(), &source)
-        .unwrap();
+    let out =
+        render_with_images("![s](../secret.png)", &RenderOptions::default(), &source).unwrap();
     assert!(
         matches!(&out.warnings[..], [folio::Warning::Image { reason, .. }] if reason.contains("outside")),
         "{:?}",
@@ -306,7 +309,7 @@ fn layout_dump_of_a_small_page_reads_as_expected() {
         hyphenate: Some(false),
         ..Default::default()
     };
-    let typeset = engine().typeset(md, &options).unwrap();
+    let typeset = typeset(md, &options);
     let dump = typeset.layout.text_dump();
     eprintln!("{dump}");
     let lines: Vec<&str> = dump.lines().collect();

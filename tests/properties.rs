@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use folio::frame::Element;
+use folio::layout::Element;
 use folio::RenderOptions;
 use proptest::prelude::*;
 
@@ -77,20 +77,22 @@ proptest! {
 
     #[test]
     fn no_text_outside_the_text_area(markdown in document(), options in options()) {
-        let typeset = engine().typeset(&markdown, &options).expect("typesets");
-        let s = &typeset.settings;
-        let right = s.page.width - s.margins.right;
-        let bottom = s.page.height - s.margins.bottom;
+        let typeset = typeset(&markdown, &options);
+        let area = typeset.settings.text_area();
+        let (left, top) = (area.x.0, area.y.0);
+        let right = (area.x + area.width).0;
+        let bottom = (area.y + area.height).0;
         for (n, page) in typeset.layout.pages.iter().enumerate() {
             for element in &page.elements {
                 if let Element::Text { x, y, run } = element {
+                    let (x, y) = (x.0, y.0);
                     // Header and footer sit in the margins; body text must not.
-                    if *y < s.margins.top - 1.0 || *y > bottom + s.font_size {
+                    if y < top - 1.0 || y > bottom + typeset.settings.font_size {
                         continue;
                     }
                     prop_assert!(x + run.width() <= right + 0.5, "page {}: {:?} ends at {} > {}", n + 1, run.text, x + run.width(), right);
-                    prop_assert!(*x >= s.margins.left - 40.0, "page {}: {:?} starts at {}", n + 1, run.text, x);
-                    prop_assert!(*y <= bottom + 0.5, "page {}: {:?} below the text area", n + 1, run.text);
+                    prop_assert!(x >= left - 40.0, "page {}: {:?} starts at {}", n + 1, run.text, x);
+                    prop_assert!(y <= bottom + 0.5, "page {}: {:?} below the text area", n + 1, run.text);
                 }
             }
         }

@@ -13,16 +13,14 @@ fn render(markdown: &str) -> folio::Rendered {
         std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")),
         &[],
     );
-    engine()
-        .render_with_images(markdown, &RenderOptions::default(), &images)
-        .expect("renders")
+    render_with_images(markdown, &RenderOptions::default(), &images).expect("renders")
 }
 
 /// Every source word appears in the text poppler extracts.
 fn assert_every_word_kept(name: &str, markdown: &str, pdf: &[u8]) {
     let source = source_words(markdown);
-    let doc = folio::model::parse(markdown).unwrap();
-    let furniture: Vec<&str> = [doc.meta.title.as_deref(), doc.meta.url.as_deref()]
+    let meta = typeset(markdown, &RenderOptions::default()).meta;
+    let furniture: Vec<&str> = [meta.title.as_deref(), meta.url.as_deref()]
         .into_iter()
         .flatten()
         .collect();
@@ -255,16 +253,15 @@ fn mixed_article_keeps_text_inside_the_text_area_without_overlaps() {
         std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")),
         &[],
     );
-    let typeset = engine()
-        .typeset_with_images(&md, &RenderOptions::default(), &images)
-        .unwrap();
-    let s = &typeset.settings;
-    let (left, right) = (s.margins.left, s.page.width - s.margins.right);
-    let (top, bottom) = (s.margins.top, s.page.height - s.margins.bottom);
+    let typeset = typeset_with_images(&md, &RenderOptions::default(), &images);
+    let area = typeset.settings.text_area();
+    let (left, right) = (area.x.0, (area.x + area.width).0);
+    let (top, bottom) = (area.y.0, (area.y + area.height).0);
     for (n, page) in typeset.layout.pages.iter().enumerate() {
         let mut boxes: Vec<(f32, f32, f32, f32, String)> = Vec::new();
         for element in &page.elements {
-            if let folio::frame::Element::Text { x, y, run } = element {
+            if let folio::layout::Element::Text { x, y, run } = element {
+                let (x, y) = (&x.0, &y.0);
                 let in_body = *y > top - 1.0 && *y < bottom + 1.0;
                 if !in_body {
                     continue; // running header and footer
@@ -304,14 +301,21 @@ fn mixed_article_keeps_text_inside_the_text_area_without_overlaps() {
 #[test]
 fn a_render_past_its_deadline_stops_with_an_error() {
     let md = example("long-essay.md");
-    let past = std::time::Instant::now();
-    let images = folio::images::DataUrisOnly;
+    let past = folio::Context {
+        cancel: folio::Cancel::with_deadline(Some(std::time::Instant::now())),
+        ..folio::Context::default()
+    };
     let err = engine()
-        .render_until(&md, &RenderOptions::default(), &images, Some(past))
+        .render_with(&md, &RenderOptions::default(), &past)
         .unwrap_err();
+    assert_eq!(err, folio::Error::Cancelled);
     assert!(err.to_string().contains("deadline"), "{err}");
     let far = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let later = folio::Context {
+        cancel: folio::Cancel::with_deadline(Some(far)),
+        ..folio::Context::default()
+    };
     assert!(engine()
-        .render_until(&md, &RenderOptions::default(), &images, Some(far))
+        .render_with(&md, &RenderOptions::default(), &later)
         .is_ok());
 }

@@ -1,6 +1,6 @@
 //! Stage 6: pages → PDF bytes.
 //!
-//! Takes the positioned [`Layout`](crate::frame::Layout) and the document's metadata and
+//! Takes the positioned [`Layout`](crate::layout::Layout) and the document's metadata and
 //! gives the bytes of a PDF: fonts subset to the glyphs used and embedded, text written
 //! glyph by glyph with its source text attached (so copy and search give back the
 //! article), links, a nested outline, document info and XMP metadata. This is the only

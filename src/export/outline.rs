@@ -6,7 +6,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::metadata::text_string;
 use crate::error::Error;
-use crate::frame::{Anchor, Page};
+use crate::layout::{Anchor, Page};
 
 struct Entry {
     level: u8,
@@ -32,7 +32,7 @@ fn build_tree(anchors: &[Anchor]) -> Vec<Entry> {
                 title.clone()
             },
             page: anchor.page,
-            y: anchor.y,
+            y: anchor.y.0,
             children: Vec::new(),
         };
         let mut siblings = &mut roots;
@@ -98,7 +98,7 @@ fn write_level(
                     Object::Reference(*page_id),
                     Object::Name(b"XYZ".to_vec()),
                     Object::Null,
-                    Object::Real(page.height - entry.y),
+                    Object::Real(page.height.0 - entry.y),
                     Object::Null,
                 ]),
             );
@@ -122,10 +122,10 @@ mod tests {
 
     fn anchor(level: u8, title: &str) -> Anchor {
         Anchor {
-            id: title.to_lowercase(),
+            key: crate::layout::AnchorKey::Id(title.to_lowercase()),
             outline: Some((level, title.to_string())),
             page: 0,
-            y: 0.0,
+            y: crate::geom::Pt(0.0),
         }
     }
 

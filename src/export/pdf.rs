@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
     Actions, BorderArray, Codepoint, Color, ColorArray, Destination, DictItem, FontId, Greyscale,
-    Line, LineCapStyle, LinePoint, LinkAnnotation, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle,
+    Line, LineCapStyle, LinePoint, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfFontHandle,
     PdfPage, PdfSaveOptions, Point, Pt, Rect as PdfRect, TextItem, TextMatrix,
 };
 
@@ -14,8 +14,8 @@ use printpdf::{ExternalStream, ExternalXObject, XObject, XObjectId, XObjectTrans
 
 use super::{metadata, outline, subset};
 use crate::error::Error;
-use crate::frame::{Anchor, Element, Layout, LinkTarget, Page};
 use crate::images::{ImageData, LoadedImage};
+use crate::layout::{Anchor, Element, Layout, LinkTarget, Page};
 use crate::text::{FaceId, FontBook};
 
 /// What the PDF says about itself.
@@ -34,8 +34,6 @@ pub struct PdfInfo {
     /// The document's permanent identifier (derived from its input).
     pub id: [u8; 16],
 }
-
-const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// Writes the layout as a PDF.
 pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Vec<u8>, Error> {
@@ -202,7 +200,7 @@ fn page_ops(
     images: &[(*const LoadedImage, XObjectId)],
     anchors: &[Anchor],
 ) -> PdfPage {
-    let h = page.height;
+    let h = page.height.0;
     let mut ops = Vec::new();
 
     // Pictures first, under everything else.
@@ -216,10 +214,10 @@ fn page_ops(
         ops.push(Op::UseXobject {
             id: id.clone(),
             transform: XObjectTransform {
-                translate_x: Some(Pt(rect.x)),
-                translate_y: Some(Pt(h - rect.y - rect.height)),
-                scale_x: Some(rect.width),
-                scale_y: Some(rect.height),
+                translate_x: Some(Pt(rect.x.0)),
+                translate_y: Some(Pt(h - rect.y.0 - rect.height.0)),
+                scale_x: Some(rect.width.0),
+                scale_y: Some(rect.height.0),
                 no_auto_scale: true,
                 ..Default::default()
             },
@@ -236,6 +234,7 @@ fn page_ops(
             gray,
         } = element
         {
+            let thickness = &thickness.0;
             if current_stroke != Some((*thickness, *gray)) {
                 ops.push(Op::SetOutlineColor {
                     col: Color::Greyscale(Greyscale::new(*gray, None)),
@@ -251,15 +250,15 @@ fn page_ops(
                     points: vec![
                         LinePoint {
                             p: Point {
-                                x: Pt(from.0),
-                                y: Pt(h - from.1),
+                                x: Pt(from.x.0),
+                                y: Pt(h - from.y.0),
                             },
                             bezier: false,
                         },
                         LinePoint {
                             p: Point {
-                                x: Pt(to.0),
-                                y: Pt(h - to.1),
+                                x: Pt(to.x.0),
+                                y: Pt(h - to.y.0),
                             },
                             bezier: false,
                         },
@@ -279,6 +278,7 @@ fn page_ops(
         let Element::Text { x, y, run } = element else {
             continue;
         };
+        let (x, y) = (&x.0, y.0);
         let Some((font_id, new_ids)) = fonts.get(&run.face) else {
             continue;
         };
@@ -382,15 +382,15 @@ fn page_ops(
         let actions = match target {
             LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
             // A note may be set on several pages: jump to the one on this page.
-            LinkTarget::Anchor(id) => match anchors
+            LinkTarget::Internal(key) => match anchors
                 .iter()
-                .find(|a| a.id == *id && a.page == index)
-                .or_else(|| anchors.iter().find(|a| a.id == *id))
+                .find(|a| a.key == *key && a.page == index)
+                .or_else(|| anchors.iter().find(|a| a.key == *key))
             {
                 Some(anchor) => Actions::Goto(Destination::Xyz {
                     page: anchor.page + 1,
                     left: Some(0.0),
-                    top: Some(h - anchor.y),
+                    top: Some(h - anchor.y.0),
                     zoom: None,
                 }),
                 // A link to an anchor that does not exist goes nowhere; keep the text.
@@ -400,10 +400,10 @@ fn page_ops(
         ops.push(Op::LinkAnnotation {
             link: LinkAnnotation::new(
                 PdfRect::from_xywh(
-                    Pt(rect.x),
-                    Pt(h - rect.y - rect.height),
-                    Pt(rect.width),
-                    Pt(rect.height),
+                    Pt(rect.x.0),
+                    Pt(h - rect.y.0 - rect.height.0),
+                    Pt(rect.width.0),
+                    Pt(rect.height.0),
                 ),
                 actions,
                 Some(BorderArray::Solid([0.0, 0.0, 0.0])),
@@ -413,5 +413,9 @@ fn page_ops(
         });
     }
 
-    PdfPage::new(Mm(page.width / PT_PER_MM), Mm(page.height / PT_PER_MM), ops)
+    PdfPage::new(
+        printpdf::Mm(page.width.to_mm()),
+        printpdf::Mm(page.height.to_mm()),
+        ops,
+    )
 }

@@ -8,15 +8,25 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Block, Document, Inline};
+use super::blocks::{Flow, Frame, MAX_INDENT_DEPTH};
+use super::vlist::VItem;
+use crate::geom::{Pt, Rect};
+use crate::inline::{LineAnchor, LineBox};
+use crate::layout::{AnchorKey, Element, LinkTarget, Role};
+use crate::model::{Block, Document, Inline, NoteId, NoteMark};
 use crate::options::LinkStyle;
+use crate::text::{shape::shape, FaceId};
 
-/// Links to a note use this prefix and the note's number (`#fn-3`).
-pub const NOTE_ANCHOR: &str = "fn-";
-/// The place a note was referenced from (`#fnref-3`), for the link back.
-pub const REFERENCE_ANCHOR: &str = "fnref-";
-/// Endnote anchors (`#en-3`).
-pub const ENDNOTE_ANCHOR: &str = "en-";
+/// Notes are set at this fraction of the body size.
+const NOTE_SCALE: f32 = 0.8;
+/// A note's text is indented this many note ems (at most this share of the column), its
+/// number hanging in the indent, this far from the text.
+const NOTE_INDENT_EM: f32 = 1.8;
+const MAX_NOTE_INDENT_SHARE: f32 = 0.2;
+const NUMBER_GAP_EM: f32 = 0.45;
+/// The height of an empty note's line, and of its number's link area, in note ems.
+const EMPTY_NOTE_LINE_EM: f32 = 1.3;
+const NUMBER_LINK_HEIGHT_EM: f32 = 1.25;
 
 /// What a note says.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,14 +102,14 @@ impl Notes {
             .collect()
     }
 
-    fn number(&mut self, key: NoteKey, source: impl FnOnce() -> NoteSource) -> usize {
+    fn number(&mut self, key: NoteKey, source: impl FnOnce() -> NoteSource) -> NoteId {
         if let Some(n) = self.numbers.get(&key) {
-            return *n;
+            return NoteId(*n as u32 - 1);
         }
         self.sources.push(source());
         let n = self.sources.len();
         self.numbers.insert(key, n);
-        n
+        NoteId(n as u32 - 1)
     }
 
     /// Rewrites a paragraph's inlines: footnote references and (by the link style) link
@@ -110,10 +120,10 @@ impl Notes {
             match inline {
                 Inline::FootnoteReference(label) => match self.definitions.get(label).cloned() {
                     Some(blocks) => {
-                        let n = self.number(NoteKey::Footnote(label.clone()), || {
+                        let id = self.number(NoteKey::Footnote(label.clone()), || {
                             NoteSource::Footnote(blocks)
                         });
-                        out.extend(marker(n, NOTE_ANCHOR));
+                        out.push(Inline::NoteMark(NoteMark::Footnote(id)));
                     }
                     // A reference without a definition stays as written.
                     None => out.push(Inline::Text(format!("[^{label}]"))),
@@ -134,10 +144,10 @@ impl Notes {
                     };
                     match style {
                         LinkStyle::Footnote => {
-                            let n = self.number(NoteKey::Address(url.clone()), || {
+                            let id = self.number(NoteKey::Address(url.clone()), || {
                                 NoteSource::Address(url.clone())
                             });
-                            out.extend(marker(n, NOTE_ANCHOR));
+                            out.push(Inline::NoteMark(NoteMark::Footnote(id)));
                         }
                         LinkStyle::Endnote => {
                             let n = match self.endnote_numbers.get(url) {
@@ -149,7 +159,7 @@ impl Notes {
                                     self.endnotes.len()
                                 }
                             };
-                            out.extend(marker(n, ENDNOTE_ANCHOR));
+                            out.push(Inline::NoteMark(NoteMark::Endnote(n as u32)));
                         }
                         LinkStyle::Inline => {
                             out.push(Inline::Text(" [".to_string()));
@@ -174,19 +184,6 @@ impl Notes {
     }
 }
 
-/// A raised note number linking to its note. A narrow no-break space before it keeps it
-/// on the line of the word it follows, and keeps the two apart for text extraction
-/// ("word 3", not "word3").
-fn marker(n: usize, anchor: &str) -> [Inline; 2] {
-    [
-        Inline::Text("\u{202f}".to_string()),
-        Inline::Link {
-            url: format!("#{anchor}{n}"),
-            content: vec![Inline::Superscript(vec![Inline::Text(n.to_string())])],
-        },
-    ]
-}
-
 /// Whether a link's address is worth printing: external, and not already the text.
 fn prints_address(url: &str, content: &[Inline]) -> bool {
     if url.starts_with('#') || url.is_empty() {
@@ -204,13 +201,83 @@ fn prints_address(url: &str, content: &[Inline]) -> bool {
     bare(text) != bare(url)
 }
 
-/// The note number a link target refers to (`#fn-3` → 3).
-pub fn note_number(target: &str) -> Option<usize> {
-    target
-        .strip_prefix('#')?
-        .strip_prefix(NOTE_ANCHOR)?
-        .parse()
-        .ok()
+impl Flow<'_> {
+    /// Sets the text of every note (in the order of their numbers) as line boxes for
+    /// the foot of the page: smaller type, the number hanging in the margin and linking
+    /// back to the reference. Links inside notes print their address inline.
+    pub(super) fn layout_notes(&mut self) -> Vec<Vec<LineBox>> {
+        let size = self.size() * NOTE_SCALE;
+        let column = self.settings.text_width();
+        let indent = (size * NOTE_INDENT_EM).min(column.0 * MAX_NOTE_INDENT_SHARE);
+        let frame = Frame {
+            left: Pt(indent),
+            width: column - Pt(indent),
+            bars: Vec::new(),
+            scale: NOTE_SCALE,
+            depth: MAX_INDENT_DEPTH,
+        };
+        let body_items = self.list.take();
+        let mut laid_out = Vec::new();
+        let mut n = 0;
+        while n < self.notes.sources.len() {
+            let blocks = match &self.notes.sources[n] {
+                NoteSource::Footnote(blocks) => blocks.clone(),
+                NoteSource::Address(url) => vec![Block::Paragraph(vec![Inline::Link {
+                    url: url.clone(),
+                    content: vec![Inline::Text(url.clone())],
+                }])],
+            };
+            let id = NoteId(n as u32);
+            n += 1;
+            self.previous_was_paragraph = false;
+            self.notes.in_note = true;
+            self.blocks(&blocks, &frame);
+            self.notes.in_note = false;
+            let mut lines: Vec<LineBox> = self
+                .list
+                .take()
+                .into_iter()
+                .filter_map(|item| match item {
+                    VItem::Line(line) => Some(line),
+                    _ => None,
+                })
+                .collect();
+            if lines.is_empty() {
+                lines.push(LineBox::blank(Pt(size * EMPTY_NOTE_LINE_EM), Pt(size)));
+            }
+            for line in &mut lines {
+                line.role = Role::Note;
+            }
+            let first = &mut lines[0];
+            first.anchors.push(LineAnchor::new(AnchorKey::Note(id)));
+            let number = format!("{n}.");
+            let runs = shape(
+                self.services.fonts,
+                FaceId::Serif,
+                size,
+                &number,
+                &mut self.missing,
+            );
+            let width: f32 = runs.iter().map(|r| r.width()).sum();
+            let x = indent - width - size * NUMBER_GAP_EM;
+            first.elements.insert(
+                0,
+                Element::Link {
+                    rect: Rect {
+                        x: Pt(x),
+                        y: first.baseline - Pt(size),
+                        width: Pt(width),
+                        height: Pt(size * NUMBER_LINK_HEIGHT_EM),
+                    },
+                    target: LinkTarget::Internal(AnchorKey::NoteRef(id)),
+                },
+            );
+            first.prepend_runs(runs, Pt(x));
+            laid_out.push(lines);
+        }
+        self.list.restore(body_items);
+        laid_out
+    }
 }
 
 #[cfg(test)]
@@ -234,6 +301,7 @@ mod tests {
             texts(&out),
             "A x\u{202f}1 b\u{202f}2 c y\u{202f}1 z\u{202f}3"
         );
+        assert!(out.contains(&Inline::NoteMark(NoteMark::Footnote(NoteId(1)))));
         assert_eq!(notes.sources.len(), 3);
         assert_eq!(
             notes.sources[0],

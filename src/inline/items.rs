@@ -47,14 +47,6 @@ pub enum Item<P> {
 }
 
 impl<P> Item<P> {
-    pub fn width(&self) -> f32 {
-        match self {
-            Item::Box { width, .. } | Item::Glue { width, .. } | Item::Penalty { width, .. } => {
-                *width
-            }
-        }
-    }
-
     /// Width added at a break here (a penalty's hyphen); zero for other items.
     pub fn penalty_width(&self) -> f32 {
         match self {

@@ -13,12 +13,13 @@
 //! position itself).
 
 use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
+use crate::context::Cancel;
 
 /// Badness of a line that cannot stretch enough ("infinitely bad" in TeX).
 pub const INFINITE_BADNESS: f64 = 10_000.0;
 
 /// The parameters of one pass. Defaults are TeX's (plain.tex) for a second pass.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Params {
     /// Largest badness a line may have (TeX's \tolerance; 100 ≈ spaces stretched by
     /// their full stretchability).
@@ -39,8 +40,8 @@ pub struct Params {
     /// Emergency breakpoints inside overlong words are breakpoints in this pass, and a
     /// line that cannot fit is accepted (overfull) rather than failing the paragraph.
     pub last_resort: bool,
-    /// Give up (no solution) once this instant has passed: a render has a deadline.
-    pub deadline: Option<std::time::Instant>,
+    /// Give up (no solution) once the render is cancelled.
+    pub cancel: Cancel,
 }
 
 impl Default for Params {
@@ -54,7 +55,7 @@ impl Default for Params {
             background_stretch: 0.0,
             hyphenate: true,
             last_resort: false,
-            deadline: None,
+            cancel: Cancel::never(),
         }
     }
 }
@@ -235,11 +236,7 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
             continue;
         }
         // Looking at the clock costs little once every few thousand breakpoints.
-        if b % 4096 == 0
-            && params
-                .deadline
-                .is_some_and(|d| std::time::Instant::now() > d)
-        {
+        if b % 4096 == 0 && params.cancel.is_cancelled() {
             return None;
         }
         let (penalty_width, penalty, flagged) = match &items[b] {

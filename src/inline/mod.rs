@@ -1,18 +1,22 @@
-//! Stage 3: one paragraph → lines.
+//! Stage 3: one paragraph → line boxes.
 //!
-//! Takes a paragraph's inlines and its style and gives set [`Line`]s: the text is shaped
-//! and cut into Knuth–Plass items ([`prepare`]), broken into lines by total fit
-//! ([`linebreak`]) in up to three passes as TeX does (without hyphenation, with it, and a
-//! last resort that may break overlong words), and each line's pieces placed
-//! ([`finalize`]).
+//! Takes a paragraph's inlines, its style and its measure, and gives [`LineBox`]es: the
+//! text is shaped and cut into Knuth–Plass items ([`prepare`]), broken into lines by total
+//! fit ([`linebreak`]) in up to three passes as TeX does (without hyphenation, with it,
+//! and a last resort that may break overlong words), each line's pieces placed
+//! ([`finalize`]), and the lines drawn as glyph runs with their links, anchors and note
+//! references ([`linebox`]).
 
 pub mod finalize;
 pub mod items;
+pub mod linebox;
 pub mod linebreak;
 pub mod prepare;
 
-pub use finalize::{Line, Placed};
-pub use prepare::{Context, ParagraphStyle, Piece, Prepared};
+pub use linebox::{Align, LineAnchor, LineBox, Measure};
+pub use prepare::{ParagraphStyle, TextServices};
+
+use std::collections::BTreeSet;
 
 use linebreak::{break_lines, Params};
 
@@ -25,13 +29,12 @@ const EMERGENCY_STRETCH_EM: f64 = 1.5;
 /// Stretch of the right margin of ragged text, in ems (TeX's \raggedright uses 2em).
 const RAGGED_STRETCH_EM: f64 = 3.0;
 
-/// A paragraph set into lines, with the material the lines refer to.
+/// A paragraph set into line boxes.
 #[derive(Debug, Clone, Default)]
 pub struct SetParagraph {
-    pub lines: Vec<Line>,
-    pub pieces: Vec<Piece>,
-    pub links: Vec<String>,
-    pub missing: std::collections::BTreeSet<char>,
+    pub lines: Vec<LineBox>,
+    /// Characters no bundled face has.
+    pub missing: BTreeSet<char>,
     /// The last-resort pass was needed (a line is loose, or a word was broken).
     pub emergency: bool,
 }
@@ -39,89 +42,86 @@ pub struct SetParagraph {
 /// Widths of a paragraph's text: its widest word (the least width it can be set in
 /// without breaking a word) and its natural width on one line.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Measure {
+pub struct Widths {
     pub min: f32,
     pub natural: f32,
 }
 
 /// Measures a paragraph without breaking it into lines (for table columns).
-pub fn measure(
+pub fn widths(
     inlines: &[crate::model::Inline],
     style: &ParagraphStyle,
-    ctx: &Context<'_>,
-) -> Measure {
-    let prepared = prepare::prepare(inlines, style, ctx);
-    let (mut word, mut line, mut measure) = (0.0f32, 0.0f32, Measure::default());
+    services: &TextServices<'_>,
+) -> Widths {
+    let prepared = prepare::prepare(inlines, style, services, f32::MAX);
+    let (mut word, mut line, mut widths) = (0.0f32, 0.0f32, Widths::default());
     for item in &prepared.items {
         match item {
             items::Item::Box { width, .. } => word += width,
             items::Item::Glue { width, .. } => {
-                measure.min = measure.min.max(word);
+                widths.min = widths.min.max(word);
                 line += word + if *width < prepare::FILL { *width } else { 0.0 };
                 word = 0.0;
             }
             items::Item::Penalty { cost, .. } if *cost <= -items::INFINITE_PENALTY => {
-                measure.min = measure.min.max(word);
+                widths.min = widths.min.max(word);
                 line += word;
                 word = 0.0;
-                measure.natural = measure.natural.max(line);
+                widths.natural = widths.natural.max(line);
                 line = 0.0;
             }
             items::Item::Penalty { .. } => {}
         }
     }
-    measure.min = measure.min.max(word);
-    measure.natural = measure.natural.max(line + word);
-    measure
+    widths.min = widths.min.max(word);
+    widths.natural = widths.natural.max(line + word);
+    widths
 }
 
-/// Sets one paragraph at the context's line width.
+/// Sets one paragraph in its measure.
 pub fn layout(
     inlines: &[crate::model::Inline],
     style: &ParagraphStyle,
-    ctx: &Context<'_>,
+    measure: &Measure,
+    services: &TextServices<'_>,
 ) -> SetParagraph {
-    let prepared = prepare::prepare(inlines, style, ctx);
+    let line_width = measure.width.0;
+    let prepared = prepare::prepare(inlines, style, services, line_width);
     let background = if style.balance {
         // Balanced lines: the stretch of a whole measure makes a half-empty line mildly
         // bad and a nearly empty one bad, so the breaker evens the lines out.
-        ctx.line_width as f64
+        line_width as f64
     } else if style.justify {
         0.0
     } else {
         RAGGED_STRETCH_EM * style.size as f64
     };
     let first = Params {
-        deadline: ctx.deadline,
+        cancel: services.cancel.clone(),
         tolerance: FIRST_PASS_TOLERANCE,
         hyphenate: false,
         background_stretch: background,
         ..Params::default()
     };
     let second = Params {
-        deadline: ctx.deadline,
         tolerance: SECOND_PASS_TOLERANCE,
         hyphenate: style.hyphenate,
-        background_stretch: background,
-        ..Params::default()
+        ..first.clone()
     };
     let last = Params {
-        deadline: ctx.deadline,
-        tolerance: SECOND_PASS_TOLERANCE,
-        hyphenate: style.hyphenate,
         background_stretch: background + EMERGENCY_STRETCH_EM * style.size as f64,
         last_resort: true,
-        ..Params::default()
+        ..second.clone()
     };
-    let solution = break_lines(&prepared.items, ctx.line_width, &first)
+    let solution = break_lines(&prepared.items, line_width, &first)
         .or_else(|| {
             if style.hyphenate {
-                break_lines(&prepared.items, ctx.line_width, &second)
+                break_lines(&prepared.items, line_width, &second)
             } else {
                 None
             }
         })
-        .or_else(|| break_lines(&prepared.items, ctx.line_width, &last));
+        .or_else(|| break_lines(&prepared.items, line_width, &last));
     let breaks = solution.map(|s| s.breaks).unwrap_or_default();
     // Worth a warning only if a word was cut where no hyphenation point is, or a line
     // sticks out; loose lines in the last pass are the normal price of a long URL.
@@ -135,11 +135,9 @@ pub fn layout(
                 }
             )
     });
-    let lines = finalize::set_lines(&prepared, &breaks, ctx.line_width);
+    let lines = finalize::set_lines(&prepared, &breaks, line_width);
     SetParagraph {
-        lines,
-        pieces: prepared.pieces,
-        links: prepared.links,
+        lines: linebox::line_boxes(&prepared, &lines, style, measure, services.fonts),
         missing: prepared.missing,
         emergency,
     }

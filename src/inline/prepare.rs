@@ -6,7 +6,9 @@
 use std::collections::BTreeSet;
 
 use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
-use crate::model::Inline;
+use crate::context::Cancel;
+use crate::layout::{AnchorKey, LinkTarget};
+use crate::model::{Inline, NoteMark};
 use crate::text::{shape::shape, FaceId, FontBook, Hyphenator, ShapedRun};
 
 /// TeX's \hyphenpenalty and \exhyphenpenalty.
@@ -52,21 +54,20 @@ pub struct Piece {
 pub struct Prepared {
     pub items: Vec<Item<usize>>,
     pub pieces: Vec<Piece>,
-    /// Link targets as written (`https://...`, `#heading-id`).
-    pub links: Vec<String>,
+    /// Where the paragraph's links go.
+    pub links: Vec<LinkTarget>,
     /// Characters no bundled face has.
     pub missing: BTreeSet<char>,
 }
 
-/// Shared services a paragraph is prepared with.
-pub struct Context<'a> {
+/// The services and settings every paragraph of a render is set with.
+#[derive(Clone, Copy)]
+pub struct TextServices<'a> {
     pub fonts: &'a FontBook,
     pub hyphenator: &'a Hyphenator,
+    /// The document's language (hyphenation patterns).
     pub lang: &'a str,
-    /// The measure: words wider than this get emergency breakpoints.
-    pub line_width: f32,
-    /// When the render must be done by.
-    pub deadline: Option<std::time::Instant>,
+    pub cancel: &'a Cancel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -107,8 +108,18 @@ enum Chunk {
 /// boxes.
 const INDENT_PIECE: usize = 0;
 
-/// Prepares one paragraph.
-pub fn prepare(inlines: &[Inline], style: &ParagraphStyle, ctx: &Context<'_>) -> Prepared {
+/// Prepares one paragraph for lines of `line_width` (words wider than that get emergency
+/// breakpoints).
+pub fn prepare(
+    inlines: &[Inline],
+    style: &ParagraphStyle,
+    services: &TextServices<'_>,
+    line_width: f32,
+) -> Prepared {
+    let ctx = &Context {
+        services,
+        line_width,
+    };
     let mut prepared = Prepared::default();
     prepared.pieces.push(Piece {
         run: ShapedRun::empty(FaceId::Serif, style.size),
@@ -158,6 +169,12 @@ pub fn prepare(inlines: &[Inline], style: &ParagraphStyle, ctx: &Context<'_>) ->
     prepared
 }
 
+/// A paragraph's services and measure, as the helpers below need them.
+struct Context<'a> {
+    services: &'a TextServices<'a>,
+    line_width: f32,
+}
+
 impl Prepared {
     fn push_piece(&mut self, piece: Piece) -> usize {
         self.pieces.push(piece);
@@ -170,7 +187,7 @@ fn flatten(
     style: Style,
     para: &ParagraphStyle,
     out: &mut Vec<Chunk>,
-    links: &mut Vec<String>,
+    links: &mut Vec<LinkTarget>,
 ) {
     for inline in inlines {
         match inline {
@@ -215,7 +232,7 @@ fn flatten(
                 flatten(children, raised(style, -0.15), para, out, links)
             }
             Inline::Link { url, content } => {
-                links.push(url.clone());
+                links.push(LinkTarget::from_href(url));
                 let text = Inline::plain_text(content);
                 let looks_like_url =
                     text == *url || text.contains("://") || text.starts_with("www.");
@@ -242,6 +259,22 @@ fn flatten(
             }
             Inline::FootnoteReference(label) => {
                 push_text(out, label, raised(style, 0.33), para, false)
+            }
+            Inline::NoteMark(mark) => {
+                // A narrow no-break space keeps the mark on the line of the word it follows,
+                // and apart from it for text extraction ("word 3", not "word3").
+                push_text(out, "\u{202f}", style, para, false);
+                let (target, number) = match mark {
+                    NoteMark::Footnote(id) => (AnchorKey::Note(*id), id.number()),
+                    NoteMark::Endnote(n) => (AnchorKey::Endnote(*n), *n),
+                };
+                links.push(LinkTarget::Internal(target));
+                let linked = Style {
+                    link: Some(links.len() - 1),
+                    url: false,
+                    ..style
+                };
+                push_text(out, &number.to_string(), raised(linked, 0.33), para, false);
             }
         }
     }
@@ -328,13 +361,13 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
         }
     }
     let runs = shape(
-        ctx.fonts,
+        ctx.services.fonts,
         span.face,
         span.size,
         &text,
         &mut prepared.missing,
     );
-    let space = ctx.fonts.face(span.face).space_width * span.size;
+    let space = ctx.services.fonts.face(span.face).space_width * span.size;
 
     let mut word_start: Option<usize> = None;
     // A run of spaces waiting for the next word: (width, tied, fixed width).
@@ -533,7 +566,7 @@ fn add_word(
     // piece may carry a hyphen) gets
     // emergency breakpoints; in prose they add a hyphen, in URLs and code nothing (a
     // hyphen would change what they say).
-    let hyphen_width = ctx.fonts.face(span.face).hyphen.1 * span.size;
+    let hyphen_width = ctx.services.fonts.face(span.face).hyphen.1 * span.size;
     let fits = ctx.line_width - style.indent - hyphen_width;
     let emergency_hyphen = span.kind == TextKind::Prose && !is_url;
     for (piece_runs, after) in pieces {
@@ -574,7 +607,7 @@ fn hyphenation_points(
     part: &str,
     offset: usize,
 ) {
-    for b in ctx.hyphenator.breaks(ctx.lang, part) {
+    for b in ctx.services.hyphenator.breaks(ctx.services.lang, part) {
         breaks.push((offset + b, PenaltyKind::Hyphenation, true));
     }
 }
@@ -615,7 +648,7 @@ fn push_with_emergency_breaks(
 ) {
     for (k, pair) in run.cluster_bounds().windows(2).enumerate() {
         // A word of millions of letters is a lot of work: stop at the render's deadline.
-        if k % 4096 == 4095 && ctx.deadline.is_some_and(|d| std::time::Instant::now() > d) {
+        if k % 4096 == 4095 && ctx.services.cancel.is_cancelled() {
             return;
         }
         if k > 0 {
@@ -638,7 +671,7 @@ fn push_with_emergency_breaks(
 }
 
 fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usize {
-    let face = ctx.fonts.face(span.face);
+    let face = ctx.services.fonts.face(span.face);
     let (id, advance) = face.hyphen;
     prepared.push_piece(Piece {
         run: ShapedRun {

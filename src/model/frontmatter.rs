@@ -4,7 +4,7 @@
 
 use super::Meta;
 use crate::error::Error;
-use crate::options::{RenderOptions, OPTION_NAMES};
+use crate::options::RenderOptions;
 
 /// What a front matter block gave.
 #[derive(Debug, Default)]
@@ -128,7 +128,7 @@ fn parse_block(text: &str, format: Format) -> Result<Option<FrontMatter>, Error>
             "date" => meta.date = text_value(&value)?,
             "url" | "canonical_url" | "canonical" => meta.url = text_value(&value)?,
             "keywords" | "tags" => meta.keywords.extend(list_of_text(&value)),
-            name if OPTION_NAMES.contains(&name) => {
+            name if RenderOptions::is_option(name) => {
                 option_map.insert(name.to_string(), value);
             }
             _ => {} // the blog's own keys

@@ -37,6 +37,18 @@ pub struct Meta {
     pub keywords: Vec<String>,
 }
 
+impl Meta {
+    /// The metadata as the reader wants it printed: without the date or the address if
+    /// they asked so.
+    pub fn printed(&self, show_date: bool, show_url: bool) -> Meta {
+        Meta {
+            date: self.date.clone().filter(|_| show_date),
+            url: self.url.clone().filter(|_| show_url),
+            ..self.clone()
+        }
+    }
+}
+
 /// A block-level element.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -93,6 +105,26 @@ pub struct ListItem {
     pub blocks: Vec<Block>,
 }
 
+/// A note's number in the document, from 0 (printed as 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NoteId(pub u32);
+
+impl NoteId {
+    /// The number printed for the note.
+    pub fn number(self) -> u32 {
+        self.0 + 1
+    }
+}
+
+/// Which note a mark in the text refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoteMark {
+    /// A note at the foot of the page (a footnote, or a link's address).
+    Footnote(NoteId),
+    /// A link's address in the numbered list at the end.
+    Endnote(u32),
+}
+
 /// An inline element.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Inline {
@@ -114,6 +146,9 @@ pub enum Inline {
         alt: Vec<Inline>,
     },
     FootnoteReference(String),
+    /// A numbered note's mark. The parser never makes one: the flow stage puts them where
+    /// footnotes are referenced and after links whose addresses it prints as notes.
+    NoteMark(NoteMark),
     /// A hard line break (two spaces or a backslash at the end of a line, `<br>`).
     LineBreak,
     /// A line ending inside a paragraph: an inter-word space.
@@ -136,6 +171,10 @@ impl Inline {
                     | Inline::Link { content: c, .. }
                     | Inline::Image { alt: c, .. } => walk(c, out),
                     Inline::FootnoteReference(label) => out.push_str(label),
+                    Inline::NoteMark(NoteMark::Footnote(id)) => {
+                        out.push_str(&format!("\u{202f}{}", id.number()))
+                    }
+                    Inline::NoteMark(NoteMark::Endnote(n)) => out.push_str(&format!("\u{202f}{n}")),
                     Inline::LineBreak | Inline::SoftBreak => out.push(' '),
                 }
             }

@@ -5,10 +5,24 @@
 use std::collections::BTreeSet;
 
 use super::Geometry;
-use crate::frame::{Element, LinkTarget, Page, Rect};
+use crate::geom::{Pt, Rect};
+use crate::layout::{Element, LinkTarget, Page, Role};
 use crate::model::Meta;
-use crate::template::Template;
+use crate::template::Design;
 use crate::text::{shape::shape, FaceId, FontBook, ShapedRun};
+
+/// Header and footer size relative to body text, and the least size they are set at.
+const FURNITURE_SCALE: f32 = 0.8;
+const MIN_FURNITURE_SIZE: f32 = 6.0;
+/// The header's baseline above the text area, and the footer's below it, in body ems.
+const HEADER_RAISE_EM: f32 = 2.2;
+const FOOTER_DROP_EM: f32 = 2.8;
+/// The most of the text width the header may take, and the page number's share of it.
+const HEADER_WIDTH_SHARE: f32 = 0.8;
+const FOOTER_RIGHT_SHARE: f32 = 0.3;
+/// The gap between the footer's two slots, in furniture ems; the link area's height.
+const FOOTER_GAP_EM: f32 = 2.0;
+const LINK_HEIGHT_EM: f32 = 1.3;
 
 /// Fills `{name}` placeholders. A slot that refers to a value the document does not have
 /// is left out entirely (no "Page 1 of" without the number, no empty URL line).
@@ -85,30 +99,44 @@ fn width(runs: &[ShapedRun]) -> f32 {
 /// Adds header and footer to every page.
 pub fn decorate(
     pages: &mut [Page],
-    template: &Template,
+    design: &Design,
     meta: &Meta,
     fonts: &FontBook,
     geometry: &Geometry,
     body_size: f32,
 ) {
     let count = pages.len();
-    let size = (body_size * 0.8).max(6.0);
-    let text_width = geometry.text_width;
-    let header_y = geometry.top - body_size * 2.2;
-    let footer_y = geometry.top + geometry.text_height + body_size * 2.8;
+    let size = (body_size * FURNITURE_SCALE).max(MIN_FURNITURE_SIZE);
+    let text_width = geometry.text_width.0;
+    let header_y = geometry.top - Pt(body_size * HEADER_RAISE_EM);
+    let footer_y = geometry.top + geometry.text_height + Pt(body_size * FOOTER_DROP_EM);
     for (i, page) in pages.iter_mut().enumerate() {
         let number = i + 1;
         if number > 1 {
-            if let Some(text) = fill(&template.header, meta, number, count) {
-                let runs = fitted(fonts, FaceId::SerifItalic, size, &text, text_width * 0.8);
-                let x = geometry.left + (text_width - width(&runs)) / 2.0;
-                push_runs(page, runs, x, header_y);
+            if let Some(text) = fill(&design.header, meta, number, count) {
+                let runs = fitted(
+                    fonts,
+                    FaceId::SerifItalic,
+                    size,
+                    &text,
+                    text_width * HEADER_WIDTH_SHARE,
+                );
+                let x = geometry.left + Pt((text_width - width(&runs)) / 2.0);
+                push_runs(page, Role::Header, runs, x, header_y, size);
             }
         }
-        let right = fill(&template.footer_right, meta, number, count);
-        let right_runs = right.map(|t| fitted(fonts, FaceId::Serif, size, &t, text_width * 0.3));
+        let right = fill(&design.footer_right, meta, number, count);
+        let right_runs = right.map(|t| {
+            fitted(
+                fonts,
+                FaceId::Serif,
+                size,
+                &t,
+                text_width * FOOTER_RIGHT_SHARE,
+            )
+        });
         let right_width = right_runs.as_ref().map_or(0.0, |r| width(r));
-        let left = fill(&template.footer_left, meta, number, count);
+        let left = fill(&design.footer_left, meta, number, count);
         match left {
             Some(text) => {
                 let runs = fitted(
@@ -116,50 +144,46 @@ pub fn decorate(
                     FaceId::Serif,
                     size,
                     &text,
-                    text_width - right_width - size * 2.0,
+                    text_width - right_width - size * FOOTER_GAP_EM,
                 );
                 let w = width(&runs);
                 if let Some(url) = meta.url.as_ref().filter(|u| text == **u) {
                     page.elements.push(Element::Link {
                         rect: Rect {
                             x: geometry.left,
-                            y: footer_y - size,
-                            width: w,
-                            height: size * 1.3,
+                            y: footer_y - Pt(size),
+                            width: Pt(w),
+                            height: Pt(size * LINK_HEIGHT_EM),
                         },
                         target: LinkTarget::Uri(url.clone()),
                     });
                 }
-                push_runs(page, runs, geometry.left, footer_y);
+                push_runs(page, Role::Footer, runs, geometry.left, footer_y, size);
                 if let Some(runs) = right_runs {
-                    push_runs(
-                        page,
-                        runs,
-                        geometry.left + text_width - right_width,
-                        footer_y,
-                    );
+                    let x = geometry.left + Pt(text_width) - Pt(right_width);
+                    push_runs(page, Role::Footer, runs, x, footer_y, size);
                 }
             }
             None => {
                 if let Some(runs) = right_runs {
-                    push_runs(
-                        page,
-                        runs,
-                        geometry.left + (text_width - right_width) / 2.0,
-                        footer_y,
-                    );
+                    let x = geometry.left + Pt((text_width - right_width) / 2.0);
+                    push_runs(page, Role::Footer, runs, x, footer_y, size);
                 }
             }
         }
     }
 }
 
-fn push_runs(page: &mut Page, runs: Vec<ShapedRun>, mut x: f32, y: f32) {
+/// Adds runs one after the other from `x` on the baseline `y`, as one line of the page.
+fn push_runs(page: &mut Page, role: Role, runs: Vec<ShapedRun>, x: Pt, y: Pt, size: f32) {
+    let mut x = x;
+    let mut elements = Vec::with_capacity(runs.len());
     for run in runs {
         let w = run.width();
-        page.elements.push(Element::Text { x, y, run });
-        x += w;
+        elements.push(Element::Text { x, y, run });
+        x += Pt(w);
     }
+    page.push_placed(role, y - Pt(size), Pt(size * LINK_HEIGHT_EM), elements);
 }
 
 #[cfg(test)]

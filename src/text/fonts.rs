@@ -52,7 +52,6 @@ impl FaceId {
 
 /// A parsed face with the metrics layout needs, in em units (multiply by the size).
 pub struct Face {
-    pub id: FaceId,
     /// The font file, for embedding.
     pub data: &'static [u8],
     pub shaper: rustybuzz::Face<'static>,
@@ -94,7 +93,6 @@ impl Face {
         let space_width = advance(' ').1;
         let hyphen = advance('-');
         Face {
-            id,
             data,
             ascender: em(shaper.ascender()),
             descender: em(shaper.descender()),

@@ -14,6 +14,41 @@ pub fn engine() -> &'static folio::Engine {
     ENGINE.get_or_init(folio::Engine::new)
 }
 
+/// Typesets with the default context.
+pub fn typeset(markdown: &str, options: &folio::RenderOptions) -> folio::Typeset {
+    engine()
+        .typeset(markdown, options, &folio::Context::default())
+        .expect("typesets")
+}
+
+/// Typesets with images from `images`.
+pub fn typeset_with_images(
+    markdown: &str,
+    options: &folio::RenderOptions,
+    images: &dyn folio::ImageSource,
+) -> folio::Typeset {
+    let context = folio::Context {
+        images,
+        ..folio::Context::default()
+    };
+    engine()
+        .typeset(markdown, options, &context)
+        .expect("typesets")
+}
+
+/// Renders with images from `images`.
+pub fn render_with_images(
+    markdown: &str,
+    options: &folio::RenderOptions,
+    images: &dyn folio::ImageSource,
+) -> Result<folio::Rendered, folio::Error> {
+    let context = folio::Context {
+        images,
+        ..folio::Context::default()
+    };
+    engine().render_with(markdown, options, &context)
+}
+
 pub fn example(name: &str) -> String {
     let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -126,7 +161,7 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn source_words(markdown: &str) -> Vec<String> {
     let (front, body) = split_front(markdown);
     let mut html = String::new();
-    let parser = pulldown_cmark::Parser::new_ext(body, folio::model::parser_options());
+    let parser = pulldown_cmark::Parser::new_ext(body, folio::markdown_extensions());
     pulldown_cmark::html::push_html(&mut html, parser);
     let mut text = front;
     let mut in_tag = false;

@@ -5,12 +5,13 @@
 
 use std::sync::Arc;
 
-use super::{Align, Flow, Frame};
+use super::{Flow, Frame};
 use crate::error::Warning;
-use crate::flow::{LineBox, VItem, NO_BREAK};
-use crate::frame::{Element, Rect};
+use crate::flow::vlist::{add_bars, Keep, NO_BREAK};
+use crate::geom::{Pt, Rect};
 use crate::images::{self, LoadedImage, DEFAULT_MAX_PIXELS};
-use crate::inline::ParagraphStyle;
+use crate::inline::{Align, LineBox, ParagraphStyle};
+use crate::layout::{Element, Role};
 use crate::model::Inline;
 use crate::options::ImagesMode;
 
@@ -19,6 +20,21 @@ use crate::options::ImagesMode;
 const POINTS_PER_PIXEL: f32 = 72.0 / 96.0;
 /// A figure takes at most this share of the text area's height.
 const MAX_HEIGHT_SHARE: f32 = 0.8;
+/// Space above and below a figure, and below the picture, in body lines.
+const SPACE_AROUND: f32 = 0.6;
+const SPACE_BELOW_PICTURE: f32 = 0.5;
+/// Captions and placeholder texts relative to body text, and their line height.
+const CAPTION_SCALE: f32 = 0.88;
+const PLACEHOLDER_SCALE: f32 = 0.9;
+const SMALL_LINE_HEIGHT: f32 = 1.3;
+/// A placeholder's frame: its width as a share of the measure (at least this many ems),
+/// its padding in ems, the frame's line, and the space below it in body lines.
+const PLACEHOLDER_WIDTH_SHARE: f32 = 0.6;
+const PLACEHOLDER_MIN_WIDTH_EM: f32 = 12.0;
+const PLACEHOLDER_PAD_EM: f32 = 1.2;
+const PLACEHOLDER_RULE: Pt = Pt(0.6);
+const PLACEHOLDER_GRAY: f32 = 0.4;
+const PLACEHOLDER_SPACE_BELOW: f32 = 0.3;
 
 /// A paragraph of images only (and the spaces or breaks between them).
 pub(super) fn is_figure(inlines: &[Inline]) -> bool {
@@ -37,6 +53,7 @@ impl Flow<'_> {
                 self.figure(url, title, alt, frame);
             }
         }
+        self.previous_was_paragraph = false;
     }
 
     fn figure(&mut self, url: &str, title: &str, alt: &[Inline], frame: &Frame) {
@@ -46,44 +63,44 @@ impl Flow<'_> {
         } else {
             vec![Inline::Text(title.to_string())]
         };
-        if self.settings.images == ImagesMode::Hide {
+        if self.settings.options.images == ImagesMode::Hide {
             let style = ParagraphStyle {
                 italic: true,
                 ..self.body_style(frame)
             };
+            let line_height = self.settings.design.line_height;
             self.set_block(
                 alt,
                 &style,
                 frame,
                 Align::Start,
-                self.settings.template.line_height,
-                super::Keep::TwoLines,
-                Vec::new(),
+                line_height,
+                Keep::TwoLines,
+                Role::Body,
+                None,
             );
             return;
         }
-        self.space(leading * 0.6, frame);
+        self.space(leading * SPACE_AROUND, frame);
         let loaded = self.load_image(url);
         let mut boxes = Vec::new();
         match loaded {
             Ok(image) => {
                 let (width, height) = self.figure_size(&image, frame);
-                let x = frame.left + (frame.width - width) / 2.0;
-                let mut line = LineBox {
-                    height: height + leading * 0.5,
-                    baseline: height,
-                    ..Default::default()
-                };
+                let x = frame.left + (frame.width - Pt(width)) / 2.0;
+                let mut line =
+                    LineBox::blank(Pt(height + leading * SPACE_BELOW_PICTURE), Pt(height));
+                line.role = Role::Figure;
                 line.elements.push(Element::Image {
                     rect: Rect {
                         x,
-                        y: 0.0,
-                        width,
-                        height,
+                        y: Pt::ZERO,
+                        width: Pt(width),
+                        height: Pt(height),
                     },
                     image,
                 });
-                self.add_bars(&mut line, frame);
+                add_bars(&mut line, &frame.bars);
                 boxes.push(line);
                 boxes.extend(self.caption(&caption_inlines, frame));
             }
@@ -99,15 +116,8 @@ impl Flow<'_> {
             }
         }
         // One unbreakable block: the picture with its caption.
-        self.break_between_blocks();
-        for (i, line) in boxes.into_iter().enumerate() {
-            if i > 0 {
-                self.items.push(VItem::Penalty(NO_BREAK));
-            }
-            self.items.push(VItem::Line(line));
-        }
-        self.keep_with_next = false;
-        self.space(leading * 0.6, frame);
+        self.list.push_rows(boxes, |_| NO_BREAK);
+        self.space(leading * SPACE_AROUND, frame);
     }
 
     fn load_image(&mut self, url: &str) -> Result<Arc<LoadedImage>, String> {
@@ -115,6 +125,7 @@ impl Flow<'_> {
             return cached.clone();
         }
         let result = self
+            .services
             .images
             .fetch(url)
             .and_then(|bytes| images::load(&bytes, DEFAULT_MAX_PIXELS))
@@ -128,8 +139,8 @@ impl Flow<'_> {
     fn figure_size(&self, image: &LoadedImage, frame: &Frame) -> (f32, f32) {
         let natural_w = image.width.max(1) as f32 * POINTS_PER_PIXEL;
         let natural_h = image.height.max(1) as f32 * POINTS_PER_PIXEL;
-        let max_h = self.settings.text_height() * MAX_HEIGHT_SHARE;
-        let scale = (frame.width / natural_w).min(max_h / natural_h).min(1.0);
+        let max_h = self.settings.text_height().0 * MAX_HEIGHT_SHARE;
+        let scale = (frame.width.0 / natural_w).min(max_h / natural_h).min(1.0);
         (natural_w * scale, natural_h * scale)
     }
 
@@ -151,18 +162,25 @@ impl Flow<'_> {
         if Inline::plain_text(inlines).trim().is_empty() {
             return Vec::new();
         }
-        let style = self.small_italic(self.size() * frame.scale * 0.88);
-        let set = self.set(inlines, &style, frame);
-        self.line_boxes(&set, &style, frame, Align::Center, 1.3, Vec::new())
+        let style = self.small_italic(self.size() * frame.scale * CAPTION_SCALE);
+        let measure = frame.measure(Align::Center, SMALL_LINE_HEIGHT);
+        let mut lines = self.set(inlines, &style, &measure);
+        for line in &mut lines {
+            line.role = Role::Caption;
+            add_bars(line, &frame.bars);
+        }
+        lines
     }
 
     /// A framed box with the image's alt text, where the image could not be shown.
     fn placeholder(&mut self, alt: &[Inline], frame: &Frame) -> LineBox {
-        let size = self.size() * frame.scale * 0.9;
-        let width = (frame.width * 0.6).max(size * 12.0).min(frame.width);
+        let size = self.size() * frame.scale * PLACEHOLDER_SCALE;
+        let width = (frame.width.0 * PLACEHOLDER_WIDTH_SHARE)
+            .max(size * PLACEHOLDER_MIN_WIDTH_EM)
+            .min(frame.width.0);
         let inner = Frame {
-            left: frame.left + (frame.width - width) / 2.0 + size,
-            width: width - 2.0 * size,
+            left: frame.left + (frame.width - Pt(width)) / 2.0 + Pt(size),
+            width: Pt(width - 2.0 * size),
             ..frame.clone()
         };
         let text = if Inline::plain_text(alt).trim().is_empty() {
@@ -171,37 +189,38 @@ impl Flow<'_> {
             alt.to_vec()
         };
         let style = self.small_italic(size);
-        let set = self.set(&text, &style, &inner);
-        let lines = self.line_boxes(&set, &style, &inner, Align::Center, 1.3, Vec::new());
-        let pad = size * 1.2;
-        let mut placeholder = LineBox::default();
+        let lines = self.set(
+            &text,
+            &style,
+            &inner.measure(Align::Center, SMALL_LINE_HEIGHT),
+        );
+        let pad = size * PLACEHOLDER_PAD_EM;
+        let mut placeholder = LineBox {
+            role: Role::Figure,
+            ..LineBox::default()
+        };
         let mut y = pad;
         for line in lines {
             placeholder.elements.extend(
                 line.elements
                     .into_iter()
-                    .filter(|e| !matches!(e, Element::Rule { from, to, .. } if from.0 == to.0))
-                    .map(|e| e.translated(0.0, y)),
+                    .map(|e| e.translated(Pt::ZERO, Pt(y))),
             );
-            y += line.height;
+            y += line.height.0;
         }
         let height = y + pad;
-        let (left, right) = (inner.left - size, inner.left + inner.width + size);
-        let rule = |from, to| Element::Rule {
-            from,
-            to,
-            thickness: 0.6,
-            gray: 0.4,
-        };
+        let (left, right) = (inner.left - Pt(size), inner.left + inner.width + Pt(size));
+        let (top, bottom) = (Pt::ZERO, Pt(height));
+        let rule = |from, to| Element::rule(from, to, PLACEHOLDER_RULE, PLACEHOLDER_GRAY);
         placeholder.elements.extend([
-            rule((left, 0.0), (right, 0.0)),
-            rule((right, 0.0), (right, height)),
-            rule((right, height), (left, height)),
-            rule((left, height), (left, 0.0)),
+            rule((left, top), (right, top)),
+            rule((right, top), (right, bottom)),
+            rule((right, bottom), (left, bottom)),
+            rule((left, bottom), (left, top)),
         ]);
-        placeholder.height = height + self.leading() * 0.3;
-        placeholder.baseline = pad + size;
-        self.add_bars(&mut placeholder, frame);
+        placeholder.height = Pt(height + self.leading() * PLACEHOLDER_SPACE_BELOW);
+        placeholder.baseline = Pt(pad + size);
+        add_bars(&mut placeholder, &frame.bars);
         placeholder
     }
 }

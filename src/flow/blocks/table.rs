@@ -7,10 +7,11 @@
 
 use std::sync::Arc;
 
-use super::{Align, Flow, Frame};
-use crate::flow::{LineBox, VItem, NO_BREAK};
-use crate::frame::Element;
-use crate::inline::{self, Context, ParagraphStyle};
+use super::{Flow, Frame};
+use crate::flow::vlist::{add_bars, NO_BREAK};
+use crate::geom::Pt;
+use crate::inline::{self, Align, LineBox, ParagraphStyle, TextServices};
+use crate::layout::{Element, Role};
 use crate::model::{ColumnAlign, Inline};
 
 /// Space between columns, in ems of the table's type size.
@@ -19,9 +20,30 @@ const COLUMN_GAP_EM: f32 = 1.2;
 const MIN_SCALE: f32 = 0.75;
 /// Table text relative to body text.
 const TABLE_SCALE: f32 = 0.92;
+/// Baseline distance of cell text, as a multiple of its size.
+const LINE_HEIGHT: f32 = 1.3;
+/// Space above and below the text of a row, in ems.
+const ROW_PAD_EM: f32 = 0.3;
+/// The rules: above and below the table, and under the header.
+const OUTER_RULE: Pt = Pt(0.8);
+const HEADER_RULE: Pt = Pt(0.5);
 
 impl Flow<'_> {
-    pub(super) fn table(
+    pub(super) fn table_block(
+        &mut self,
+        aligns: &[ColumnAlign],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        frame: &Frame,
+    ) {
+        let spacing = self.block_spacing(frame);
+        self.space(spacing, frame);
+        self.table(aligns, head, rows, frame);
+        self.space(spacing, frame);
+        self.previous_was_paragraph = false;
+    }
+
+    fn table(
         &mut self,
         aligns: &[ColumnAlign],
         head: &[Vec<Inline>],
@@ -53,18 +75,17 @@ impl Flow<'_> {
         let measure = |flow: &Flow<'_>, size: f32| {
             let mut min = vec![0.0f32; columns];
             let mut natural = vec![0.0f32; columns];
-            let ctx = Context {
-                fonts: flow.fonts,
-                hyphenator: flow.hyphenator,
-                lang: flow.settings.lang.as_str(),
-                line_width: f32::MAX,
-                deadline: flow.deadline,
+            let services = TextServices {
+                fonts: flow.services.fonts,
+                hyphenator: flow.services.hyphenator,
+                lang: flow.settings.options.lang.as_str(),
+                cancel: &flow.services.cancel,
             };
             let all =
                 std::iter::once((head, true)).chain(rows.iter().map(|r| (r.as_slice(), false)));
             for (row, bold) in all {
                 for (c, cell) in row.iter().enumerate() {
-                    let m = inline::measure(cell, &style(size, bold), &ctx);
+                    let m = inline::widths(cell, &style(size, bold), &services);
                     min[c] = min[c].max(m.min);
                     natural[c] = natural[c].max(m.natural);
                 }
@@ -75,25 +96,29 @@ impl Flow<'_> {
         let (mut min, mut natural) = measure(self, size);
         let gap = |size: f32| size * COLUMN_GAP_EM * (columns - 1) as f32;
         let needed: f32 = min.iter().sum::<f32>() + gap(size);
-        if needed > frame.width {
-            size = (base * frame.width / needed).max(self.size() * MIN_SCALE);
+        let frame_width = frame.width.0;
+        if needed > frame_width {
+            size = (base * frame_width / needed).max(self.size() * MIN_SCALE);
             (min, natural) = measure(self, size);
         }
-        let available = (frame.width - gap(size)).max(frame.width * 0.3);
+        let available = (frame_width - gap(size)).max(frame_width * 0.3);
         let widths = column_widths(&min, &natural, available);
 
-        let leading = size * 1.3;
-        let pad = size * 0.3;
+        let leading = size * LINE_HEIGHT;
+        let pad = size * ROW_PAD_EM;
         let x_of = |c: usize| widths[..c].iter().sum::<f32>() + size * COLUMN_GAP_EM * c as f32;
         let table_width = x_of(columns - 1) + widths[columns - 1];
 
         let set_row = |flow: &mut Flow<'_>, cells: &[Vec<Inline>], bold: bool| -> LineBox {
-            let mut row = LineBox::default();
+            let mut row = LineBox {
+                role: Role::Table,
+                ..LineBox::default()
+            };
             let mut tallest = 0.0f32;
             for (c, cell) in cells.iter().enumerate() {
                 let cell_frame = Frame {
-                    left: frame.left + x_of(c),
-                    width: widths[c],
+                    left: frame.left + Pt(x_of(c)),
+                    width: Pt(widths[c]),
                     ..frame.clone()
                 };
                 let align = match aligns.get(c).copied().unwrap_or_default() {
@@ -102,72 +127,59 @@ impl Flow<'_> {
                     ColumnAlign::Right => Align::End,
                 };
                 let cell_style = style(size, bold);
-                let set = flow.set(cell, &cell_style, &cell_frame);
-                let mut lines =
-                    flow.line_boxes(&set, &cell_style, &cell_frame, align, 1.3, Vec::new());
                 // Bars of enclosing quotes are drawn once per row, not per cell.
-                for line in &mut lines {
-                    line.elements.retain(|e| !is_bar(e, &frame.bars));
-                }
+                let lines = flow.set(cell, &cell_style, &cell_frame.measure(align, LINE_HEIGHT));
                 let mut y = pad;
                 for line in lines {
-                    row.elements
-                        .extend(line.elements.into_iter().map(|e| e.translated(0.0, y)));
+                    row.elements.extend(
+                        line.elements
+                            .into_iter()
+                            .map(|e| e.translated(Pt::ZERO, Pt(y))),
+                    );
                     row.notes.extend(line.notes);
                     row.anchors.extend(line.anchors);
-                    y += line.height;
+                    y += line.height.0;
                 }
                 tallest = tallest.max(y - pad);
             }
-            row.height = tallest.max(leading) + 2.0 * pad;
-            row.baseline = pad + leading * 0.75;
-            flow.add_bars(&mut row, frame);
+            row.height = Pt(tallest.max(leading) + 2.0 * pad);
+            row.baseline = Pt(pad + leading * 0.75);
+            add_bars(&mut row, &frame.bars);
             row
         };
 
-        let rule = |row: &mut LineBox, y: f32, thickness: f32| {
-            row.elements.push(Element::Rule {
-                from: (frame.left, y),
-                to: (frame.left + table_width, y),
+        let rule = |row: &mut LineBox, y: f32, thickness: Pt| {
+            row.elements.push(Element::rule(
+                (frame.left, Pt(y)),
+                (frame.left + Pt(table_width), Pt(y)),
                 thickness,
-                gray: 0.0,
-            });
+                0.0,
+            ));
         };
         let mut header = set_row(self, head, true);
-        rule(&mut header, 0.0, 0.8);
-        let header_height = header.height;
-        rule(&mut header, header_height, 0.5);
+        rule(&mut header, 0.0, OUTER_RULE);
+        let header_height = header.height.0;
+        rule(&mut header, header_height, HEADER_RULE);
         let header = Arc::new(header);
 
         let mut boxes = vec![(*header).clone()];
         for (r, cells) in rows.iter().enumerate() {
             let mut row = set_row(self, cells, false);
             if r + 1 == rows.len() {
-                let h = row.height;
-                rule(&mut row, h, 0.8);
+                let h = row.height.0;
+                rule(&mut row, h, OUTER_RULE);
             }
             row.repeat_header = Some(header.clone());
             boxes.push(row);
         }
         if rows.is_empty() {
-            let h = boxes[0].height;
-            rule(&mut boxes[0], h, 0.8);
+            let h = boxes[0].height.0;
+            rule(&mut boxes[0], h, OUTER_RULE);
         }
         // Rows may break between them, but the header stays with the first row.
-        self.break_between_blocks();
-        for (i, row) in boxes.into_iter().enumerate() {
-            if i > 0 {
-                self.items
-                    .push(VItem::Penalty(if i == 1 { NO_BREAK } else { 0.0 }));
-            }
-            self.items.push(VItem::Line(row));
-        }
-        self.keep_with_next = false;
+        self.list
+            .push_rows(boxes, |i| if i == 1 { NO_BREAK } else { 0.0 });
     }
-}
-
-fn is_bar(element: &Element, bars: &[f32]) -> bool {
-    matches!(element, Element::Rule { from, to, .. } if from.0 == to.0 && bars.contains(&from.0))
 }
 
 /// Shares `available` among columns: each gets at least its `min`; what is left goes to

@@ -213,7 +213,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn every_template_renders_every_example() {
-    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
     for template in ["article", "large-print", "compact"] {
         let dir = temp_dir(&format!("tpl-{template}"));
         let out = folio()
@@ -243,7 +243,7 @@ fn every_template_renders_every_example() {
 #[test]
 fn a_template_file_can_be_given_by_path_and_unknown_keys_are_named() {
     let dir = temp_dir("tplfile");
-    let article = include_str!("../templates/article.toml")
+    let article = include_str!("../../../templates/article.toml")
         .replace("name = \"article\"", "name = \"mine\"")
         .replace("font_size = 11", "font_size = 14");
     std::fs::write(dir.join("mine.toml"), &article).unwrap();

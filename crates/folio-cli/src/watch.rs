@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use super::batch::{plan, render_all, Setup};
-use super::RenderArgs;
+use crate::batch::{plan, render_all, Setup};
+use crate::cli::RenderArgs;
 
 /// Watches the inputs (files, and folders recursively) until interrupted; every burst of
 /// changes to markdown files re-plans and re-renders.

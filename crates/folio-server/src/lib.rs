@@ -1,6 +1,6 @@
 //! `folio serve`: the HTTP service behind the blog's Print/PDF button and the API
-//! clients. A thin shell around the same [`Engine`](crate::Engine) and
-//! [`RenderOptions`](crate::RenderOptions) as the CLI: actix-web answers requests, a
+//! clients. A thin shell around the same [`Engine`](folio::Engine) and
+//! [`RenderOptions`](folio::RenderOptions) as the CLI: actix-web answers requests, a
 //! fixed pool of threads renders ([`pool`]), a byte-bounded cache keeps recent PDFs
 //! ([`cache`]), and every error is RFC 9457 problem+json ([`problem`]).
 
@@ -23,7 +23,7 @@ use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
 
 pub use config::ServerConfig;
 
-use crate::Engine;
+use folio::{Cancel, Context, Engine, Limits};
 
 /// What every request handler shares.
 pub struct AppState {
@@ -40,22 +40,7 @@ impl AppState {
     /// Builds the engine (once) and the render pool.
     pub fn new(config: ServerConfig) -> AppState {
         let engine = Arc::new(Engine::new());
-        let renderer = Arc::clone(&engine);
-        // Images: data: URIs, and remote images only from the configured origins.
-        let images = fetch::RemoteImages {
-            fetcher: fetch::Fetcher {
-                origins: config.image_origins.clone(),
-                connect_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
-                total_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
-                max_bytes: 20 * 1024 * 1024,
-            },
-        };
-        // A render stops at the deadline too: nobody waits for it after the 504.
-        let deadline = std::time::Duration::from_millis(config.deadline_ms);
-        let render: pool::Renderer = Arc::new(move |markdown, options| {
-            let until = std::time::Instant::now() + deadline;
-            renderer.render_until(markdown, options, &images, Some(until))
-        });
+        let render = engine_renderer(Arc::clone(&engine), &config);
         AppState::with_renderer(config, engine, render)
     }
 
@@ -78,6 +63,34 @@ impl AppState {
             config,
         }
     }
+}
+
+/// The renderer the pool runs: the engine, with images from `data:` URIs and the
+/// configured image origins, the deadline, and the operator's limits.
+pub fn engine_renderer(engine: Arc<Engine>, config: &ServerConfig) -> pool::Renderer {
+    let images = fetch::RemoteImages {
+        fetcher: fetch::Fetcher {
+            origins: config.image_origins.clone(),
+            connect_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
+            total_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
+            max_bytes: 20 * 1024 * 1024,
+        },
+    };
+    // A render stops at the deadline too: nobody waits for it after the 504.
+    let deadline = std::time::Duration::from_millis(config.deadline_ms);
+    let limits = Limits {
+        max_pages: config.max_pages,
+        ..Limits::default()
+    };
+    Arc::new(move |markdown, options| {
+        let until = std::time::Instant::now() + deadline;
+        let context = Context {
+            images: &images,
+            cancel: Cancel::with_deadline(Some(until)),
+            limits,
+        };
+        engine.render_with(markdown, options, &context)
+    })
 }
 
 /// A request's id, as given to the log and the client (`X-Request-Id`).

@@ -5,7 +5,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-use crate::Error;
+use folio::Error;
 
 /// Why a request failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,8 @@ pub enum ApiError {
     Busy,
     /// The render took longer than the deadline (504).
     Timeout { deadline_ms: u64 },
+    /// The render was stopped before it finished (504).
+    Cancelled,
     /// Folio failed; the request id finds it in the log (500).
     Internal { request_id: String },
 }
@@ -86,6 +88,11 @@ impl ApiError {
                 "Render took too long",
                 format!("the render did not finish within {deadline_ms} ms"),
             ),
+            ApiError::Cancelled => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "Render took too long",
+                "the render was stopped before it finished".to_string(),
+            ),
             ApiError::Internal { request_id } => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Internal error",
@@ -115,6 +122,7 @@ impl From<Error> for ApiError {
             Error::Limit(_) => ApiError::Unprocessable {
                 detail: e.to_string(),
             },
+            Error::Cancelled => ApiError::Cancelled,
             Error::Internal(_) => ApiError::Internal {
                 request_id: String::new(),
             },

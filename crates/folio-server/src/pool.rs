@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
-use crate::{Error, RenderOptions, Rendered};
+use folio::{Error, RenderOptions, Rendered};
 
 /// What the pool runs for each job: the engine's render, or a stand-in in tests.
 pub type Renderer = Arc<dyn Fn(&str, &RenderOptions) -> Result<Rendered, Error> + Send + Sync>;

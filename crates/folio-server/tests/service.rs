@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{test, web};
-use folio::server::{create_app, pool::Renderer, AppState, ServerConfig};
 use folio::{Engine, Error, RenderOptions, Rendered};
+use folio_server::{create_app, engine_renderer, pool::Renderer, AppState, ServerConfig};
 
 fn config() -> ServerConfig {
     ServerConfig {
@@ -18,14 +18,9 @@ fn config() -> ServerConfig {
     }
 }
 
-fn engine_renderer(engine: &Arc<Engine>) -> Renderer {
-    let engine = Arc::clone(engine);
-    Arc::new(move |md: &str, o: &RenderOptions| engine.render(md, o))
-}
-
 fn state_with(config: ServerConfig, render: Option<Renderer>) -> web::Data<AppState> {
     let engine = Arc::new(Engine::new());
-    let render = render.unwrap_or_else(|| engine_renderer(&engine));
+    let render = render.unwrap_or_else(|| engine_renderer(Arc::clone(&engine), &config));
     web::Data::new(AppState::with_renderer(config, engine, render))
 }
 

@@ -170,10 +170,10 @@ pub struct RemoteImages {
     pub fetcher: Fetcher,
 }
 
-impl crate::images::ImageSource for RemoteImages {
+impl folio::ImageSource for RemoteImages {
     fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
         if url.starts_with("data:") {
-            return crate::images::decode_data_uri(url);
+            return folio::images::decode_data_uri(url);
         }
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err("the service does not read local files".to_string());

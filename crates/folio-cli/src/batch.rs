@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use super::{usage_error, RenderArgs};
+use crate::cli::{usage_error, RenderArgs};
 
 /// One article to render.
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ pub fn run(args: &RenderArgs) -> i32 {
 
 pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
     let mut engine = folio::Engine::new();
-    let mut options = args.options.to_options();
+    let mut options = args.options.options.clone();
     // A template given as a path is read here and offered to the engine by its name.
     if let Some(value) = &options.template {
         if value.ends_with(".toml")
@@ -292,9 +292,13 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let images = folio::images::LocalFiles::new(&base, &setup.image_dirs);
+    let context = folio::Context {
+        images: &images,
+        ..folio::Context::default()
+    };
     let rendered = setup
         .engine
-        .render_with_images(&markdown, &setup.options, &images)
+        .render_with(&markdown, &setup.options, &context)
         .map_err(|e| format!("{name}: {e}"))?;
     if !setup.quiet {
         for warning in &rendered.warnings {

@@ -2,14 +2,12 @@
 //! shared engine. Errors end here as one line on stderr and an exit code: 0 done, 1 a
 //! file could not be rendered, 2 the command line is wrong.
 
-mod batch;
-mod watch;
-
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use folio::options::{FontSize, ImagesMode, Lang, LinkStyle, Margins, PageSize, TextScale};
-use folio::RenderOptions;
+
+use crate::batch;
+use crate::options::OptionArgs;
 
 /// Folio typesets markdown articles into book-quality PDFs.
 #[derive(Debug, Parser)]
@@ -125,88 +123,6 @@ pub struct RenderArgs {
     pub options: OptionArgs,
 }
 
-/// The render options, with the same names and values as in front matter and the HTTP
-/// API (`page_size` is `--page-size` here).
-#[derive(Debug, Args, Default, Clone)]
-pub struct OptionArgs {
-    /// Paper size: A4 (default), Letter, Legal, A5 or WIDTHxHEIGHT with a unit (170x240mm).
-    #[arg(long, value_name = "SIZE")]
-    pub page_size: Option<PageSize>,
-    /// Margins like CSS: 1, 2 or 4 lengths with units (`20mm`, `1in 0.8in`).
-    #[arg(long, value_name = "LENGTHS")]
-    pub margins: Option<Margins>,
-    /// Body text size in points, 6 to 24 (template default: 11).
-    #[arg(long, value_name = "POINTS")]
-    pub font_size: Option<FontSize>,
-    /// Scale all text, 50% to 200% (e.g. 130%).
-    #[arg(long, value_name = "PERCENT")]
-    pub text_scale: Option<TextScale>,
-    /// Language of the article (BCP 47: en-US, de, fr...): hyphenation patterns and PDF
-    /// metadata. Default en-US, or the front matter's `lang`.
-    #[arg(long, value_name = "TAG")]
-    pub lang: Option<Lang>,
-    /// Page design: a built-in name (see `folio templates`) or a path to a .toml file.
-    #[arg(long, value_name = "NAME|FILE")]
-    pub template: Option<String>,
-    /// Hyphenate body text (the default, unless the template turns it off).
-    #[arg(long, overrides_with = "no_hyphenate")]
-    pub hyphenate: bool,
-    /// Do not hyphenate.
-    #[arg(long)]
-    pub no_hyphenate: bool,
-    /// Justify body text (the default, unless the template sets it flush left).
-    #[arg(long, overrides_with = "no_justify")]
-    pub justify: bool,
-    /// Set body text flush left, ragged right.
-    #[arg(long)]
-    pub no_justify: bool,
-    /// Where link addresses are printed: footnote (default), endnote, inline or none.
-    #[arg(long, value_name = "STYLE")]
-    pub links: Option<LinkStyle>,
-    /// Print images (show, default) or only their alt text (hide).
-    #[arg(long, value_name = "MODE")]
-    pub images: Option<ImagesMode>,
-    /// Print all text and rules in black, without grey tints.
-    #[arg(long)]
-    pub ink_saver: bool,
-    /// Leave out the title block on the first page.
-    #[arg(long)]
-    pub no_title_block: bool,
-    /// Leave out the article's date.
-    #[arg(long)]
-    pub no_date: bool,
-    /// Leave out the article's source address.
-    #[arg(long)]
-    pub no_url: bool,
-}
-
-impl OptionArgs {
-    pub fn to_options(&self) -> RenderOptions {
-        let flag = |on: bool, off: bool| match (on, off) {
-            (_, true) => Some(false),
-            (true, false) => Some(true),
-            (false, false) => None,
-        };
-        let off = |set: bool| set.then_some(false);
-        RenderOptions {
-            page_size: self.page_size,
-            margins: self.margins,
-            font_size: self.font_size,
-            lang: self.lang.clone(),
-            template: self.template.clone(),
-            hyphenate: flag(self.hyphenate, self.no_hyphenate),
-            justify: flag(self.justify, self.no_justify),
-            links: self.links,
-            images: self.images,
-            text_scale: self.text_scale,
-            ink_saver: self.ink_saver.then_some(true),
-            title_block: off(self.no_title_block),
-            show_date: off(self.no_date),
-            show_url: off(self.no_url),
-        }
-    }
-}
-
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
@@ -244,7 +160,7 @@ pub fn usage_error(message: &str) -> i32 {
 }
 
 fn serve(args: &ServeArgs) -> i32 {
-    use folio::server::ServerConfig;
+    use folio_server::ServerConfig;
     let mut config = match &args.config {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(text) => match ServerConfig::from_toml(&text) {
@@ -315,7 +231,7 @@ fn serve(args: &ServeArgs) -> i32 {
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
-    match folio::server::run(config) {
+    match folio_server::run(config) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("folio: serve: {e}");

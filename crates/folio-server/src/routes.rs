@@ -12,19 +12,10 @@ use super::cache::Entry;
 use super::pool::Outcome;
 use super::problem::ApiError;
 use super::AppState;
-use crate::{Error, RenderOptions};
+use folio::{Error, RenderOptions};
 
 /// Fields of a request that are not render options.
 const NOT_OPTIONS: &[&str] = &["markdown", "download"];
-/// Options that are booleans, for sources that only have strings (query, forms).
-const BOOLEAN_OPTIONS: &[&str] = &[
-    "hyphenate",
-    "justify",
-    "ink_saver",
-    "title_block",
-    "show_date",
-    "show_url",
-];
 
 /// A request to render, whatever shape it came in.
 struct RenderRequest {
@@ -233,23 +224,13 @@ fn flag(fields: &[(String, String)], name: &str) -> bool {
 /// Render options from string pairs (a query string or a form), with the same names and
 /// values as everywhere else; unknown names are errors.
 pub fn options_from_pairs(fields: &[(String, String)]) -> Result<RenderOptions, ApiError> {
-    let mut map = serde_json::Map::new();
-    for (key, value) in fields {
-        if NOT_OPTIONS.contains(&key.as_str()) || value.is_empty() {
-            continue;
-        }
-        let json = if BOOLEAN_OPTIONS.contains(&key.as_str()) {
-            match value.to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" | "on" => serde_json::Value::Bool(true),
-                "0" | "false" | "no" | "off" => serde_json::Value::Bool(false),
-                _ => serde_json::Value::String(value.clone()),
-            }
-        } else {
-            serde_json::Value::String(value.clone())
-        };
-        map.insert(key.clone(), json);
-    }
-    RenderOptions::from_json(serde_json::Value::Object(map)).map_err(ApiError::from)
+    RenderOptions::from_pairs(
+        fields
+            .iter()
+            .filter(|(key, _)| !NOT_OPTIONS.contains(&key.as_str()))
+            .map(|(key, value)| (key.as_str(), value.as_str())),
+    )
+    .map_err(ApiError::from)
 }
 
 /// The cache key and ETag of a request: a SHA-256 of the engine's version, the input
@@ -373,6 +354,11 @@ async fn render_in_pool(
     let request_id = super::request_id(req);
     let rendered = match outcome {
         Ok(Outcome::Done(Ok(rendered))) => rendered,
+        Ok(Outcome::Done(Err(Error::Cancelled))) => {
+            return Err(ApiError::Timeout {
+                deadline_ms: state.config.deadline_ms,
+            })
+        }
         Ok(Outcome::Done(Err(Error::Internal(message)))) => {
             tracing::error!(request_id, %message, "render failed");
             return Err(ApiError::Internal { request_id });
@@ -387,14 +373,6 @@ async fn render_in_pool(
             return Err(ApiError::Internal { request_id });
         }
     };
-    if rendered.pages > state.config.max_pages {
-        return Err(ApiError::Unprocessable {
-            detail: format!(
-                "the document has {} pages; this service renders at most {}",
-                rendered.pages, state.config.max_pages
-            ),
-        });
-    }
     state
         .metrics
         .render(started.elapsed().as_secs_f64(), rendered.pages);
@@ -447,9 +425,9 @@ pub async fn templates(state: web::Data<AppState>) -> HttpResponse {
             serde_json::json!({
                 "name": t.name,
                 "description": t.description,
-                "page_size": t.page_size.to_string(),
-                "font_size": t.font_size.0,
-                "columns": t.columns,
+                "page_size": t.defaults.resolve().page_size.to_string(),
+                "font_size": t.defaults.resolve().font_size.0,
+                "columns": t.design.columns,
             })
         })
         .collect();
@@ -487,14 +465,14 @@ pub async fn button_js() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/javascript; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("../../assets/button.js"))
+        .body(include_str!("../assets/button.js"))
 }
 
 /// `GET /`: a demo blog post with the button, and a playground.
 pub async fn demo() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(include_str!("../../assets/demo.html"))
+        .body(include_str!("../assets/demo.html"))
 }
 
 #[cfg(test)]
@@ -506,7 +484,7 @@ mod tests {
         let fields = pairs("page_size=Letter&justify=false&font_size=12&download=1");
         let options = options_from_pairs(&fields).unwrap();
         assert_eq!(options.justify, Some(false));
-        assert_eq!(options.font_size, Some(crate::options::FontSize(12.0)));
+        assert_eq!(options.font_size, Some(folio::options::FontSize(12.0)));
         assert!(flag(&fields, "download"));
         let err = options_from_pairs(&pairs("pagesize=A4")).unwrap_err();
         assert!(
@@ -539,9 +517,52 @@ mod tests {
 struct JsonRenderRequest {
     /// The article, markdown with optional front matter.
     markdown: String,
+    #[schema(value_type = Option<OptionsSchema>)]
     options: Option<RenderOptions>,
     /// Answer with `Content-Disposition: attachment`.
     download: Option<bool>,
+}
+
+/// The render options as an OpenAPI schema, built from their one declaration in the
+/// engine (names, descriptions, types, allowed values).
+struct OptionsSchema;
+
+impl utoipa::PartialSchema for OptionsSchema {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use folio::options::JsonType;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let mut object = ObjectBuilder::new().description(Some(
+            "Options of one render; every one is optional (front matter, then the template, \
+             then the default fill in).",
+        ));
+        for spec in RenderOptions::SPECS {
+            let kind = match spec.json_type {
+                JsonType::Boolean => Type::Boolean,
+                JsonType::Number => Type::Number,
+                JsonType::String => Type::String,
+            };
+            let mut property = ObjectBuilder::new()
+                .schema_type(kind)
+                .description(Some(spec.help.trim().replace('\n', " ")));
+            if !spec.possible.is_empty() && !spec.is_flag() {
+                property = property.enum_values(Some(spec.possible.iter().copied()));
+            }
+            object = object.property(spec.name, property);
+        }
+        utoipa::openapi::RefOr::T(
+            object
+                .additional_properties(Some(
+                    utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+                ))
+                .into(),
+        )
+    }
+}
+
+impl utoipa::ToSchema for OptionsSchema {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "RenderOptions".into()
+    }
 }
 
 /// An RFC 9457 problem.
@@ -565,7 +586,7 @@ struct ProblemDocument {
         description = "Typesets markdown articles into book-quality PDFs."
     ),
     paths(render_doc, templates_doc),
-    components(schemas(RenderOptions, JsonRenderRequest, ProblemDocument))
+    components(schemas(OptionsSchema, JsonRenderRequest, ProblemDocument))
 )]
 struct ApiDoc;
 

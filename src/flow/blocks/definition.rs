@@ -1,0 +1,44 @@
+//! Definition lists: the term in bold, kept with its definition, which is indented like a
+//! list item.
+
+use super::list::{ITEM_INDENT_EM, MAX_ITEM_INDENT_SHARE};
+use super::{Flow, Frame};
+use crate::flow::vlist::Keep;
+use crate::inline::{Align, ParagraphStyle};
+use crate::layout::Role;
+use crate::model::{Block, Inline};
+
+/// Space before a term and after a definition, as shares of the block spacing.
+const SPACE_BEFORE_TERM: f32 = 0.3;
+const SPACE_AFTER_DEFINITION: f32 = 0.5;
+
+impl Flow<'_> {
+    pub(super) fn term(&mut self, inlines: &[Inline], frame: &Frame) {
+        let style = ParagraphStyle {
+            bold: true,
+            ..self.body_style(frame)
+        };
+        self.space(self.block_spacing(frame) * SPACE_BEFORE_TERM, frame);
+        let line_height = self.settings.design.line_height;
+        self.set_block(
+            inlines,
+            &style,
+            frame,
+            Align::Start,
+            line_height,
+            Keep::WithNext,
+            Role::Body,
+            None,
+        );
+        self.previous_was_paragraph = false;
+    }
+
+    pub(super) fn definition(&mut self, children: &[Block], frame: &Frame) {
+        let indent = (ITEM_INDENT_EM * self.size()).min(frame.width.0 * MAX_ITEM_INDENT_SHARE);
+        let inner = frame.indented(indent, indent);
+        self.previous_was_paragraph = false;
+        self.blocks(children, &inner);
+        self.space(self.block_spacing(frame) * SPACE_AFTER_DEFINITION, frame);
+        self.previous_was_paragraph = false;
+    }
+}

@@ -1,0 +1,262 @@
+//! Each kind of block as line boxes, spaces and penalties: [`Flow::block`] dispatches to
+//! one file per kind; the helpers here set a paragraph-like block in a [`Frame`].
+
+mod code;
+mod definition;
+mod figure;
+mod heading;
+mod list;
+mod paragraph;
+mod quote;
+mod rule;
+mod table;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use super::notes::Notes;
+use super::vlist::{add_bars, Keep, VList};
+use super::Services;
+use crate::error::{Error, Warning};
+use crate::geom::Pt;
+use crate::images::LoadedImage;
+use crate::inline::{self, Align, LineAnchor, LineBox, Measure, ParagraphStyle, TextServices};
+use crate::layout::Role;
+use crate::model::{Block, Inline};
+use crate::settings::Settings;
+
+/// Quotes and lists stop indenting past this depth, so deep nesting never squeezes the
+/// text to nothing.
+pub(super) const MAX_INDENT_DEPTH: usize = 5;
+
+/// The horizontal extent blocks are set in (narrower inside quotes and lists).
+#[derive(Debug, Clone)]
+pub(super) struct Frame {
+    pub left: Pt,
+    pub width: Pt,
+    /// Blockquote bars drawn beside the lines, at these x positions.
+    pub bars: Vec<Pt>,
+    /// Type size relative to body text.
+    pub scale: f32,
+    /// Nesting of quotes and lists.
+    pub depth: usize,
+}
+
+impl Frame {
+    /// The whole text area (one column).
+    pub fn full(width: Pt) -> Frame {
+        Frame {
+            left: Pt::ZERO,
+            width,
+            bars: Vec::new(),
+            scale: 1.0,
+            depth: 0,
+        }
+    }
+
+    /// The frame indented by `indent` on the left and narrowed by `narrower`, one level
+    /// deeper; past [`MAX_INDENT_DEPTH`] the same frame.
+    pub fn indented(&self, indent: f32, narrower: f32) -> Frame {
+        if self.depth >= MAX_INDENT_DEPTH {
+            return self.clone();
+        }
+        Frame {
+            left: self.left + Pt(indent),
+            width: self.width - Pt(narrower),
+            depth: self.depth + 1,
+            ..self.clone()
+        }
+    }
+
+    /// A measure across this frame.
+    pub fn measure(&self, align: Align, line_height: f32) -> Measure {
+        Measure {
+            left: self.left,
+            width: self.width,
+            align,
+            line_height,
+        }
+    }
+}
+
+/// The state of a flow: settings and services, the list being built, the notes.
+pub(super) struct Flow<'a> {
+    pub settings: &'a Settings,
+    pub services: Services<'a>,
+    pub list: VList,
+    pub warnings: &'a mut Vec<Warning>,
+    /// Characters no bundled face has.
+    pub missing: BTreeSet<char>,
+    /// The previous block was a paragraph (the next one gets a first-line indent).
+    pub previous_was_paragraph: bool,
+    pub notes: Notes,
+    /// Images loaded so far, by address: each is read and embedded once.
+    pub loaded: HashMap<String, Result<Arc<LoadedImage>, String>>,
+    /// The render was cancelled: nothing more is set.
+    pub cancelled: bool,
+}
+
+impl<'a> Flow<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        services: Services<'a>,
+        notes: Notes,
+        warnings: &'a mut Vec<Warning>,
+    ) -> Flow<'a> {
+        Flow {
+            settings,
+            services,
+            list: VList::default(),
+            warnings,
+            missing: BTreeSet::new(),
+            previous_was_paragraph: false,
+            notes,
+            loaded: HashMap::new(),
+            cancelled: false,
+        }
+    }
+
+    /// Body text size.
+    pub fn size(&self) -> f32 {
+        self.settings.font_size
+    }
+
+    /// Baseline-to-baseline distance of body text.
+    pub fn leading(&self) -> f32 {
+        self.settings.leading()
+    }
+
+    /// Baseline-to-baseline distance of body text in a frame.
+    pub fn frame_leading(&self, frame: &Frame) -> f32 {
+        self.leading() * frame.scale
+    }
+
+    /// Space above and below quotes, lists, code blocks and rules in a frame.
+    pub fn block_spacing(&self, frame: &Frame) -> f32 {
+        self.settings.design.block_spacing * self.frame_leading(frame)
+    }
+
+    pub fn body_style(&self, frame: &Frame) -> ParagraphStyle {
+        ParagraphStyle {
+            size: self.size() * frame.scale,
+            bold: false,
+            italic: false,
+            justify: self.settings.options.justify,
+            hyphenate: self.settings.hyphenate,
+            indent: 0.0,
+            monospace: false,
+            balance: false,
+        }
+    }
+
+    pub fn space(&mut self, height: f32, frame: &Frame) {
+        self.list.space(height, &frame.bars);
+    }
+
+    pub fn blocks(&mut self, blocks: &[Block], frame: &Frame) {
+        for block in blocks {
+            self.block(block, frame);
+        }
+    }
+
+    /// Adds one block to the list.
+    pub fn block(&mut self, block: &Block, frame: &Frame) {
+        match block {
+            Block::Paragraph(inlines) if figure::is_figure(inlines) => self.figures(inlines, frame),
+            Block::Paragraph(inlines) => self.paragraph(inlines, frame),
+            Block::Heading { level, id, content } => self.heading(*level, id, content, frame),
+            Block::Quote(children) => self.quote(children, frame),
+            Block::List {
+                start,
+                items,
+                tight,
+            } => self.list(*start, items, *tight, frame),
+            Block::Code { text, .. } => self.code(text, frame),
+            Block::Table { aligns, head, rows } => self.table_block(aligns, head, rows, frame),
+            Block::Term(inlines) => self.term(inlines, frame),
+            Block::Definition(children) => self.definition(children, frame),
+            Block::Rule => self.thematic_break(frame),
+            // Set as notes where they are referenced (see `layout_notes`), or at the end.
+            Block::FootnoteDefinition { .. } => {}
+        }
+    }
+
+    /// Sets inlines as a paragraph in `measure`: notes numbered, lines set, missing
+    /// characters and emergency breaks noted. Nothing once the render is cancelled.
+    pub fn set(
+        &mut self,
+        inlines: &[Inline],
+        style: &ParagraphStyle,
+        measure: &Measure,
+    ) -> Vec<LineBox> {
+        if self.cancelled || self.services.cancel.is_cancelled() {
+            self.cancelled = true;
+            return Vec::new();
+        }
+        let annotated = self.notes.annotate(inlines);
+        let services = TextServices {
+            fonts: self.services.fonts,
+            hyphenator: self.services.hyphenator,
+            lang: self.settings.options.lang.as_str(),
+            cancel: &self.services.cancel,
+        };
+        let set = inline::layout(&annotated, style, measure, &services);
+        if self.services.cancel.is_cancelled() {
+            self.cancelled = true;
+        }
+        self.missing.extend(set.missing.iter().copied());
+        if set.emergency {
+            let text = Inline::plain_text(&annotated);
+            let excerpt: String = text.chars().take(40).collect();
+            self.warnings.push(Warning::EmergencyBreak { excerpt });
+        }
+        set.lines
+    }
+
+    /// Sets a paragraph-like block across `frame` and adds its lines to the list, with
+    /// quote bars, the role, and `anchor` (a heading's) on its first line.
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_block(
+        &mut self,
+        inlines: &[Inline],
+        style: &ParagraphStyle,
+        frame: &Frame,
+        align: Align,
+        line_height: f32,
+        keep: Keep,
+        role: Role,
+        anchor: Option<LineAnchor>,
+    ) {
+        let mut boxes = self.set(inlines, style, &frame.measure(align, line_height));
+        for line in &mut boxes {
+            line.role = role;
+            add_bars(line, &frame.bars);
+        }
+        match (boxes.first_mut(), anchor) {
+            (Some(first), Some(anchor)) => first.anchors.insert(0, anchor),
+            (None, Some(anchor)) => {
+                // An empty heading still anchors links and the outline.
+                let mut line = self.empty_line(style.size * line_height, frame);
+                line.role = role;
+                line.anchors.push(anchor);
+                boxes.push(line);
+            }
+            (_, None) => {}
+        }
+        if !boxes.is_empty() {
+            self.list.push_lines(boxes, keep);
+        }
+    }
+
+    /// A line with nothing on it but the frame's quote bars.
+    pub fn empty_line(&self, height: f32, frame: &Frame) -> LineBox {
+        let mut line = LineBox::blank(Pt(height), Pt(height * 0.75));
+        add_bars(&mut line, &frame.bars);
+        line
+    }
+
+    /// The error that ends a cancelled flow.
+    pub fn cancelled_error(&self) -> Option<Error> {
+        self.cancelled.then_some(Error::Cancelled)
+    }
+}

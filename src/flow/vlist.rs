@@ -1,0 +1,211 @@
+//! The vertical list: TeX's list of line boxes, discardable spaces and penalties, and the
+//! rules for building it (where a page may break between lines and blocks, spaces that
+//! collapse, blocks kept with what follows). The page stage only has to find breaks in it.
+
+use crate::geom::Pt;
+use crate::inline::LineBox;
+use crate::layout::Element;
+
+/// A break here is forbidden.
+pub const NO_BREAK: f32 = crate::inline::items::INFINITE_PENALTY;
+/// A page break after a hyphenated line splits a word across pages (TeX's
+/// \brokenpenalty). Style guides ask to avoid it, and a reader of the PDF's text gets
+/// the word back only if nothing stands between its halves, so the paginator leaves up
+/// to about ten lines empty rather than do it.
+pub const BROKEN_WORD_PENALTY: f32 = 1000.0;
+
+/// Blockquote bars: their thickness and grey.
+pub const BAR_THICKNESS: Pt = Pt(0.8);
+pub const BAR_GRAY: f32 = 0.45;
+
+/// One item of the vertical list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VItem {
+    Line(LineBox),
+    /// Vertical space; vanishes at the top of a page. `bars` are the x positions of
+    /// blockquote rules that continue through it.
+    Space {
+        height: Pt,
+        bars: Vec<Pt>,
+    },
+    /// A place the page may break, and its cost (>= [`NO_BREAK`]: never).
+    Penalty(f32),
+}
+
+/// How lines of a block may be separated by a page break.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Keep {
+    /// At least two lines on each side (paragraphs, code).
+    TwoLines,
+    /// Never split, and keep with what follows (headings, the title block).
+    WithNext,
+}
+
+/// The list being built.
+#[derive(Debug, Default)]
+pub struct VList {
+    pub items: Vec<VItem>,
+    /// The last block asked to be kept with the next one.
+    keep_with_next: bool,
+}
+
+impl VList {
+    /// Vertical space; consecutive spaces collapse to the largest. No space starts the list.
+    pub fn space(&mut self, height: f32, bars: &[Pt]) {
+        if height <= 0.0 || self.items.is_empty() {
+            return;
+        }
+        if let Some(VItem::Space {
+            height: h,
+            bars: old,
+        }) = self.items.last_mut()
+        {
+            *h = h.max(Pt(height));
+            if old.len() > bars.len() {
+                *old = bars.to_vec();
+            }
+            return;
+        }
+        self.items.push(VItem::Space {
+            height: Pt(height),
+            bars: bars.to_vec(),
+        });
+    }
+
+    /// Adds the lines of a block, with the page-break rule `keep` between them.
+    pub fn push_lines(&mut self, boxes: Vec<LineBox>, keep: Keep) {
+        self.break_between_blocks();
+        let n = boxes.len();
+        let mut previous_hyphenated = false;
+        for (i, line) in boxes.into_iter().enumerate() {
+            if i > 0 {
+                let penalty = match keep {
+                    Keep::WithNext => NO_BREAK,
+                    // No orphan (after the first line) and no widow (before the last).
+                    Keep::TwoLines if i == 1 || i == n - 1 => NO_BREAK,
+                    Keep::TwoLines if previous_hyphenated => BROKEN_WORD_PENALTY,
+                    Keep::TwoLines => 0.0,
+                };
+                self.items.push(VItem::Penalty(penalty));
+            }
+            previous_hyphenated = line.hyphenated;
+            self.items.push(VItem::Line(line));
+        }
+        self.keep_with_next = keep == Keep::WithNext;
+    }
+
+    /// Adds lines that may break apart only where `penalty(i)` (the cost before line `i`,
+    /// from 1) allows; what follows may be on the next page.
+    pub fn push_rows(&mut self, boxes: Vec<LineBox>, penalty: impl Fn(usize) -> f32) {
+        self.break_between_blocks();
+        for (i, line) in boxes.into_iter().enumerate() {
+            if i > 0 {
+                self.items.push(VItem::Penalty(penalty(i)));
+            }
+            self.items.push(VItem::Line(line));
+        }
+        self.keep_with_next = false;
+    }
+
+    /// Adds one line that keeps with what follows (a rule that opens a section).
+    pub fn push_heading_line(&mut self, line: LineBox) {
+        self.break_between_blocks();
+        self.items.push(VItem::Line(line));
+        self.keep_with_next = true;
+    }
+
+    /// Adds one line that may be separated from what follows.
+    pub fn push_line(&mut self, line: LineBox) {
+        self.break_between_blocks();
+        self.items.push(VItem::Line(line));
+    }
+
+    /// Forbids a break here and keeps what comes next with what came before.
+    pub fn glue_to_next(&mut self) {
+        self.items.push(VItem::Penalty(NO_BREAK));
+        self.keep_with_next = true;
+    }
+
+    /// The break opportunity between two blocks (none after a heading).
+    fn break_between_blocks(&mut self) {
+        let last_is_line = matches!(self.items.last(), Some(VItem::Line(_)));
+        if !last_is_line && !matches!(self.items.last(), Some(VItem::Space { .. })) {
+            return;
+        }
+        let penalty = if self.keep_with_next { NO_BREAK } else { 0.0 };
+        // The penalty goes before the space, so that the space vanishes at the break.
+        let space_at = self
+            .items
+            .iter()
+            .rposition(|item| !matches!(item, VItem::Space { .. }))
+            .map_or(0, |i| i + 1);
+        self.items.insert(space_at, VItem::Penalty(penalty));
+        self.keep_with_next = false;
+    }
+
+    /// Takes the items built so far, leaving the list empty (notes are built in a list
+    /// of their own).
+    pub fn take(&mut self) -> Vec<VItem> {
+        self.keep_with_next = false;
+        std::mem::take(&mut self.items)
+    }
+
+    /// Puts back items taken with [`VList::take`].
+    pub fn restore(&mut self, items: Vec<VItem>) {
+        self.items = items;
+    }
+}
+
+/// Draws blockquote bars at `bars` down the whole height of `line`.
+pub fn add_bars(line: &mut LineBox, bars: &[Pt]) {
+    for &x in bars {
+        line.elements.push(Element::rule(
+            (x, Pt::ZERO),
+            (x, line.height),
+            BAR_THICKNESS,
+            BAR_GRAY,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(height: f32) -> LineBox {
+        LineBox::blank(Pt(height), Pt(height * 0.8))
+    }
+
+    fn shape(list: &VList) -> String {
+        list.items
+            .iter()
+            .map(|item| match item {
+                VItem::Line(l) => format!("L{}", l.height.0),
+                VItem::Space { height, .. } => format!("S{}", height.0),
+                VItem::Penalty(p) if *p >= NO_BREAK => "x".to_string(),
+                VItem::Penalty(p) => format!("p{p}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn paragraphs_keep_two_lines_together_at_each_end() {
+        let mut list = VList::default();
+        list.push_lines((0..5).map(|_| line(10.0)).collect(), Keep::TwoLines);
+        assert_eq!(shape(&list), "L10 x L10 p0 L10 p0 L10 x L10");
+    }
+
+    #[test]
+    fn spaces_collapse_and_breaks_go_before_them() {
+        let mut list = VList::default();
+        list.space(5.0, &[]);
+        assert!(list.items.is_empty(), "no space starts the list");
+        list.push_lines(vec![line(10.0), line(10.0)], Keep::WithNext);
+        list.space(4.0, &[]);
+        list.space(6.0, &[]);
+        list.push_lines(vec![line(10.0), line(10.0)], Keep::TwoLines);
+        // The heading-like block keeps with the next: no break (x) before the space.
+        assert_eq!(shape(&list), "L10 x L10 x S6 L10 x L10");
+    }
+}

@@ -1,0 +1,187 @@
+//! Set lines → line boxes: each line's pieces as drawn glyph runs at their places, with
+//! strike-through rules, link areas, the anchors and note references it carries. A
+//! [`LineBox`] is what the inline stage gives the flow stage.
+
+use std::sync::Arc;
+
+use super::finalize::Line;
+use super::prepare::{ParagraphStyle, Prepared};
+use crate::geom::{Pt, Rect};
+use crate::layout::{AnchorKey, Element, LinkTarget, NoteId, Role};
+use crate::text::{FaceId, FontBook};
+
+/// A place on a line that links can jump to, with its outline entry (level and text) when
+/// it is a heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineAnchor {
+    pub key: AnchorKey,
+    pub outline: Option<(u8, String)>,
+}
+
+impl LineAnchor {
+    pub fn new(key: AnchorKey) -> LineAnchor {
+        LineAnchor { key, outline: None }
+    }
+}
+
+/// A line and everything drawn on it, positioned relative to the box's top left corner
+/// (x from the left edge of the text area).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LineBox {
+    pub height: Pt,
+    /// Distance from the top of the box to the baseline.
+    pub baseline: Pt,
+    pub elements: Vec<Element>,
+    /// The line ends with a hyphen (the word continues on the next line).
+    pub hyphenated: bool,
+    /// Notes referenced on this line: they go to the foot of the same page.
+    pub notes: Vec<NoteId>,
+    /// For a table row: the table's header, repeated above the row when the row is the
+    /// first thing on a page.
+    pub repeat_header: Option<Arc<LineBox>>,
+    /// Anchors on this line (a heading's id, a note's reference).
+    pub anchors: Vec<LineAnchor>,
+    /// What the line is part of.
+    pub role: Role,
+}
+
+impl LineBox {
+    /// An empty box of `height` (a blank code line, a rule's line).
+    pub fn blank(height: Pt, baseline: Pt) -> LineBox {
+        LineBox {
+            height,
+            baseline,
+            ..LineBox::default()
+        }
+    }
+}
+
+/// How lines sit in their measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Start,
+    Center,
+    End,
+}
+
+/// Where a paragraph's lines go: from `left` (relative to the text area), `width` wide,
+/// aligned so, each `line_height` times the type size tall.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measure {
+    pub left: Pt,
+    pub width: Pt,
+    pub align: Align,
+    pub line_height: f32,
+}
+
+/// Turns set lines into line boxes: glyph runs, strike-through rules, link areas, note
+/// references.
+pub fn line_boxes(
+    prepared: &Prepared,
+    lines: &[Line],
+    style: &ParagraphStyle,
+    measure: &Measure,
+    fonts: &FontBook,
+) -> Vec<LineBox> {
+    let face = fonts.face(FaceId::serif(style.bold, style.italic));
+    let height = style.size * measure.line_height;
+    let ascent = face.ascender * style.size;
+    let descent = -face.descender * style.size;
+    let baseline = (height - (ascent + descent)) / 2.0 + ascent;
+    let mut boxes = Vec::with_capacity(lines.len());
+    for line in lines {
+        let offset = match measure.align {
+            Align::Start => 0.0,
+            Align::Center => ((measure.width.0 - line.width) / 2.0).max(0.0),
+            Align::End => (measure.width.0 - line.width).max(0.0),
+        };
+        let mut lb = LineBox {
+            height: Pt(height),
+            baseline: Pt(baseline),
+            elements: Vec::with_capacity(line.placed.len()),
+            hyphenated: line.hyphenated,
+            ..LineBox::default()
+        };
+        for placed in &line.placed {
+            let piece = &prepared.pieces[placed.piece];
+            if piece.run.glyphs.is_empty() {
+                continue;
+            }
+            let x = measure.left.0 + offset + placed.x;
+            let y = baseline - piece.rise;
+            let width = piece.run.width();
+            if piece.strike {
+                let strike_y = y - piece.run.size * 0.28;
+                lb.elements.push(Element::rule(
+                    (Pt(x), Pt(strike_y)),
+                    (Pt(x + width), Pt(strike_y)),
+                    Pt(piece.run.size * 0.06),
+                    0.0,
+                ));
+            }
+            if let Some(link) = piece.link {
+                let target = &prepared.links[link];
+                if let LinkTarget::Internal(AnchorKey::Note(id)) = target {
+                    if !lb.notes.contains(id) {
+                        lb.notes.push(*id);
+                        lb.anchors.push(LineAnchor::new(AnchorKey::NoteRef(*id)));
+                    }
+                }
+                let rect = Rect {
+                    x: Pt(x),
+                    y: Pt(y - ascent),
+                    width: Pt(width),
+                    height: Pt(ascent + descent),
+                };
+                push_link(&mut lb.elements, rect, target.clone());
+            }
+            lb.elements.push(Element::Text {
+                x: Pt(x),
+                y: Pt(y),
+                run: piece.run.clone(),
+            });
+        }
+        boxes.push(lb);
+    }
+    boxes
+}
+
+/// Adds a link area, extending the previous one when it continues the same link.
+fn push_link(elements: &mut Vec<Element>, rect: Rect, target: LinkTarget) {
+    for element in elements.iter_mut().rev() {
+        if let Element::Link {
+            rect: prev,
+            target: t,
+        } = element
+        {
+            if *t == target && (prev.y - rect.y).abs() < Pt(0.5) && rect.x >= prev.x {
+                prev.width = rect.x + rect.width - prev.x;
+                return;
+            }
+            break;
+        }
+    }
+    elements.push(Element::Link { rect, target });
+}
+
+impl LineBox {
+    /// Puts glyph runs (a list marker, a note number) at the start of the line's content,
+    /// from `x` on its baseline: first, so that text extraction reads them before the
+    /// line's text.
+    pub fn prepend_runs(&mut self, runs: Vec<crate::text::ShapedRun>, x: Pt) {
+        let mut x = x;
+        for (k, run) in runs.into_iter().enumerate() {
+            let width = Pt(run.width());
+            self.elements.insert(
+                k,
+                Element::Text {
+                    x,
+                    y: self.baseline,
+                    run,
+                },
+            );
+            x += width;
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! The page model: what the page stage gives and the PDF writer draws, and what tests and
+//! tools inspect ([`Layout::dump`]). Every element is positioned on its page in points,
+//! `y` measured down from the top of the page.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::geom::{Point, Pt, Rect};
+use crate::images::LoadedImage;
+use crate::text::ShapedRun;
+
+pub use crate::model::NoteId;
+
+/// A place inside the document that links can jump to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AnchorKey {
+    /// A heading (or other element) by its id, as `[text](#id)` names it.
+    Id(String),
+    /// A footnote's text at the foot of a page.
+    Note(NoteId),
+    /// The place a footnote is referenced from, for the note's link back.
+    NoteRef(NoteId),
+    /// An entry of the end notes list (link addresses with `links = endnote`).
+    Endnote(u32),
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LinkTarget {
+    /// An address outside the document.
+    Uri(String),
+    /// A place inside it.
+    Internal(AnchorKey),
+}
+
+impl LinkTarget {
+    /// The target of a markdown link: `#id` inside the document, anything else outside.
+    pub fn from_href(href: &str) -> LinkTarget {
+        match href.strip_prefix('#') {
+            Some(id) => LinkTarget::Internal(AnchorKey::Id(id.to_string())),
+            None => LinkTarget::Uri(href.to_string()),
+        }
+    }
+}
+
+/// Something drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Element {
+    /// Glyphs with their baseline starting at (`x`, `y`).
+    Text { x: Pt, y: Pt, run: ShapedRun },
+    /// A straight line; `gray` 0 is black.
+    Rule {
+        from: Point,
+        to: Point,
+        thickness: Pt,
+        gray: f32,
+    },
+    /// A clickable area.
+    Link { rect: Rect, target: LinkTarget },
+    /// A picture filling `rect`.
+    Image { rect: Rect, image: Arc<LoadedImage> },
+}
+
+impl Element {
+    /// The same element moved by (`dx`, `dy`).
+    pub fn translated(mut self, dx: Pt, dy: Pt) -> Element {
+        match &mut self {
+            Element::Text { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            Element::Rule { from, to, .. } => {
+                from.x += dx;
+                from.y += dy;
+                to.x += dx;
+                to.y += dy;
+            }
+            Element::Link { rect, .. } | Element::Image { rect, .. } => {
+                rect.x += dx;
+                rect.y += dy;
+            }
+        }
+        self
+    }
+
+    /// A horizontal or vertical rule from (`x0`, `y0`) to (`x1`, `y1`).
+    pub fn rule(from: (Pt, Pt), to: (Pt, Pt), thickness: Pt, gray: f32) -> Element {
+        Element::Rule {
+            from: Point::new(from.0, from.1),
+            to: Point::new(to.0, to.1),
+            thickness,
+            gray,
+        }
+    }
+}
+
+/// What a line of a page is, for inspection and for readers of the structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    Title,
+    Subtitle,
+    Byline,
+    Address,
+    Heading(u8),
+    /// Running text: paragraphs, list items, quotes, definitions.
+    #[default]
+    Body,
+    Code,
+    Table,
+    Figure,
+    Caption,
+    /// A decorative rule: under the title block, a thematic break, before end matter.
+    Rule,
+    Note,
+    Header,
+    Footer,
+}
+
+impl Role {
+    fn label(self) -> String {
+        match self {
+            Role::Title => "title".into(),
+            Role::Subtitle => "subtitle".into(),
+            Role::Byline => "byline".into(),
+            Role::Address => "address".into(),
+            Role::Heading(level) => format!("h{level}"),
+            Role::Body => "body".into(),
+            Role::Code => "code".into(),
+            Role::Table => "table".into(),
+            Role::Figure => "figure".into(),
+            Role::Caption => "caption".into(),
+            Role::Rule => "rule".into(),
+            Role::Note => "note".into(),
+            Role::Header => "header".into(),
+            Role::Footer => "footer".into(),
+        }
+    }
+}
+
+/// A line of a page: its role, where it is, and which of the page's elements it drew.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLine {
+    pub role: Role,
+    pub top: Pt,
+    pub height: Pt,
+    /// Indices into [`Page::elements`].
+    pub elements: Range<usize>,
+}
+
+/// One page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub width: Pt,
+    pub height: Pt,
+    pub elements: Vec<Element>,
+    /// The page's lines, in the order they were placed.
+    pub lines: Vec<PageLine>,
+}
+
+impl Page {
+    pub fn new(width: Pt, height: Pt) -> Page {
+        Page {
+            width,
+            height,
+            elements: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Adds a line's elements, moved to (`x`, `y`), and records the line.
+    pub fn push_line<'a>(
+        &mut self,
+        role: Role,
+        x: Pt,
+        y: Pt,
+        height: Pt,
+        elements: impl IntoIterator<Item = &'a Element>,
+    ) {
+        let start = self.elements.len();
+        self.elements
+            .extend(elements.into_iter().map(|e| e.clone().translated(x, y)));
+        self.lines.push(PageLine {
+            role,
+            top: y,
+            height,
+            elements: start..self.elements.len(),
+        });
+    }
+}
+
+impl Page {
+    /// Adds elements already placed on the page as one line.
+    pub fn push_placed(&mut self, role: Role, top: Pt, height: Pt, elements: Vec<Element>) {
+        let start = self.elements.len();
+        self.elements.extend(elements);
+        self.lines.push(PageLine {
+            role,
+            top,
+            height,
+            elements: start..self.elements.len(),
+        });
+    }
+}
+
+/// A heading's (or a note's) place, for the outline and internal links.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchor {
+    pub key: AnchorKey,
+    /// Heading level (1-6) and text when the anchor belongs in the outline.
+    pub outline: Option<(u8, String)>,
+    /// Zero-based page index.
+    pub page: usize,
+    pub y: Pt,
+}
+
+/// The typeset document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layout {
+    pub pages: Vec<Page>,
+    pub anchors: Vec<Anchor>,
+}
+
+/// The text of a sequence of elements: runs joined, a space where a visible gap separates
+/// them, and `newline` where the baseline changes.
+fn elements_text<'a>(elements: impl Iterator<Item = &'a Element>, newline: char) -> String {
+    let mut out = String::new();
+    // (baseline, where the previous run ended)
+    let mut last: Option<(Pt, Pt)> = None;
+    for element in elements {
+        if let Element::Text { x, y, run } = element {
+            match last {
+                Some((ly, _)) if (ly - *y).abs() > Pt(0.5) => out.push(newline),
+                // A visible gap is a space; pieces of one word touch.
+                Some((_, end)) if *x - end > Pt(run.size * 0.1) => out.push(' '),
+                _ => {}
+            }
+            out.push_str(&run.text);
+            last = Some((*y, *x + Pt(run.width())));
+        }
+    }
+    out
+}
+
+impl Layout {
+    /// The text of each page, line by line (glyph texts joined; a debugging and testing
+    /// aid, not a PDF text extraction).
+    pub fn text_dump(&self) -> String {
+        let mut out = String::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            out.push_str(&format!("--- page {} ---\n", i + 1));
+            out.push_str(&elements_text(page.elements.iter(), '\n'));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A readable picture of every page for golden tests and reviews: one row per line
+    /// with its top, height, indent from the left margin and role, then its text (images
+    /// and rules named in brackets).
+    pub fn dump(&self, left_margin: Pt) -> String {
+        let mut out = String::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "page {} of {} ({:.1} x {:.1} pt)",
+                i + 1,
+                self.pages.len(),
+                page.width.0,
+                page.height.0
+            );
+            for line in &page.lines {
+                let elements = &page.elements[line.elements.clone()];
+                let left = elements
+                    .iter()
+                    .filter_map(|e| match e {
+                        Element::Text { x, .. } => Some(*x),
+                        Element::Image { rect, .. } => Some(rect.x),
+                        _ => None,
+                    })
+                    .reduce(Pt::min);
+                let mut text = elements_text(elements.iter(), ' ');
+                for element in elements {
+                    if let Element::Image { rect, image } = element {
+                        let _ = write!(
+                            text,
+                            "[image {}x{} px at {:.0}x{:.0} pt]",
+                            image.width, image.height, rect.width.0, rect.height.0
+                        );
+                    }
+                }
+                if text.is_empty() && elements.iter().any(|e| matches!(e, Element::Rule { .. })) {
+                    text.push_str("[rule]");
+                }
+                let indent = left.map_or(String::from("     "), |x| {
+                    format!("{:5.1}", (x - left_margin).0)
+                });
+                let _ = writeln!(
+                    out,
+                    "  {:6.1} {:5.1} {indent} {:<9} {}",
+                    line.top.0,
+                    line.height.0,
+                    line.role.label(),
+                    text.trim_end()
+                );
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,427 @@
+//! Page breaking: where each page (or column) of the vertical list ends, with the notes
+//! its lines refer to at its foot. A page ends at the cheapest place the list allows a
+//! break before it overflows: the rules encoded as penalties (no widows, no orphans,
+//! headings kept with what follows) hold on every page, an underfull page costs by the
+//! square of the lines it leaves empty, and a note may continue on the next page.
+
+use std::ops::Range;
+
+use crate::error::Warning;
+use crate::flow::{VItem, NO_BREAK};
+use crate::inline::LineBox;
+use crate::model::NoteId;
+
+/// Cost of leaving the bottom of a page empty, per line left empty, squared: a page may
+/// end a line or two early to avoid a costlier break, but not half a page early.
+const UNDERFULL_COST_PER_LINE: f32 = 10.0;
+/// Cost of continuing a note on the next page (TeX's \\floatingpenalty, roughly).
+const SPLIT_NOTE_COST: f32 = 300.0;
+/// Space taken by the rule above the notes, in body lines.
+const NOTE_SEPARATOR_LINES: f32 = 0.9;
+
+/// Lines `lines` of note `note`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotePart {
+    pub note: NoteId,
+    pub lines: Range<usize>,
+}
+
+/// What goes on one page: a range of the vertical list, and notes for its foot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagePlan {
+    pub items: Range<usize>,
+    pub notes: Vec<NotePart>,
+}
+
+/// A place the current page could end, and the state of its notes there.
+#[derive(Debug, Clone)]
+struct Candidate {
+    cost: f32,
+    end: usize,
+    notes: Vec<NotePart>,
+    carry: Vec<NotePart>,
+}
+
+pub(super) fn lines_height(lines: &[LineBox]) -> f32 {
+    lines.iter().map(|l| l.height.0).sum()
+}
+
+/// Splits the vertical list into pages, with the notes each page's lines refer to at its
+/// foot. `line_unit` is the body text's line height, the unit in which an underfull page
+/// is measured.
+pub fn break_pages(
+    items: &[VItem],
+    notes: &[Vec<LineBox>],
+    text_height: f32,
+    line_unit: f32,
+    warnings: &mut Vec<Warning>,
+) -> Vec<PagePlan> {
+    let separator = line_unit * NOTE_SEPARATOR_LINES;
+    let underfull = |empty: f32| {
+        let lines = empty.max(0.0) / line_unit;
+        UNDERFULL_COST_PER_LINE * lines * lines
+    };
+    let note_height =
+        |part: &NotePart| lines_height(&notes[part.note.0 as usize][part.lines.clone()]);
+    let mut pages = Vec::new();
+    let mut carry: Vec<NotePart> = Vec::new();
+    let mut i = 0;
+    loop {
+        // Nothing discardable starts a page.
+        while i < items.len() && !matches!(items[i], VItem::Line(_)) {
+            i += 1;
+        }
+        if i >= items.len() && carry.is_empty() {
+            break;
+        }
+
+        // Notes continued from the previous page come first, leaving room for text.
+        let mut parts: Vec<NotePart> = Vec::new();
+        let mut carry_out: Vec<NotePart> = Vec::new();
+        let mut foot = 0.0;
+        let cap = if i >= items.len() {
+            text_height
+        } else {
+            text_height * 0.75
+        } - separator;
+        for part in carry.drain(..) {
+            if !carry_out.is_empty() {
+                carry_out.push(part);
+                continue;
+            }
+            let mut end = part.lines.start;
+            for line in &notes[part.note.0 as usize][part.lines.clone()] {
+                if foot + line.height.0 > cap && !(parts.is_empty() && end == part.lines.start) {
+                    break;
+                }
+                foot += line.height.0;
+                end += 1;
+            }
+            if end > part.lines.start {
+                parts.push(NotePart {
+                    note: part.note,
+                    lines: part.lines.start..end,
+                });
+            }
+            if end < part.lines.end {
+                carry_out.push(NotePart {
+                    note: part.note,
+                    lines: end..part.lines.end,
+                });
+            }
+        }
+        let mut on_page: Vec<NoteId> = parts.iter().map(|p| p.note).collect();
+
+        let start = i;
+        // A table row that starts a page brings its table's header along.
+        let mut y = match items.get(start) {
+            Some(VItem::Line(LineBox {
+                repeat_header: Some(header),
+                ..
+            })) => header.height.0,
+            _ => 0.0,
+        };
+        let mut best: Option<Candidate> = None;
+        let mut chosen: Option<Candidate> = None;
+        let mut j = start;
+        let foot_total = |foot: f32| if foot > 0.0 { foot + separator } else { 0.0 };
+        while j < items.len() {
+            match &items[j] {
+                VItem::Line(line) => {
+                    let new: Vec<NoteId> = line
+                        .notes
+                        .iter()
+                        .copied()
+                        .filter(|k| !on_page.contains(k))
+                        .collect();
+                    let new_height: f32 = new
+                        .iter()
+                        .map(|&k| lines_height(&notes[k.0 as usize]))
+                        .sum();
+                    let foot_after = foot + new_height;
+                    if y + line.height.0 + foot_total(foot_after) <= text_height + 0.01 {
+                        y += line.height.0;
+                        for k in new {
+                            parts.push(NotePart {
+                                note: k,
+                                lines: 0..notes[k.0 as usize].len(),
+                            });
+                            on_page.push(k);
+                        }
+                        foot = foot_after;
+                        j += 1;
+                        continue;
+                    }
+                    // The line does not fit with its notes whole. Perhaps with its last
+                    // note continued on the next page, if the page may end after it.
+                    let may_end_after = j + 1 >= items.len()
+                        || matches!(items[j + 1], VItem::Penalty(p) if p < NO_BREAK)
+                        || j == start;
+                    if let (Some((&last, others)), true) = (new.split_last(), may_end_after) {
+                        let others_height: f32 = others
+                            .iter()
+                            .map(|&k| lines_height(&notes[k.0 as usize]))
+                            .sum();
+                        // Room for the last note under everything else (one rule above all).
+                        let room =
+                            text_height - y - line.height.0 - separator - foot - others_height;
+                        let mut fit = 0;
+                        let mut used = 0.0;
+                        for note_line in &notes[last.0 as usize] {
+                            if used + note_line.height.0 > room + 0.01 {
+                                break;
+                            }
+                            used += note_line.height.0;
+                            fit += 1;
+                        }
+                        let forced = j == start;
+                        if fit >= 1 || forced {
+                            let fit = fit.max(1);
+                            let mut split_parts = parts.clone();
+                            for &k in others {
+                                split_parts.push(NotePart {
+                                    note: k,
+                                    lines: 0..notes[k.0 as usize].len(),
+                                });
+                            }
+                            split_parts.push(NotePart {
+                                note: last,
+                                lines: 0..fit,
+                            });
+                            let mut split_carry = carry_out.clone();
+                            if fit < notes[last.0 as usize].len() {
+                                split_carry.push(NotePart {
+                                    note: last,
+                                    lines: fit..notes[last.0 as usize].len(),
+                                });
+                            }
+                            let penalty = match items.get(j + 1) {
+                                Some(VItem::Penalty(p)) => *p,
+                                _ => 0.0,
+                            };
+                            let split_foot: f32 = split_parts.iter().map(note_height).sum();
+                            let cost = penalty.min(NO_BREAK - 1.0)
+                                + SPLIT_NOTE_COST
+                                + underfull(
+                                    text_height - y - line.height.0 - foot_total(split_foot),
+                                );
+                            let candidate = Candidate {
+                                cost,
+                                end: j + 1,
+                                notes: split_parts,
+                                carry: split_carry,
+                            };
+                            if forced || best.as_ref().is_none_or(|b| cost <= b.cost) {
+                                best = Some(candidate);
+                            }
+                        }
+                    }
+                    if j == start && best.is_none() {
+                        // A line too tall for an empty page: place it anyway.
+                        best = Some(Candidate {
+                            cost: 0.0,
+                            end: j + 1,
+                            notes: parts.clone(),
+                            carry: carry_out.clone(),
+                        });
+                    }
+                    chosen = Some(match best.take() {
+                        Some(b) => b,
+                        None => {
+                            // A block taller than the page with no allowed break: split it
+                            // here rather than lose its text.
+                            warnings.push(Warning::ForcedPageBreak {
+                                page: pages.len() + 1,
+                            });
+                            Candidate {
+                                cost: 0.0,
+                                end: j,
+                                notes: parts.clone(),
+                                carry: carry_out.clone(),
+                            }
+                        }
+                    });
+                    break;
+                }
+                VItem::Space { height, .. } => y += height.0,
+                VItem::Penalty(penalty) => {
+                    if *penalty < NO_BREAK {
+                        let cost = penalty + underfull(text_height - y - foot_total(foot));
+                        // Ties go to the later break: fuller pages.
+                        if best.as_ref().is_none_or(|b| cost <= b.cost) {
+                            best = Some(Candidate {
+                                cost,
+                                end: j,
+                                notes: parts.clone(),
+                                carry: carry_out.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            j += 1;
+        }
+        let chosen = chosen.unwrap_or(Candidate {
+            cost: 0.0,
+            end: items.len(),
+            notes: parts,
+            carry: carry_out,
+        });
+        pages.push(PagePlan {
+            items: start..chosen.end.max(start),
+            notes: chosen.notes,
+        });
+        carry = chosen.carry;
+        i = chosen.end.max(start);
+    }
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::Pt;
+    use crate::inline::LineAnchor;
+    use crate::layout::AnchorKey;
+
+    fn line(tag: &str) -> VItem {
+        VItem::Line(LineBox {
+            height: Pt(10.0),
+            baseline: Pt(8.0),
+            hyphenated: tag.ends_with('-'),
+            anchors: vec![LineAnchor::new(AnchorKey::Id(tag.to_string()))],
+            ..LineBox::default()
+        })
+    }
+
+    fn tag(line: &LineBox) -> String {
+        match &line.anchors[0].key {
+            AnchorKey::Id(id) => id.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// A paragraph of `n` lines with the widow and orphan penalties the flow stage uses.
+    fn paragraph(name: &str, n: usize) -> Vec<VItem> {
+        let mut items = Vec::new();
+        for i in 0..n {
+            if i > 0 {
+                items.push(VItem::Penalty(if i == 1 || i == n - 1 {
+                    NO_BREAK
+                } else {
+                    0.0
+                }));
+            }
+            items.push(line(&format!("{name}{}", i + 1)));
+        }
+        items
+    }
+
+    fn pages_of(items: &[VItem], height: f32) -> Vec<Vec<String>> {
+        let mut warnings = Vec::new();
+        break_pages(items, &[], height, 10.0, &mut warnings)
+            .into_iter()
+            .map(|p| {
+                items[p.items]
+                    .iter()
+                    .filter_map(|item| match item {
+                        VItem::Line(l) => Some(tag(l)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_orphan_at_the_bottom() {
+        // Page holds 5 lines; A has 4, B has 5: B's first line alone would be an orphan.
+        let mut items = paragraph("a", 4);
+        items.push(VItem::Penalty(0.0));
+        items.extend(paragraph("b", 5));
+        let pages = pages_of(&items, 50.0);
+        assert_eq!(pages[0], vec!["a1", "a2", "a3", "a4"]);
+        assert_eq!(pages[1][0], "b1");
+    }
+
+    #[test]
+    fn no_widow_at_the_top() {
+        // A has 6 lines and the page 5: a1-a5 would leave a6 alone on the next page.
+        let items = paragraph("a", 6);
+        let pages = pages_of(&items, 50.0);
+        assert_eq!(pages[0], vec!["a1", "a2", "a3", "a4"]);
+        assert_eq!(pages[1], vec!["a5", "a6"]);
+    }
+
+    #[test]
+    fn heading_keeps_with_two_lines_of_what_follows() {
+        let mut items = paragraph("a", 3);
+        items.push(VItem::Penalty(0.0));
+        items.push(line("h"));
+        items.push(VItem::Penalty(NO_BREAK));
+        items.push(VItem::Space {
+            height: Pt(2.0),
+            bars: Vec::new(),
+        });
+        items.extend(paragraph("b", 4));
+        // Room for 5 lines: a1-a3 + heading + b1 would strand the heading with one line.
+        let pages = pages_of(&items, 50.0);
+        assert_eq!(pages[0], vec!["a1", "a2", "a3"]);
+        assert_eq!(pages[1][..3], ["h", "b1", "b2"]);
+    }
+
+    #[test]
+    fn a_word_split_across_pages_costs_a_line_of_fill() {
+        // Six lines fit; the page would end after line 6, whose word continues on line 7.
+        let mut items = Vec::new();
+        for i in 1..=9 {
+            if i > 1 {
+                let penalty = if i == 2 || i == 9 {
+                    NO_BREAK
+                } else if i == 7 {
+                    crate::flow::vlist::BROKEN_WORD_PENALTY
+                } else {
+                    0.0
+                };
+                items.push(VItem::Penalty(penalty));
+            }
+            items.push(line(&format!("a{i}{}", if i == 6 { "-" } else { "" })));
+        }
+        let pages = pages_of(&items, 60.0);
+        assert_eq!(pages[0], vec!["a1", "a2", "a3", "a4", "a5"]);
+    }
+
+    #[test]
+    fn spaces_vanish_at_the_top_of_a_page() {
+        let mut items = paragraph("a", 2);
+        items.push(VItem::Penalty(0.0));
+        items.push(VItem::Space {
+            height: Pt(30.0),
+            bars: Vec::new(),
+        });
+        items.extend(paragraph("b", 2));
+        let mut warnings = Vec::new();
+        let ranges: Vec<_> = break_pages(&items, &[], 35.0, 10.0, &mut warnings)
+            .into_iter()
+            .map(|p| p.items)
+            .collect();
+        assert_eq!(ranges.len(), 2);
+        assert!(matches!(items[ranges[1].start], VItem::Line(_)));
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn unbreakable_block_taller_than_a_page_is_split_with_a_warning() {
+        let items: Vec<VItem> = (0..8)
+            .flat_map(|i| [VItem::Penalty(NO_BREAK), line(&format!("x{i}"))])
+            .skip(1)
+            .collect();
+        let mut warnings = Vec::new();
+        let ranges: Vec<_> = break_pages(&items, &[], 50.0, 10.0, &mut warnings)
+            .into_iter()
+            .map(|p| p.items)
+            .collect();
+        assert_eq!(ranges.len(), 2);
+        assert_eq!(warnings, vec![Warning::ForcedPageBreak { page: 1 }]);
+    }
+}

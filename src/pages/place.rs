@@ -1,0 +1,113 @@
+//! Placing: each page's share of the vertical list from the top of its column, its notes
+//! at the column's foot under a short rule, the anchors with their pages.
+
+use super::breaking::{lines_height, PagePlan};
+use super::{Geometry, NOTE_SEPARATOR_LINES};
+use crate::flow::vlist::{BAR_GRAY, BAR_THICKNESS};
+use crate::flow::VItem;
+use crate::geom::Pt;
+use crate::inline::LineBox;
+use crate::layout::{Anchor, Element, Page};
+
+/// The rule above the notes: where it sits in the separator's space, its length as a
+/// share of the column, its thickness.
+const NOTE_RULE_AT: f32 = 0.45;
+const NOTE_RULE_LENGTH_SHARE: f32 = 0.25;
+const NOTE_RULE_THICKNESS: Pt = Pt(0.5);
+
+/// Lays out each page: the items of each column's range from the top, its notes at the
+/// column's foot under a short rule. `plans` are columns; with two columns a page holds
+/// plans 0 and 1, the next 2 and 3.
+pub fn place(
+    items: &[VItem],
+    notes: &[Vec<LineBox>],
+    plans: &[PagePlan],
+    geometry: &Geometry,
+    line_unit: f32,
+) -> (Vec<Page>, Vec<Anchor>) {
+    let columns = geometry.columns.max(1);
+    let mut pages: Vec<Page> = Vec::with_capacity(plans.len().div_ceil(columns));
+    let mut anchors = Vec::new();
+    let mut add_line = |page: &mut Page, page_index: usize, line: &LineBox, x: Pt, y: Pt| {
+        for anchor in &line.anchors {
+            anchors.push(Anchor {
+                key: anchor.key.clone(),
+                outline: anchor.outline.clone(),
+                page: page_index,
+                y,
+            });
+        }
+        page.push_line(line.role, x, y, line.height, &line.elements);
+    };
+    for (slot, plan) in plans.iter().enumerate() {
+        let page_index = slot / columns;
+        if pages.len() <= page_index {
+            pages.push(Page::new(geometry.page_width, geometry.page_height));
+        }
+        let page = &mut pages[page_index];
+        let left =
+            geometry.left + (geometry.column_width + geometry.column_gap) * (slot % columns) as f32;
+        let mut y = geometry.top;
+        let slice = &items[plan.items.clone()];
+        if let Some(VItem::Line(LineBox {
+            repeat_header: Some(header),
+            ..
+        })) = slice.first()
+        {
+            add_line(page, page_index, header, left, y);
+            y += header.height;
+        }
+        // Trailing spaces do not draw their quote bars into the bottom margin.
+        let last_line = slice
+            .iter()
+            .rposition(|item| matches!(item, VItem::Line(_)))
+            .unwrap_or(0);
+        for (k, item) in slice.iter().enumerate() {
+            match item {
+                VItem::Line(line) => {
+                    add_line(page, page_index, line, left, y);
+                    y += line.height;
+                }
+                VItem::Space { height, bars } => {
+                    if k < last_line {
+                        for &x in bars {
+                            page.elements.push(Element::rule(
+                                (left + x, y),
+                                (left + x, y + *height),
+                                BAR_THICKNESS,
+                                BAR_GRAY,
+                            ));
+                        }
+                    }
+                    y += *height;
+                }
+                VItem::Penalty(_) => {}
+            }
+        }
+        if !plan.notes.is_empty() {
+            let foot: f32 = plan
+                .notes
+                .iter()
+                .map(|p| lines_height(&notes[p.note.0 as usize][p.lines.clone()]))
+                .sum();
+            let mut y = geometry.top + geometry.text_height - Pt(foot);
+            let rule_y = y - Pt(line_unit * NOTE_SEPARATOR_LINES * NOTE_RULE_AT);
+            page.elements.push(Element::rule(
+                (left, rule_y),
+                (
+                    left + geometry.column_width * NOTE_RULE_LENGTH_SHARE,
+                    rule_y,
+                ),
+                NOTE_RULE_THICKNESS,
+                0.0,
+            ));
+            for part in &plan.notes {
+                for line in &notes[part.note.0 as usize][part.lines.clone()] {
+                    add_line(page, page_index, line, left, y);
+                    y += line.height;
+                }
+            }
+        }
+    }
+    (pages, anchors)
+}

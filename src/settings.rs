@@ -1,0 +1,114 @@
+//! Settings: the render options, layered and resolved, combined with a template's design
+//! into what the engine typesets with.
+
+use crate::error::Error;
+use crate::geom::{Pt, Rect, MM};
+use crate::options::{RenderOptions, ResolvedOptions};
+use crate::template::{Design, Template};
+
+/// What the engine typesets with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Every option's value.
+    pub options: ResolvedOptions,
+    /// The template's name and design values.
+    pub template: String,
+    pub design: Design,
+    /// Body text size in points: the font size scaled by the text scale.
+    pub font_size: f32,
+    /// Hyphenation is on and the language has patterns.
+    pub hyphenate: bool,
+}
+
+/// The text area must keep room for a readable line and a few lines per page.
+const MIN_TEXT_WIDTH: Pt = Pt(30.0 * MM);
+const MIN_TEXT_HEIGHT: Pt = Pt(40.0 * MM);
+
+impl Settings {
+    /// Combines the options (already layered: front matter under the caller's) with a
+    /// template, whose option defaults come under both.
+    pub fn resolve(
+        options: &RenderOptions,
+        template: &Template,
+        has_patterns: impl Fn(&str) -> bool,
+    ) -> Result<Settings, Error> {
+        let options = template.defaults.clone().overlay(options).resolve();
+        let settings = Settings {
+            font_size: options.font_size.0 * (options.text_scale.0 / 100.0),
+            hyphenate: options.hyphenate && has_patterns(options.lang.as_str()),
+            template: template.name.clone(),
+            design: template.design.clone(),
+            options,
+        };
+        if settings.area_width() < MIN_TEXT_WIDTH || settings.text_height() < MIN_TEXT_HEIGHT {
+            return Err(Error::option(
+                "margins",
+                format!(
+                    "margins {} leave a text area of {:.0}x{:.0}mm on a {} page; it must be at least 30x40mm",
+                    settings.options.margins,
+                    settings.area_width().to_mm(),
+                    settings.text_height().to_mm(),
+                    settings.options.page_size
+                ),
+            ));
+        }
+        Ok(settings)
+    }
+
+    /// Baseline-to-baseline distance of body text.
+    pub fn leading(&self) -> f32 {
+        self.font_size * self.design.line_height
+    }
+
+    pub fn columns(&self) -> usize {
+        self.design.columns.max(1) as usize
+    }
+
+    /// Width of a column of text (the whole text area with one column).
+    pub fn text_width(&self) -> Pt {
+        let columns = self.columns() as f32;
+        (self.area_width() - self.column_gap() * (columns - 1.0)) / columns
+    }
+
+    /// The text area on the page (all columns), in the page's coordinates.
+    pub fn text_area(&self) -> Rect {
+        let margins = &self.options.margins;
+        Rect {
+            x: margins.left,
+            y: margins.top,
+            width: self.area_width(),
+            height: self.text_height(),
+        }
+    }
+
+    /// Width of the text area between the side margins.
+    pub fn area_width(&self) -> Pt {
+        let page = &self.options.page_size;
+        let margins = &self.options.margins;
+        page.width - margins.left - margins.right
+    }
+
+    /// Space between columns.
+    pub fn column_gap(&self) -> Pt {
+        Pt(self.design.column_gap * self.font_size)
+    }
+
+    pub fn text_height(&self) -> Pt {
+        let page = &self.options.page_size;
+        let margins = &self.options.margins;
+        page.height - margins.top - margins.bottom
+    }
+
+    /// The settings in a canonical form that does not depend on how the code stores
+    /// them: every option by name with its value in declaration order, then the design
+    /// values by their template keys. The PDF's identifier is derived from it.
+    pub fn canonical(&self) -> serde_json::Value {
+        let mut options = self.options.canonical();
+        // The template as found (its name may have been given in another case).
+        options.insert("template".into(), self.template.clone().into());
+        serde_json::json!({
+            "options": options,
+            "design": serde_json::to_value(&self.design).unwrap_or_default(),
+        })
+    }
+}
