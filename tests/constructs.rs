@@ -324,3 +324,36 @@ fn layout_dump_of_a_small_page_reads_as_expected() {
     let body: String = lines[2..lines.len() - 1].join(" ");
     assert_eq!(body, "The quick brown fox jumps over the lazy dog and then it runs away into the forest, where nobody can follow it.");
 }
+
+#[test]
+fn links_to_note_anchors_are_ordinary_internal_links() {
+    // Footnote references are typed: a link the author writes to `#fn-3` (or to `#fn-1`,
+    // which exists as a note) is an internal link like any other, not a note reference.
+    let md = "See [three](#fn-3) and [one](#fn-1) and a real note.[^a]\n\n[^a]: The only note.";
+    let out = engine().render(md, &RenderOptions::default()).unwrap();
+    let text = pdftotext(&out.pdf);
+    assert_eq!(text.matches("The only note.").count(), 1, "{text}");
+    let typeset = typeset(md, &RenderOptions::default());
+    let notes = typeset
+        .layout
+        .anchors
+        .iter()
+        .filter(|a| matches!(a.key, AnchorKey::Note(_)))
+        .count();
+    assert_eq!(notes, 1);
+    // Neither address is a heading's id, so neither link jumps anywhere.
+    let gotos = annotations(&lopdf(&out.pdf))
+        .iter()
+        .filter(|a| {
+            a.get(b"A")
+                .and_then(|a| a.as_dict())
+                .and_then(|a| a.get(b"S"))
+                .and_then(|s| s.as_name())
+                .is_ok_and(|s| s == b"GoTo")
+        })
+        .count();
+    assert_eq!(
+        gotos, 2,
+        "only the note and its reference link to each other"
+    );
+}

@@ -413,9 +413,12 @@ fn page_ops(
         });
     }
 
-    PdfPage::new(
-        printpdf::Mm(page.width.to_mm()),
-        printpdf::Mm(page.height.to_mm()),
+    // Page boxes in points, as every other length (no round trip through millimetres).
+    let size = PdfRect::from_wh(Pt(page.width.0), Pt(page.height.0));
+    PdfPage {
+        media_box: size.clone(),
+        trim_box: size.clone(),
+        crop_box: size,
         ops,
-    )
+    }
 }
