@@ -4,8 +4,7 @@
 use super::list::{ITEM_INDENT_EM, MAX_ITEM_INDENT_SHARE};
 use super::{Flow, Frame};
 use crate::flow::vlist::Keep;
-use crate::inline::{Align, ParagraphStyle};
-use crate::layout::Role;
+use crate::inline::ParagraphStyle;
 use crate::model::{Block, Inline};
 
 /// Space before a term and after a definition, as shares of the block spacing.
@@ -19,17 +18,7 @@ impl Flow<'_> {
             ..self.body_style(frame)
         };
         self.space(self.block_spacing(frame) * SPACE_BEFORE_TERM, frame);
-        let line_height = self.settings.design.line_height;
-        self.set_block(
-            inlines,
-            &style,
-            frame,
-            Align::Start,
-            line_height,
-            Keep::WithNext,
-            Role::Body,
-            None,
-        );
+        self.set_text(inlines, &style, frame, Keep::WithNext);
         self.previous_was_paragraph = false;
     }
 

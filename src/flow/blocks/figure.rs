@@ -68,17 +68,7 @@ impl Flow<'_> {
                 italic: true,
                 ..self.body_style(frame)
             };
-            let line_height = self.settings.design.line_height;
-            self.set_block(
-                alt,
-                &style,
-                frame,
-                Align::Start,
-                line_height,
-                Keep::TwoLines,
-                Role::Body,
-                None,
-            );
+            self.set_text(alt, &style, frame, Keep::TwoLines);
             return;
         }
         self.space(leading * SPACE_AROUND, frame);

@@ -248,6 +248,28 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// Sets running text (a paragraph, a term, an image's alt text) across `frame`.
+    pub fn set_text(
+        &mut self,
+        inlines: &[Inline],
+        style: &ParagraphStyle,
+        frame: &Frame,
+        keep: Keep,
+    ) {
+        let line_height = self.settings.design.line_height;
+        let role = Role::Body;
+        self.set_block(
+            inlines,
+            style,
+            frame,
+            Align::Start,
+            line_height,
+            keep,
+            role,
+            None,
+        );
+    }
+
     /// A line with nothing on it but the frame's quote bars.
     pub fn empty_line(&self, height: f32, frame: &Frame) -> LineBox {
         let mut line = LineBox::blank(Pt(height), Pt(height * 0.75));

@@ -3,8 +3,6 @@
 
 use super::{Flow, Frame};
 use crate::flow::vlist::Keep;
-use crate::inline::Align;
-use crate::layout::Role;
 use crate::model::Inline;
 
 impl Flow<'_> {
@@ -16,17 +14,7 @@ impl Flow<'_> {
             let spacing = design.paragraph_spacing * self.frame_leading(frame);
             self.space(spacing, frame);
         }
-        let line_height = self.settings.design.line_height;
-        self.set_block(
-            inlines,
-            &style,
-            frame,
-            Align::Start,
-            line_height,
-            Keep::TwoLines,
-            Role::Body,
-            None,
-        );
+        self.set_text(inlines, &style, frame, Keep::TwoLines);
         self.previous_was_paragraph = true;
     }
 }
