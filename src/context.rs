@@ -27,13 +27,32 @@ impl Default for Context<'_> {
     }
 }
 
-/// Limits of one render, set by whoever runs the engine.
+/// Limits of one render, set by whoever runs the engine (an operator's settings, the
+/// command line's flags), never by the document or the request options. Exceeding one
+/// stops the render with [`Error::Limit`](crate::Error::Limit), which names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest markdown input, in bytes.
     pub max_input_bytes: usize,
     /// Most pages a document may have (a page of two columns is one page).
     pub max_pages: usize,
+    /// Largest front matter block, in bytes.
+    pub max_front_matter_bytes: usize,
+    /// Deepest nesting of lists and mappings in front matter.
+    pub max_front_matter_depth: usize,
+    /// Most images a document may show (more become placeholders).
+    pub max_images: usize,
+    /// Most pixels one image may have (a larger one becomes a placeholder).
+    pub max_image_pixels: u64,
+    /// Most pixels all the images of a document may have together (images past the
+    /// budget become placeholders).
+    pub max_total_pixels: u64,
+    /// Largest image file, in bytes.
+    pub max_image_bytes: usize,
+    /// Most table cells in a document.
+    pub max_table_cells: usize,
+    /// Most notes (footnotes and printed link addresses) in a document.
+    pub max_notes: usize,
 }
 
 impl Default for Limits {
@@ -41,6 +60,14 @@ impl Default for Limits {
         Limits {
             max_input_bytes: 8 * 1024 * 1024,
             max_pages: 2_000,
+            max_front_matter_bytes: 64 * 1024,
+            max_front_matter_depth: 32,
+            max_images: 200,
+            max_image_pixels: 40_000_000,
+            max_total_pixels: 120_000_000,
+            max_image_bytes: 25 * 1024 * 1024,
+            max_table_cells: 100_000,
+            max_notes: 10_000,
         }
     }
 }
@@ -50,6 +77,10 @@ impl Default for Limits {
 pub enum Limit {
     InputBytes,
     Pages,
+    FrontMatterBytes,
+    FrontMatterDepth,
+    TableCells,
+    Notes,
 }
 
 impl Limit {
@@ -58,11 +89,28 @@ impl Limit {
         match self {
             Limit::InputBytes => "max_input_bytes",
             Limit::Pages => "max_pages",
+            Limit::FrontMatterBytes => "max_front_matter_bytes",
+            Limit::FrontMatterDepth => "max_front_matter_depth",
+            Limit::TableCells => "max_table_cells",
+            Limit::Notes => "max_notes",
+        }
+    }
+
+    /// What is counted, for messages.
+    fn what(self) -> &'static str {
+        match self {
+            Limit::InputBytes => "bytes in the article",
+            Limit::Pages => "pages",
+            Limit::FrontMatterBytes => "bytes of front matter",
+            Limit::FrontMatterDepth => "levels of nesting in the front matter",
+            Limit::TableCells => "table cells",
+            Limit::Notes => "notes",
         }
     }
 }
 
-/// What exceeding a limit looks like, for the error message.
+/// What exceeding a limit looks like, for the error message. `found` is what was
+/// counted when the render stopped (a lower bound where it stopped early).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Exceeded {
     pub limit: Limit,
@@ -72,13 +120,22 @@ pub struct Exceeded {
 
 impl std::fmt::Display for Exceeded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Exceeded { allowed, found, .. } = *self;
-        match self.limit {
-            Limit::InputBytes => write!(
+        let Exceeded {
+            limit,
+            allowed,
+            found,
+        } = *self;
+        let what = limit.what();
+        let name = limit.name();
+        match limit {
+            Limit::Pages => write!(
                 f,
-                "the article is {found} bytes; the limit is {allowed} bytes"
+                "the article needs at least {found} {what}; the limit ({name}) is {allowed}"
             ),
-            Limit::Pages => write!(f, "the article needs {found} pages; the limit is {allowed}"),
+            _ => write!(
+                f,
+                "the article has at least {found} {what}; the limit ({name}) is {allowed}"
+            ),
         }
     }
 }

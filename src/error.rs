@@ -61,6 +61,12 @@ pub enum Warning {
     ForcedPageBreak { page: usize },
     /// An image could not be shown; a framed placeholder with its alt text stands in.
     Image { url: String, reason: String },
+    /// Raw HTML opened a `<script>`, `<style>` or comment that never closed; the text
+    /// after it is printed rather than lost.
+    UnclosedHtml { tag: String },
+    /// Links whose addresses are not http, https or mailto (or that are relative, with no
+    /// address to resolve them against) are printed as text, not as links.
+    UnsafeLinks { count: usize, example: String },
 }
 
 impl std::fmt::Display for Warning {
@@ -82,6 +88,22 @@ impl std::fmt::Display for Warning {
             ),
             Warning::ForcedPageBreak { page } => {
                 write!(f, "page {page}: a block taller than the page was split")
+            }
+            Warning::UnclosedHtml { tag } => write!(
+                f,
+                "raw HTML {tag} is never closed; the text after it is printed as text"
+            ),
+            Warning::UnsafeLinks { count, example } => {
+                let shown: String = example
+                    .chars()
+                    .take(60)
+                    .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                    .collect();
+                let links = if *count == 1 { "link" } else { "links" };
+                write!(
+                    f,
+                    "{count} {links} (such as `{shown}`) not http, https or mailto: printed as text, not clickable"
+                )
             }
             Warning::Image { url, reason } => {
                 let shown: String = url.chars().take(80).collect();

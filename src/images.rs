@@ -10,14 +10,11 @@
 //! library by default reads only `data:` URIs; the CLI reads files next to the article;
 //! the service fetches from configured origins.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use base64::Engine as _;
-
-/// Pixels an image may have, by default (40 megapixels: a large photo).
-pub const DEFAULT_MAX_PIXELS: u64 = 40_000_000;
 
 /// A decoded (or, for JPEG, checked) image.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,8 +35,9 @@ pub enum ImageData {
 
 /// Where image bytes come from.
 pub trait ImageSource: Sync {
-    /// The bytes at `url`, or why they cannot be had (one lowercase line).
-    fn fetch(&self, url: &str) -> Result<Vec<u8>, String>;
+    /// The bytes at `url`, at most `max_bytes` of them, or why they cannot be had (one
+    /// lowercase line that reveals nothing of the machine beyond what `url` says).
+    fn fetch(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, String>;
 }
 
 /// Reads `data:` URIs only: nothing outside the document is ever touched.
@@ -47,9 +45,9 @@ pub trait ImageSource: Sync {
 pub struct DataUrisOnly;
 
 impl ImageSource for DataUrisOnly {
-    fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
+    fn fetch(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
         if url.starts_with("data:") {
-            decode_data_uri(url)
+            decode_data_uri(url, max_bytes)
         } else if url.contains("://") {
             Err("remote images are not fetched here".to_string())
         } else {
@@ -78,82 +76,98 @@ impl LocalFiles {
 }
 
 impl ImageSource for LocalFiles {
-    fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
+    fn fetch(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
         if url.starts_with("data:") {
-            return decode_data_uri(url);
+            return decode_data_uri(url, max_bytes);
         }
         if url.contains("://") {
             return Err("remote images are not fetched by the command line".to_string());
         }
         let path = url.strip_prefix("file:").unwrap_or(url);
-        let path = percent_decode(path.split(['?', '#']).next().unwrap_or(path));
-        let full = self.base.join(&path);
-        let real = full
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        let path = percent_encoding::percent_decode_str(path)
+            .decode_utf8()
+            .map_err(|_| "the address is not UTF-8 once its % escapes are decoded".to_string())?;
+        // Messages name the image as the article does, never the paths it leads to.
+        let real = self
+            .base
+            .join(path.as_ref())
             .canonicalize()
-            .map_err(|_| format!("{}: no such file", full.display()))?;
+            .map_err(|_| "no such file".to_string())?;
         if !self.allowed.iter().any(|dir| real.starts_with(dir)) {
-            return Err(format!(
-                "{} is outside the article's folder; allow its folder explicitly to use it",
-                real.display()
-            ));
+            return Err(
+                "outside the article's folder; allow its folder explicitly to use it".to_string(),
+            );
         }
-        std::fs::read(&real).map_err(|e| {
-            format!(
-                "{}: {}",
-                real.display(),
-                e.kind().to_string().to_lowercase()
-            )
-        })
+        let metadata = std::fs::metadata(&real).map_err(|e| io_reason(&e))?;
+        // Only regular files: a FIFO or a device would block or never end.
+        if !metadata.is_file() {
+            return Err("not a regular file".to_string());
+        }
+        if metadata.len() > max_bytes as u64 {
+            return Err(too_many_bytes(metadata.len(), max_bytes));
+        }
+        let mut bytes = Vec::with_capacity(metadata.len() as usize);
+        std::fs::File::open(&real)
+            .and_then(|file| file.take(max_bytes as u64 + 1).read_to_end(&mut bytes))
+            .map_err(|e| io_reason(&e))?;
+        if bytes.len() > max_bytes {
+            return Err(too_many_bytes(bytes.len() as u64, max_bytes));
+        }
+        Ok(bytes)
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => "could not be read".to_string(),
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The bytes of a `data:` URI (base64 or percent-encoded).
-pub fn decode_data_uri(uri: &str) -> Result<Vec<u8>, String> {
+fn too_many_bytes(found: u64, max_bytes: usize) -> String {
+    format!("{found} bytes is more than the {max_bytes} bytes max_image_bytes allows")
+}
+
+/// The bytes of a `data:` URI: base64, or percent-encoded bytes (not necessarily text),
+/// at most `max_bytes` of them.
+pub fn decode_data_uri(uri: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
     let rest = uri.strip_prefix("data:").ok_or("not a data: URI")?;
     let (meta, data) = rest
         .split_once(',')
         .ok_or("a data: URI needs a comma before its data")?;
-    if meta.ends_with(";base64") {
+    // Decoded data is never longer than its text.
+    let bytes = if meta.to_ascii_lowercase().ends_with(";base64") {
         let cleaned: String = data.chars().filter(|c| !c.is_whitespace()).collect();
+        if cleaned.len() / 4 * 3 > max_bytes + 3 {
+            return Err(too_many_bytes(cleaned.len() as u64 / 4 * 3, max_bytes));
+        }
         base64::engine::general_purpose::STANDARD
             .decode(cleaned.trim_end_matches('='))
             .or_else(|_| {
                 base64::engine::general_purpose::STANDARD_NO_PAD
                     .decode(cleaned.trim_end_matches('='))
             })
-            .map_err(|_| "the data: URI's base64 is invalid".to_string())
+            .map_err(|_| "the data: URI's base64 is invalid".to_string())?
     } else {
-        Ok(percent_decode(data).into_bytes())
+        percent_encoding::percent_decode_str(data).collect()
+    };
+    if bytes.len() > max_bytes {
+        return Err(too_many_bytes(bytes.len() as u64, max_bytes));
     }
+    Ok(bytes)
 }
 
 /// Reads image bytes: JPEG kept as it is, PNG/GIF/WebP decoded, anything larger than
-/// `max_pixels` refused before it is decoded.
-pub fn load(bytes: &[u8], max_pixels: u64) -> Result<LoadedImage, String> {
+/// `max_pixels` refused before it is decoded (`limit` names the limit in the message).
+pub fn load(bytes: &[u8], max_pixels: u64, limit: &str) -> Result<LoadedImage, String> {
     use image::{ImageDecoder, ImageFormat};
     let format = image::guess_format(bytes)
         .map_err(|_| "not an image (or a format Folio does not read)".to_string())?;
     let too_big = |w: u32, h: u32| {
         (w as u64 * h as u64 > max_pixels)
-            .then(|| format!("{w}x{h} pixels is more than the limit of {max_pixels} pixels"))
+            .then(|| format!("{w}x{h} pixels is more than the {max_pixels} pixels {limit} allows"))
     };
     match format {
         ImageFormat::Jpeg => {
@@ -192,20 +206,7 @@ pub fn load(bytes: &[u8], max_pixels: u64) -> Result<LoadedImage, String> {
                 .decode()
                 .map_err(|e| format!("unreadable {format:?} image: {e}"))?;
             let gray = !decoded.color().has_color();
-            let rgba = decoded.to_rgba8();
-            let mut samples =
-                Vec::with_capacity((width * height * if gray { 1 } else { 3 }) as usize);
-            for pixel in rgba.pixels() {
-                let [r, g, b, a] = pixel.0;
-                // Transparent parts show the paper.
-                let over_white =
-                    |c: u8| ((c as u32 * a as u32 + 255 * (255 - a as u32)) / 255) as u8;
-                if gray {
-                    samples.push(over_white(r));
-                } else {
-                    samples.extend([over_white(r), over_white(g), over_white(b)]);
-                }
-            }
+            let samples = paper_samples(decoded.into_rgba8().into_raw(), gray);
             Ok(LoadedImage {
                 width,
                 height,
@@ -221,9 +222,40 @@ pub fn load(bytes: &[u8], max_pixels: u64) -> Result<LoadedImage, String> {
     }
 }
 
+/// RGBA pixels composited on white paper, as gray (one sample per pixel) or RGB (three),
+/// written over the RGBA buffer itself so that no second copy of a large image is made.
+fn paper_samples(mut rgba: Vec<u8>, gray: bool) -> Vec<u8> {
+    let per_pixel = if gray { 1 } else { 3 };
+    let pixels = rgba.len() / 4;
+    for i in 0..pixels {
+        let [r, g, b, a] = [
+            rgba[4 * i],
+            rgba[4 * i + 1],
+            rgba[4 * i + 2],
+            rgba[4 * i + 3],
+        ];
+        // Transparent parts show the paper.
+        let over_white = |c: u8| ((c as u32 * a as u32 + 255 * (255 - a as u32)) / 255) as u8;
+        let out = per_pixel * i;
+        if gray {
+            rgba[out] = over_white(r);
+        } else {
+            rgba[out] = over_white(r);
+            rgba[out + 1] = over_white(g);
+            rgba[out + 2] = over_white(b);
+        }
+    }
+    rgba.truncate(pixels * per_pixel);
+    rgba.shrink_to_fit();
+    rgba
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MAX: u64 = 40_000_000;
+    const MAX_BYTES: usize = 1 << 20;
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let img = image::RgbaImage::from_pixel(width, height, image::Rgba([200, 10, 10, 128]));
@@ -235,7 +267,7 @@ mod tests {
 
     #[test]
     fn png_decodes_onto_white() {
-        let loaded = load(&png(3, 2), DEFAULT_MAX_PIXELS).unwrap();
+        let loaded = load(&png(3, 2), MAX, "max_image_pixels").unwrap();
         assert_eq!((loaded.width, loaded.height), (3, 2));
         let ImageData::Pixels { samples, gray } = loaded.data else {
             panic!()
@@ -248,7 +280,7 @@ mod tests {
 
     #[test]
     fn pixel_limit_refuses_before_decoding() {
-        let err = load(&png(100, 100), 5_000).unwrap_err();
+        let err = load(&png(100, 100), 5_000, "max_image_pixels").unwrap_err();
         assert!(err.contains("100x100"), "{err}");
     }
 
@@ -258,11 +290,18 @@ mod tests {
             "data:image/png;base64,{}",
             base64::engine::general_purpose::STANDARD.encode(png(1, 1))
         );
-        assert!(load(&DataUrisOnly.fetch(&uri).unwrap(), DEFAULT_MAX_PIXELS).is_ok());
-        assert_eq!(decode_data_uri("data:,a%20b").unwrap(), b"a b");
-        assert!(DataUrisOnly.fetch("/etc/passwd").is_err());
-        assert!(DataUrisOnly.fetch("https://example.org/a.png").is_err());
-        assert!(load(b"not an image", DEFAULT_MAX_PIXELS).is_err());
+        assert!(load(
+            &DataUrisOnly.fetch(&uri, MAX_BYTES).unwrap(),
+            MAX,
+            "max_image_pixels"
+        )
+        .is_ok());
+        assert_eq!(decode_data_uri("data:,a%20b", MAX_BYTES).unwrap(), b"a b");
+        assert!(DataUrisOnly.fetch("/etc/passwd", MAX_BYTES).is_err());
+        assert!(DataUrisOnly
+            .fetch("https://example.org/a.png", MAX_BYTES)
+            .is_err());
+        assert!(load(b"not an image", MAX, "max_image_pixels").is_err());
     }
 
     #[test]
@@ -272,14 +311,62 @@ mod tests {
         std::fs::write(dir.join("post/pic.png"), png(2, 2)).unwrap();
         std::fs::write(dir.join("secret.png"), png(2, 2)).unwrap();
         let source = LocalFiles::new(&dir.join("post"), &[]);
-        assert!(source.fetch("pic.png").is_ok());
-        let err = source.fetch("../secret.png").unwrap_err();
+        assert!(source.fetch("pic.png", MAX_BYTES).is_ok());
+        let err = source.fetch("../secret.png", MAX_BYTES).unwrap_err();
         assert!(err.contains("outside"), "{err}");
         let allowed = LocalFiles::new(&dir.join("post"), std::slice::from_ref(&dir));
-        assert!(allowed.fetch("../secret.png").is_ok());
+        assert!(allowed.fetch("../secret.png", MAX_BYTES).is_ok());
         assert!(source
-            .fetch("missing.png")
+            .fetch("missing.png", MAX_BYTES)
             .unwrap_err()
             .contains("no such file"));
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    #[test]
+    fn escapes_decode_without_panicking_and_data_is_bytes() {
+        // A `%` before a multibyte character, bad escapes, escapes of non-UTF-8 bytes.
+        assert!(LocalFiles::new(Path::new("."), &[])
+            .fetch("%aé.png", 100)
+            .is_err());
+        assert_eq!(
+            decode_data_uri("data:,%ff%00a", 100).unwrap(),
+            [0xff, 0, b'a']
+        );
+        assert_eq!(decode_data_uri("data:,%zz%", 100).unwrap(), b"%zz%");
+        assert!(decode_data_uri("data:,toolong", 3).is_err());
+        assert!(decode_data_uri(&format!("data:;base64,{}", "A".repeat(4000)), 100).is_err());
+    }
+
+    #[test]
+    fn only_regular_files_are_read_and_paths_are_not_revealed() {
+        let dir = std::env::temp_dir().join(format!("folio-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("pipe.png");
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo (coreutils) runs");
+        assert!(made.success());
+        let source = LocalFiles::new(&dir, &[]);
+        assert_eq!(
+            source.fetch("pipe.png", 100).unwrap_err(),
+            "not a regular file"
+        );
+        std::fs::write(dir.join("big.png"), vec![0u8; 1000]).unwrap();
+        let err = source.fetch("big.png", 100).unwrap_err();
+        assert!(
+            err.contains("1000 bytes") && err.contains("max_image_bytes"),
+            "{err}"
+        );
+        let err = source.fetch("../../../etc/passwd", 100).unwrap_err();
+        assert!(!err.contains('/'), "{err}");
+        let err = source.fetch("missing.png", 100).unwrap_err();
+        assert_eq!(err, "no such file");
     }
 }

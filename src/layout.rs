@@ -34,14 +34,47 @@ pub enum LinkTarget {
     Internal(AnchorKey),
 }
 
+/// The schemes a link may have in a PDF: a reader's click goes to the web or to mail,
+/// never to a script, a local file, a program or embedded data.
+const SAFE_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
 impl LinkTarget {
-    /// The target of a markdown link: `#id` inside the document, anything else outside.
-    pub fn from_href(href: &str) -> LinkTarget {
-        match href.strip_prefix('#') {
-            Some(id) => LinkTarget::Internal(AnchorKey::Id(id.to_string())),
-            None => LinkTarget::Uri(href.to_string()),
+    /// The target of a markdown link, if it may be one: `#id` inside the document, or an
+    /// `http`, `https` or `mailto` address outside it, written in printable ASCII (other
+    /// bytes percent-encoded, so no control character reaches the file). Anything else
+    /// (`javascript:`, `file:`, `data:`, a relative address...) is no link at all.
+    pub fn from_href(href: &str) -> Option<LinkTarget> {
+        let href = href.trim();
+        if let Some(id) = href.strip_prefix('#') {
+            return Some(LinkTarget::Internal(AnchorKey::Id(id.to_string())));
+        }
+        let scheme = href.split_once(':')?.0;
+        let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if !valid || !SAFE_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
+            return None;
+        }
+        Some(LinkTarget::Uri(ascii_uri(href)))
+    }
+}
+
+/// An address in printable ASCII: spaces, control characters and non-ASCII characters
+/// percent-encoded (as UTF-8), as a browser sends them.
+fn ascii_uri(href: &str) -> String {
+    let mut out = String::with_capacity(href.len());
+    for c in href.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut bytes = [0u8; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
         }
     }
+    out
 }
 
 /// Something drawn on a page.
@@ -306,5 +339,51 @@ impl Layout {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_and_mail_addresses_and_anchors_are_links() {
+        let uri = |s: &str| Some(LinkTarget::Uri(s.to_string()));
+        assert_eq!(
+            LinkTarget::from_href("https://a.example/x"),
+            uri("https://a.example/x")
+        );
+        assert_eq!(
+            LinkTarget::from_href("HTTP://A.example"),
+            uri("HTTP://A.example")
+        );
+        assert_eq!(
+            LinkTarget::from_href("mailto:a@b.example"),
+            uri("mailto:a@b.example")
+        );
+        assert_eq!(
+            LinkTarget::from_href("#intro"),
+            Some(LinkTarget::Internal(AnchorKey::Id("intro".into())))
+        );
+        for refused in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "data:text/html,<script>",
+            "launch:calc.exe",
+            "\\\\server\\share",
+            "//evil.example/x",
+            "relative/page.html",
+            "/absolute/path",
+            "java\u{0}script:x",
+        ] {
+            assert_eq!(LinkTarget::from_href(refused), None, "{refused:?}");
+        }
+        // Control characters and spaces never reach the file as they are.
+        assert_eq!(
+            LinkTarget::from_href("https://a.example/a b\u{7}\u{e9}"),
+            uri("https://a.example/a%20b%07%C3%A9")
+        );
     }
 }

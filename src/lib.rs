@@ -138,7 +138,7 @@ impl Engine {
         context: &Context<'_>,
     ) -> Result<Rendered, Error> {
         let typeset = self.typeset(markdown, options, context)?;
-        let pdf = export::write_pdf(&typeset.layout, &self.fonts, &typeset.info)?;
+        let pdf = export::write_pdf(&typeset.layout, &self.fonts, &typeset.info, &context.cancel)?;
         Ok(Rendered {
             pdf,
             pages: typeset.layout.pages.len(),
@@ -164,7 +164,8 @@ impl Engine {
         }
         let mut warnings = Vec::new();
         // 1. Markdown → document; options layered: template < front matter < caller.
-        let document = model::parse(markdown)?;
+        let mut document = model::parse(markdown, limits, &context.cancel)?;
+        warnings.append(&mut document.warnings);
         let settings = self.settings(&document, options, &mut warnings)?;
         let printed = document
             .meta
@@ -175,6 +176,7 @@ impl Engine {
             hyphenator: &self.hyphenator,
             images: context.images,
             cancel: context.cancel.clone(),
+            limits: context.limits,
         };
         let flowed = flow::flow(&document, &printed, &settings, services, &mut warnings)?;
         // 5. Vertical list → pages.
@@ -184,6 +186,7 @@ impl Engine {
             &printed,
             &self.fonts,
             limits,
+            &context.cancel,
             &mut warnings,
         )?;
         dedup_warnings(&mut warnings);

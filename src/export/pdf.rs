@@ -13,6 +13,7 @@ use std::sync::Arc;
 use printpdf::{ExternalStream, ExternalXObject, XObject, XObjectId, XObjectTransform};
 
 use super::{metadata, outline, subset};
+use crate::context::Cancel;
 use crate::error::Error;
 use crate::images::{ImageData, LoadedImage};
 use crate::layout::{Anchor, Element, Layout, LinkTarget, Page};
@@ -35,8 +36,13 @@ pub struct PdfInfo {
     pub id: [u8; 16],
 }
 
-/// Writes the layout as a PDF.
-pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Vec<u8>, Error> {
+/// Writes the layout as a PDF, giving up if `cancel` is set (checked page by page).
+pub fn write_pdf(
+    layout: &Layout,
+    fonts: &FontBook,
+    info: &PdfInfo,
+    cancel: &Cancel,
+) -> Result<Vec<u8>, Error> {
     let mut doc = PdfDocument::new(info.title.as_deref().unwrap_or("Untitled"));
 
     // 1. Which glyphs of which face, and the text each stands for.
@@ -95,12 +101,20 @@ pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Ve
     }
 
     // 4. Pages.
-    let pages: Vec<PdfPage> = layout
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(index, page)| page_ops(page, index, fonts, &embedded, &image_ids, &layout.anchors))
-        .collect();
+    let mut pages: Vec<PdfPage> = Vec::with_capacity(layout.pages.len());
+    for (index, page) in layout.pages.iter().enumerate() {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        pages.push(page_ops(
+            page,
+            index,
+            fonts,
+            &embedded,
+            &image_ids,
+            &layout.anchors,
+        ));
+    }
     doc.pages = pages;
 
     // 5. Serialize through lopdf, then finish what printpdf does not do.
@@ -115,6 +129,9 @@ pub fn write_pdf(layout: &Layout, fonts: &FontBook, info: &PdfInfo) -> Result<Ve
     lo.version = "1.7".to_string();
     metadata::write_info(&mut lo, info)?;
     outline::write_outline(&mut lo, &layout.anchors, &layout.pages)?;
+    if cancel.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
     metadata::compress_streams(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)

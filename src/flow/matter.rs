@@ -3,7 +3,7 @@
 //! notes, and footnotes nobody referenced, so that no text is lost).
 
 use super::blocks::{Flow, Frame};
-use super::vlist::{Keep, VItem};
+use super::vlist::Keep;
 use crate::geom::Pt;
 use crate::inline::{Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
@@ -112,7 +112,7 @@ impl Flow<'_> {
                 RULE_THICKNESS,
                 0.0,
             ));
-            self.list.items.push(VItem::Line(rule));
+            self.list.push_item_line(rule);
             self.list.glue_to_next();
             self.space(self.leading() * SPACE_AFTER_LINES, &frame);
         }

@@ -15,7 +15,7 @@ pub mod vlist;
 
 pub use vlist::{VItem, NO_BREAK};
 
-use crate::context::Cancel;
+use crate::context::{Cancel, Limits};
 use crate::error::{Error, Warning};
 use crate::images::ImageSource;
 use crate::inline::LineBox;
@@ -40,6 +40,7 @@ pub struct Services<'a> {
     pub hyphenator: &'a Hyphenator,
     pub images: &'a dyn ImageSource,
     pub cancel: Cancel,
+    pub limits: Limits,
 }
 
 /// Typesets the document's blocks into a vertical list. `printed` is the metadata as the
@@ -60,9 +61,17 @@ pub fn flow(
     }
     flow.blocks(&doc.blocks, &frame);
     flow.end_matter(&frame);
+    flow.within_page_budget(0.0);
     let notes = flow.layout_notes();
-    if let Some(error) = flow.cancelled_error() {
+    if let Some(error) = flow.stopped.take() {
         return Err(error);
+    }
+    let refused = std::mem::take(&mut flow.notes.refused_links);
+    if let Some(example) = refused.first() {
+        flow.warnings.push(Warning::UnsafeLinks {
+            count: refused.len(),
+            example: example.clone(),
+        });
     }
     if !flow.missing.is_empty() {
         let chars = std::mem::take(&mut flow.missing).into_iter().collect();

@@ -59,6 +59,8 @@ pub struct Notes {
     /// With `links = endnote`: the addresses, numbered.
     pub endnotes: Vec<String>,
     endnote_numbers: HashMap<String, usize>,
+    /// Addresses of links printed as text only (see [`LinkTarget::from_href`]).
+    pub refused_links: Vec<String>,
 }
 
 impl Notes {
@@ -102,6 +104,11 @@ impl Notes {
             .collect()
     }
 
+    /// How many notes are numbered so far.
+    pub fn count(&self) -> usize {
+        self.sources.len() + self.endnotes.len()
+    }
+
     fn number(&mut self, key: NoteKey, source: impl FnOnce() -> NoteSource) -> NoteId {
         if let Some(n) = self.numbers.get(&key) {
             return NoteId(*n as u32 - 1);
@@ -130,6 +137,12 @@ impl Notes {
                 },
                 Inline::Link { url, content } => {
                     let content = self.annotate(content);
+                    if LinkTarget::from_href(url).is_none() {
+                        // Not a link a reader may follow: its text only.
+                        self.refused_links.push(url.clone());
+                        out.extend(content);
+                        continue;
+                    }
                     out.push(Inline::Link {
                         url: url.clone(),
                         content: content.clone(),
@@ -236,6 +249,7 @@ impl Flow<'_> {
             let mut lines: Vec<LineBox> = self
                 .list
                 .take()
+                .0
                 .into_iter()
                 .filter_map(|item| match item {
                     VItem::Line(line) => Some(line),
@@ -283,7 +297,11 @@ impl Flow<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::parse;
+    use crate::context::{Cancel, Limits};
+
+    fn parse(source: &str) -> Result<Document, crate::error::Error> {
+        crate::model::parse(source, &Limits::default(), &Cancel::never())
+    }
 
     fn texts(inlines: &[Inline]) -> String {
         Inline::plain_text(inlines)

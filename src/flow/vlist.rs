@@ -45,6 +45,8 @@ pub enum Keep {
 #[derive(Debug, Default)]
 pub struct VList {
     pub items: Vec<VItem>,
+    /// The height of the lines and spaces pushed so far.
+    height: f32,
     /// The last block asked to be kept with the next one.
     keep_with_next: bool,
 }
@@ -60,12 +62,14 @@ impl VList {
             bars: old,
         }) = self.items.last_mut()
         {
+            self.height += (height - h.0).max(0.0);
             *h = h.max(Pt(height));
             if old.len() > bars.len() {
                 *old = bars.to_vec();
             }
             return;
         }
+        self.height += height;
         self.items.push(VItem::Space {
             height: Pt(height),
             bars: bars.to_vec(),
@@ -89,7 +93,7 @@ impl VList {
                 self.items.push(VItem::Penalty(penalty));
             }
             previous_hyphenated = line.hyphenated;
-            self.items.push(VItem::Line(line));
+            self.push_item_line(line);
         }
         self.keep_with_next = keep == Keep::WithNext;
     }
@@ -102,7 +106,7 @@ impl VList {
             if i > 0 {
                 self.items.push(VItem::Penalty(penalty(i)));
             }
-            self.items.push(VItem::Line(line));
+            self.push_item_line(line);
         }
         self.keep_with_next = false;
     }
@@ -110,13 +114,19 @@ impl VList {
     /// Adds one line that keeps with what follows (a rule that opens a section).
     pub fn push_heading_line(&mut self, line: LineBox) {
         self.break_between_blocks();
-        self.items.push(VItem::Line(line));
+        self.push_item_line(line);
         self.keep_with_next = true;
     }
 
     /// Adds one line that may be separated from what follows.
     pub fn push_line(&mut self, line: LineBox) {
         self.break_between_blocks();
+        self.push_item_line(line);
+    }
+
+    /// Adds a line as it is (no break opportunity before it).
+    pub fn push_item_line(&mut self, line: LineBox) {
+        self.height += line.height.0;
         self.items.push(VItem::Line(line));
     }
 
@@ -143,16 +153,25 @@ impl VList {
         self.keep_with_next = false;
     }
 
+    /// The height of the list so far (lines and spaces).
+    pub fn height(&self) -> f32 {
+        self.height
+    }
+
     /// Takes the items built so far, leaving the list empty (notes are built in a list
     /// of their own).
-    pub fn take(&mut self) -> Vec<VItem> {
+    pub fn take(&mut self) -> (Vec<VItem>, f32) {
         self.keep_with_next = false;
-        std::mem::take(&mut self.items)
+        (
+            std::mem::take(&mut self.items),
+            std::mem::take(&mut self.height),
+        )
     }
 
     /// Puts back items taken with [`VList::take`].
-    pub fn restore(&mut self, items: Vec<VItem>) {
+    pub fn restore(&mut self, (items, height): (Vec<VItem>, f32)) {
         self.items = items;
+        self.height = height;
     }
 }
 

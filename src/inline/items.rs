@@ -17,6 +17,8 @@ pub enum PenaltyKind {
     Hyphenation,
     /// Inside a URL, after `/`, `.` or `-`: no hyphen is added.
     Url,
+    /// After a zero-width space: a free break, with nothing added.
+    ZeroWidth,
     /// Between any two letters of a word too long for a line: last pass only.
     Emergency,
 }

@@ -8,7 +8,11 @@ use super::finalize::Line;
 use super::prepare::{ParagraphStyle, Prepared};
 use crate::geom::{Pt, Rect};
 use crate::layout::{AnchorKey, Element, LinkTarget, NoteId, Role};
-use crate::text::{FaceId, FontBook};
+use crate::text::{FaceId, FontBook, ShapedRun};
+
+/// A strike-through line: how far above the baseline, and how thick, in ems.
+const STRIKE_RAISE: f32 = 0.28;
+const STRIKE_THICKNESS: f32 = 0.06;
 
 /// A place on a line that links can jump to, with its outline entry (level and text) when
 /// it is a heading.
@@ -66,19 +70,21 @@ pub enum Align {
 }
 
 /// Where a paragraph's lines go: from `left` (relative to the text area), `width` wide,
-/// aligned so, each `line_height` times the type size tall.
+/// aligned so, each `line_height` times the type size tall; at most `max_lines` of them
+/// (a paragraph that surely needs more is not set).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Measure {
     pub left: Pt,
     pub width: Pt,
     pub align: Align,
     pub line_height: f32,
+    pub max_lines: usize,
 }
 
 /// Turns set lines into line boxes: glyph runs, strike-through rules, link areas, note
-/// references.
+/// references. Pieces of one word set side by side become one run.
 pub fn line_boxes(
-    prepared: &Prepared,
+    prepared: &mut Prepared,
     lines: &[Line],
     style: &ParagraphStyle,
     measure: &Measure,
@@ -104,19 +110,27 @@ pub fn line_boxes(
             ..LineBox::default()
         };
         for placed in &line.placed {
-            let piece = &prepared.pieces[placed.piece];
+            let piece = &mut prepared.pieces[placed.piece];
             if piece.run.glyphs.is_empty() {
                 continue;
             }
+            // A piece is placed once, but a hyphen serves every break of its span.
+            let run = if piece.shared {
+                piece.run.clone()
+            } else {
+                let face = piece.run.face;
+                std::mem::replace(&mut piece.run, ShapedRun::empty(face, 0.0))
+            };
+            let piece = &prepared.pieces[placed.piece];
             let x = measure.left.0 + offset + placed.x;
             let y = baseline - piece.rise;
-            let width = piece.run.width();
+            let width = run.width();
             if piece.strike {
-                let strike_y = y - piece.run.size * 0.28;
+                let strike_y = y - run.size * STRIKE_RAISE;
                 lb.elements.push(Element::rule(
                     (Pt(x), Pt(strike_y)),
                     (Pt(x + width), Pt(strike_y)),
-                    Pt(piece.run.size * 0.06),
+                    Pt(run.size * STRIKE_THICKNESS),
                     0.0,
                 ));
             }
@@ -136,10 +150,22 @@ pub fn line_boxes(
                 };
                 push_link(&mut lb.elements, rect, target.clone());
             }
+            if let Some(Element::Text {
+                x: prev_x,
+                y: prev_y,
+                run: prev,
+            }) = lb.elements.last_mut()
+            {
+                let touches = (prev_x.0 + prev.width() - x).abs() < 0.001;
+                if touches && prev_y.0 == y && prev.face == run.face && prev.size == run.size {
+                    prev.append(run);
+                    continue;
+                }
+            }
             lb.elements.push(Element::Text {
                 x: Pt(x),
                 y: Pt(y),
-                run: piece.run.clone(),
+                run,
             });
         }
         boxes.push(lb);

@@ -37,6 +37,9 @@ pub struct SetParagraph {
     pub missing: BTreeSet<char>,
     /// The last-resort pass was needed (a line is loose, or a word was broken).
     pub emergency: bool,
+    /// The paragraph surely needs more than the measure's `max_lines` (at least this
+    /// many), and was not set.
+    pub too_long: Option<usize>,
 }
 
 /// Widths of a paragraph's text: its widest word (the least width it can be set in
@@ -86,7 +89,25 @@ pub fn layout(
     services: &TextServices<'_>,
 ) -> SetParagraph {
     let line_width = measure.width.0;
-    let prepared = prepare::prepare(inlines, style, services, line_width);
+    let mut prepared = prepare::prepare(inlines, style, services, line_width);
+    // Its boxes side by side are at least this many lines long.
+    let material: f64 = prepared
+        .items
+        .iter()
+        .filter(|item| item.is_box())
+        .map(|item| match item {
+            items::Item::Box { width, .. } => *width as f64,
+            _ => 0.0,
+        })
+        .sum();
+    let least_lines = (material / line_width as f64).floor() as usize;
+    if least_lines > measure.max_lines {
+        return SetParagraph {
+            too_long: Some(least_lines),
+            missing: prepared.missing,
+            ..SetParagraph::default()
+        };
+    }
     let background = if style.balance {
         // Balanced lines: the stretch of a whole measure makes a half-empty line mildly
         // bad and a nearly empty one bad, so the breaker evens the lines out.
@@ -137,8 +158,9 @@ pub fn layout(
     });
     let lines = finalize::set_lines(&prepared, &breaks, line_width);
     SetParagraph {
-        lines: linebox::line_boxes(&prepared, &lines, style, measure, services.fonts),
+        lines: linebox::line_boxes(&mut prepared, &lines, style, measure, services.fonts),
         missing: prepared.missing,
         emergency,
+        too_long: None,
     }
 }

@@ -15,10 +15,22 @@ use crate::text::{shape::shape, FaceId, FontBook, Hyphenator, ShapedRun};
 pub const HYPHEN_PENALTY: f32 = 100.0;
 /// Breaking inside a URL is a little worse than hyphenating a word.
 pub const URL_PENALTY: f32 = 100.0;
+/// A zero-width space is where the author allows a break, as at a space.
+pub const ZERO_WIDTH_PENALTY: f32 = 0.0;
+/// The zero-width space: a break opportunity that prints nothing.
+const ZERO_WIDTH_SPACE: char = '\u{200b}';
 /// Breaking an overlong word anywhere: allowed only when nothing else works.
 pub const EMERGENCY_PENALTY: f32 = 5_000.0;
 /// A stretch that is, for all practical purposes, infinite (TeX's `fil`).
 pub const FILL: f32 = 1.0e6;
+/// Words longer than this (in letters) are not hyphenated: no dictionary knows them,
+/// and the patterns' work grows with their length.
+const MAX_HYPHENATED_LETTERS: usize = 64;
+/// A word of more clusters than this (a pasted hash, or hostile input) gets emergency
+/// breakpoints only every few clusters, which keeps a megabyte-long word to a manageable
+/// number of items.
+const LONG_WORD_CLUSTERS: usize = 1024;
+const LONG_WORD_STEP: usize = 8;
 
 /// How the text of one paragraph is set.
 #[derive(Debug, Clone)]
@@ -42,6 +54,8 @@ pub struct ParagraphStyle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Piece {
     pub run: ShapedRun,
+    /// Placed at more than one break (a span's hyphen).
+    pub shared: bool,
     /// Index into [`Prepared::links`].
     pub link: Option<usize>,
     pub strike: bool,
@@ -52,6 +66,8 @@ pub struct Piece {
 /// A paragraph ready for the line breaker.
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
+    /// The hyphen piece of the span being added (one piece serves every break of a span).
+    hyphen: Option<usize>,
     pub items: Vec<Item<usize>>,
     pub pieces: Vec<Piece>,
     /// Where the paragraph's links go.
@@ -123,6 +139,7 @@ pub fn prepare(
     let mut prepared = Prepared::default();
     prepared.pieces.push(Piece {
         run: ShapedRun::empty(FaceId::Serif, style.size),
+        shared: true,
         link: None,
         strike: false,
         rise: 0.0,
@@ -232,12 +249,15 @@ fn flatten(
                 flatten(children, raised(style, -0.15), para, out, links)
             }
             Inline::Link { url, content } => {
-                links.push(LinkTarget::from_href(url));
                 let text = Inline::plain_text(content);
                 let looks_like_url =
                     text == *url || text.contains("://") || text.starts_with("www.");
+                let link = LinkTarget::from_href(url).map(|target| {
+                    links.push(target);
+                    links.len() - 1
+                });
                 let linked = Style {
-                    link: Some(links.len() - 1),
+                    link,
                     url: looks_like_url,
                     ..style
                 };
@@ -348,6 +368,7 @@ fn is_tied_space(c: char) -> bool {
 }
 
 fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &Context<'_>) {
+    prepared.hyphen = None;
     // Soft hyphens are break points, not characters: take them out before shaping.
     let mut text = String::with_capacity(span.text.len());
     let mut soft_hyphens = Vec::new();
@@ -507,6 +528,12 @@ fn add_word(
             breaks.push((s - range.start, PenaltyKind::Explicit, true));
         }
     }
+    for (i, c) in word.char_indices() {
+        let after = i + c.len_utf8();
+        if c == ZERO_WIDTH_SPACE && after < word.len() {
+            breaks.push((after, PenaltyKind::ZeroWidth, false));
+        }
+    }
     if is_url {
         for (i, c) in word.char_indices() {
             let after = i + c.len_utf8();
@@ -519,12 +546,14 @@ fn add_word(
             }
         }
     } else if span.kind == TextKind::Prose {
-        // Explicit hyphens and dashes: break after them, hyphenate the parts between.
+        // Explicit hyphens and dashes: break after them, hyphenate the parts between (and
+        // between zero-width spaces).
         let mut part_start = 0;
         for (i, c) in word.char_indices() {
-            if matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}') {
+            let dash = matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}');
+            if dash || c == ZERO_WIDTH_SPACE {
                 let after = i + c.len_utf8();
-                if i > 0 && after < word.len() {
+                if dash && i > 0 && after < word.len() {
                     breaks.push((after, PenaltyKind::Explicit, false));
                 }
                 if style.hyphenate {
@@ -586,14 +615,15 @@ fn add_word(
             } else {
                 (None, 0.0)
             };
+            let cost = match kind {
+                PenaltyKind::Url => URL_PENALTY,
+                PenaltyKind::ZeroWidth => ZERO_WIDTH_PENALTY,
+                _ => HYPHEN_PENALTY,
+            };
             prepared.items.push(Item::Penalty {
                 width,
-                cost: if kind == PenaltyKind::Url {
-                    URL_PENALTY
-                } else {
-                    HYPHEN_PENALTY
-                },
-                flagged: kind != PenaltyKind::Url,
+                cost,
+                flagged: !matches!(kind, PenaltyKind::Url | PenaltyKind::ZeroWidth),
                 kind,
                 content,
             });
@@ -607,6 +637,9 @@ fn hyphenation_points(
     part: &str,
     offset: usize,
 ) {
+    if part.len() > 4 * MAX_HYPHENATED_LETTERS || part.chars().count() > MAX_HYPHENATED_LETTERS {
+        return;
+    }
     for b in ctx.services.hyphenator.breaks(ctx.services.lang, part) {
         breaks.push((offset + b, PenaltyKind::Hyphenation, true));
     }
@@ -627,6 +660,7 @@ fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun) {
     let width = run.width();
     let piece = prepared.push_piece(Piece {
         run,
+        shared: false,
         link: span.link,
         strike: span.strike,
         rise: span.rise,
@@ -646,7 +680,15 @@ fn push_with_emergency_breaks(
     ctx: &Context<'_>,
     hyphen: bool,
 ) {
-    for (k, pair) in run.cluster_bounds().windows(2).enumerate() {
+    let mut bounds = run.cluster_bounds();
+    if bounds.len() > LONG_WORD_CLUSTERS {
+        let end = bounds.last().copied();
+        bounds = bounds.into_iter().step_by(LONG_WORD_STEP).collect();
+        if bounds.last().copied() != end {
+            bounds.extend(end);
+        }
+    }
+    for (k, pair) in bounds.windows(2).enumerate() {
         // A word of millions of letters is a lot of work: stop at the render's deadline.
         if k % 4096 == 4095 && ctx.services.cancel.is_cancelled() {
             return;
@@ -670,10 +712,14 @@ fn push_with_emergency_breaks(
     }
 }
 
+/// The piece of the hyphen drawn where the span's words break (one for the span).
 fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usize {
+    if let Some(piece) = prepared.hyphen {
+        return piece;
+    }
     let face = ctx.services.fonts.face(span.face);
     let (id, advance) = face.hyphen;
-    prepared.push_piece(Piece {
+    let piece = prepared.push_piece(Piece {
         run: ShapedRun {
             face: span.face,
             size: span.size,
@@ -687,10 +733,13 @@ fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usiz
             }],
             ascending: true,
         },
+        shared: true,
         link: span.link,
         strike: span.strike,
         rise: span.rise,
-    })
+    });
+    prepared.hyphen = Some(piece);
+    piece
 }
 
 /// Byte offset where each run starts in the span text.

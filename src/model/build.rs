@@ -8,6 +8,8 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 
 use super::html::{HtmlStyle, HtmlText, HtmlToken};
 use super::{Block, ColumnAlign, Inline, ListItem};
+use crate::context::Cancel;
+use crate::error::{Error, Warning};
 
 /// The parser options Folio reads markdown with.
 pub fn parser_options() -> Options {
@@ -21,14 +23,25 @@ pub fn parser_options() -> Options {
         | Options::ENABLE_DEFINITION_LIST
 }
 
-/// Parses a markdown body (no front matter) into blocks.
-pub fn parse_markdown(markdown: &str) -> Vec<Block> {
+/// Parses a markdown body (no front matter) into blocks, giving up if `cancel` is set;
+/// the warnings say what had to be mended.
+pub fn parse_markdown(
+    markdown: &str,
+    cancel: &Cancel,
+) -> Result<(Vec<Block>, Vec<Warning>), Error> {
     let mut builder = Builder::default();
-    for event in Parser::new_ext(markdown, parser_options()) {
+    for (n, event) in Parser::new_ext(markdown, parser_options()).enumerate() {
+        if n % CANCEL_CHECK_EVENTS == 0 && cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
         builder.event(event);
     }
-    builder.finish()
+    let warnings = std::mem::take(&mut builder.warnings);
+    Ok((builder.finish(), warnings))
 }
+
+/// How many events go by between two looks at the cancellation flag.
+const CANCEL_CHECK_EVENTS: usize = 4096;
 
 /// An open block container.
 #[derive(Debug)]
@@ -87,6 +100,7 @@ struct Builder {
     code: Option<(Option<String>, String)>,
     table: Option<TableBuilder>,
     html: HtmlText,
+    warnings: Vec<Warning>,
 }
 
 #[derive(Default)]
@@ -135,6 +149,7 @@ impl Builder {
                     code.push_str(&text);
                 } else if self.html.skipping() {
                     // inside <script> or <style> opened by inline HTML
+                    self.html.skip_text(&text);
                 } else {
                     self.push_inline(Inline::Text(text.into_string()));
                 }
@@ -271,14 +286,14 @@ impl Builder {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => {
-                self.html.end_block();
+                self.end_html_block();
                 self.close_html_spans();
                 if let Some((_, inlines)) = self.spans.pop() {
                     self.push_block(Block::Paragraph(inlines));
                 }
             }
             TagEnd::Heading(_) => {
-                self.html.end_block();
+                self.end_html_block();
                 self.close_html_spans();
                 if let Some((Span::Heading { level, id }, content)) = self.spans.pop() {
                     let id = id.unwrap_or_else(|| slug(&Inline::plain_text(&content)));
@@ -297,7 +312,7 @@ impl Builder {
                 }
             }
             TagEnd::HtmlBlock => {
-                self.html.end_block();
+                self.end_html_block();
                 self.close_implicit();
             }
             TagEnd::List(_) => {
@@ -345,7 +360,7 @@ impl Builder {
                 }
             }
             TagEnd::TableCell => {
-                self.html.end_block();
+                self.end_html_block();
                 self.close_html_spans();
                 if let Some((_, cell)) = self.spans.pop() {
                     if let Some(t) = self.table.as_mut() {
@@ -361,7 +376,7 @@ impl Builder {
             TagEnd::Link => self.end_span(),
             TagEnd::Image => self.end_span(),
             TagEnd::DefinitionListTitle => {
-                self.html.end_block();
+                self.end_html_block();
                 self.close_html_spans();
                 if let Some((Span::Term, inlines)) = self.spans.pop() {
                     self.push_block(Block::Term(inlines));
@@ -491,6 +506,17 @@ impl Builder {
         }
     }
 
+    /// The end of a block for the raw HTML reader: text an unclosed `<script>` or
+    /// `<style>` would have hidden is printed after all, with a warning.
+    fn end_html_block(&mut self) {
+        if let Some(unclosed) = self.html.end_block() {
+            self.warnings.push(Warning::UnclosedHtml {
+                tag: unclosed.tag.to_string(),
+            });
+            self.push_inline(Inline::Text(unclosed.text));
+        }
+    }
+
     /// Closes spans opened by HTML tags that were never closed, so the markdown span or
     /// block that ends now finds itself on top.
     fn close_html_spans(&mut self) {
@@ -552,6 +578,10 @@ pub fn slug(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_markdown(markdown: &str) -> Vec<Block> {
+        super::parse_markdown(markdown, &Cancel::never()).unwrap().0
+    }
 
     fn text(blocks: &[Block]) -> Vec<String> {
         blocks

@@ -3,6 +3,7 @@
 //! other keys (tags, layout, draft...) belong to the blog and are ignored.
 
 use super::Meta;
+use crate::context::{Exceeded, Limit, Limits};
 use crate::error::Error;
 use crate::options::RenderOptions;
 
@@ -14,8 +15,13 @@ pub struct FrontMatter {
 }
 
 /// Splits `source` into its front matter (parsed) and the markdown body after it.
-/// Errors name the line of the source file where the front matter is wrong.
-pub fn split_front_matter(source: &str) -> Result<(FrontMatter, &str), Error> {
+/// Errors name the line of the source file where the front matter is wrong. A block larger
+/// or more deeply nested than `limits` allow is refused before it is parsed (a YAML
+/// parser takes time that grows with the square of the nesting).
+pub fn split_front_matter<'a>(
+    source: &'a str,
+    limits: &Limits,
+) -> Result<(FrontMatter, &'a str), Error> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     for (fence, format) in [("---", Format::Yaml), ("+++", Format::Toml)] {
         let Some(rest) = strip_fence_line(source, fence) else {
@@ -26,6 +32,7 @@ pub fn split_front_matter(source: &str) -> Result<(FrontMatter, &str), Error> {
         let Some((inner, body)) = find_closing_fence(rest, fence) else {
             return Ok((FrontMatter::default(), source));
         };
+        check_size(inner, limits)?;
         return match parse_block(inner, format)? {
             Some(front) => Ok((front, body)),
             // Not a mapping (`---\nFoo\n---` is a setext heading): markdown after all.
@@ -33,6 +40,67 @@ pub fn split_front_matter(source: &str) -> Result<(FrontMatter, &str), Error> {
         };
     }
     Ok((FrontMatter::default(), source))
+}
+
+/// Refuses a block over the size limit, or nested deeper than the depth limit: brackets
+/// and braces (flow collections), or indentation (block collections) counted in steps of
+/// at least one space.
+fn check_size(block: &str, limits: &Limits) -> Result<(), Error> {
+    let exceeded = |limit, allowed: usize, found: usize| {
+        Err(Error::Limit(Exceeded {
+            limit,
+            allowed: allowed as u64,
+            found: found as u64,
+        }))
+    };
+    if block.len() > limits.max_front_matter_bytes {
+        return exceeded(
+            Limit::FrontMatterBytes,
+            limits.max_front_matter_bytes,
+            block.len(),
+        );
+    }
+    let depth = nesting_depth(block);
+    if depth > limits.max_front_matter_depth {
+        return exceeded(
+            Limit::FrontMatterDepth,
+            limits.max_front_matter_depth,
+            depth,
+        );
+    }
+    Ok(())
+}
+
+/// The deepest nesting in a YAML or TOML block: open brackets and braces outside quotes
+/// (flow collections, which may span lines), plus the levels of indentation and list
+/// dashes of the line they are on, counted at two columns a level (a generous bound).
+fn nesting_depth(block: &str) -> usize {
+    let mut deepest = 0;
+    let mut flow: usize = 0;
+    for line in block.lines() {
+        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+        let levels = indent.div_ceil(2);
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some('"'), '\\') if !escaped => {
+                    escaped = true;
+                    continue;
+                }
+                (Some(q), c) if c == q && !escaped => quote = None,
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if flow == 0 => break,
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            escaped = false;
+            deepest = deepest.max(levels + flow);
+        }
+        deepest = deepest.max(levels + flow);
+    }
+    deepest
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -166,7 +234,7 @@ fn key_line(text: &str, key: &str, format: Format) -> usize {
 fn scalar_text(value: &serde_json::Value) -> Result<Option<String>, &'static str> {
     match value {
         serde_json::Value::Null => Ok(None),
-        serde_json::Value::String(s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+        serde_json::Value::String(s) => Ok(Some(printable(s)).filter(|s| !s.is_empty())),
         serde_json::Value::Number(n) => Ok(Some(n.to_string())),
         serde_json::Value::Bool(b) => Ok(Some(b.to_string())),
         serde_json::Value::Array(_) => Err("a list"),
@@ -176,6 +244,19 @@ fn scalar_text(value: &serde_json::Value) -> Result<Option<String>, &'static str
             _ => Err("a mapping"),
         },
     }
+}
+
+/// Text from front matter as it may be printed: trimmed, line breaks and tabs as spaces,
+/// other control characters (which no font draws) left out.
+fn printable(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 /// Authors may be a name, a list of names, or mappings with a `name`.
@@ -237,7 +318,7 @@ mod tests {
         let src = "---\ntitle: On Paper\nsubtitle: A test\nauthor: [Ada, {name: Grace}]\n\
                    date: 2024-03-01\nurl: https://blog.example/paper\nfont_size: 12\n\
                    tags: [print]\nlayout: post\n---\n# Body\n";
-        let (front, body) = split_front_matter(src).unwrap();
+        let (front, body) = split_front_matter(src, &Limits::default()).unwrap();
         assert_eq!(front.meta.title.as_deref(), Some("On Paper"));
         assert_eq!(front.meta.author.as_deref(), Some("Ada, Grace"));
         assert_eq!(front.meta.date.as_deref(), Some("2024-03-01"));
@@ -249,7 +330,7 @@ mod tests {
     #[test]
     fn toml_front_matter() {
         let src = "+++\ntitle = \"T\"\njustify = false\ndate = 2024-01-02\n+++\nText";
-        let (front, body) = split_front_matter(src).unwrap();
+        let (front, body) = split_front_matter(src, &Limits::default()).unwrap();
         assert_eq!(front.meta.title.as_deref(), Some("T"));
         assert_eq!(front.meta.date.as_deref(), Some("2024-01-02"));
         assert_eq!(front.options.justify, Some(false));
@@ -259,7 +340,7 @@ mod tests {
     #[test]
     fn bad_yaml_names_the_file_line() {
         let src = "---\ntitle: ok\nauthor: [unclosed\n---\nText";
-        match split_front_matter(src).unwrap_err() {
+        match split_front_matter(src, &Limits::default()).unwrap_err() {
             Error::FrontMatter { line, message } => {
                 assert!((3..=4).contains(&line), "line {line}: {message}");
                 assert!(message.starts_with("invalid YAML"), "{message}");
@@ -271,7 +352,7 @@ mod tests {
     #[test]
     fn bad_option_in_front_matter_names_line_and_option() {
         let src = "---\ntitle: ok\npage_size: B7\n---\nText";
-        let err = split_front_matter(src).unwrap_err();
+        let err = split_front_matter(src, &Limits::default()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "front matter, line 3: option `page_size`: `B7` is not a page size; use A4, Letter, \
@@ -281,7 +362,7 @@ mod tests {
 
     #[test]
     fn title_must_be_text() {
-        let err = split_front_matter("---\ntitle: [a, b]\n---\n").unwrap_err();
+        let err = split_front_matter("---\ntitle: [a, b]\n---\n", &Limits::default()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "front matter, line 2: `title` must be text, not a list"
@@ -290,16 +371,46 @@ mod tests {
 
     #[test]
     fn a_setext_heading_is_not_front_matter() {
-        let (front, body) = split_front_matter("---\nFoo\n---\n").unwrap();
+        let (front, body) = split_front_matter("---\nFoo\n---\n", &Limits::default()).unwrap();
         assert_eq!(front.meta, Meta::default());
         assert_eq!(body, "---\nFoo\n---\n");
-        let (_, body) = split_front_matter("+++\ntext").unwrap();
+        let (_, body) = split_front_matter("+++\ntext", &Limits::default()).unwrap();
         assert_eq!(body, "+++\ntext");
     }
 
     #[test]
+    fn deep_or_large_front_matter_is_refused_before_parsing() {
+        let limits = Limits::default();
+        let deep = format!(
+            "---\ntags: {}x{}\n---\nText",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        );
+        let started = std::time::Instant::now();
+        let err = split_front_matter(&deep, &limits).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(
+            matches!(
+                err,
+                Error::Limit(Exceeded {
+                    limit: Limit::FrontMatterDepth,
+                    ..
+                })
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("max_front_matter_depth"), "{err}");
+        let big = format!("---\ntitle: {}\n---\nText", "x".repeat(100_000));
+        let err = split_front_matter(&big, &limits).unwrap_err();
+        assert!(err.to_string().contains("max_front_matter_bytes"), "{err}");
+        // Ordinary nesting and brackets inside quotes pass.
+        let fine = "---\ntitle: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\nauthor:\n  - name: A\n    links: [[1, 2], {a: [3]}]\n---\n";
+        assert!(split_front_matter(fine, &limits).is_ok());
+    }
+
+    #[test]
     fn unclosed_dashes_are_a_thematic_break_not_front_matter() {
-        let (front, body) = split_front_matter("---\nJust text").unwrap();
+        let (front, body) = split_front_matter("---\nJust text", &Limits::default()).unwrap();
         assert_eq!(front.meta, Meta::default());
         assert_eq!(body, "---\nJust text");
     }

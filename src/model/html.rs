@@ -27,18 +27,48 @@ pub enum HtmlToken {
 #[derive(Default)]
 pub struct HtmlText {
     skip_until: Option<&'static str>,
+    /// The tag that started the skip, and the text skipped since: given back if the block
+    /// ends before the skip does.
+    skipped: Option<(&'static str, String)>,
+}
+
+/// Text an unclosed `<script>`, `<style>` or comment would have hidden.
+pub struct Unclosed {
+    pub tag: &'static str,
+    pub text: String,
 }
 
 impl HtmlText {
-    /// Inside `<script>` or `<style>`: the text events pulldown-cmark sends are dropped.
+    /// Inside `<script>` or `<style>`: the text events pulldown-cmark sends are not
+    /// printed (see [`HtmlText::skip_text`]).
     pub fn skipping(&self) -> bool {
         self.skip_until.is_some()
     }
 
+    /// Text of the document met while skipping.
+    pub fn skip_text(&mut self, text: &str) {
+        if let Some((_, skipped)) = self.skipped.as_mut() {
+            skipped.push_str(text);
+        }
+    }
+
     /// The end of a block (an HTML block, or the paragraph around inline HTML): an
-    /// unclosed `<script>` or `<style>` stops hiding text there.
-    pub fn end_block(&mut self) {
+    /// unclosed `<script>` or `<style>` stops hiding text there, and the text it hid is
+    /// given back, to be printed.
+    pub fn end_block(&mut self) -> Option<Unclosed> {
         self.skip_until = None;
+        let (tag, text) = self.skipped.take()?;
+        (!text.trim().is_empty()).then_some(Unclosed { tag, text })
+    }
+
+    fn start_skip(&mut self, tag: &'static str, until: &'static str) {
+        self.skip_until = Some(until);
+        self.skipped = Some((tag, String::new()));
+    }
+
+    fn end_skip(&mut self) {
+        self.skip_until = None;
+        self.skipped = None;
     }
 
     pub fn feed(&mut self, html: &str) -> Vec<HtmlToken> {
@@ -54,9 +84,12 @@ impl HtmlText {
                         if end.starts_with("</") {
                             rest = rest.find('>').map_or("", |gt| &rest[gt + 1..]);
                         }
-                        self.skip_until = None;
+                        self.end_skip();
                     }
-                    None => return out,
+                    None => {
+                        self.skip_text(rest);
+                        return out;
+                    }
                 }
                 continue;
             }
@@ -67,7 +100,7 @@ impl HtmlText {
                 {
                     rest = after_empty;
                 } else {
-                    self.skip_until = Some("-->");
+                    self.start_skip("<!--", "-->");
                     rest = after;
                 }
                 continue;
@@ -119,8 +152,8 @@ impl HtmlText {
                         flush_text(&mut text, &mut out);
                         out.push(HtmlToken::LineBreak);
                     }
-                    "script" if !closing => self.skip_until = Some("</script"),
-                    "style" if !closing => self.skip_until = Some("</style"),
+                    "script" if !closing => self.start_skip("<script>", "</script"),
+                    "style" if !closing => self.start_skip("<style>", "</style"),
                     "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
                     | "blockquote" | "td" | "th" | "dt" | "dd" => text.push(' '),
                     _ => {}

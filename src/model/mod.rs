@@ -8,11 +8,13 @@
 mod build;
 mod frontmatter;
 mod html;
+mod unclosed;
 
 pub use build::{parse_markdown, parser_options};
 pub use frontmatter::split_front_matter;
 
-use crate::error::Error;
+use crate::context::{Cancel, Limits};
+use crate::error::{Error, Warning};
 use crate::options::RenderOptions;
 
 /// A parsed article.
@@ -22,6 +24,8 @@ pub struct Document {
     /// Options set by the front matter (they lose to options the caller passes).
     pub options: RenderOptions,
     pub blocks: Vec<Block>,
+    /// What reading the markdown had to mend (an HTML block that never closed).
+    pub warnings: Vec<Warning>,
 }
 
 /// What the front matter says about the article.
@@ -184,14 +188,39 @@ impl Inline {
     }
 }
 
-/// Parses an article: front matter first, then the markdown body.
-pub fn parse(source: &str) -> Result<Document, Error> {
-    let (front, body) = split_front_matter(source)?;
-    let blocks = parse_markdown(body);
+/// Parses an article: front matter first (refused if larger or deeper than `limits`
+/// allow), then the markdown body. NUL characters become U+FFFD, as CommonMark asks; an
+/// HTML block that never closes is read as text (with a warning), not as the end of the
+/// article; `cancel` is checked as the events go by.
+pub fn parse(source: &str, limits: &Limits, cancel: &Cancel) -> Result<Document, Error> {
+    let replaced;
+    let source = if source.contains('\0') {
+        replaced = source.replace('\0', "\u{fffd}");
+        replaced.as_str()
+    } else {
+        source
+    };
+    let (front, body) = split_front_matter(source, limits)?;
+    let mut warnings = Vec::new();
+    let escaped = unclosed::escape_unclosed_blocks(body);
+    let body = match &escaped {
+        Some((escaped, openers)) => {
+            for opener in openers {
+                warnings.push(Warning::UnclosedHtml {
+                    tag: format!("{opener}\u{2026}"),
+                });
+            }
+            escaped.as_str()
+        }
+        None => body,
+    };
+    let (blocks, markdown_warnings) = parse_markdown(body, cancel)?;
+    warnings.extend(markdown_warnings);
     let mut doc = Document {
         meta: front.meta,
         options: front.options,
         blocks,
+        warnings,
     };
     // Without a title in the front matter, a leading level-1 heading is the title.
     if doc.meta.title.is_none() {

@@ -6,7 +6,8 @@
 
 use std::ops::Range;
 
-use crate::error::Warning;
+use crate::context::Cancel;
+use crate::error::{Error, Warning};
 use crate::flow::{VItem, NO_BREAK};
 use crate::inline::LineBox;
 use crate::model::NoteId;
@@ -54,8 +55,9 @@ pub fn break_pages(
     notes: &[Vec<LineBox>],
     text_height: f32,
     line_unit: f32,
+    cancel: &Cancel,
     warnings: &mut Vec<Warning>,
-) -> Vec<PagePlan> {
+) -> Result<Vec<PagePlan>, Error> {
     let separator = line_unit * NOTE_SEPARATOR_LINES;
     let underfull = |empty: f32| {
         let lines = empty.max(0.0) / line_unit;
@@ -67,6 +69,9 @@ pub fn break_pages(
     let mut carry: Vec<NotePart> = Vec::new();
     let mut i = 0;
     loop {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
         // Nothing discardable starts a page.
         while i < items.len() && !matches!(items[i], VItem::Line(_)) {
             i += 1;
@@ -274,7 +279,7 @@ pub fn break_pages(
         carry = chosen.carry;
         i = chosen.end.max(start);
     }
-    pages
+    Ok(pages)
 }
 
 #[cfg(test)]
@@ -319,7 +324,8 @@ mod tests {
 
     fn pages_of(items: &[VItem], height: f32) -> Vec<Vec<String>> {
         let mut warnings = Vec::new();
-        break_pages(items, &[], height, 10.0, &mut warnings)
+        break_pages(items, &[], height, 10.0, &Cancel::never(), &mut warnings)
+            .unwrap()
             .into_iter()
             .map(|p| {
                 items[p.items]
@@ -401,7 +407,8 @@ mod tests {
         });
         items.extend(paragraph("b", 2));
         let mut warnings = Vec::new();
-        let ranges: Vec<_> = break_pages(&items, &[], 35.0, 10.0, &mut warnings)
+        let ranges: Vec<_> = break_pages(&items, &[], 35.0, 10.0, &Cancel::never(), &mut warnings)
+            .unwrap()
             .into_iter()
             .map(|p| p.items)
             .collect();
@@ -417,7 +424,8 @@ mod tests {
             .skip(1)
             .collect();
         let mut warnings = Vec::new();
-        let ranges: Vec<_> = break_pages(&items, &[], 50.0, 10.0, &mut warnings)
+        let ranges: Vec<_> = break_pages(&items, &[], 50.0, 10.0, &Cancel::never(), &mut warnings)
+            .unwrap()
             .into_iter()
             .map(|p| p.items)
             .collect();

@@ -147,7 +147,12 @@ pub fn decorate(
                     text_width - right_width - size * FOOTER_GAP_EM,
                 );
                 let w = width(&runs);
-                if let Some(url) = meta.url.as_ref().filter(|u| text == **u) {
+                let link = meta
+                    .url
+                    .as_ref()
+                    .filter(|u| text == **u)
+                    .and_then(|u| LinkTarget::from_href(u));
+                if let Some(target) = link {
                     page.elements.push(Element::Link {
                         rect: Rect {
                             x: geometry.left,
@@ -155,7 +160,7 @@ pub fn decorate(
                             width: Pt(w),
                             height: Pt(size * LINK_HEIGHT_EM),
                         },
-                        target: LinkTarget::Uri(url.clone()),
+                        target,
                     });
                 }
                 push_runs(page, Role::Footer, runs, geometry.left, footer_y, size);

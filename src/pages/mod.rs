@@ -11,7 +11,7 @@ pub mod breaking;
 pub mod furniture;
 pub mod place;
 
-use crate::context::{Exceeded, Limit, Limits};
+use crate::context::{Cancel, Exceeded, Limit, Limits};
 use crate::error::{Error, Warning};
 use crate::flow::Flowed;
 use crate::geom::Pt;
@@ -64,6 +64,7 @@ pub fn paginate(
     printed: &Meta,
     fonts: &FontBook,
     limits: &Limits,
+    cancel: &Cancel,
     warnings: &mut Vec<Warning>,
 ) -> Result<Layout, Error> {
     let geometry = Geometry::of(settings);
@@ -73,8 +74,9 @@ pub fn paginate(
         &flowed.notes,
         geometry.text_height.0,
         line_unit,
+        cancel,
         warnings,
-    );
+    )?;
     let pages = plans.len().div_ceil(geometry.columns.max(1));
     if pages > limits.max_pages {
         return Err(Error::Limit(Exceeded {

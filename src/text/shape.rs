@@ -53,6 +53,22 @@ impl ShapedRun {
         start..end
     }
 
+    /// Adds `other`'s glyphs and text after this run's (same face and size).
+    pub fn append(&mut self, other: ShapedRun) {
+        let offset = self.text.len() as u32;
+        self.ascending &= other.ascending
+            && self
+                .glyphs
+                .last()
+                .zip(other.glyphs.first())
+                .is_none_or(|(a, b)| a.cluster <= b.cluster + offset);
+        self.glyphs.extend(other.glyphs.into_iter().map(|g| Glyph {
+            cluster: g.cluster + offset,
+            ..g
+        }));
+        self.text.push_str(&other.text);
+    }
+
     pub fn width(&self) -> f32 {
         self.glyphs.iter().map(|g| g.advance).sum()
     }

@@ -171,9 +171,9 @@ pub struct RemoteImages {
 }
 
 impl folio::ImageSource for RemoteImages {
-    fn fetch(&self, url: &str) -> Result<Vec<u8>, String> {
+    fn fetch(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
         if url.starts_with("data:") {
-            return folio::images::decode_data_uri(url);
+            return folio::images::decode_data_uri(url, max_bytes);
         }
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err("the service does not read local files".to_string());
@@ -181,7 +181,11 @@ impl folio::ImageSource for RemoteImages {
         if self.fetcher.origins.is_empty() {
             return Err("this service fetches no remote images".to_string());
         }
-        self.fetcher.fetch(url).map_err(|e| e.to_string())
+        let fetcher = Fetcher {
+            max_bytes: self.fetcher.max_bytes.min(max_bytes),
+            ..self.fetcher.clone()
+        };
+        fetcher.fetch(url).map_err(|e| e.to_string())
     }
 }
 

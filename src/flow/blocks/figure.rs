@@ -9,7 +9,7 @@ use super::{Flow, Frame};
 use crate::error::Warning;
 use crate::flow::vlist::{add_bars, Keep, NO_BREAK};
 use crate::geom::{Pt, Rect};
-use crate::images::{self, LoadedImage, DEFAULT_MAX_PIXELS};
+use crate::images::{self, LoadedImage};
 use crate::inline::{Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
 use crate::model::Inline;
@@ -110,16 +110,34 @@ impl Flow<'_> {
         self.space(leading * SPACE_AROUND, frame);
     }
 
+    /// An image by its address, read once however often the article shows it, within the
+    /// render's budgets: the number of images, the pixels of each and of all together.
     fn load_image(&mut self, url: &str) -> Result<Arc<LoadedImage>, String> {
         if let Some(cached) = self.loaded.get(url) {
             return cached.clone();
         }
-        let result = self
-            .services
-            .images
-            .fetch(url)
-            .and_then(|bytes| images::load(&bytes, DEFAULT_MAX_PIXELS))
-            .map(Arc::new);
+        let limits = self.services.limits;
+        let result = if self.loaded.len() >= limits.max_images {
+            Err(format!(
+                "the article has more than {} images, all max_images allows",
+                limits.max_images
+            ))
+        } else {
+            let remaining = limits.max_total_pixels.saturating_sub(self.pixels_loaded);
+            let (max_pixels, limit) = if remaining < limits.max_image_pixels {
+                (remaining, "max_total_pixels (for all images together)")
+            } else {
+                (limits.max_image_pixels, "max_image_pixels")
+            };
+            self.services
+                .images
+                .fetch(url, limits.max_image_bytes)
+                .and_then(|bytes| images::load(&bytes, max_pixels, limit))
+                .map(Arc::new)
+        };
+        if let Ok(image) = &result {
+            self.pixels_loaded += image.width as u64 * image.height as u64;
+        }
         self.loaded.insert(url.to_string(), result.clone());
         result
     }

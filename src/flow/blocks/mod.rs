@@ -17,6 +17,7 @@ use std::sync::Arc;
 use super::notes::Notes;
 use super::vlist::{add_bars, Keep, VList};
 use super::Services;
+use crate::context::{Exceeded, Limit};
 use crate::error::{Error, Warning};
 use crate::geom::Pt;
 use crate::images::LoadedImage;
@@ -24,6 +25,28 @@ use crate::inline::{self, Align, LineAnchor, LineBox, Measure, ParagraphStyle, T
 use crate::layout::Role;
 use crate::model::{Block, Inline};
 use crate::settings::Settings;
+
+/// The characters of inlines that take room on a line (not combining marks, joiners or
+/// other format characters).
+fn spacing_chars(inlines: &[Inline]) -> usize {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    Inline::plain_text(inlines)
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c.general_category(),
+                GeneralCategory::NonspacingMark
+                    | GeneralCategory::EnclosingMark
+                    | GeneralCategory::Format
+                    | GeneralCategory::Control
+            )
+        })
+        .count()
+}
+
+/// No glyph is narrower than this, in ems: a paragraph of n characters is at least
+/// n fifths of an em long.
+const NARROWEST_GLYPH_EM: f32 = 0.2;
 
 /// Quotes and lists stop indenting past this depth, so deep nesting never squeezes the
 /// text to nothing.
@@ -75,6 +98,7 @@ impl Frame {
             width: self.width,
             align,
             line_height,
+            max_lines: usize::MAX,
         }
     }
 }
@@ -92,8 +116,12 @@ pub(super) struct Flow<'a> {
     pub notes: Notes,
     /// Images loaded so far, by address: each is read and embedded once.
     pub loaded: HashMap<String, Result<Arc<LoadedImage>, String>>,
-    /// The render was cancelled: nothing more is set.
-    pub cancelled: bool,
+    /// Pixels of the images loaded so far.
+    pub pixels_loaded: u64,
+    /// Why the flow stopped early (cancelled, or over a limit): nothing more is set.
+    pub stopped: Option<Error>,
+    /// Table cells set so far.
+    pub table_cells: usize,
 }
 
 impl<'a> Flow<'a> {
@@ -112,7 +140,9 @@ impl<'a> Flow<'a> {
             previous_was_paragraph: false,
             notes,
             loaded: HashMap::new(),
-            cancelled: false,
+            pixels_loaded: 0,
+            stopped: None,
+            table_cells: 0,
         }
     }
 
@@ -189,11 +219,31 @@ impl<'a> Flow<'a> {
         style: &ParagraphStyle,
         measure: &Measure,
     ) -> Vec<LineBox> {
-        if self.cancelled || self.services.cancel.is_cancelled() {
-            self.cancelled = true;
+        if self.must_stop() {
             return Vec::new();
         }
+        // A paragraph of n characters that take room needs at least this many lines (no
+        // glyph is narrower than a fifth of an em): a huge one that cannot fit the page
+        // limit is refused before it is shaped, and after shaping by its width.
+        let line = style.size * measure.line_height;
+        let chars = spacing_chars(inlines) as f32;
+        let least_lines = (chars * NARROWEST_GLYPH_EM * style.size / measure.width.0).floor();
+        if !self.within_page_budget(least_lines * line) {
+            return Vec::new();
+        }
+        let measure = &Measure {
+            max_lines: (self.page_budget_left() / line).max(0.0) as usize,
+            ..*measure
+        };
         let annotated = self.notes.annotate(inlines);
+        if self.notes.count() > self.services.limits.max_notes {
+            self.stop(Error::Limit(Exceeded {
+                limit: Limit::Notes,
+                allowed: self.services.limits.max_notes as u64,
+                found: self.notes.count() as u64,
+            }));
+            return Vec::new();
+        }
         let services = TextServices {
             fonts: self.services.fonts,
             hyphenator: self.services.hyphenator,
@@ -202,7 +252,11 @@ impl<'a> Flow<'a> {
         };
         let set = inline::layout(&annotated, style, measure, &services);
         if self.services.cancel.is_cancelled() {
-            self.cancelled = true;
+            self.stop(Error::Cancelled);
+        }
+        if let Some(lines) = set.too_long {
+            self.within_page_budget(lines as f32 * line);
+            return Vec::new();
         }
         self.missing.extend(set.missing.iter().copied());
         if set.emergency {
@@ -277,8 +331,45 @@ impl<'a> Flow<'a> {
         line
     }
 
-    /// The error that ends a cancelled flow.
-    pub fn cancelled_error(&self) -> Option<Error> {
-        self.cancelled.then_some(Error::Cancelled)
+    /// Whether the flow has stopped (or should, because the render was cancelled).
+    pub fn must_stop(&mut self) -> bool {
+        if self.stopped.is_none() && self.services.cancel.is_cancelled() {
+            self.stopped = Some(Error::Cancelled);
+        }
+        self.stopped.is_some()
+    }
+
+    /// Stops the flow with `error` (the first reason wins).
+    pub fn stop(&mut self, error: Error) {
+        self.stopped.get_or_insert(error);
+    }
+
+    /// The height the page limit leaves for the rest of the document (more or less: the
+    /// notes are not counted).
+    fn page_budget_left(&self) -> f32 {
+        let settings = self.settings;
+        let pages = self.services.limits.max_pages as f32 + 1.0;
+        pages * settings.text_height().0 * settings.columns() as f32 - self.list.height()
+    }
+
+    /// Whether the list, with `extra` points more, can still fit in the page limit; if
+    /// not, the flow stops with the page limit's error. (A lower bound of the pages: the
+    /// paginator can only need more.)
+    pub fn within_page_budget(&mut self, extra: f32) -> bool {
+        let settings = self.settings;
+        let column = settings.text_height().0;
+        let columns = settings.columns() as f32;
+        let height = self.list.height() + extra;
+        let pages = (height / (column * columns)).floor();
+        let allowed = self.services.limits.max_pages;
+        if pages > allowed as f32 {
+            self.stop(Error::Limit(Exceeded {
+                limit: Limit::Pages,
+                allowed: allowed as u64,
+                found: pages as u64,
+            }));
+            return false;
+        }
+        true
     }
 }

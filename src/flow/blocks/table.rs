@@ -8,6 +8,8 @@
 use std::sync::Arc;
 
 use super::{Flow, Frame};
+use crate::context::{Exceeded, Limit};
+use crate::error::Error;
 use crate::flow::vlist::{add_bars, NO_BREAK};
 use crate::geom::Pt;
 use crate::inline::{self, Align, LineBox, ParagraphStyle, TextServices};
@@ -55,6 +57,16 @@ impl Flow<'_> {
             .max()
             .unwrap_or(0);
         if columns == 0 {
+            return;
+        }
+        self.table_cells += columns * (rows.len() + 1);
+        let max_cells = self.services.limits.max_table_cells;
+        if self.table_cells > max_cells {
+            self.stop(Error::Limit(Exceeded {
+                limit: Limit::TableCells,
+                allowed: max_cells as u64,
+                found: self.table_cells as u64,
+            }));
             return;
         }
         let base = self.size() * frame.scale * TABLE_SCALE;
@@ -163,8 +175,13 @@ impl Flow<'_> {
         let header = Arc::new(header);
 
         let mut boxes = vec![(*header).clone()];
+        let mut height = header_height;
         for (r, cells) in rows.iter().enumerate() {
+            if self.must_stop() || !self.within_page_budget(height) {
+                return;
+            }
             let mut row = set_row(self, cells, false);
+            height += row.height.0;
             if r + 1 == rows.len() {
                 let h = row.height.0;
                 rule(&mut row, h, OUTER_RULE);
