@@ -27,49 +27,88 @@ impl Default for Context<'_> {
     }
 }
 
-/// Limits of one render, set by whoever runs the engine (an operator's settings, the
-/// command line's flags), never by the document or the request options. Exceeding one
-/// stops the render with [`Error::Limit`](crate::Error::Limit), which names it.
+/// A limit's description, for help texts and settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest markdown input, in bytes.
-    pub max_input_bytes: usize,
-    /// Most pages a document may have (a page of two columns is one page).
-    pub max_pages: usize,
-    /// Largest front matter block, in bytes.
-    pub max_front_matter_bytes: usize,
-    /// Deepest nesting of lists and mappings in front matter.
-    pub max_front_matter_depth: usize,
-    /// Most images a document may show (more become placeholders).
-    pub max_images: usize,
-    /// Most pixels one image may have (a larger one becomes a placeholder).
-    pub max_image_pixels: u64,
-    /// Most pixels all the images of a document may have together (images past the
-    /// budget become placeholders).
-    pub max_total_pixels: u64,
-    /// Largest image file, in bytes.
-    pub max_image_bytes: usize,
-    /// Most table cells in a document.
-    pub max_table_cells: usize,
-    /// Most notes (footnotes and printed link addresses) in a document.
-    pub max_notes: usize,
+pub struct LimitSpec {
+    /// As a setting names it (`max_pages`; `--max-pages` on a command line).
+    pub name: &'static str,
+    /// What it bounds, from its declaration's doc comment.
+    pub help: &'static str,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_input_bytes: 8 * 1024 * 1024,
-            max_pages: 2_000,
-            max_front_matter_bytes: 64 * 1024,
-            max_front_matter_depth: 32,
-            max_images: 200,
-            max_image_pixels: 40_000_000,
-            max_total_pixels: 120_000_000,
-            max_image_bytes: 25 * 1024 * 1024,
-            max_table_cells: 100_000,
-            max_notes: 10_000,
+/// Declares the limits: each entry is the doc comment, the name, the type and the
+/// default. Gives the struct, its defaults, its description table and a setter from text.
+macro_rules! declare_limits {
+    ($($(#[doc = $doc:literal])+ $name:ident : $ty:ty = $default:expr;)+) => {
+        /// Limits of one render, set by whoever runs the engine (an operator's settings,
+        /// the command line's flags), never by the document or the request options.
+        /// Exceeding one stops the render with [`Error::Limit`](crate::Error::Limit),
+        /// which names it; images past their limits become placeholders with a warning
+        /// that names the limit instead.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct Limits {
+            $($(#[doc = $doc])+ pub $name: $ty,)+
         }
-    }
+
+        impl Default for Limits {
+            fn default() -> Self {
+                Limits { $($name: $default,)+ }
+            }
+        }
+
+        impl Limits {
+            /// Every limit, in declaration order.
+            pub const SPECS: &'static [LimitSpec] = &[$(LimitSpec {
+                name: stringify!($name),
+                help: concat!($($doc, "\n"),+),
+            },)+];
+
+            /// A limit's value by name.
+            pub fn get(&self, name: &str) -> Option<u64> {
+                match name {
+                    $(stringify!($name) => Some(self.$name as u64),)+
+                    _ => None,
+                }
+            }
+
+            /// Sets a limit from text (a whole number); `Err` says what is wrong.
+            pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+                match name {
+                    $(stringify!($name) => {
+                        self.$name = value.trim().replace('_', "").parse().map_err(|_| {
+                            format!("`{value}` is not a whole number")
+                        })?;
+                    })+
+                    _ => return Err(format!("no limit named `{name}`")),
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+declare_limits! {
+    /// Largest markdown input, in bytes.
+    max_input_bytes: usize = 8 * 1024 * 1024;
+    /// Most pages a document may have (a page of two columns is one page).
+    max_pages: usize = 2_000;
+    /// Largest front matter block, in bytes.
+    max_front_matter_bytes: usize = 64 * 1024;
+    /// Deepest nesting of lists and mappings in front matter.
+    max_front_matter_depth: usize = 32;
+    /// Most images a document may show (the others become placeholders).
+    max_images: usize = 200;
+    /// Most pixels one image may have (a larger one becomes a placeholder).
+    max_image_pixels: u64 = 40_000_000;
+    /// Most pixels the images of a document may have together (images past the budget
+    /// become placeholders).
+    max_total_pixels: u64 = 120_000_000;
+    /// Largest image file, in bytes.
+    max_image_bytes: usize = 25 * 1024 * 1024;
+    /// Most table cells in a document.
+    max_table_cells: usize = 100_000;
+    /// Most notes (footnotes and printed link addresses) in a document.
+    max_notes: usize = 10_000;
 }
 
 /// A limit a render exceeded.
@@ -213,5 +252,23 @@ mod tests {
         let past = Cancel::with_deadline(Some(Instant::now() - Duration::from_millis(1)));
         assert!(past.is_cancelled());
         assert!(!Cancel::never().is_cancelled());
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_set_by_name_from_text() {
+        let mut limits = Limits::default();
+        limits.set("max_pages", "500").unwrap();
+        limits.set("max_total_pixels", "100_000_000").unwrap();
+        assert_eq!(limits.max_pages, 500);
+        assert_eq!(limits.get("max_total_pixels"), Some(100_000_000));
+        assert!(limits.set("max_pages", "many").is_err());
+        assert!(limits.set("max_everything", "1").is_err());
+        assert_eq!(Limits::SPECS.len(), 10);
+        assert!(Limits::SPECS.iter().all(|s| !s.help.is_empty()));
     }
 }

@@ -30,6 +30,7 @@ impl Job {
 pub struct Setup {
     pub engine: folio::Engine,
     pub options: folio::RenderOptions,
+    pub limits: folio::Limits,
     pub image_dirs: Vec<PathBuf>,
     pub quiet: bool,
 }
@@ -77,6 +78,7 @@ pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
     Ok(Setup {
         engine,
         options,
+        limits: args.limits.limits,
         image_dirs: args.image_dirs.clone(),
         quiet: args.quiet,
     })
@@ -268,14 +270,22 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
     let name = job.name();
     let markdown = match &job.input {
         None => {
+            let max = setup.limits.max_input_bytes;
             let mut text = String::new();
             std::io::stdin()
+                .take(max as u64 + 1)
                 .read_to_string(&mut text)
                 .map_err(|e| format!("reading standard input: {}", io_reason(&e)))?;
+            if text.len() > max {
+                return Err(format!(
+                    "standard input is more than {max} bytes, the limit (max_input_bytes)"
+                ));
+            }
             text
         }
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
+            let bytes = read_input(path, setup.limits.max_input_bytes)
+                .map_err(|e| format!("{name}: {e}"))?;
             String::from_utf8(bytes).map_err(|e| {
                 format!(
                     "{name}: not UTF-8 text (invalid byte at offset {})",
@@ -294,6 +304,7 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
     let images = folio::images::LocalFiles::new(&base, &setup.image_dirs);
     let context = folio::Context {
         images: &images,
+        limits: setup.limits,
         ..folio::Context::default()
     };
     let rendered = setup
@@ -325,6 +336,26 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
         }
     }
     Ok(rendered.pages)
+}
+
+/// Reads an article: a regular file only (a FIFO or a device would block or never end),
+/// no larger than `max_bytes` (checked before reading).
+fn read_input(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if !metadata.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    if metadata.len() > max_bytes as u64 {
+        return Err(format!(
+            "the file is {} bytes; the limit (max_input_bytes) is {max_bytes}",
+            metadata.len()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(max_bytes as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_reason(&e))?;
+    Ok(bytes)
 }
 
 /// Writes to a temporary file beside the target, then renames it over the target, so

@@ -8,6 +8,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::batch;
 use crate::options::OptionArgs;
+use crate::settings::{LimitArgs, SettingArgs};
 
 /// Folio typesets markdown articles into book-quality PDFs.
 #[derive(Debug, Parser)]
@@ -41,49 +42,8 @@ pub struct ServeArgs {
     /// A TOML file with any of the settings below (same names, with underscores).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Address to listen on [env: FOLIO_BIND] [default: 127.0.0.1:8080].
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub bind: Option<std::net::SocketAddr>,
-    /// Renders at once [env: FOLIO_WORKERS] [default: the number of cores].
-    #[arg(long, value_name = "N")]
-    pub workers: Option<usize>,
-    /// Renders waiting before new ones get 503 [env: FOLIO_QUEUE] [default: 64].
-    #[arg(long, value_name = "N")]
-    pub queue: Option<usize>,
-    /// Largest request body in bytes [env: FOLIO_MAX_BODY] [default: 2097152].
-    #[arg(long, value_name = "BYTES")]
-    pub max_body: Option<usize>,
-    /// Longest render in milliseconds before 504 [env: FOLIO_DEADLINE_MS] [default: 10000].
-    #[arg(long, value_name = "MS")]
-    pub deadline_ms: Option<u64>,
-    /// Most pages a document may have (422 beyond) [env: FOLIO_MAX_PAGES] [default: 500].
-    #[arg(long, value_name = "N")]
-    pub max_pages: Option<usize>,
-    /// Bytes of PDFs cached in memory, 0 for none [env: FOLIO_CACHE_BYTES] [default: 67108864].
-    #[arg(long, value_name = "BYTES")]
-    pub cache_bytes: Option<usize>,
-    /// An origin allowed to call the API from a browser (CORS); repeatable
-    /// [env: FOLIO_CORS_ORIGINS, comma-separated].
-    #[arg(long = "cors-origin", value_name = "ORIGIN")]
-    pub cors_origins: Vec<String>,
-    /// An origin (the blog's) that `GET /v1/render?url=` may fetch articles from;
-    /// repeatable [env: FOLIO_FETCH_ORIGINS, comma-separated] [default: none].
-    #[arg(long = "fetch-origin", value_name = "ORIGIN")]
-    pub fetch_origins: Vec<String>,
-    /// Timeout of such a fetch in milliseconds [env: FOLIO_FETCH_TIMEOUT_MS] [default: 5000].
-    #[arg(long, value_name = "MS")]
-    pub fetch_timeout_ms: Option<u64>,
-    /// An origin whose images articles may show (fetched under the same rules);
-    /// repeatable [env: FOLIO_IMAGE_ORIGINS, comma-separated] [default: none].
-    #[arg(long = "image-origin", value_name = "ORIGIN")]
-    pub image_origins: Vec<String>,
-    /// Redis shared by several instances as a second cache, e.g. redis://127.0.0.1:6379
-    /// [env: FOLIO_REDIS_URL]. The service keeps working when Redis is down.
-    #[arg(long, value_name = "URL")]
-    pub redis_url: Option<String>,
-    /// Seconds a PDF stays in Redis [env: FOLIO_REDIS_TTL] [default: 86400].
-    #[arg(long, value_name = "SECONDS")]
-    pub redis_ttl: Option<u64>,
+    #[command(flatten)]
+    pub settings: SettingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +81,9 @@ pub struct RenderArgs {
 
     #[command(flatten)]
     pub options: OptionArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -180,44 +143,10 @@ fn serve(args: &ServeArgs) -> i32 {
     if let Err(e) = config.apply_env(|name| std::env::var(name).ok()) {
         return usage_error(&e);
     }
-    if let Some(v) = args.bind {
-        config.bind = v;
-    }
-    if let Some(v) = args.workers {
-        config.workers = v;
-    }
-    if let Some(v) = args.queue {
-        config.queue = v;
-    }
-    if let Some(v) = args.max_body {
-        config.max_body = v;
-    }
-    if let Some(v) = args.deadline_ms {
-        config.deadline_ms = v;
-    }
-    if let Some(v) = args.max_pages {
-        config.max_pages = v;
-    }
-    if let Some(v) = args.cache_bytes {
-        config.cache_bytes = v;
-    }
-    if !args.cors_origins.is_empty() {
-        config.cors_origins = args.cors_origins.clone();
-    }
-    if !args.fetch_origins.is_empty() {
-        config.fetch_origins = args.fetch_origins.clone();
-    }
-    if let Some(v) = args.fetch_timeout_ms {
-        config.fetch_timeout_ms = v;
-    }
-    if !args.image_origins.is_empty() {
-        config.image_origins = args.image_origins.clone();
-    }
-    if let Some(v) = &args.redis_url {
-        config.redis_url = Some(v.clone());
-    }
-    if let Some(v) = args.redis_ttl {
-        config.redis_ttl = v;
+    for (name, value) in &args.settings.given {
+        if let Err(e) = config.set(name, value) {
+            return usage_error(&format!("--{}: {e}", name.replace('_', "-")));
+        }
     }
     if let Err(e) = config.check() {
         return usage_error(&e);

@@ -4,6 +4,7 @@
 mod batch;
 mod cli;
 mod options;
+mod settings;
 mod watch;
 
 fn main() {

@@ -1,135 +1,261 @@
-//! The service's configuration: defaults, then a TOML file (`--config`), then
-//! environment variables (`FOLIO_...`), then flags; later sources win.
+//! The service's settings, declared once ([`declare_settings!`] below): defaults, then a
+//! TOML file (`--config`), then environment variables (`FOLIO_...`), then flags; later
+//! sources win, and every source reads a value with the same parser. The engine's
+//! [`Limits`] are settings too, by their own names (`max_pages`, `max_images`...).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
-use serde::Deserialize;
+use folio::Limits;
 
-/// Settings of `folio serve`. Every field has a default, so `folio serve` runs with no
-/// configuration at all.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ServerConfig {
-    /// Address and port to listen on. Env `FOLIO_BIND`. Default `127.0.0.1:8080`.
-    pub bind: SocketAddr,
-    /// Renders running at once. Env `FOLIO_WORKERS`. Default: the number of cores.
-    pub workers: usize,
-    /// Renders waiting for a worker before new ones are refused with 503. Env
-    /// `FOLIO_QUEUE`. Default 64.
-    pub queue: usize,
-    /// Largest request body, in bytes. Env `FOLIO_MAX_BODY`. Default 2 MiB.
-    pub max_body: usize,
-    /// Longest a render may take, in milliseconds, before the answer is 504. Env
-    /// `FOLIO_DEADLINE_MS`. Default 10000.
-    pub deadline_ms: u64,
-    /// Most pages a document may have (422 beyond). Env `FOLIO_MAX_PAGES`. Default 500.
-    pub max_pages: usize,
-    /// Bytes of rendered PDFs kept in memory for repeated requests (0 turns the cache
-    /// off). Env `FOLIO_CACHE_BYTES`. Default 64 MiB.
-    pub cache_bytes: usize,
-    /// Origins (`https://blog.example`) whose pages may call the API from a browser
-    /// (CORS). Env `FOLIO_CORS_ORIGINS`, comma-separated. Default: none.
-    pub cors_origins: Vec<String>,
-    /// Origins (`https://blog.example`) that `GET /v1/render?url=` may fetch articles
-    /// from. Env `FOLIO_FETCH_ORIGINS`, comma-separated. Default: none (fetching off).
-    pub fetch_origins: Vec<String>,
-    /// Timeout of a fetch, in milliseconds (connect and total). Env
-    /// `FOLIO_FETCH_TIMEOUT_MS`. Default 5000.
-    pub fetch_timeout_ms: u64,
-    /// Origins whose images an article may show (`![](https://cdn.example/a.png)`),
-    /// fetched under the same rules. Env `FOLIO_IMAGE_ORIGINS`. Default: none.
-    pub image_origins: Vec<String>,
-    /// A Redis shared by several instances as a second cache (`redis://host:6379`).
-    /// Env `FOLIO_REDIS_URL`. Default: none. When Redis is down, the service renders.
-    pub redis_url: Option<String>,
-    /// How long PDFs stay in Redis, in seconds. Env `FOLIO_REDIS_TTL`. Default 86400.
-    pub redis_ttl: u64,
+use crate::body::BodyLimits;
+
+/// A setting's description, for help texts and the manual.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingSpec {
+    /// As the TOML file names it (`max_body`).
+    pub name: &'static str,
+    /// The command-line flag, without dashes (`max-body`; a list's flag is singular and
+    /// repeatable: `cors-origin`).
+    pub flag: String,
+    /// The environment variable (`FOLIO_MAX_BODY`; a list is comma-separated there).
+    pub env: String,
+    pub help: String,
+    pub value_name: &'static str,
+    /// The value is a list (the flag may be repeated).
+    pub list: bool,
+    /// The default, as text.
+    pub default: String,
 }
 
-impl Default for ServerConfig {
-    fn default() -> Self {
-        ServerConfig {
-            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            queue: 64,
-            max_body: 2 * 1024 * 1024,
-            deadline_ms: 10_000,
-            max_pages: 500,
-            cache_bytes: 64 * 1024 * 1024,
-            cors_origins: Vec::new(),
-            fetch_origins: Vec::new(),
-            fetch_timeout_ms: 5_000,
-            image_origins: Vec::new(),
-            redis_url: None,
-            redis_ttl: 86_400,
+/// How a setting's value is read from text and written back.
+trait SettingValue: Sized {
+    const VALUE_NAME: &'static str;
+    const LIST: bool = false;
+    fn parse_setting(text: &str) -> Result<Self, String>;
+    fn show(&self) -> String;
+}
+
+macro_rules! number_setting {
+    ($($ty:ty),+) => {$(
+        impl SettingValue for $ty {
+            const VALUE_NAME: &'static str = "N";
+            fn parse_setting(text: &str) -> Result<Self, String> {
+                text.trim()
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|_| format!("`{text}` is not a whole number"))
+            }
+            fn show(&self) -> String {
+                self.to_string()
+            }
         }
+    )+};
+}
+
+number_setting!(usize, u64);
+
+impl SettingValue for SocketAddr {
+    const VALUE_NAME: &'static str = "ADDR:PORT";
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse()
+            .map_err(|_| format!("`{text}` is not an address and port like 127.0.0.1:8080"))
+    }
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A list of values (origins): comma-separated in the environment and the file's text,
+/// one per repeated flag.
+impl SettingValue for Vec<String> {
+    const VALUE_NAME: &'static str = "ORIGIN";
+    const LIST: bool = true;
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        Ok(text
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect())
+    }
+    fn show(&self) -> String {
+        if self.is_empty() {
+            "none".to_string()
+        } else {
+            self.join(",")
+        }
+    }
+}
+
+impl SettingValue for Option<String> {
+    const VALUE_NAME: &'static str = "URL";
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        Ok(Some(text.trim().to_string()).filter(|s| !s.is_empty()))
+    }
+    fn show(&self) -> String {
+        self.clone().unwrap_or_else(|| "none".to_string())
+    }
+}
+
+/// Declares the settings: doc comment (the help text), name, type, default and, for a
+/// list, its singular flag.
+macro_rules! declare_settings {
+    ($($(#[doc = $doc:literal])+ $name:ident : $ty:ty = $default:expr $(, flag = $flag:literal)?;)+) => {
+        /// Settings of `folio serve`. Every one has a default, so `folio serve` runs with
+        /// no configuration at all.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct ServerConfig {
+            $($(#[doc = $doc])+ pub $name: $ty,)+
+            /// The engine's limits for every render (see [`Limits`]).
+            pub limits: Limits,
+        }
+
+        impl Default for ServerConfig {
+            fn default() -> Self {
+                ServerConfig {
+                    $($name: $default,)+
+                    limits: service_limits(),
+                }
+            }
+        }
+
+        impl ServerConfig {
+            /// Sets a setting (or a limit) by name from text.
+            pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+                match name {
+                    $(stringify!($name) => {
+                        self.$name = <$ty as SettingValue>::parse_setting(value)?;
+                        Ok(())
+                    })+
+                    _ if Limits::SPECS.iter().any(|s| s.name == name) => {
+                        self.limits.set(name, value)
+                    }
+                    _ => Err(format!("no setting named `{name}`")),
+                }
+            }
+
+            /// Every setting, the service's then the engine's limits, with its flag,
+            /// variable, help and default.
+            pub fn specs() -> Vec<SettingSpec> {
+                let defaults = ServerConfig::default();
+                let mut specs = vec![$(SettingSpec {
+                    name: stringify!($name),
+                    flag: declare_settings!(@flag $name $($flag)?),
+                    env: format!("FOLIO_{}", stringify!($name).to_ascii_uppercase()),
+                    help: concat!($($doc, " "),+).split_whitespace().collect::<Vec<_>>().join(" "),
+                    value_name: <$ty as SettingValue>::VALUE_NAME,
+                    list: <$ty as SettingValue>::LIST,
+                    default: defaults.$name.show(),
+                },)+];
+                specs.extend(Limits::SPECS.iter().map(|spec| SettingSpec {
+                    name: spec.name,
+                    flag: spec.name.replace('_', "-"),
+                    env: format!("FOLIO_{}", spec.name.to_ascii_uppercase()),
+                    help: spec.help.split_whitespace().collect::<Vec<_>>().join(" "),
+                    value_name: "N",
+                    list: false,
+                    default: defaults.limits.get(spec.name).unwrap_or(0).to_string(),
+                }));
+                specs
+            }
+        }
+    };
+    (@flag $name:ident $flag:literal) => { $flag.to_string() };
+    (@flag $name:ident) => { stringify!($name).replace('_', "-") };
+}
+
+declare_settings! {
+    /// Address and port to listen on.
+    bind: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 8080));
+    /// Renders running at once (default: the number of cores).
+    workers: usize = std::thread::available_parallelism().map_or(2, |n| n.get());
+    /// Renders waiting for a worker before new ones are refused with 503.
+    queue: usize = 64;
+    /// Largest request body in bytes, whatever its type (multipart boundaries and field
+    /// headers count); a larger declared Content-Length is refused at once with 413.
+    max_body: usize = 2 * 1024 * 1024;
+    /// The whole request body must arrive within this many milliseconds (408 beyond).
+    body_timeout_ms: u64 = 10_000;
+    /// After its first two seconds, a body must arrive at least this fast, in bytes per
+    /// second (408 below): a client that trickles cannot hold a connection.
+    min_body_rate: usize = 1024;
+    /// Connections open at once; more wait until one closes. The open-files limit is
+    /// raised to fit if the system allows.
+    max_connections: usize = 4096;
+    /// Longest render in milliseconds before 504; the render stops then too.
+    deadline_ms: u64 = 10_000;
+    /// Bytes of PDFs cached in memory, 0 for none.
+    cache_bytes: usize = 64 * 1024 * 1024;
+    /// An origin allowed to call the API from a browser (CORS); repeatable.
+    cors_origins: Vec<String> = Vec::new(), flag = "cors-origin";
+    /// An origin (the blog's) that `GET /v1/render?url=` may fetch articles from;
+    /// repeatable (default: none, no fetching).
+    fetch_origins: Vec<String> = Vec::new(), flag = "fetch-origin";
+    /// Timeout of such a fetch in milliseconds (connect and total).
+    fetch_timeout_ms: u64 = 5_000;
+    /// An origin whose images articles may show (fetched under the same rules);
+    /// repeatable (default: none).
+    image_origins: Vec<String> = Vec::new(), flag = "image-origin";
+    /// Redis shared by several instances as a second cache, e.g. redis://127.0.0.1:6379;
+    /// the service keeps working when Redis is down or slow.
+    redis_url: Option<String> = None;
+    /// Seconds a PDF stays in Redis.
+    redis_ttl: u64 = 86_400;
+}
+
+/// The engine's limits as the service applies them by default: a public endpoint renders
+/// at most 500 pages and 2 MiB of markdown.
+fn service_limits() -> Limits {
+    Limits {
+        max_pages: 500,
+        max_input_bytes: 2 * 1024 * 1024,
+        ..Limits::default()
+    }
+}
+
+/// A TOML value as the text a setting is read from.
+fn scalar_text(value: &toml::Value) -> Result<String, String> {
+    match value {
+        toml::Value::String(s) => Ok(s.clone()),
+        toml::Value::Integer(n) => Ok(n.to_string()),
+        toml::Value::Float(f) => Ok(f.to_string()),
+        toml::Value::Boolean(b) => Ok(b.to_string()),
+        _ => Err("expected text, a number or a list of them".to_string()),
     }
 }
 
 impl ServerConfig {
-    /// Reads a TOML file over the defaults; unknown keys are errors that name them.
+    /// Reads a TOML file over the defaults; unknown keys and bad values are errors that
+    /// name them.
     pub fn from_toml(text: &str) -> Result<ServerConfig, String> {
-        toml::from_str(text).map_err(|e| e.message().lines().next().unwrap_or_default().to_string())
+        let table: toml::Table = toml::from_str(text)
+            .map_err(|e| e.message().lines().next().unwrap_or_default().to_string())?;
+        let mut config = ServerConfig::default();
+        for (key, value) in table {
+            let text = match value {
+                toml::Value::Array(items) => items
+                    .iter()
+                    .map(scalar_text)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|items| items.join(",")),
+                other => scalar_text(&other),
+            }
+            .map_err(|e| format!("`{key}`: {e}"))?;
+            config
+                .set(&key, &text)
+                .map_err(|e| format!("`{key}`: {e}"))?;
+        }
+        Ok(config)
     }
 
     /// Applies `FOLIO_*` environment variables (read through `get`, for tests).
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), String> {
-        fn parse<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, String> {
-            value
-                .trim()
-                .parse()
-                .map_err(|_| format!("{name}: `{value}` is not a valid value"))
-        }
-        if let Some(v) = get("FOLIO_BIND") {
-            self.bind = parse("FOLIO_BIND", &v)?;
-        }
-        if let Some(v) = get("FOLIO_WORKERS") {
-            self.workers = parse("FOLIO_WORKERS", &v)?;
-        }
-        if let Some(v) = get("FOLIO_QUEUE") {
-            self.queue = parse("FOLIO_QUEUE", &v)?;
-        }
-        if let Some(v) = get("FOLIO_MAX_BODY") {
-            self.max_body = parse("FOLIO_MAX_BODY", &v)?;
-        }
-        if let Some(v) = get("FOLIO_DEADLINE_MS") {
-            self.deadline_ms = parse("FOLIO_DEADLINE_MS", &v)?;
-        }
-        if let Some(v) = get("FOLIO_MAX_PAGES") {
-            self.max_pages = parse("FOLIO_MAX_PAGES", &v)?;
-        }
-        if let Some(v) = get("FOLIO_CACHE_BYTES") {
-            self.cache_bytes = parse("FOLIO_CACHE_BYTES", &v)?;
-        }
-        if let Some(v) = get("FOLIO_FETCH_ORIGINS") {
-            self.fetch_origins = v
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect();
-        }
-        if let Some(v) = get("FOLIO_FETCH_TIMEOUT_MS") {
-            self.fetch_timeout_ms = parse("FOLIO_FETCH_TIMEOUT_MS", &v)?;
-        }
-        if let Some(v) = get("FOLIO_IMAGE_ORIGINS") {
-            self.image_origins = v
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect();
-        }
-        if let Some(v) = get("FOLIO_REDIS_URL") {
-            self.redis_url = Some(v).filter(|v| !v.trim().is_empty());
-        }
-        if let Some(v) = get("FOLIO_REDIS_TTL") {
-            self.redis_ttl = parse("FOLIO_REDIS_TTL", &v)?;
-        }
-        if let Some(v) = get("FOLIO_CORS_ORIGINS") {
-            self.cors_origins = v
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect();
+        for spec in ServerConfig::specs() {
+            if let Some(value) = get(&spec.env) {
+                self.set(spec.name, &value)
+                    .map_err(|e| format!("{}: {e}", spec.env))?;
+            }
         }
         Ok(())
     }
@@ -142,13 +268,25 @@ impl ServerConfig {
         if self.max_body < 1024 {
             return Err("max_body must be at least 1024 bytes".into());
         }
-        if self.deadline_ms == 0 {
-            return Err("deadline_ms must be more than 0".into());
+        if self.deadline_ms == 0 || self.body_timeout_ms == 0 {
+            return Err("deadline_ms and body_timeout_ms must be more than 0".into());
+        }
+        if self.max_connections < 16 {
+            return Err("max_connections must be at least 16".into());
         }
         if let Some(url) = &self.redis_url {
             redis::Client::open(url.as_str()).map_err(|e| format!("redis_url `{url}`: {e}"))?;
         }
         Ok(())
+    }
+
+    /// How request bodies must arrive.
+    pub fn body_limits(&self) -> BodyLimits {
+        BodyLimits {
+            max_bytes: self.max_body,
+            timeout: Duration::from_millis(self.body_timeout_ms),
+            min_rate: self.min_body_rate,
+        }
     }
 }
 
@@ -158,18 +296,25 @@ mod tests {
 
     #[test]
     fn file_then_environment() {
-        let mut config = ServerConfig::from_toml("bind = \"0.0.0.0:9000\"\nqueue = 8\n").unwrap();
+        let mut config = ServerConfig::from_toml(
+            "bind = \"0.0.0.0:9000\"\nqueue = 8\ncors_origins = [\"https://x.example\"]\nmax_pages = 50\n",
+        )
+        .unwrap();
         assert_eq!(config.queue, 8);
+        assert_eq!(config.cors_origins, ["https://x.example"]);
+        assert_eq!(config.limits.max_pages, 50);
         config
             .apply_env(|name| match name {
                 "FOLIO_QUEUE" => Some("16".into()),
                 "FOLIO_CORS_ORIGINS" => Some("https://a.example, https://b.example".into()),
+                "FOLIO_MAX_IMAGES" => Some("3".into()),
                 _ => None,
             })
             .unwrap();
         assert_eq!(config.bind.port(), 9000);
         assert_eq!(config.queue, 16);
         assert_eq!(config.cors_origins.len(), 2);
+        assert_eq!(config.limits.max_images, 3);
     }
 
     #[test]
@@ -182,5 +327,21 @@ mod tests {
             .apply_env(|n| (n == "FOLIO_BIND").then(|| "nowhere".into()))
             .unwrap_err();
         assert!(err.contains("FOLIO_BIND"), "{err}");
+    }
+
+    #[test]
+    fn every_setting_is_described_once() {
+        let specs = ServerConfig::specs();
+        let mut names: Vec<&str> = specs.iter().map(|s| s.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), specs.len());
+        let cors = specs.iter().find(|s| s.name == "cors_origins").unwrap();
+        assert_eq!((cors.flag.as_str(), cors.list), ("cors-origin", true));
+        let pages = specs.iter().find(|s| s.name == "max_pages").unwrap();
+        assert_eq!(
+            (pages.env.as_str(), pages.default.as_str()),
+            ("FOLIO_MAX_PAGES", "500")
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! fixed pool of threads renders ([`pool`]), a byte-bounded cache keeps recent PDFs
 //! ([`cache`]), and every error is RFC 9457 problem+json ([`problem`]).
 
+pub mod body;
 pub mod cache;
 pub mod config;
 pub mod fetch;
@@ -23,7 +24,7 @@ use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
 
 pub use config::ServerConfig;
 
-use folio::{Cancel, Context, Engine, Limits};
+use folio::{Cancel, Context, Engine};
 
 /// What every request handler shares.
 pub struct AppState {
@@ -76,17 +77,11 @@ pub fn engine_renderer(engine: Arc<Engine>, config: &ServerConfig) -> pool::Rend
             max_bytes: 20 * 1024 * 1024,
         },
     };
-    // A render stops at the deadline too: nobody waits for it after the 504.
-    let deadline = std::time::Duration::from_millis(config.deadline_ms);
-    let limits = Limits {
-        max_pages: config.max_pages,
-        ..Limits::default()
-    };
-    Arc::new(move |markdown, options| {
-        let until = std::time::Instant::now() + deadline;
+    let limits = config.limits;
+    Arc::new(move |markdown, options, cancel: &Cancel| {
         let context = Context {
             images: &images,
-            cancel: Cancel::with_deadline(Some(until)),
+            cancel: cancel.clone(),
             limits,
         };
         engine.render_with(markdown, options, &context)
@@ -132,10 +127,13 @@ pub fn create_app(
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     App::new()
         .app_data(state.clone())
-        .app_data(web::PayloadConfig::new(state.config.max_body))
         .configure(configure)
         .route("/v1/render", web::method(Method::OPTIONS).to(preflight))
         .default_service(web::to(not_found))
+        .wrap(
+            actix_web::middleware::ErrorHandlers::new()
+                .default_handler(problem::empty_error_as_problem),
+        )
         .wrap_fn(move |req, srv| {
             use actix_web::dev::Service;
             let id = format!(
@@ -231,13 +229,51 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
 /// Runs the service until SIGINT or SIGTERM; requests in flight are finished first.
 pub fn run(config: ServerConfig) -> std::io::Result<()> {
     let bind = config.bind;
+    let open_files = raise_open_files_limit(config.max_connections as u64 + 256);
+    let io_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // Every connection holds a file; keep a margin for the rest of the process.
+    let max_connections = config
+        .max_connections
+        .min(open_files.saturating_sub(256) as usize)
+        .max(16);
     let state = web::Data::new(AppState::new(config));
     actix_web::rt::System::new().block_on(async move {
-        tracing::info!(%bind, workers = state.config.workers, queue = state.config.queue, "folio serve listening");
-        HttpServer::new(move || create_app(state.clone()))
-            .bind(bind)?
-            .shutdown_timeout(30)
-            .run()
-            .await
+        let server = HttpServer::new({
+            let state = state.clone();
+            move || create_app(state.clone())
+        })
+        .workers(io_workers)
+        .max_connections(max_connections.div_ceil(io_workers))
+        // A client that closes its side is gone: its render is cancelled.
+        .h1_allow_half_closed(false)
+        .shutdown_timeout(30)
+        .bind(bind)?;
+        tracing::info!(%bind, workers = state.config.workers, queue = state.config.queue, max_connections, "folio serve listening");
+        server.run().await
     })
+}
+
+/// Raises the soft limit of open files towards `wanted` (within the hard limit); returns
+/// the limit in force.
+fn raise_open_files_limit(wanted: u64) -> u64 {
+    // SAFETY: getrlimit and setrlimit read and write the plain struct given to them.
+    unsafe {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return wanted;
+        }
+        if limit.rlim_cur < wanted {
+            let raised = libc::rlimit {
+                rlim_cur: wanted.min(limit.rlim_max),
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                return raised.rlim_cur;
+            }
+        }
+        limit.rlim_cur
+    }
 }

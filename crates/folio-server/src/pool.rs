@@ -1,37 +1,60 @@
 //! The render pool: rendering is CPU work, so it runs on a fixed set of threads (one
 //! per core by default), never on the async workers that answer requests. A bounded
 //! queue sits in front: when it is full the service sheds load (503) instead of queueing
-//! without limit. A panic inside a render is caught and reported, and the thread lives on.
+//! without limit. Every job carries a [`Cancel`] (its deadline, and a flag set when its
+//! client is gone): a job cancelled while it waits is dropped without starting, one
+//! cancelled while it runs stops at the engine's next check. A panic inside a render is
+//! caught and reported, and the thread lives on.
 
+use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use folio::{Cancel, Error, RenderOptions, Rendered};
 use tokio::sync::oneshot;
 
-use folio::{Error, RenderOptions, Rendered};
-
-/// What the pool runs for each job: the engine's render, or a stand-in in tests.
-pub type Renderer = Arc<dyn Fn(&str, &RenderOptions) -> Result<Rendered, Error> + Send + Sync>;
+/// What the pool runs for each job: the engine's render, or a stand-in in tests. The
+/// [`Cancel`] is the job's: the renderer must pass it on to the engine.
+pub type Renderer =
+    Arc<dyn Fn(&str, &RenderOptions, &Cancel) -> Result<Rendered, Error> + Send + Sync>;
 
 /// What a render job comes back with.
 pub enum Outcome {
     Done(Result<Rendered, Error>),
     /// The render panicked (a bug in Folio); the message, for the log.
     Panicked(String),
+    /// The job was cancelled before a worker took it, and never ran.
+    Dropped,
 }
 
 struct Job {
+    id: u64,
     markdown: String,
     options: RenderOptions,
+    cancel: Cancel,
     reply: oneshot::Sender<Outcome>,
+}
+
+/// Counts shared between the pool and its threads.
+#[derive(Default)]
+struct Shared {
+    /// Jobs waiting or running.
+    queued: AtomicUsize,
+    /// Jobs dropped without running (cancelled while they waited).
+    dropped: AtomicU64,
+    /// When each waiting job was queued, by job id (the oldest tells whether the
+    /// service keeps up).
+    waiting: Mutex<BTreeMap<u64, Instant>>,
 }
 
 /// A fixed pool of render threads behind a bounded queue.
 pub struct RenderPool {
     sender: SyncSender<Job>,
-    queued: Arc<AtomicUsize>,
+    shared: Arc<Shared>,
+    next_id: AtomicU64,
 }
 
 /// The queue is full: try again later.
@@ -43,35 +66,51 @@ impl RenderPool {
     pub fn new(render: Renderer, workers: usize, queue: usize) -> RenderPool {
         let (sender, receiver) = sync_channel::<Job>(queue);
         let receiver = Arc::new(Mutex::new(receiver));
-        let queued = Arc::new(AtomicUsize::new(0));
+        let shared = Arc::new(Shared::default());
         for n in 0..workers.max(1) {
             let receiver = Arc::clone(&receiver);
             let render = Arc::clone(&render);
-            let queued = Arc::clone(&queued);
+            let shared = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name(format!("folio-render-{n}"))
-                .spawn(move || work(render.as_ref(), &receiver, &queued))
+                .spawn(move || work(render.as_ref(), &receiver, &shared))
                 .expect("start a render thread");
         }
-        RenderPool { sender, queued }
+        RenderPool {
+            sender,
+            shared,
+            next_id: AtomicU64::new(0),
+        }
     }
 
-    /// Queues a render; the answer arrives on the returned channel.
+    /// Queues a render that stops when `cancel` says so; the answer arrives on the
+    /// returned channel.
     pub fn submit(
         &self,
         markdown: String,
         options: RenderOptions,
+        cancel: Cancel,
     ) -> Result<oneshot::Receiver<Outcome>, Busy> {
         let (reply, answer) = oneshot::channel();
-        self.queued.fetch_add(1, Ordering::SeqCst);
-        match self.sender.try_send(Job {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.shared.queued.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut waiting) = self.shared.waiting.lock() {
+            waiting.insert(id, Instant::now());
+        }
+        let job = Job {
+            id,
             markdown,
             options,
+            cancel,
             reply,
-        }) {
+        };
+        match self.sender.try_send(job) {
             Ok(()) => Ok(answer),
             Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-                self.queued.fetch_sub(1, Ordering::SeqCst);
+                self.shared.queued.fetch_sub(1, Ordering::SeqCst);
+                if let Ok(mut waiting) = self.shared.waiting.lock() {
+                    waiting.remove(&id);
+                }
                 Err(Busy)
             }
         }
@@ -79,14 +118,25 @@ impl RenderPool {
 
     /// Jobs waiting or running.
     pub fn depth(&self) -> usize {
-        self.queued.load(Ordering::SeqCst)
+        self.shared.queued.load(Ordering::SeqCst)
+    }
+
+    /// How long the oldest waiting job has waited.
+    pub fn oldest_wait(&self) -> Option<Duration> {
+        let waiting = self.shared.waiting.lock().ok()?;
+        waiting.values().next().map(Instant::elapsed)
+    }
+
+    /// Jobs dropped without running because they were cancelled while they waited.
+    pub fn dropped(&self) -> u64 {
+        self.shared.dropped.load(Ordering::Relaxed)
     }
 }
 
 fn work(
-    render: &(dyn Fn(&str, &RenderOptions) -> Result<Rendered, Error> + Send + Sync),
+    render: &(dyn Fn(&str, &RenderOptions, &Cancel) -> Result<Rendered, Error> + Send + Sync),
     receiver: &Mutex<Receiver<Job>>,
-    queued: &AtomicUsize,
+    shared: &Shared,
 ) {
     loop {
         let job = {
@@ -98,8 +148,18 @@ fn work(
                 Err(_) => return,
             }
         };
+        if let Ok(mut waiting) = shared.waiting.lock() {
+            waiting.remove(&job.id);
+        }
+        // Nobody waits for it any more (its deadline passed, or its client is gone).
+        if job.cancel.is_cancelled() || job.reply.is_closed() {
+            shared.dropped.fetch_add(1, Ordering::Relaxed);
+            shared.queued.fetch_sub(1, Ordering::SeqCst);
+            let _ = job.reply.send(Outcome::Dropped);
+            continue;
+        }
         let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-            render(&job.markdown, &job.options)
+            render(&job.markdown, &job.options, &job.cancel)
         })) {
             Ok(result) => Outcome::Done(result),
             Err(panic) => Outcome::Panicked(
@@ -110,8 +170,37 @@ fn work(
                     .unwrap_or_else(|| "unknown panic".to_string()),
             ),
         };
-        queued.fetch_sub(1, Ordering::SeqCst);
+        shared.queued.fetch_sub(1, Ordering::SeqCst);
         // The client may have gone (deadline passed): nobody to tell.
         let _ = job.reply.send(outcome);
+    }
+}
+
+/// Cancels a render when the request that waits for it is dropped (actix drops a
+/// handler's future when its client disconnects), unless disarmed first.
+pub struct CancelOnDrop {
+    cancel: Cancel,
+    armed: bool,
+}
+
+impl CancelOnDrop {
+    pub fn new(cancel: Cancel) -> CancelOnDrop {
+        CancelOnDrop {
+            cancel,
+            armed: true,
+        }
+    }
+
+    /// The answer arrived: nothing to cancel.
+    pub fn disarm(&mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            self.cancel.cancel();
+        }
     }
 }

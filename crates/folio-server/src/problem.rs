@@ -1,7 +1,10 @@
 //! Errors as HTTP answers: RFC 9457 `application/problem+json`, with a one-line
 //! explanation. A user's mistake is a 4xx; only Folio's own faults are 500.
 
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::dev::ServiceResponse;
 use actix_web::http::{header, StatusCode};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
@@ -17,6 +20,8 @@ pub enum ApiError {
     },
     /// The body is larger than the limit (413).
     TooLarge { limit: usize },
+    /// The body did not arrive in time, or arrived too slowly (408).
+    SlowBody { timeout_ms: u64, min_rate: usize },
     /// A media type the endpoint does not read (415).
     UnsupportedMediaType { got: String },
     /// The document exceeds a limit (422).
@@ -56,6 +61,17 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Request body too large",
                 format!("the body is larger than the limit of {limit} bytes"),
+            ),
+            ApiError::SlowBody {
+                timeout_ms,
+                min_rate,
+            } => (
+                StatusCode::REQUEST_TIMEOUT,
+                "Request body too slow",
+                format!(
+                    "the body must arrive within {timeout_ms} ms at {min_rate} bytes per second \
+                     or faster"
+                ),
             ),
             ApiError::UnsupportedMediaType { got } => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -155,4 +171,44 @@ impl ResponseError for ApiError {
         }
         response.body(serde_json::to_string(&body).unwrap_or_default())
     }
+}
+
+/// An error answer that actix-web made with an empty body (a payload error, a method
+/// not allowed...) as problem+json, headers kept. (Errors actix-http writes itself before
+/// the application runs, such as a malformed request line, never reach here.)
+pub fn empty_error_as_problem<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if !matches!(
+        res.response().body().size(),
+        BodySize::None | BodySize::Sized(0)
+    ) {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, old) = res.into_parts();
+    let detail = old
+        .error()
+        .map(|e| e.to_string())
+        .filter(|e| !e.is_empty())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase());
+    let body = Problem {
+        kind: "about:blank",
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        detail,
+        option: None,
+    };
+    let mut new = HttpResponse::build(status);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.append_header((name.clone(), value.clone()));
+        }
+    }
+    let new = new
+        .content_type("application/problem+json")
+        .body(serde_json::to_string(&body).unwrap_or_default());
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, new).map_into_right_body(),
+    ))
 }

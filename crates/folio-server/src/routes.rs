@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 
+use super::body;
 use super::cache::Entry;
-use super::pool::Outcome;
+use super::pool::{CancelOnDrop, Outcome};
 use super::problem::ApiError;
 use super::AppState;
 use folio::{Error, RenderOptions};
@@ -51,10 +51,22 @@ async fn read_request(
         .unwrap_or("")
         .trim()
         .to_string();
+    // Text comes only as UTF-8: a body declared in another charset is refused, not
+    // misread.
+    let charset = content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        (name.trim() == "charset").then(|| value.trim().trim_matches('"').to_string())
+    });
+    if let Some(charset) = charset.filter(|c| c != "utf-8" && c != "utf8") {
+        return Err(ApiError::UnsupportedMediaType {
+            got: format!("{media}; charset={charset} (send UTF-8)"),
+        });
+    }
     let query = pairs(req.query_string());
+    let limits = state.config.body_limits();
     match media.as_str() {
         "text/markdown" | "text/plain" | "text/x-markdown" => {
-            let bytes = read_body(body, state.config.max_body).await?;
+            let bytes = body::read(req, body, limits).await?;
             let markdown = utf8(bytes)?;
             let download = flag(&query, "download");
             let options = options_from_pairs(&query)?;
@@ -65,7 +77,7 @@ async fn read_request(
             })
         }
         "application/json" => {
-            let bytes = read_body(body, state.config.max_body).await?;
+            let bytes = body::read(req, body, limits).await?;
             #[derive(serde::Deserialize)]
             #[serde(deny_unknown_fields)]
             struct JsonRequest {
@@ -91,39 +103,15 @@ async fn read_request(
             })
         }
         "application/x-www-form-urlencoded" => {
-            let bytes = read_body(body, state.config.max_body).await?;
+            let bytes = body::read(req, body, limits).await?;
             let text = utf8(bytes)?;
-            let mut fields = pairs(&text);
-            fields.extend(query);
-            form_request(fields)
+            let fields = pairs(&text);
+            check_field_count(&fields)?;
+            form_request(fields.into_iter().chain(query).collect())
         }
         "multipart/form-data" => {
-            let mut multipart = actix_multipart::Multipart::new(req.headers(), body);
-            let mut fields = pairs(req.query_string());
-            let mut total = 0usize;
-            while let Some(field) = multipart.next().await {
-                let mut field = field.map_err(|e| ApiError::BadRequest {
-                    detail: format!("invalid multipart body: {e}"),
-                    option: None,
-                })?;
-                let name = field.name().unwrap_or_default().to_string();
-                let mut value = Vec::new();
-                while let Some(chunk) = field.next().await {
-                    let chunk = chunk.map_err(|e| ApiError::BadRequest {
-                        detail: format!("invalid multipart body: {e}"),
-                        option: None,
-                    })?;
-                    total += chunk.len();
-                    if total > state.config.max_body {
-                        return Err(ApiError::TooLarge {
-                            limit: state.config.max_body,
-                        });
-                    }
-                    value.extend_from_slice(&chunk);
-                }
-                fields.push((name, utf8(value)?));
-            }
-            form_request(fields)
+            let fields = body::multipart_fields(req, body, limits).await?;
+            form_request(fields.into_iter().chain(query).collect())
         }
         other => Err(ApiError::UnsupportedMediaType {
             got: if other.is_empty() {
@@ -153,19 +141,19 @@ fn form_request(fields: Vec<(String, String)>) -> Result<RenderRequest, ApiError
     })
 }
 
-async fn read_body(mut body: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            detail: format!("could not read the body: {e}"),
+/// A form has a few fields: `markdown`, `download` and the options.
+fn check_field_count(fields: &[(String, String)]) -> Result<(), ApiError> {
+    let most = RenderOptions::SPECS.len() + NOT_OPTIONS.len() + 8;
+    if fields.len() > most {
+        return Err(ApiError::BadRequest {
+            detail: format!(
+                "the form has {} fields; at most {most} make sense",
+                fields.len()
+            ),
             option: None,
-        })?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(ApiError::TooLarge { limit });
-        }
-        bytes.extend_from_slice(&chunk);
+        });
     }
-    Ok(bytes)
+    Ok(())
 }
 
 fn utf8(bytes: Vec<u8>) -> Result<String, ApiError> {
@@ -310,13 +298,7 @@ async fn cached(state: &AppState, key: &str) -> Option<Entry> {
     if let Some(entry) = state.cache.get(key) {
         return Some(entry);
     }
-    let shared = state.shared.clone()?;
-    let key_owned = key.to_string();
-    // Redis is blocking I/O: it runs on the blocking pool, not the async workers.
-    let found = web::block(move || shared.get(&key_owned))
-        .await
-        .ok()
-        .flatten()?;
+    let found = state.shared.as_ref()?.get(key).await?;
     if state.config.cache_bytes > 0 {
         state.cache.put(key.to_string(), found.clone());
     }
@@ -326,8 +308,7 @@ async fn cached(state: &AppState, key: &str) -> Option<Entry> {
 /// Keeps a render in the memory cache, and sends it to the shared one in the background.
 fn store(state: &AppState, key: String, entry: Entry) {
     if let Some(shared) = state.shared.clone() {
-        let (key, entry) = (key.clone(), entry.clone());
-        actix_web::rt::task::spawn_blocking(move || shared.put(&key, &entry));
+        actix_web::rt::spawn(shared.put(key.clone(), entry.clone()));
     }
     if state.config.cache_bytes > 0 {
         state.cache.put(key, entry);
@@ -341,24 +322,28 @@ async fn render_in_pool(
     options: RenderOptions,
 ) -> Result<Entry, ApiError> {
     let started = Instant::now();
+    let deadline = Duration::from_millis(state.config.deadline_ms);
+    // The render stops at its deadline, and as soon as this request is dropped (its
+    // client gone): the guard cancels it then.
+    let cancel = folio::Cancel::with_deadline(Some(started + deadline));
+    let mut guard = CancelOnDrop::new(cancel.clone());
     let answer = state
         .pool
-        .submit(markdown, options)
+        .submit(markdown, options, cancel.clone())
         .map_err(|_| ApiError::Busy)?;
-    let deadline = Duration::from_millis(state.config.deadline_ms);
-    let outcome = tokio::time::timeout(deadline, answer)
-        .await
-        .map_err(|_| ApiError::Timeout {
-            deadline_ms: state.config.deadline_ms,
-        })?;
+    let timeout = ApiError::Timeout {
+        deadline_ms: state.config.deadline_ms,
+    };
+    let outcome = tokio::time::timeout(deadline, answer).await;
+    guard.disarm();
+    let Ok(outcome) = outcome else {
+        cancel.cancel();
+        return Err(timeout);
+    };
     let request_id = super::request_id(req);
     let rendered = match outcome {
         Ok(Outcome::Done(Ok(rendered))) => rendered,
-        Ok(Outcome::Done(Err(Error::Cancelled))) => {
-            return Err(ApiError::Timeout {
-                deadline_ms: state.config.deadline_ms,
-            })
-        }
+        Ok(Outcome::Done(Err(Error::Cancelled))) | Ok(Outcome::Dropped) => return Err(timeout),
         Ok(Outcome::Done(Err(Error::Internal(message)))) => {
             tracing::error!(request_id, %message, "render failed");
             return Err(ApiError::Internal { request_id });
@@ -439,9 +424,12 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok\n")
 }
 
-/// `GET /readyz`: the engine is built and the queue has room.
+/// `GET /readyz`: the engine is built, the queue has room and keeps moving (no job has
+/// waited longer than the deadline).
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    if state.pool.depth() < state.config.queue + state.config.workers {
+    let deadline = Duration::from_millis(state.config.deadline_ms);
+    let keeping_up = state.pool.oldest_wait().is_none_or(|wait| wait < deadline);
+    if keeping_up && state.pool.depth() < state.config.queue + state.config.workers {
         HttpResponse::Ok()
             .content_type("text/plain")
             .body("ready\n")

@@ -1,21 +1,30 @@
 //! An optional cache in Redis, shared by several instances behind a load balancer. It is
-//! a help, never a dependency: when Redis is slow or down, the service renders as if it
-//! were not there, and tries Redis again a few seconds later.
+//! a help, never a dependency: every call has a timeout, so a slow Redis costs a request
+//! at most that long and never holds up the others (one multiplexed connection carries
+//! every request at once); when Redis fails or keeps timing out, the service renders as if
+//! it were not there, and tries Redis again a few seconds later.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use redis::aio::MultiplexedConnection;
+use redis::AsyncCommands;
 
 use super::cache::Entry;
 
 /// How long to leave Redis alone after it failed.
 const BACKOFF: Duration = Duration::from_secs(5);
-/// Connect and read/write timeout of each Redis operation.
+/// Connect timeout, and the timeout of each Redis call.
 const TIMEOUT: Duration = Duration::from_millis(200);
+/// Timeouts in a row after which Redis counts as down.
+const TIMEOUTS_BEFORE_BACKOFF: u32 = 8;
 /// Keys are namespaced, so the Redis can be shared with other uses.
 const PREFIX: &str = "folio:pdf:";
 
+#[derive(Default)]
 struct State {
-    connection: Option<redis::Connection>,
+    connection: Option<MultiplexedConnection>,
     down_until: Option<Instant>,
 }
 
@@ -23,7 +32,8 @@ struct State {
 pub struct SharedCache {
     client: redis::Client,
     ttl_seconds: u64,
-    state: Mutex<State>,
+    state: tokio::sync::Mutex<State>,
+    timeouts_in_a_row: AtomicU32,
 }
 
 impl SharedCache {
@@ -33,63 +43,95 @@ impl SharedCache {
         Ok(SharedCache {
             client,
             ttl_seconds,
-            state: Mutex::new(State {
-                connection: None,
-                down_until: None,
-            }),
+            state: tokio::sync::Mutex::new(State::default()),
+            timeouts_in_a_row: AtomicU32::new(0),
         })
     }
 
-    fn with_connection<T>(
-        &self,
-        op: impl FnOnce(&mut redis::Connection) -> redis::RedisResult<T>,
-    ) -> Option<T> {
-        let mut state = self.state.lock().ok()?;
+    /// The connection (made on first use, and again after a failure), unless Redis is
+    /// resting after one.
+    async fn connection(&self) -> Option<MultiplexedConnection> {
+        let mut state = self.state.lock().await;
         if state.down_until.is_some_and(|t| Instant::now() < t) {
             return None;
         }
-        if state.connection.is_none() {
-            match self.client.get_connection_with_timeout(TIMEOUT) {
-                Ok(c) => {
-                    let _ = c.set_read_timeout(Some(TIMEOUT));
-                    let _ = c.set_write_timeout(Some(TIMEOUT));
-                    state.connection = Some(c);
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "redis unavailable; rendering without the shared cache");
-                    state.down_until = Some(Instant::now() + BACKOFF);
-                    return None;
-                }
-            }
+        if let Some(connection) = &state.connection {
+            return Some(connection.clone());
         }
-        let connection = state.connection.as_mut()?;
-        match op(connection) {
-            Ok(value) => Some(value),
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(TIMEOUT)
+            .set_response_timeout(TIMEOUT);
+        match self
+            .client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+        {
+            Ok(connection) => {
+                state.connection = Some(connection.clone());
+                state.down_until = None;
+                Some(connection)
+            }
             Err(e) => {
-                tracing::warn!(error = %e, "redis failed; rendering without the shared cache");
-                state.connection = None;
+                tracing::warn!(error = %e, "redis unavailable; rendering without the shared cache");
                 state.down_until = Some(Instant::now() + BACKOFF);
                 None
             }
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<Entry> {
-        let bytes: Option<Vec<u8>> =
-            self.with_connection(|c| redis::cmd("GET").arg(format!("{PREFIX}{key}")).query(c))?;
-        decode(&bytes?)
+    /// Notes how a call went: a failure drops the connection and rests Redis; so do many
+    /// timeouts in a row.
+    async fn outcome<T>(
+        &self,
+        result: Result<redis::RedisResult<T>, tokio::time::error::Elapsed>,
+    ) -> Option<T> {
+        let failed = match result {
+            Ok(Ok(value)) => {
+                self.timeouts_in_a_row.store(0, Ordering::Relaxed);
+                return Some(value);
+            }
+            Ok(Err(e)) if e.is_timeout() => self.timed_out(),
+            Err(_) => self.timed_out(),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "redis failed; rendering without the shared cache");
+                true
+            }
+        };
+        if failed {
+            let mut state = self.state.lock().await;
+            state.connection = None;
+            state.down_until = Some(Instant::now() + BACKOFF);
+        }
+        None
     }
 
-    pub fn put(&self, key: &str, entry: &Entry) {
-        let value = encode(entry);
-        self.with_connection(|c| {
-            redis::cmd("SET")
-                .arg(format!("{PREFIX}{key}"))
-                .arg(value)
-                .arg("EX")
-                .arg(self.ttl_seconds)
-                .query::<()>(c)
-        });
+    fn timed_out(&self) -> bool {
+        let n = self.timeouts_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+        if n >= TIMEOUTS_BEFORE_BACKOFF {
+            tracing::warn!("redis keeps timing out; rendering without the shared cache");
+            self.timeouts_in_a_row.store(0, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
+    pub async fn get(&self, key: &str) -> Option<Entry> {
+        let mut connection = self.connection().await?;
+        let call = connection.get::<_, Option<Vec<u8>>>(format!("{PREFIX}{key}"));
+        let bytes = self
+            .outcome(tokio::time::timeout(TIMEOUT, call).await)
+            .await??;
+        decode(&bytes)
+    }
+
+    pub async fn put(self: Arc<Self>, key: String, entry: Entry) {
+        let Some(mut connection) = self.connection().await else {
+            return;
+        };
+        let value = encode(&entry);
+        let call = connection.set_ex::<_, _, ()>(format!("{PREFIX}{key}"), value, self.ttl_seconds);
+        self.outcome(tokio::time::timeout(TIMEOUT, call).await)
+            .await;
     }
 }
 

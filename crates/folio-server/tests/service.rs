@@ -98,7 +98,7 @@ async fn json_form_and_multipart_bodies() {
         StatusCode::OK
     );
 
-    let boundary = "XyZ";
+    let boundary = "XyZ-form";
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"markdown\"\r\n\r\n# Multipart\n\nText.\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"links\"\r\n\r\ninline\r\n--{boundary}--\r\n"
     );
@@ -120,7 +120,7 @@ async fn json_form_and_multipart_bodies() {
 async fn user_mistakes_are_4xx_problems() {
     let mut cfg = config();
     cfg.max_body = 4096;
-    cfg.max_pages = 1;
+    cfg.limits.max_pages = 1;
     let app = test::init_service(create_app(state_with(cfg, None))).await;
     let send = |content_type: &str, body: Vec<u8>, uri: &str| {
         test::TestRequest::post()
@@ -198,7 +198,7 @@ async fn user_mistakes_are_4xx_problems() {
 
 fn slow(ms: u64) -> Renderer {
     let engine = Arc::new(Engine::new());
-    Arc::new(move |md: &str, o: &RenderOptions| {
+    Arc::new(move |md: &str, o: &RenderOptions, _: &folio::Cancel| {
         std::thread::sleep(Duration::from_millis(ms));
         engine.render(md, o)
     })
@@ -237,7 +237,7 @@ async fn a_panic_is_a_500_with_a_request_id_and_the_worker_survives() {
     let engine = Arc::new(Engine::new());
     let inner = Arc::clone(&engine);
     let render: Renderer = Arc::new(
-        move |md: &str, o: &RenderOptions| -> Result<Rendered, Error> {
+        move |md: &str, o: &RenderOptions, _: &folio::Cancel| -> Result<Rendered, Error> {
             if md.contains("PANIC") {
                 panic!("a bug");
             }

@@ -1,0 +1,152 @@
+//! Reading request bodies from strangers: the whole body, whatever its type, counts
+//! toward the size limit (a declared `Content-Length` over it is refused before a byte
+//! is read); the body must arrive within a deadline and at a minimum rate, so a client
+//! that trickles cannot hold a connection; multipart forms are parsed from the bounded
+//! body, with a cap on their fields and field names.
+
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{web, HttpMessage, HttpRequest};
+use futures_util::StreamExt;
+use tokio::time::Instant;
+
+use crate::problem::ApiError;
+
+/// How a body must arrive.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    /// Largest body, in bytes.
+    pub max_bytes: usize,
+    /// The whole body must arrive within this time.
+    pub timeout: Duration,
+    /// After the first seconds, the body must have arrived at least this fast on average
+    /// (bytes per second).
+    pub min_rate: usize,
+}
+
+/// The first seconds of a body are not held to the minimum rate (a slow start).
+const RATE_GRACE: Duration = Duration::from_secs(2);
+
+/// Fields a form may have, and the longest field name.
+const MAX_FIELDS: usize = 32;
+const MAX_FIELD_NAME: usize = 64;
+
+/// The declared `Content-Length`, if any.
+fn declared_length(req: &HttpRequest) -> Option<u64> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Reads a whole body within `limits`.
+pub async fn read(
+    req: &HttpRequest,
+    mut body: web::Payload,
+    limits: BodyLimits,
+) -> Result<Vec<u8>, ApiError> {
+    let too_large = ApiError::TooLarge {
+        limit: limits.max_bytes,
+    };
+    let declared = declared_length(req);
+    if declared.is_some_and(|n| n > limits.max_bytes as u64) {
+        return Err(too_large);
+    }
+    let started = Instant::now();
+    let deadline = started + limits.timeout;
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(64 * 1024) as usize);
+    loop {
+        let next = tokio::time::timeout_at(deadline, body.next())
+            .await
+            .map_err(|_| ApiError::SlowBody {
+                timeout_ms: limits.timeout.as_millis() as u64,
+                min_rate: limits.min_rate,
+            })?;
+        let Some(chunk) = next else {
+            break;
+        };
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            detail: format!("could not read the body: {e}"),
+            option: None,
+        })?;
+        if bytes.len() + chunk.len() > limits.max_bytes {
+            return Err(too_large);
+        }
+        bytes.extend_from_slice(&chunk);
+        let elapsed = started.elapsed();
+        if elapsed > RATE_GRACE
+            && (bytes.len() as f64) < limits.min_rate as f64 * elapsed.as_secs_f64()
+        {
+            return Err(ApiError::SlowBody {
+                timeout_ms: limits.timeout.as_millis() as u64,
+                min_rate: limits.min_rate,
+            });
+        }
+    }
+    Ok(bytes)
+}
+
+/// The fields of a `multipart/form-data` body (name and text value), read within
+/// `limits`: the whole body first (boundaries and part headers count toward the size),
+/// then parsed in one piece.
+pub async fn multipart_fields(
+    req: &HttpRequest,
+    body: web::Payload,
+    limits: BodyLimits,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let bad = |detail: &str| ApiError::BadRequest {
+        detail: detail.to_string(),
+        option: None,
+    };
+    // RFC 2046 allows 1 to 70 characters; the parser needs at least 4.
+    let boundary_ok = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .and_then(|m| {
+            m.get_param(actix_web::mime::BOUNDARY)
+                .map(|b| (4..=70).contains(&b.as_str().len()))
+        })
+        .unwrap_or(false);
+    if !boundary_ok {
+        return Err(bad(
+            "a multipart body needs a boundary of 4 to 70 characters in its Content-Type",
+        ));
+    }
+    let raw = read(req, body, limits).await?;
+    let whole = futures_util::stream::once(async move {
+        Ok::<_, actix_web::error::PayloadError>(actix_web::web::Bytes::from(raw))
+    });
+    let mut multipart = actix_multipart::Multipart::new(req.headers(), whole);
+    let mut fields = Vec::new();
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|_| bad("the multipart body is malformed"))?;
+        if fields.len() == MAX_FIELDS {
+            return Err(bad(&format!("the form has more than {MAX_FIELDS} fields")));
+        }
+        let name = field.name().unwrap_or_default().to_string();
+        if name.len() > MAX_FIELD_NAME {
+            return Err(bad(&format!(
+                "a field name is longer than {MAX_FIELD_NAME} bytes"
+            )));
+        }
+        let mut value = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| bad("the multipart body is malformed"))?;
+            value.extend_from_slice(&chunk);
+        }
+        let value = String::from_utf8(value).map_err(|e| ApiError::BadRequest {
+            detail: format!(
+                "a form field is not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            option: None,
+        })?;
+        fields.push((name, value));
+    }
+    Ok(fields)
+}
