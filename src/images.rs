@@ -88,16 +88,22 @@ impl ImageSource for LocalFiles {
         let path = percent_encoding::percent_decode_str(path)
             .decode_utf8()
             .map_err(|_| "the address is not UTF-8 once its % escapes are decoded".to_string())?;
-        // Messages name the image as the article does, never the paths it leads to.
+        // Messages name the image as the article does, never the paths it leads to, and
+        // say the same of every path outside the allowed folders, whether it exists or not.
+        let outside =
+            || "outside the article's folder; allow its folder explicitly to use it".to_string();
+        let inside = |p: &Path| self.allowed.iter().any(|dir| p.starts_with(dir));
+        if !inside(&lexical_join(&self.base, Path::new(path.as_ref()))) {
+            return Err(outside());
+        }
         let real = self
             .base
             .join(path.as_ref())
             .canonicalize()
             .map_err(|_| "no such file".to_string())?;
-        if !self.allowed.iter().any(|dir| real.starts_with(dir)) {
-            return Err(
-                "outside the article's folder; allow its folder explicitly to use it".to_string(),
-            );
+        // A link inside the folder may still lead out of it.
+        if !inside(&real) {
+            return Err(outside());
         }
         let metadata = std::fs::metadata(&real).map_err(|e| io_reason(&e))?;
         // Only regular files: a FIFO or a device would block or never end.
@@ -116,6 +122,24 @@ impl ImageSource for LocalFiles {
         }
         Ok(bytes)
     }
+}
+
+/// `base` joined with `relative`, `.` and `..` resolved by the names alone (nothing on
+/// the disk is looked at); an absolute `relative` starts again from the root.
+fn lexical_join(base: &Path, relative: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = base.to_path_buf();
+    for component in relative.components() {
+        match component {
+            Component::RootDir | Component::Prefix(_) => out = PathBuf::from(component.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => out.push(name),
+        }
+    }
+    out
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -148,9 +148,20 @@ pub fn annotations(doc: &lopdf::Document) -> Vec<lopdf::Dictionary> {
     out
 }
 
-/// Words as the tests compare them: runs of letters and digits, lowercased.
+/// Words as the tests compare them: runs of letters and digits, lowercased. Combining
+/// marks and soft hyphens belong to the word they are in, and are left out of it (a
+/// soft hyphen prints only at a line's end; marks are compared through their letters).
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    let invisible_in_word = |c: char| {
+        matches!(c, '\u{ad}' | '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}'
+            | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+    };
+    text.split(|c: char| !c.is_alphanumeric() && !invisible_in_word(c))
+        .map(|w| {
+            w.chars()
+                .filter(|c| !invisible_in_word(*c))
+                .collect::<String>()
+        })
         .filter(|w| !w.is_empty())
         .map(|w| w.to_lowercase())
         .collect()
@@ -176,12 +187,7 @@ pub fn source_words(markdown: &str) -> Vec<String> {
             _ => {}
         }
     }
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"");
-    words(&text)
+    words(&decode(&text))
 }
 
 fn split_front(markdown: &str) -> (String, &str) {
