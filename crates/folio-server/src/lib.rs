@@ -228,7 +228,25 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
 
 /// Runs the service until SIGINT or SIGTERM; requests in flight are finished first.
 pub fn run(config: ServerConfig) -> std::io::Result<()> {
-    let bind = config.bind;
+    let state = web::Data::new(AppState::new(config));
+    actix_web::rt::System::new().block_on(async move {
+        let (server, addresses) = start(state.clone())?;
+        tracing::info!(
+            address = ?addresses,
+            workers = state.config.workers,
+            queue = state.config.queue,
+            "folio serve listening"
+        );
+        server.await
+    })
+}
+
+/// Binds the service as its settings say (inside an actix system) and gives the running
+/// server and the addresses it listens on; tests start it on port 0.
+pub fn start(
+    state: web::Data<AppState>,
+) -> std::io::Result<(actix_web::dev::Server, Vec<std::net::SocketAddr>)> {
+    let config = &state.config;
     let open_files = raise_open_files_limit(config.max_connections as u64 + 256);
     let io_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     // Every connection holds a file; keep a margin for the rest of the process.
@@ -236,21 +254,16 @@ pub fn run(config: ServerConfig) -> std::io::Result<()> {
         .max_connections
         .min(open_files.saturating_sub(256) as usize)
         .max(16);
-    let state = web::Data::new(AppState::new(config));
-    actix_web::rt::System::new().block_on(async move {
-        let server = HttpServer::new({
-            let state = state.clone();
-            move || create_app(state.clone())
-        })
+    let bind = config.bind;
+    let server = HttpServer::new(move || create_app(state.clone()))
         .workers(io_workers)
         .max_connections(max_connections.div_ceil(io_workers))
         // A client that closes its side is gone: its render is cancelled.
         .h1_allow_half_closed(false)
         .shutdown_timeout(30)
         .bind(bind)?;
-        tracing::info!(%bind, workers = state.config.workers, queue = state.config.queue, max_connections, "folio serve listening");
-        server.run().await
-    })
+    let addresses = server.addrs();
+    Ok((server.run(), addresses))
 }
 
 /// Raises the soft limit of open files towards `wanted` (within the hard limit); returns
