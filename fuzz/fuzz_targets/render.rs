@@ -1,9 +1,10 @@
-//! Any bytes as markdown (and a few bytes choosing options) through the whole pipeline:
-//! the render must not panic or hang, a user error must be a user error, and every PDF
-//! must parse back.
+//! Any bytes as markdown (and a few bytes choosing options) through the whole pipeline,
+//! under the service's limits: the render must not panic or hang, a user error must be a
+//! user error, and every PDF must parse back.
 //!
 //! Run: `cargo fuzz run render` from the repository root (cargo-fuzz; on a stable
-//! toolchain prefix `RUSTC_BOOTSTRAP=1`).
+//! toolchain prefix `RUSTC_BOOTSTRAP=1`). Seeds: `fuzz/seeds.sh` copies the examples and
+//! the hostile corpus into `fuzz/corpus/render`.
 
 #![no_main]
 
@@ -30,10 +31,18 @@ fuzz_target!(|data: &[u8]| {
         margins: Some("12mm".parse().unwrap()),
         ..Default::default()
     };
-    match engine().render(markdown, &options) {
+    let context = folio::Context {
+        limits: folio::Limits {
+            max_pages: 50,
+            ..folio::Limits::default()
+        },
+        ..folio::Context::default()
+    };
+    match engine().render_with(markdown, &options, &context) {
         Ok(out) => {
             assert!(out.pdf.starts_with(b"%PDF-"));
             assert!(out.pages >= 1);
+            lopdf::Document::load_mem(&out.pdf).expect("the PDF parses back");
         }
         Err(e) => assert!(e.is_user_error(), "internal error: {e}"),
     }

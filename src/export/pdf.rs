@@ -189,12 +189,20 @@ fn image_xobject(image: &LoadedImage) -> XObject {
             }
             bytes.as_ref().clone()
         }
-        ImageData::Pixels { samples, gray } => {
+        ImageData::Deflated {
+            data,
+            gray,
+            width,
+            height,
+        } => {
+            dict.insert("Width".into(), DictItem::Int(*width as i64));
+            dict.insert("Height".into(), DictItem::Int(*height as i64));
             dict.insert(
                 "ColorSpace".into(),
                 name(if *gray { "DeviceGray" } else { "DeviceRGB" }),
             );
-            samples.as_ref().clone()
+            dict.insert("Filter".into(), name("FlateDecode"));
+            data.as_ref().clone()
         }
     };
     XObject::External(ExternalXObject {

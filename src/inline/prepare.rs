@@ -29,8 +29,10 @@ const MAX_HYPHENATED_LETTERS: usize = 64;
 /// A word of more clusters than this (a pasted hash, or hostile input) gets emergency
 /// breakpoints only every few clusters, which keeps a megabyte-long word to a manageable
 /// number of items.
-const LONG_WORD_CLUSTERS: usize = 1024;
+const LONG_WORD_CLUSTERS: usize = 256;
 const LONG_WORD_STEP: usize = 8;
+/// Words between two looks at the render's cancellation flag.
+const CANCEL_CHECK_WORDS: usize = 1024;
 
 /// How the text of one paragraph is set.
 #[derive(Debug, Clone)]
@@ -394,11 +396,16 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
     // A run of spaces waiting for the next word: (width, tied, fixed width).
     let mut pending_space: Option<(f32, bool, bool)> = None;
     let mut chars = text.char_indices().peekable();
+    let mut words = 0usize;
     while let Some((i, c)) = chars.next() {
         let breaking = is_break_space(c);
         let tied = is_tied_space(c);
         if breaking || tied {
             if let Some(start) = word_start.take() {
+                words += 1;
+                if words % CANCEL_CHECK_WORDS == 0 && ctx.services.cancel.is_cancelled() {
+                    return;
+                }
                 add_word(
                     prepared,
                     span,

@@ -25,6 +25,13 @@ pub struct Metrics {
     counts: Mutex<Counts>,
 }
 
+/// What the render pool says about itself, for the metrics.
+pub struct PoolFigures {
+    pub depth: usize,
+    pub oldest_wait_ms: u64,
+    pub dropped: u64,
+}
+
 impl Metrics {
     pub fn request(&self, route: &str, status: u16) {
         if let Ok(mut c) = self.counts.lock() {
@@ -61,8 +68,8 @@ impl Metrics {
         }
     }
 
-    /// The metrics as Prometheus text; `queue_depth` is read at the time of asking.
-    pub fn render_text(&self, queue_depth: usize) -> String {
+    /// The metrics as Prometheus text; the pool's figures are read at the time of asking.
+    pub fn render_text(&self, pool: &PoolFigures) -> String {
         let Ok(c) = self.counts.lock() else {
             return String::new();
         };
@@ -134,7 +141,19 @@ impl Metrics {
                 "folio_queue_depth",
                 "Renders waiting or running.",
                 "gauge",
-                queue_depth as u64,
+                pool.depth as u64,
+            ),
+            (
+                "folio_queue_oldest_wait_ms",
+                "How long the oldest waiting render has waited.",
+                "gauge",
+                pool.oldest_wait_ms,
+            ),
+            (
+                "folio_renders_dropped_total",
+                "Renders never started because their client left or their deadline passed while they waited.",
+                "counter",
+                pool.dropped,
             ),
         ] {
             let _ = writeln!(out, "# HELP {name} {help}");

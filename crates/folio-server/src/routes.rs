@@ -445,7 +445,11 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render_text(state.pool.depth()))
+        .body(state.metrics.render_text(&super::metrics::PoolFigures {
+            depth: state.pool.depth(),
+            oldest_wait_ms: state.pool.oldest_wait().map_or(0, |w| w.as_millis() as u64),
+            dropped: state.pool.dropped(),
+        }))
 }
 
 /// `GET /button.js`: the Print/PDF button a blog includes with one tag.

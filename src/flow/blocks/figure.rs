@@ -18,6 +18,8 @@ use crate::options::ImagesMode;
 /// Pixels per point at the size an image is shown at when it fits: 96 dpi, as a
 /// browser shows it.
 const POINTS_PER_PIXEL: f32 = 72.0 / 96.0;
+/// The finest resolution an image is kept at: finer than any printer's halftone shows.
+const PRINT_DPI: f32 = 300.0;
 /// A figure takes at most this share of the text area's height.
 const MAX_HEIGHT_SHARE: f32 = 0.8;
 /// Space above and below a figure, and below the picture, in body lines.
@@ -132,7 +134,10 @@ impl Flow<'_> {
             self.services
                 .images
                 .fetch(url, limits.max_image_bytes)
-                .and_then(|bytes| images::load(&bytes, max_pixels, limit))
+                .and_then(|bytes| {
+                    let fit = self.print_pixels();
+                    images::load(&bytes, max_pixels, limit, fit, &self.services.cancel)
+                })
                 .map(Arc::new)
         };
         if let Ok(image) = &result {
@@ -140,6 +145,15 @@ impl Flow<'_> {
         }
         self.loaded.insert(url.to_string(), result.clone());
         result
+    }
+
+    /// The most pixels a figure can use in print: the text area at [`PRINT_DPI`].
+    fn print_pixels(&self) -> (u32, u32) {
+        let to_pixels = |points: f32| (points / 72.0 * PRINT_DPI).ceil() as u32;
+        (
+            to_pixels(self.settings.text_width().0),
+            to_pixels(self.settings.text_height().0 * MAX_HEIGHT_SHARE),
+        )
     }
 
     /// The size a figure is shown at: its natural size at 96 dpi, reduced to the measure

@@ -10,15 +10,20 @@
 //! library by default reads only `data:` URIs; the CLI reads files next to the article;
 //! the service fetches from configured origins.
 
+mod png_rows;
+
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use base64::Engine as _;
 
+use crate::context::Cancel;
+
 /// A decoded (or, for JPEG, checked) image.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedImage {
+    /// The image's own size in pixels (it is shown at 96 pixels to the inch, or smaller).
     pub width: u32,
     pub height: u32,
     pub data: ImageData,
@@ -29,8 +34,15 @@ pub struct LoadedImage {
 pub enum ImageData {
     /// JPEG bytes, embedded unchanged; `components` is 1 (gray), 3 (RGB) or 4 (CMYK).
     Jpeg { bytes: Arc<Vec<u8>>, components: u8 },
-    /// 8-bit samples, row by row: gray (1 per pixel) or RGB (3 per pixel).
-    Pixels { samples: Arc<Vec<u8>>, gray: bool },
+    /// 8-bit samples, row by row, gray (1 per pixel) or RGB (3 per pixel), deflated
+    /// (zlib) as the PDF stores them; `width` x `height` samples, which may be fewer than
+    /// the image's own pixels (no more are kept than print can use).
+    Deflated {
+        data: Arc<Vec<u8>>,
+        gray: bool,
+        width: u32,
+        height: u32,
+    },
 }
 
 /// Where image bytes come from.
@@ -183,9 +195,17 @@ pub fn decode_data_uri(uri: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Reads image bytes: JPEG kept as it is, PNG/GIF/WebP decoded, anything larger than
-/// `max_pixels` refused before it is decoded (`limit` names the limit in the message).
-pub fn load(bytes: &[u8], max_pixels: u64, limit: &str) -> Result<LoadedImage, String> {
+/// Reads image bytes: JPEG kept as it is, PNG/GIF/WebP decoded (resampled to fit `fit`,
+/// a box in pixels, when larger: more than print can show is not kept), anything larger
+/// than `max_pixels` refused before it is decoded (`limit` names the limit in the
+/// message).
+pub fn load(
+    bytes: &[u8],
+    max_pixels: u64,
+    limit: &str,
+    fit: (u32, u32),
+    cancel: &Cancel,
+) -> Result<LoadedImage, String> {
     use image::{ImageDecoder, ImageFormat};
     let format = image::guess_format(bytes)
         .map_err(|_| "not an image (or a format Folio does not read)".to_string())?;
@@ -219,24 +239,54 @@ pub fn load(bytes: &[u8], max_pixels: u64, limit: &str) -> Result<LoadedImage, S
             let (width, height) = image::ImageReader::with_format(Cursor::new(bytes), format)
                 .into_dimensions()
                 .map_err(|e| format!("unreadable {format:?} image: {e}"))?;
-            let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
             if let Some(message) = too_big(width, height) {
                 return Err(message);
             }
+            if format == ImageFormat::Png {
+                if let Some(samples) = png_rows::decode(bytes, fit, cancel)? {
+                    return Ok(LoadedImage {
+                        width,
+                        height,
+                        data: ImageData::Deflated {
+                            data: Arc::new(deflate(&samples.data)),
+                            gray: samples.gray,
+                            width: samples.width,
+                            height: samples.height,
+                        },
+                    });
+                }
+            }
+            let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
             let mut limits = image::Limits::default();
             limits.max_alloc = Some(max_pixels.saturating_mul(8));
             reader.limits(limits);
             let decoded = reader
                 .decode()
                 .map_err(|e| format!("unreadable {format:?} image: {e}"))?;
-            let gray = !decoded.color().has_color();
-            let samples = paper_samples(decoded.into_rgba8().into_raw(), gray);
+            let color = decoded.color();
+            let (fit_w, fit_h) = (fit.0.max(1), fit.1.max(1));
+            let decoded = if decoded.width() > fit_w || decoded.height() > fit_h {
+                decoded.resize(fit_w, fit_h, image::imageops::FilterType::Triangle)
+            } else {
+                decoded
+            };
+            let (samples_w, samples_h) = (decoded.width(), decoded.height());
+            let gray = !color.has_color();
+            let samples = if color.has_alpha() {
+                paper_samples(decoded.into_rgba8().into_raw(), gray)
+            } else if gray {
+                decoded.into_luma8().into_raw()
+            } else {
+                decoded.into_rgb8().into_raw()
+            };
             Ok(LoadedImage {
                 width,
                 height,
-                data: ImageData::Pixels {
-                    samples: Arc::new(samples),
+                data: ImageData::Deflated {
+                    data: Arc::new(deflate(&samples)),
                     gray,
+                    width: samples_w,
+                    height: samples_h,
                 },
             })
         }
@@ -244,6 +294,18 @@ pub fn load(bytes: &[u8], max_pixels: u64, limit: &str) -> Result<LoadedImage, S
             "{other:?} images are not supported; use PNG, JPEG, GIF or WebP"
         )),
     }
+}
+
+/// Samples deflated as a PDF's FlateDecode filter reads them.
+fn deflate(samples: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(samples.len() / 8),
+        flate2::Compression::new(6),
+    );
+    // Writing to memory cannot fail.
+    let _ = encoder.write_all(samples);
+    encoder.finish().unwrap_or_default()
 }
 
 /// RGBA pixels composited on white paper, as gray (one sample per pixel) or RGB (three),
@@ -280,6 +342,28 @@ mod tests {
 
     const MAX: u64 = 40_000_000;
     const MAX_BYTES: usize = 1 << 20;
+    const FIT: (u32, u32) = (2000, 2000);
+
+    #[test]
+    fn large_images_keep_no_more_pixels_than_print_shows() {
+        let loaded = load(
+            &png(300, 100),
+            MAX,
+            "max_image_pixels",
+            (60, 60),
+            &Cancel::never(),
+        )
+        .unwrap();
+        assert_eq!(
+            (loaded.width, loaded.height),
+            (300, 100),
+            "its own size, for layout"
+        );
+        let ImageData::Deflated { width, height, .. } = loaded.data else {
+            panic!()
+        };
+        assert_eq!((width, height), (60, 20));
+    }
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let img = image::RgbaImage::from_pixel(width, height, image::Rgba([200, 10, 10, 128]));
@@ -291,12 +375,17 @@ mod tests {
 
     #[test]
     fn png_decodes_onto_white() {
-        let loaded = load(&png(3, 2), MAX, "max_image_pixels").unwrap();
+        let loaded = load(&png(3, 2), MAX, "max_image_pixels", FIT, &Cancel::never()).unwrap();
         assert_eq!((loaded.width, loaded.height), (3, 2));
-        let ImageData::Pixels { samples, gray } = loaded.data else {
+        let ImageData::Deflated { data, gray, .. } = loaded.data else {
             panic!()
         };
         assert!(!gray);
+        let mut samples = Vec::new();
+        use std::io::Read as _;
+        flate2::read::ZlibDecoder::new(&data[..])
+            .read_to_end(&mut samples)
+            .unwrap();
         assert_eq!(samples.len(), 18);
         // Half-transparent red over white is pink.
         assert_eq!(&samples[..3], &[227, 132, 132]);
@@ -304,7 +393,14 @@ mod tests {
 
     #[test]
     fn pixel_limit_refuses_before_decoding() {
-        let err = load(&png(100, 100), 5_000, "max_image_pixels").unwrap_err();
+        let err = load(
+            &png(100, 100),
+            5_000,
+            "max_image_pixels",
+            FIT,
+            &Cancel::never(),
+        )
+        .unwrap_err();
         assert!(err.contains("100x100"), "{err}");
     }
 
@@ -317,7 +413,9 @@ mod tests {
         assert!(load(
             &DataUrisOnly.fetch(&uri, MAX_BYTES).unwrap(),
             MAX,
-            "max_image_pixels"
+            "max_image_pixels",
+            FIT,
+            &Cancel::never()
         )
         .is_ok());
         assert_eq!(decode_data_uri("data:,a%20b", MAX_BYTES).unwrap(), b"a b");
@@ -325,7 +423,14 @@ mod tests {
         assert!(DataUrisOnly
             .fetch("https://example.org/a.png", MAX_BYTES)
             .is_err());
-        assert!(load(b"not an image", MAX, "max_image_pixels").is_err());
+        assert!(load(
+            b"not an image",
+            MAX,
+            "max_image_pixels",
+            FIT,
+            &Cancel::never()
+        )
+        .is_err());
     }
 
     #[test]
