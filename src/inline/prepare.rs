@@ -403,7 +403,7 @@ fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &
         if breaking || tied {
             if let Some(start) = word_start.take() {
                 words += 1;
-                if words % CANCEL_CHECK_WORDS == 0 && ctx.services.cancel.is_cancelled() {
+                if words.is_multiple_of(CANCEL_CHECK_WORDS) && ctx.services.cancel.is_cancelled() {
                     return;
                 }
                 add_word(
