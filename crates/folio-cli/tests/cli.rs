@@ -379,3 +379,24 @@ fn completions_and_man_page() {
     assert!(man.status.success());
     assert!(String::from_utf8_lossy(&man.stdout).contains(".TH folio"));
 }
+
+#[test]
+fn the_readme_documents_every_option_setting_and_limit() {
+    let readme = include_str!("../../../README.md");
+    for name in folio::RenderOptions::names() {
+        assert!(readme.contains(&format!("`{name}`")), "option {name}");
+    }
+    for spec in folio_server::ServerConfig::specs() {
+        assert!(
+            readme.contains(&format!("`--{}`", spec.flag)),
+            "setting --{}",
+            spec.flag
+        );
+        if !spec.name.starts_with("max_")
+            || spec.name == "max_body"
+            || spec.name == "max_connections"
+        {
+            assert!(readme.contains(&spec.env), "variable {}", spec.env);
+        }
+    }
+}
