@@ -100,13 +100,25 @@ impl Default for Engine {
 
 impl Engine {
     /// Parses the bundled fonts and templates and loads the default hyphenation
-    /// dictionary (other languages load on first use and are kept).
+    /// dictionary (other languages load on first use and are kept). Installed fonts are
+    /// looked for only when a character needs one.
     pub fn new() -> Engine {
+        Engine::with_font_dirs(Vec::new())
+    }
+
+    /// The same, with folders of the user's fonts looked in beside the system's.
+    pub fn with_font_dirs(font_dirs: Vec<std::path::PathBuf>) -> Engine {
         Engine {
-            fonts: FontBook::bundled(),
+            fonts: FontBook::new(font_dirs),
             hyphenator: Hyphenator::new(),
             templates: Template::built_in(),
         }
+    }
+
+    /// Every font face the engine can use: family, style, and where it comes from
+    /// (`bundled`, or an installed font's path).
+    pub fn fonts(&self) -> Vec<(String, String, String)> {
+        self.fonts.list()
     }
 
     /// The built-in templates (and any added with [`Engine::add_template`]).

@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::geom::{Pt, Rect, MM};
-use crate::options::{RenderOptions, ResolvedOptions};
+use crate::options::{Direction, RenderOptions, ResolvedOptions};
 use crate::template::{Design, Template};
 
 /// What the engine typesets with.
@@ -18,6 +18,9 @@ pub struct Settings {
     pub font_size: f32,
     /// Hyphenation is on and the language has patterns.
     pub hyphenate: bool,
+    /// The document's direction: `Rtl` for a right-to-left document (given, or by its
+    /// language), else `Ltr` as given or `Auto` (each paragraph its own).
+    pub direction: Direction,
 }
 
 /// The text area must keep room for a readable line and a few lines per page.
@@ -36,6 +39,7 @@ impl Settings {
         let settings = Settings {
             font_size: options.font_size.0 * (options.text_scale.0 / 100.0),
             hyphenate: options.hyphenate && has_patterns(options.lang.as_str()),
+            direction: options.dir.for_document(options.lang.as_str()),
             template: template.name.clone(),
             design: template.design.clone(),
             options,

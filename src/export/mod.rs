@@ -10,5 +10,6 @@ mod metadata;
 mod outline;
 mod pdf;
 mod subset;
+mod text;
 
 pub use pdf::{write_pdf, PdfInfo};

@@ -3,20 +3,22 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, DictItem, FontId, Greyscale,
-    Line, LineCapStyle, LinePoint, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect as PdfRect, TextItem, TextMatrix,
+    Actions, BorderArray, Color, ColorArray, Destination, DictItem, FontId, Greyscale, Line,
+    LineCapStyle, LinePoint, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfPage, PdfSaveOptions,
+    Point, Pt, Rect as PdfRect,
 };
 
 use std::sync::Arc;
 
 use printpdf::{ExternalStream, ExternalXObject, XObject, XObjectId, XObjectTransform};
 
+use super::text::{self, BitmapGlyph, Embedded, TextLayer};
 use super::{metadata, outline, subset};
 use crate::context::Cancel;
 use crate::error::Error;
-use crate::images::{ImageData, LoadedImage};
+use crate::images::{self, ImageData, LoadedImage};
 use crate::layout::{Anchor, Element, Layout, LinkTarget, Page};
+use crate::text::fonts::Drawing;
 use crate::text::{FaceId, FontBook};
 
 /// What the PDF says about itself.
@@ -45,23 +47,42 @@ pub fn write_pdf(
 ) -> Result<Vec<u8>, Error> {
     let mut doc = PdfDocument::new(info.title.as_deref().unwrap_or("Untitled"));
 
-    // 1. Which glyphs of which face, and the text each stands for.
+    // 1. Which glyphs of which face, and what each means in the text layer. Colour
+    // glyphs are pictures; an invisible space of the body face carries their text.
+    let layer = TextLayer::of(layout, fonts);
     let mut used: BTreeMap<FaceId, BTreeSet<u16>> = BTreeMap::new();
+    let mut pictures: BTreeMap<(FaceId, u16), Option<BitmapGlyph>> = BTreeMap::new();
     for page in &layout.pages {
         for element in &page.elements {
-            if let Element::Text { run, .. } = element {
-                used.entry(run.face)
-                    .or_default()
-                    .extend(run.glyphs.iter().map(|g| g.id));
+            let Element::Text { run, .. } = element else {
+                continue;
+            };
+            if fonts.face(run.face).drawing == Drawing::ColorBitmaps {
+                for (_, glyph, picture) in text::bitmap_glyphs(run, fonts) {
+                    pictures.entry((run.face, glyph)).or_insert(picture);
+                }
+                continue;
             }
+            used.entry(run.face)
+                .or_default()
+                .extend(run.glyphs.iter().map(|g| g.id));
         }
     }
+    let carrier = (!pictures.is_empty()).then(|| {
+        let space = fonts
+            .face(FaceId::SERIF)
+            .shaper
+            .glyph_index(' ')
+            .map_or(0, |g| g.0);
+        used.entry(FaceId::SERIF).or_default().insert(space);
+        (FaceId::SERIF, space)
+    });
 
     // 2. Subset each face and register it under a stable resource name.
     let mut embedded: BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)> = BTreeMap::new();
     for (n, (face_id, glyphs)) in used.iter().enumerate() {
         let face = fonts.face(*face_id);
-        let subset = subset::subset_font(face.data, glyphs)
+        let subset = subset::subset_font(face.data, face.index, glyphs)
             .map_err(|e| Error::Internal(format!("subsetting {}: {e}", face.postscript_name)))?;
         let mut warnings = Vec::new();
         let mut parsed =
@@ -81,7 +102,23 @@ pub fn write_pdf(
         embedded.insert(*face_id, (id, subset.new_ids));
     }
 
-    // 3. Images, each embedded once however often it appears.
+    // 3. Images, each embedded once however often it appears; colour glyphs too.
+    let mut glyph_pictures: BTreeMap<(FaceId, u16), (XObjectId, BitmapGlyph)> = BTreeMap::new();
+    for ((face, glyph), picture) in pictures {
+        let Some(picture) = picture else {
+            continue;
+        };
+        let fit = (1024, 1024);
+        let Ok(image) = images::load(&picture.png, 4_000_000, "glyph", fit, cancel) else {
+            continue;
+        };
+        let id = XObjectId(format!("G{}", glyph_pictures.len()));
+        doc.resources
+            .xobjects
+            .map
+            .insert(id.clone(), image_xobject(&image));
+        glyph_pictures.insert((face, glyph), (id, picture));
+    }
     let mut image_ids: Vec<(*const LoadedImage, XObjectId)> = Vec::new();
     for page in &layout.pages {
         for element in &page.elements {
@@ -106,12 +143,21 @@ pub fn write_pdf(
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
+        let embedded = Embedded {
+            fonts: &embedded,
+            carrier,
+        };
+        let resources = PageResources {
+            images: &image_ids,
+            glyph_pictures: &glyph_pictures,
+            layer: &layer,
+        };
         pages.push(page_ops(
             page,
             index,
             fonts,
             &embedded,
-            &image_ids,
+            &resources,
             &layout.anchors,
         ));
     }
@@ -139,21 +185,12 @@ pub fn write_pdf(
     Ok(bytes)
 }
 
-/// Text as a PDF text string: UTF-16BE with a byte order mark.
-fn utf16_text(text: &str) -> Vec<u8> {
-    let mut bytes = vec![0xfe, 0xff];
-    for unit in text.encode_utf16() {
-        bytes.extend_from_slice(&unit.to_be_bytes());
-    }
-    bytes
-}
-
-fn flush_glyphs(ops: &mut Vec<Op>, pending: &mut Vec<Codepoint>) {
-    if !pending.is_empty() {
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(std::mem::take(pending))],
-        });
-    }
+/// What a page draws besides its own elements: images, colour glyph pictures, and the
+/// text layer's map.
+struct PageResources<'a> {
+    images: &'a [(*const LoadedImage, XObjectId)],
+    glyph_pictures: &'a BTreeMap<(FaceId, u16), (XObjectId, BitmapGlyph)>,
+    layer: &'a TextLayer,
 }
 
 /// An image as a PDF image XObject: JPEG bytes as they are (DCTDecode), pixels
@@ -221,12 +258,13 @@ fn page_ops(
     page: &Page,
     index: usize,
     book: &FontBook,
-    fonts: &BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>,
-    images: &[(*const LoadedImage, XObjectId)],
+    embedded: &Embedded<'_>,
+    resources: &PageResources<'_>,
     anchors: &[Anchor],
 ) -> PdfPage {
     let h = page.height.0;
     let mut ops = Vec::new();
+    let images = resources.images;
 
     // Pictures first, under everything else.
     for element in &page.elements {
@@ -247,6 +285,32 @@ fn page_ops(
                 ..Default::default()
             },
         });
+    }
+
+    // Colour glyphs (emoji), as pictures.
+    for element in &page.elements {
+        let Element::Text { x, y, run } = element else {
+            continue;
+        };
+        if book.face(run.face).drawing != Drawing::ColorBitmaps {
+            continue;
+        }
+        for (pen, glyph, _) in text::bitmap_glyphs(run, book) {
+            let Some((id, picture)) = resources.glyph_pictures.get(&(run.face, glyph)) else {
+                continue;
+            };
+            ops.push(Op::UseXobject {
+                id: id.clone(),
+                transform: XObjectTransform {
+                    translate_x: Some(Pt(x.0 + pen + picture.x)),
+                    translate_y: Some(Pt(h - y.0 + picture.y)),
+                    scale_x: Some(picture.width),
+                    scale_y: Some(picture.height),
+                    no_auto_scale: true,
+                    ..Default::default()
+                },
+            });
+        }
     }
 
     // Rules first, under the text.
@@ -294,109 +358,9 @@ fn page_ops(
         }
     }
 
-    // Text: each piece (a word or part of one) starts with a text matrix at its place;
-    // inside it, glyphs advance by their /W widths and kerning is a TJ adjustment.
-    // printpdf merges the pieces of a baseline into one TJ array.
+    // Text, with its text layer.
     ops.push(Op::StartTextSection);
-    let mut current_font: Option<(FaceId, f32)> = None;
-    for element in &page.elements {
-        let Element::Text { x, y, run } = element else {
-            continue;
-        };
-        let (x, y) = (&x.0, y.0);
-        let Some((font_id, new_ids)) = fonts.get(&run.face) else {
-            continue;
-        };
-        if current_font != Some((run.face, run.size)) {
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(font_id.clone()),
-                size: Pt(run.size),
-            });
-            current_font = Some((run.face, run.size));
-        }
-        let face = book.face(run.face);
-        let to_units = 1000.0 / run.size;
-        let mut pen = *x;
-        let mut pending: Vec<Codepoint> = Vec::new();
-        let mut needs_matrix = true;
-        for (i, glyph) in run.glyphs.iter().enumerate() {
-            let gid = new_ids.get(&glyph.id).copied().unwrap_or(0);
-            let text = Some(run.glyph_text(i).to_string());
-            if glyph.id == 0 {
-                // A character no bundled face has: the font's blank .notdef glyph, with
-                // the character as /ActualText so copy and search still find it (the
-                // font's own map can give glyph 0 only one meaning).
-                flush_glyphs(&mut ops, &mut pending);
-                ops.push(Op::BeginMarkedContentWithProperties {
-                    tag: "Span".to_string(),
-                    properties: DictItem::Dict {
-                        map: [(
-                            "ActualText".to_string(),
-                            DictItem::String {
-                                data: utf16_text(run.glyph_text(i)),
-                                literal: false,
-                            },
-                        )]
-                        .into_iter()
-                        .collect(),
-                    },
-                });
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(Pt(pen), Pt(h - y)),
-                });
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(vec![Codepoint {
-                        gid,
-                        offset: 0.0,
-                        cid: Some(String::new()),
-                    }])],
-                });
-                ops.push(Op::EndMarkedContentWithProperties);
-                pen += glyph.advance;
-                needs_matrix = true;
-                continue;
-            }
-            if glyph.x_offset != 0.0 || glyph.y_offset != 0.0 {
-                // A positioned mark: placed on its own.
-                flush_glyphs(&mut ops, &mut pending);
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(
-                        Pt(pen + glyph.x_offset),
-                        Pt(h - y + glyph.y_offset),
-                    ),
-                });
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(vec![Codepoint {
-                        gid,
-                        offset: 0.0,
-                        cid: text,
-                    }])],
-                });
-                pen += glyph.advance;
-                needs_matrix = true;
-                continue;
-            }
-            if needs_matrix {
-                flush_glyphs(&mut ops, &mut pending);
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(Pt(pen), Pt(h - y)),
-                });
-                needs_matrix = false;
-            }
-            // Positive offsets move the next glyph left: the nominal width minus the
-            // shaped advance is the kerning. Rounded, so unkerned glyphs get none.
-            let offset = ((face.pdf_width(glyph.id) as f32 - glyph.advance * to_units) * 1000.0)
-                .round()
-                / 1000.0;
-            pending.push(Codepoint {
-                gid,
-                offset,
-                cid: text,
-            });
-            pen += glyph.advance;
-        }
-        flush_glyphs(&mut ops, &mut pending);
-    }
+    text::text_ops(&page.elements, h, book, embedded, resources.layer, &mut ops);
     ops.push(Op::EndTextSection);
 
     // Links.

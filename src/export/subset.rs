@@ -17,10 +17,12 @@ pub struct Subset {
 
 /// Subsets `font` to `used` glyphs. Glyph 0 (.notdef) always comes first, and the
 /// subset's glyph ids are the positions in that list (allsorts numbers them so).
-pub fn subset_font(font: &[u8], used: &BTreeSet<u16>) -> Result<Subset, String> {
+pub fn subset_font(font: &[u8], index: u32, used: &BTreeSet<u16>) -> Result<Subset, String> {
     let scope = ReadScope::new(font);
     let font_data = scope.read::<FontData<'_>>().map_err(|e| e.to_string())?;
-    let provider = font_data.table_provider(0).map_err(|e| e.to_string())?;
+    let provider = font_data
+        .table_provider(index as usize)
+        .map_err(|e| e.to_string())?;
     let ids: Vec<u16> = std::iter::once(0)
         .chain(used.iter().copied().filter(|&g| g != 0))
         .collect();

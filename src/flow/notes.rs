@@ -15,7 +15,7 @@ use crate::inline::{LineAnchor, LineBox};
 use crate::layout::{AnchorKey, Element, LinkTarget, Role};
 use crate::model::{Block, Document, Inline, NoteId, NoteMark};
 use crate::options::LinkStyle;
-use crate::text::{shape::shape, FaceId};
+use crate::text::{shape::shape, FaceId, ShapeOptions};
 
 /// Notes are set at this fraction of the body size.
 const NOTE_SCALE: f32 = 0.8;
@@ -265,11 +265,17 @@ impl Flow<'_> {
             let first = &mut lines[0];
             first.anchors.push(LineAnchor::new(AnchorKey::Note(id)));
             let number = format!("{n}.");
+            let options = ShapeOptions {
+                lang: self.settings.options.lang.as_str(),
+                ..ShapeOptions::default()
+            };
+            let fonts = self.services.fonts;
             let runs = shape(
-                self.services.fonts,
-                FaceId::Serif,
+                fonts,
+                FaceId::SERIF,
                 size,
                 &number,
+                &options,
                 &mut self.missing,
             );
             let width: f32 = runs.iter().map(|r| r.width()).sum();

@@ -58,26 +58,24 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
         } else {
             0.0
         };
-        let mut x = 0.0;
-        let mut placed = Vec::new();
+        // The line's material in logical order: (piece, or None for a space; its width).
+        let mut material: Vec<(Option<usize>, f32)> = Vec::new();
         for item in &items[start..b.position] {
             match item {
-                Item::Box { width, content } => {
-                    placed.push(Placed { x, piece: *content });
-                    x += width;
-                }
+                Item::Box { width, content } => material.push((Some(*content), *width)),
                 Item::Glue {
                     width,
                     stretch,
                     shrink,
-                } => {
-                    x += width
+                } => material.push((
+                    None,
+                    width
                         + if ratio >= 0.0 {
                             ratio * stretch
                         } else {
                             ratio * shrink
-                        };
-                }
+                        },
+                )),
                 Item::Penalty { .. } => {}
             }
         }
@@ -88,9 +86,20 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
             ..
         } = &items[b.position]
         {
-            placed.push(Placed { x, piece: *piece });
-            x += width;
+            material.push((Some(*piece), *width));
             hyphenated = true;
+        }
+        // Drawn left to right in visual order (the logical order unless the line mixes
+        // directions).
+        let order = visual_order_of(prepared, &material);
+        let mut x = 0.0;
+        let mut placed = Vec::with_capacity(material.len());
+        for i in order {
+            let (piece, width) = material[i];
+            if let Some(piece) = piece {
+                placed.push(Placed { x, piece });
+            }
+            x += width;
         }
         // Glue at the end of a line (before a forced break) does not count as material.
         lines.push(Line {
@@ -105,8 +114,36 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
 }
 
 fn material_width(prepared: &Prepared, placed: &[Placed], end: f32) -> f32 {
-    match placed.last() {
+    match placed.iter().max_by(|a, b| a.x.total_cmp(&b.x)) {
         Some(last) => last.x + prepared.pieces[last.piece].run.width(),
         None => end.min(0.0),
     }
+}
+
+/// The order to draw a line's material in: its pieces' bidi levels (a space takes the
+/// lower level of its neighbours), reordered by rule L2; logical order when every level
+/// is 0.
+fn visual_order_of(prepared: &Prepared, material: &[(Option<usize>, f32)]) -> Vec<usize> {
+    let level = |piece: usize| prepared.pieces[piece].run.level;
+    if material
+        .iter()
+        .all(|(piece, _)| piece.is_none_or(|p| level(p) == 0))
+    {
+        return (0..material.len()).collect();
+    }
+    let box_levels: Vec<Option<u8>> = material.iter().map(|(p, _)| p.map(level)).collect();
+    let levels: Vec<u8> = (0..material.len())
+        .map(|i| {
+            box_levels[i].unwrap_or_else(|| {
+                let before = box_levels[..i].iter().rev().find_map(|l| *l);
+                let after = box_levels[i + 1..].iter().find_map(|l| *l);
+                match (before, after) {
+                    (Some(a), Some(b)) => a.min(b),
+                    (Some(a), None) | (None, Some(a)) => a,
+                    (None, None) => prepared.level,
+                }
+            })
+        })
+        .collect();
+    super::bidi::visual_order(&levels)
 }

@@ -95,9 +95,15 @@ pub fn line_boxes(
     let ascent = face.ascender * style.size;
     let descent = -face.descender * style.size;
     let baseline = (height - (ascent + descent)) / 2.0 + ascent;
+    // A right-to-left paragraph starts at the right.
+    let align = match (measure.align, prepared.level % 2 == 1) {
+        (Align::Start, true) => Align::End,
+        (Align::End, true) => Align::Start,
+        (align, _) => align,
+    };
     let mut boxes = Vec::with_capacity(lines.len());
     for line in lines {
-        let offset = match measure.align {
+        let offset = match align {
             Align::Start => 0.0,
             Align::Center => ((measure.width.0 - line.width) / 2.0).max(0.0),
             Align::End => (measure.width.0 - line.width).max(0.0),
@@ -157,7 +163,9 @@ pub fn line_boxes(
             }) = lb.elements.last_mut()
             {
                 let touches = (prev_x.0 + prev.width() - x).abs() < 0.001;
-                if touches && prev_y.0 == y && prev.face == run.face && prev.size == run.size {
+                let same = prev.face == run.face && prev.size == run.size && prev_y.0 == y;
+                // Right-to-left pieces are drawn in the reverse of their text's order.
+                if touches && same && !prev.is_rtl() && !run.is_rtl() {
                     prev.append(run);
                     continue;
                 }

@@ -7,6 +7,7 @@
 //! ([`finalize`]), and the lines drawn as glyph runs with their links, anchors and note
 //! references ([`linebox`]).
 
+pub mod bidi;
 pub mod finalize;
 pub mod items;
 pub mod linebox;

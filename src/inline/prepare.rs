@@ -5,11 +5,13 @@
 
 use std::collections::BTreeSet;
 
+use super::bidi;
 use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
 use crate::context::Cancel;
 use crate::layout::{AnchorKey, LinkTarget};
 use crate::model::{Inline, NoteMark};
-use crate::text::{shape::shape, FaceId, FontBook, Hyphenator, ShapedRun};
+use crate::options::Direction;
+use crate::text::{shape::shape, FaceId, FontBook, Hyphenator, ShapeOptions, ShapedRun};
 
 /// TeX's \hyphenpenalty and \exhyphenpenalty.
 pub const HYPHEN_PENALTY: f32 = 100.0;
@@ -70,6 +72,8 @@ pub struct Piece {
 pub struct Prepared {
     /// The hyphen piece of the span being added (one piece serves every break of a span).
     hyphen: Option<usize>,
+    /// The paragraph's bidi level (1: right to left).
+    pub level: u8,
     pub items: Vec<Item<usize>>,
     pub pieces: Vec<Piece>,
     /// Where the paragraph's links go.
@@ -83,8 +87,10 @@ pub struct Prepared {
 pub struct TextServices<'a> {
     pub fonts: &'a FontBook,
     pub hyphenator: &'a Hyphenator,
-    /// The document's language (hyphenation patterns).
+    /// The document's language (hyphenation patterns, shaping).
     pub lang: &'a str,
+    /// The document's direction (`Auto`: each paragraph's own).
+    pub direction: Direction,
     pub cancel: &'a Cancel,
 }
 
@@ -140,7 +146,7 @@ pub fn prepare(
     };
     let mut prepared = Prepared::default();
     prepared.pieces.push(Piece {
-        run: ShapedRun::empty(FaceId::Serif, style.size),
+        run: ShapedRun::empty(FaceId::SERIF, style.size),
         shared: true,
         link: None,
         strike: false,
@@ -158,19 +164,43 @@ pub fn prepare(
     };
     flatten(inlines, base, style, &mut chunks, &mut prepared.links);
 
+    // The bidi levels of the paragraph's text (a forced line break reads as a space).
+    let mut paragraph = String::new();
+    for chunk in &chunks {
+        match chunk {
+            Chunk::Text(span) => paragraph.push_str(&span.text),
+            Chunk::LineBreak => paragraph.push(' '),
+        }
+    }
+    let direction = if style.monospace {
+        Direction::Ltr
+    } else {
+        services.direction
+    };
+    let (level, levels) = bidi::levels(&paragraph, direction);
+    prepared.level = level;
+    prepared.pieces[INDENT_PIECE].run.level = level;
+
     if style.indent > 0.0 {
         prepared.items.push(Item::Box {
             width: style.indent,
             content: INDENT_PIECE,
         });
     }
+    let mut at = 0;
     for chunk in chunks {
         match chunk {
             Chunk::LineBreak => {
+                at += 1;
                 trim_trailing_glue(&mut prepared.items);
                 push_forced_break(&mut prepared.items);
             }
-            Chunk::Text(span) => add_span(&mut prepared, &span, style, ctx),
+            Chunk::Text(span) => {
+                let end = at + span.text.len();
+                let span_levels = levels.get(at..end).unwrap_or(&[]);
+                add_span(&mut prepared, &span, span_levels, style, ctx);
+                at = end;
+            }
         }
     }
     trim_trailing_glue(&mut prepared.items);
@@ -316,7 +346,7 @@ fn push_text(out: &mut Vec<Chunk>, text: &str, style: Style, para: &ParagraphSty
     }
     let monospace = code || para.monospace;
     let face = if monospace {
-        FaceId::Mono
+        FaceId::MONO
     } else {
         FaceId::serif(style.bold, style.italic)
     };
@@ -369,27 +399,58 @@ fn is_tied_space(c: char) -> bool {
     matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}')
 }
 
-fn add_span(prepared: &mut Prepared, span: &Span, style: &ParagraphStyle, ctx: &Context<'_>) {
+/// Adds a span's words, spaces and break points; `levels` are the bidi levels of its
+/// bytes (empty: all 0).
+fn add_span(
+    prepared: &mut Prepared,
+    span: &Span,
+    levels: &[u8],
+    style: &ParagraphStyle,
+    ctx: &Context<'_>,
+) {
     prepared.hyphen = None;
     // Soft hyphens are break points, not characters: take them out before shaping.
     let mut text = String::with_capacity(span.text.len());
+    let mut text_levels = Vec::with_capacity(levels.len());
     let mut soft_hyphens = Vec::new();
-    for c in span.text.chars() {
+    for (i, c) in span.text.char_indices() {
         if c == '\u{ad}' {
             soft_hyphens.push(text.len());
-        } else if c == '\t' && span.kind != TextKind::Code {
+            continue;
+        }
+        if c == '\t' && span.kind != TextKind::Code {
             text.push(' ');
         } else {
             text.push(c);
         }
+        if let Some(&level) = levels.get(i) {
+            text_levels.resize(text.len(), level);
+        }
     }
-    let runs = shape(
-        ctx.services.fonts,
-        span.face,
-        span.size,
-        &text,
-        &mut prepared.missing,
-    );
+    // Each stretch of one bidi level is shaped in its direction.
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let level = text_levels.get(start).copied().unwrap_or(0);
+        let end = text_levels[start.min(text_levels.len())..]
+            .iter()
+            .position(|l| *l != level)
+            .map_or(text.len(), |n| start + n);
+        let options = ShapeOptions {
+            lang: ctx.services.lang,
+            level,
+            literal: span.kind == TextKind::Code,
+        };
+        runs.extend(shape(
+            ctx.services.fonts,
+            span.face,
+            span.size,
+            &text[start..end],
+            &options,
+            &mut prepared.missing,
+        ));
+        start = end;
+    }
     let space = ctx.services.fonts.face(span.face).space_width * span.size;
 
     let mut word_start: Option<usize> = None;
@@ -739,6 +800,7 @@ fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usiz
                 cluster: 0,
             }],
             ascending: true,
+            level: 0,
         },
         shared: true,
         link: span.link,

@@ -18,8 +18,8 @@ use crate::error::Error;
 
 pub use units::parse_length;
 pub use values::{
-    FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins, OptionValue, PageSize, PageSizeName,
-    TextScale,
+    Direction, FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins, OptionValue, PageSize,
+    PageSizeName, TextScale,
 };
 
 /// What describes one option for help texts and API schemas.
@@ -151,6 +151,10 @@ declare_options! {
     /// Language of the article as a BCP 47 tag (`en-US`, `de`, `fr`...): chooses the
     /// hyphenation patterns and is written into the PDF. Default `en-US`.
     lang: Lang = Lang::default();
+    /// Direction of the text: `auto` (default: right to left for a language written so,
+    /// such as `ar` or `he`, and otherwise each paragraph by its first letters), `ltr` or
+    /// `rtl`. Right-to-left documents mirror lists, quotes and notes.
+    dir: Direction = Direction::Auto;
     /// Page design by name (`folio templates` lists them; the command line also takes the
     /// path of a template file). Default `article`.
     template: String = "article".to_string();

@@ -330,7 +330,9 @@ macro_rules! from_str_via_option_value {
     )+};
 }
 
-from_str_via_option_value!(PageSize, Margins, FontSize, Lang, TextScale, LinkStyle, ImagesMode);
+from_str_via_option_value!(
+    PageSize, Margins, FontSize, Lang, TextScale, LinkStyle, ImagesMode, Direction
+);
 
 /// An option whose values are a fixed set of words: the enum, its words, and the word
 /// that names it in messages.
@@ -386,6 +388,34 @@ word_option!(
         None = "none",
     }
 );
+
+word_option!(
+    /// The direction text is written in (see [`RenderOptions::dir`](super::RenderOptions::dir)).
+    Direction, "a direction", "DIR", {
+        Auto = "auto",
+        Ltr = "ltr",
+        Rtl = "rtl",
+    }
+);
+
+impl Direction {
+    /// The direction a document takes: `ltr` or `rtl` as given; `auto` is right to left
+    /// for a language written so (Arabic, Hebrew, Persian, Urdu...), and otherwise each
+    /// paragraph's own (its first strong character's).
+    pub fn for_document(self, lang: &str) -> Direction {
+        const RTL_LANGUAGES: [&str; 10] =
+            ["ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv"];
+        let primary = lang
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match self {
+            Direction::Auto if RTL_LANGUAGES.contains(&primary.as_str()) => Direction::Rtl,
+            other => other,
+        }
+    }
+}
 
 word_option!(
     /// Whether images are printed (see [`RenderOptions::images`](super::RenderOptions::images)).

@@ -9,7 +9,7 @@ use crate::geom::{Pt, Rect};
 use crate::layout::{Element, LinkTarget, Page, Role};
 use crate::model::Meta;
 use crate::template::Design;
-use crate::text::{shape::shape, FaceId, FontBook, ShapedRun};
+use crate::text::{shape::shape, FaceId, FontBook, ShapeOptions, ShapedRun};
 
 /// Header and footer size relative to body text, and the least size they are set at.
 const FURNITURE_SCALE: f32 = 0.8;
@@ -63,7 +63,14 @@ pub fn fitted(
     max_width: f32,
 ) -> Vec<ShapedRun> {
     let mut missing = BTreeSet::new();
-    let runs = shape(fonts, face, size, text, &mut missing);
+    let runs = shape(
+        fonts,
+        face,
+        size,
+        text,
+        &ShapeOptions::default(),
+        &mut missing,
+    );
     if width(&runs) <= max_width {
         return runs;
     }
@@ -77,7 +84,15 @@ pub fn fitted(
             .trim_end()
             .to_string()
             + "\u{2026}";
-        if width(&shape(fonts, face, size, &candidate, &mut missing)) <= max_width {
+        if width(&shape(
+            fonts,
+            face,
+            size,
+            &candidate,
+            &ShapeOptions::default(),
+            &mut missing,
+        )) <= max_width
+        {
             lo = mid;
         } else {
             hi = mid - 1;
@@ -89,7 +104,14 @@ pub fn fitted(
         .trim_end()
         .to_string()
         + "\u{2026}";
-    shape(fonts, face, size, &shortened, &mut missing)
+    shape(
+        fonts,
+        face,
+        size,
+        &shortened,
+        &ShapeOptions::default(),
+        &mut missing,
+    )
 }
 
 fn width(runs: &[ShapedRun]) -> f32 {
@@ -116,7 +138,7 @@ pub fn decorate(
             if let Some(text) = fill(&design.header, meta, number, count) {
                 let runs = fitted(
                     fonts,
-                    FaceId::SerifItalic,
+                    FaceId::SERIF_ITALIC,
                     size,
                     &text,
                     text_width * HEADER_WIDTH_SHARE,
@@ -129,7 +151,7 @@ pub fn decorate(
         let right_runs = right.map(|t| {
             fitted(
                 fonts,
-                FaceId::Serif,
+                FaceId::SERIF,
                 size,
                 &t,
                 text_width * FOOTER_RIGHT_SHARE,
@@ -141,7 +163,7 @@ pub fn decorate(
             Some(text) => {
                 let runs = fitted(
                     fonts,
-                    FaceId::Serif,
+                    FaceId::SERIF,
                     size,
                     &text,
                     text_width - right_width - size * FOOTER_GAP_EM,
@@ -213,7 +235,7 @@ mod tests {
     fn long_titles_are_shortened_with_an_ellipsis() {
         let fonts = FontBook::bundled();
         let long = "A very long title that goes on and on and will never fit into a running header";
-        let runs = fitted(&fonts, FaceId::Serif, 8.0, long, 150.0);
+        let runs = fitted(&fonts, FaceId::SERIF, 8.0, long, 150.0);
         assert!(width(&runs) <= 150.0);
         let text: String = runs.iter().map(|r| r.text.as_str()).collect();
         assert!(

@@ -1,65 +1,152 @@
-//! The bundled faces, parsed once and shared by every render.
+//! The faces Folio sets text in: the bundled ones (parsed once, with the engine), and
+//! installed or user-given fonts for the scripts the bundled faces lack (CJK, emoji...),
+//! discovered on the first character that needs them, so that an article the bundled
+//! faces cover never pays for a font scan.
+//!
+//! A face is named by a [`FaceId`]; the choice among installed fonts is deterministic (by
+//! a preference list per script, then by family, style and path), so the same input with
+//! the same fonts gives the same bytes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use rustybuzz::ttf_parser;
+use unicode_script::Script;
 
-/// One of the bundled faces.
+/// One face, by its place in the [`FontBook`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FaceId {
-    Serif,
-    SerifItalic,
-    SerifBold,
-    SerifBoldItalic,
-    Mono,
-}
+pub struct FaceId(pub u16);
 
 impl FaceId {
-    pub const ALL: [FaceId; 5] = [
-        FaceId::Serif,
-        FaceId::SerifItalic,
-        FaceId::SerifBold,
-        FaceId::SerifBoldItalic,
-        FaceId::Mono,
-    ];
+    pub const SERIF: FaceId = FaceId(0);
+    pub const SERIF_ITALIC: FaceId = FaceId(1);
+    pub const SERIF_BOLD: FaceId = FaceId(2);
+    pub const SERIF_BOLD_ITALIC: FaceId = FaceId(3);
+    pub const MONO: FaceId = FaceId(4);
 
     /// The serif face with this weight and slant.
     pub fn serif(bold: bool, italic: bool) -> FaceId {
         match (bold, italic) {
-            (false, false) => FaceId::Serif,
-            (false, true) => FaceId::SerifItalic,
-            (true, false) => FaceId::SerifBold,
-            (true, true) => FaceId::SerifBoldItalic,
-        }
-    }
-
-    fn file(self) -> &'static [u8] {
-        match self {
-            FaceId::Serif => include_bytes!("../../fonts/NotoSerif-Regular.ttf"),
-            FaceId::SerifItalic => include_bytes!("../../fonts/NotoSerif-Italic.ttf"),
-            FaceId::SerifBold => include_bytes!("../../fonts/NotoSerif-Bold.ttf"),
-            FaceId::SerifBoldItalic => include_bytes!("../../fonts/NotoSerif-BoldItalic.ttf"),
-            FaceId::Mono => include_bytes!("../../fonts/JetBrainsMono-Regular.ttf"),
-        }
-    }
-
-    /// Faces to try, in order, for a character this face lacks.
-    pub fn fallbacks(self) -> &'static [FaceId] {
-        match self {
-            FaceId::Mono => &[FaceId::Serif],
-            _ => &[FaceId::Mono],
+            (false, false) => FaceId::SERIF,
+            (false, true) => FaceId::SERIF_ITALIC,
+            (true, false) => FaceId::SERIF_BOLD,
+            (true, true) => FaceId::SERIF_BOLD_ITALIC,
         }
     }
 }
 
+/// The bundled faces: file, whether bold, and the script it is for (`None`: Latin, Greek
+/// and Cyrillic, the body faces). Their order gives their [`FaceId`]s.
+const BUNDLED: &[(&[u8], bool, bool, Option<Script>)] = &[
+    (
+        include_bytes!("../../fonts/NotoSerif-Regular.ttf"),
+        false,
+        false,
+        None,
+    ),
+    (
+        include_bytes!("../../fonts/NotoSerif-Italic.ttf"),
+        false,
+        true,
+        None,
+    ),
+    (
+        include_bytes!("../../fonts/NotoSerif-Bold.ttf"),
+        true,
+        false,
+        None,
+    ),
+    (
+        include_bytes!("../../fonts/NotoSerif-BoldItalic.ttf"),
+        true,
+        true,
+        None,
+    ),
+    (
+        include_bytes!("../../fonts/JetBrainsMono-Regular.ttf"),
+        false,
+        false,
+        None,
+    ),
+    (
+        include_bytes!("../../fonts/NotoNaskhArabic-Regular.ttf"),
+        false,
+        false,
+        Some(Script::Arabic),
+    ),
+    (
+        include_bytes!("../../fonts/NotoNaskhArabic-Bold.ttf"),
+        true,
+        false,
+        Some(Script::Arabic),
+    ),
+    (
+        include_bytes!("../../fonts/NotoSerifHebrew-Regular.ttf"),
+        false,
+        false,
+        Some(Script::Hebrew),
+    ),
+    (
+        include_bytes!("../../fonts/NotoSerifHebrew-Bold.ttf"),
+        true,
+        false,
+        Some(Script::Hebrew),
+    ),
+    (
+        include_bytes!("../../fonts/NotoSerifDevanagari-Regular.ttf"),
+        false,
+        false,
+        Some(Script::Devanagari),
+    ),
+    (
+        include_bytes!("../../fonts/NotoSerifDevanagari-Bold.ttf"),
+        true,
+        false,
+        Some(Script::Devanagari),
+    ),
+    (
+        include_bytes!("../../fonts/NotoSerifThai-Regular.ttf"),
+        false,
+        false,
+        Some(Script::Thai),
+    ),
+    (
+        include_bytes!("../../fonts/NotoSerifThai-Bold.ttf"),
+        true,
+        false,
+        Some(Script::Thai),
+    ),
+];
+
+/// How a face draws its glyphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawing {
+    /// Outlines (TrueType or CFF), embedded as a subset font.
+    Outlines,
+    /// Colour bitmaps (CBDT, sbix): each glyph is drawn as a picture.
+    ColorBitmaps,
+}
+
 /// A parsed face with the metrics layout needs, in em units (multiply by the size).
 pub struct Face {
-    /// The font file, for embedding.
+    /// The font file, for embedding (a collection's whole file; see `index`).
     pub data: &'static [u8],
+    /// The face's index in a collection (`.ttc`), 0 otherwise.
+    pub index: u32,
     pub shaper: rustybuzz::Face<'static>,
     pub units_per_em: f32,
     pub ascender: f32,
     /// Negative: below the baseline.
     pub descender: f32,
     pub postscript_name: String,
+    pub family: String,
+    pub bold: bool,
+    pub italic: bool,
+    /// The script a bundled face is for (`None` for the body and code faces and for
+    /// installed fonts).
+    pub script: Option<Script>,
+    pub drawing: Drawing,
     /// Advance of the space glyph.
     pub space_width: f32,
     /// Glyph id and advance of the hyphen drawn at a hyphenated line end.
@@ -67,18 +154,23 @@ pub struct Face {
 }
 
 impl Face {
-    fn parse(id: FaceId) -> Face {
-        let data = id.file();
-        // The bundled files are checked by the test suite; a failure here is a build bug.
-        let shaper = rustybuzz::Face::from_slice(data, 0).expect("bundled font parses");
+    /// Parses a face; `None` when it cannot be shaped with.
+    fn parse(data: &'static [u8], index: u32) -> Option<Face> {
+        let shaper = rustybuzz::Face::from_slice(data, index)?;
         let units_per_em = shaper.units_per_em() as f32;
         let em = |v: i16| v as f32 / units_per_em;
-        let postscript_name = shaper
-            .names()
-            .into_iter()
-            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
-            .and_then(|n| n.to_string())
-            .unwrap_or_else(|| format!("{id:?}"));
+        let name = |id: u16| {
+            shaper
+                .names()
+                .into_iter()
+                .filter(|n| n.name_id == id)
+                .find_map(|n| n.to_string())
+        };
+        let postscript_name =
+            name(ttf_parser::name_id::POST_SCRIPT_NAME).unwrap_or_else(|| format!("Face{index}"));
+        let family = name(ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+            .or_else(|| name(ttf_parser::name_id::FAMILY))
+            .unwrap_or_else(|| postscript_name.clone());
         let advance = |c: char| {
             shaper
                 .glyph_index(c)
@@ -90,18 +182,29 @@ impl Face {
                 })
                 .unwrap_or((0, 0.0))
         };
-        let space_width = advance(' ').1;
-        let hyphen = advance('-');
-        Face {
+        let tables = shaper.raw_face();
+        let has = |tag: &[u8; 4]| tables.table(ttf_parser::Tag::from_bytes(tag)).is_some();
+        let drawing = if !has(b"glyf") && !has(b"CFF ") && (has(b"CBDT") || has(b"sbix")) {
+            Drawing::ColorBitmaps
+        } else {
+            Drawing::Outlines
+        };
+        Some(Face {
             data,
+            index,
             ascender: em(shaper.ascender()),
             descender: em(shaper.descender()),
             units_per_em,
+            bold: shaper.is_bold(),
+            italic: shaper.is_italic(),
             postscript_name,
-            space_width,
-            hyphen,
+            family,
+            script: None,
+            drawing,
+            space_width: advance(' ').1,
+            hyphen: advance('-'),
             shaper,
-        }
+        })
     }
 
     /// The glyph's advance in thousandths of an em, truncated as a PDF's `/W` array
@@ -119,22 +222,322 @@ impl Face {
     }
 }
 
-/// All bundled faces.
-pub struct FontBook {
-    faces: Vec<Face>,
+/// A face found on the machine (or in a user's font folder), parsed when first needed.
+struct Installed {
+    family: String,
+    path: PathBuf,
+    index: u32,
+    bold: bool,
+    italic: bool,
+    face: OnceLock<Option<Face>>,
 }
 
+/// Every font Folio can use.
+pub struct FontBook {
+    bundled: Vec<Face>,
+    /// Whether installed fonts are looked for at all.
+    use_installed: bool,
+    /// Folders the user added (`--font-dir`, `FOLIO_FONT_DIRS`), scanned with the system's.
+    font_dirs: Vec<PathBuf>,
+    installed: OnceLock<Vec<Installed>>,
+    /// Which face serves a character that the face asked for lacks, by (face, char).
+    fallback_cache: Mutex<HashMap<(FaceId, char), Option<FaceId>>>,
+}
+
+/// Families tried first for a script, in order (Noto's CJK families name the region in
+/// the last word; the region comes from the article's language).
+fn preferred_families(script: Script, lang: &str) -> Vec<String> {
+    let cjk = |region: &str| {
+        vec![
+            format!("Noto Serif CJK {region}"),
+            format!("Noto Sans CJK {region}"),
+            format!("Source Han Serif {region}"),
+            format!("Source Han Sans {region}"),
+        ]
+    };
+    let region = cjk_region(lang, script);
+    match script {
+        Script::Han | Script::Hiragana | Script::Katakana | Script::Hangul | Script::Bopomofo => {
+            let mut families = cjk(region);
+            // The other regions still have the character if this one lacks it.
+            for other in ["SC", "TC", "JP", "KR", "HK"] {
+                if other != region {
+                    families.extend(cjk(other));
+                }
+            }
+            families
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The CJK region whose glyph forms an article in `lang` expects.
+fn cjk_region(lang: &str, script: Script) -> &'static str {
+    let lang = lang.to_ascii_lowercase();
+    match script {
+        Script::Hangul => return "KR",
+        Script::Hiragana | Script::Katakana => return "JP",
+        _ => {}
+    }
+    if lang.starts_with("ja") {
+        "JP"
+    } else if lang.starts_with("ko") {
+        "KR"
+    } else if lang.starts_with("zh-hk") || lang.starts_with("zh-mo") {
+        "HK"
+    } else if lang.starts_with("zh-tw") || lang.starts_with("zh-hant") {
+        "TC"
+    } else {
+        "SC"
+    }
+}
+
+/// Families tried for a character that is an emoji or a symbol.
+const EMOJI_FAMILIES: [&str; 2] = ["Noto Color Emoji", "Noto Emoji"];
+const SYMBOL_FAMILIES: [&str; 4] = [
+    "Noto Sans Symbols 2",
+    "Noto Sans Symbols",
+    "Noto Sans Math",
+    "DejaVu Sans",
+];
+
 impl FontBook {
-    /// Parses the bundled faces (about a millisecond each).
-    pub fn bundled() -> FontBook {
+    /// The bundled faces (about a millisecond each to parse); installed fonts are looked
+    /// for when first needed, in the system's font folders and `font_dirs`.
+    pub fn new(font_dirs: Vec<PathBuf>) -> FontBook {
         FontBook {
-            faces: FaceId::ALL.iter().map(|id| Face::parse(*id)).collect(),
+            use_installed: true,
+            ..FontBook::bundled_with(font_dirs)
+        }
+    }
+
+    /// The bundled faces only (no installed font is ever looked at).
+    #[cfg(test)]
+    pub fn bundled() -> FontBook {
+        FontBook::bundled_with(Vec::new())
+    }
+
+    fn bundled_with(font_dirs: Vec<PathBuf>) -> FontBook {
+        let bundled = BUNDLED
+            .iter()
+            .map(|(data, bold, italic, script)| {
+                // The bundled files are checked by the test suite.
+                let mut face = Face::parse(data, 0).expect("bundled font parses");
+                face.bold = *bold;
+                face.italic = *italic;
+                face.script = *script;
+                face
+            })
+            .collect();
+        FontBook {
+            bundled,
+            use_installed: false,
+            font_dirs,
+            installed: OnceLock::new(),
+            fallback_cache: Mutex::new(HashMap::new()),
         }
     }
 
     pub fn face(&self, id: FaceId) -> &Face {
-        &self.faces[id as usize]
+        let i = id.0 as usize;
+        if let Some(face) = self.bundled.get(i) {
+            return face;
+        }
+        // Ids of installed faces are handed out only once the face is parsed.
+        self.installed
+            .get()
+            .and_then(|all| all.get(i - self.bundled.len()))
+            .and_then(|f| f.face.get())
+            .and_then(Option::as_ref)
+            .unwrap_or(&self.bundled[0])
     }
+
+    /// The bundled face for a script and weight, if there is one.
+    pub fn script_face(&self, script: Script, bold: bool) -> Option<FaceId> {
+        let mut found = None;
+        for (i, face) in self.bundled.iter().enumerate() {
+            if face.script == Some(script) {
+                if face.bold == bold {
+                    return Some(FaceId(i as u16));
+                }
+                found.get_or_insert(FaceId(i as u16));
+            }
+        }
+        found
+    }
+
+    /// The face to set `c` in when `preferred` lacks it: the bundled faces first (the
+    /// script's own face, then the others), then installed fonts (the script's preferred
+    /// families, symbol and emoji families, then any that has it). `None` when no font
+    /// has it.
+    pub fn fallback(&self, preferred: FaceId, c: char, lang: &str) -> Option<FaceId> {
+        if self.face(preferred).has_char(c) {
+            return Some(preferred);
+        }
+        if let Ok(cache) = self.fallback_cache.lock() {
+            if let Some(found) = cache.get(&(preferred, c)) {
+                return *found;
+            }
+        }
+        let found = self.find(preferred, c, lang);
+        if let Ok(mut cache) = self.fallback_cache.lock() {
+            cache.insert((preferred, c), found);
+        }
+        found
+    }
+
+    fn find(&self, preferred: FaceId, c: char, lang: &str) -> Option<FaceId> {
+        let script = Script::from(c);
+        let bold = self.face(preferred).bold;
+        if let Some(id) = self
+            .script_face(script, bold)
+            .filter(|id| self.face(*id).has_char(c))
+        {
+            return Some(id);
+        }
+        if let Some(i) = self
+            .bundled
+            .iter()
+            .position(|f| f.script.is_none() && f.has_char(c))
+        {
+            return Some(FaceId(i as u16));
+        }
+        let installed = self.installed();
+        let usable = |i: usize| self.load(i).filter(|face| face.has_char(c)).is_some();
+        let by_family = |families: &[String]| {
+            families.iter().find_map(|family| {
+                installed
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.family.eq_ignore_ascii_case(family))
+                    // The weight asked for, if the family has it.
+                    .min_by_key(|(_, f)| (f.bold != bold, f.italic))
+                    .map(|(i, _)| i)
+                    .filter(|&i| usable(i))
+            })
+        };
+        let mut families = preferred_families(script, lang);
+        if is_emoji(c) {
+            families.extend(EMOJI_FAMILIES.iter().map(|s| s.to_string()));
+        }
+        families.extend(SYMBOL_FAMILIES.iter().map(|s| s.to_string()));
+        let index = by_family(&families).or_else(|| {
+            // Any installed face that has it, in a fixed order, the weight asked for
+            // first; a colour emoji font only for emoji (it maps digits and spaces too).
+            let mut candidates: Vec<usize> = (0..installed.len()).collect();
+            candidates.sort_by_key(|&i| (installed[i].bold != bold, installed[i].italic));
+            candidates.into_iter().find(|&i| {
+                usable(i)
+                    && (is_emoji(c) || self.load(i).is_some_and(|f| f.drawing == Drawing::Outlines))
+            })
+        })?;
+        Some(FaceId((self.bundled.len() + index) as u16))
+    }
+
+    /// The installed fonts, in a fixed order (found on first use).
+    fn installed(&self) -> &[Installed] {
+        self.installed.get_or_init(|| {
+            if self.use_installed {
+                scan(&self.font_dirs)
+            } else {
+                Vec::new()
+            }
+        })
+    }
+
+    fn load(&self, i: usize) -> Option<&Face> {
+        let entry = self.installed().get(i)?;
+        entry
+            .face
+            .get_or_init(|| {
+                let data = map_file(&entry.path)?;
+                Face::parse(data, entry.index)
+            })
+            .as_ref()
+    }
+
+    /// Every face Folio can use, bundled then installed, for `folio fonts`: family, style,
+    /// where it comes from.
+    pub fn list(&self) -> Vec<(String, String, String)> {
+        let style = |bold: bool, italic: bool| {
+            match (bold, italic) {
+                (false, false) => "regular",
+                (false, true) => "italic",
+                (true, false) => "bold",
+                (true, true) => "bold italic",
+            }
+            .to_string()
+        };
+        let mut out: Vec<(String, String, String)> = self
+            .bundled
+            .iter()
+            .map(|f| {
+                (
+                    f.family.clone(),
+                    style(f.bold, f.italic),
+                    "bundled".to_string(),
+                )
+            })
+            .collect();
+        out.extend(self.installed().iter().map(|f| {
+            (
+                f.family.clone(),
+                style(f.bold, f.italic),
+                f.path.display().to_string(),
+            )
+        }));
+        out
+    }
+}
+
+/// Whether a character is an emoji (the pictographic ranges, and the joiners and
+/// selectors of emoji sequences).
+pub fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0xFE0F | 0x200D | 0x20E3 | 0xE0020..=0xE007F)
+}
+
+/// The system's font folders and the user's, scanned for faces (their names only).
+fn scan(extra: &[PathBuf]) -> Vec<Installed> {
+    let mut db = fontdb::Database::new();
+    db.load_system_fonts();
+    for dir in extra {
+        db.load_fonts_dir(dir);
+    }
+    let mut found: Vec<Installed> = db
+        .faces()
+        .filter_map(|info| {
+            let path = match &info.source {
+                fontdb::Source::File(path) => path.clone(),
+                fontdb::Source::SharedFile(path, _) => path.clone(),
+                fontdb::Source::Binary(_) => return None,
+            };
+            Some(Installed {
+                family: info.families.first().map(|(name, _)| name.clone())?,
+                path,
+                index: info.index,
+                bold: info.weight.0 >= 600,
+                italic: info.style != fontdb::Style::Normal,
+                face: OnceLock::new(),
+            })
+        })
+        .collect();
+    // A fixed order, whatever order the folders were read in.
+    found.sort_by(|a, b| {
+        (&a.family, a.bold, a.italic, &a.path, a.index)
+            .cmp(&(&b.family, b.bold, b.italic, &b.path, b.index))
+    });
+    found
+}
+
+/// A font file, mapped into memory for the life of the program (installed fonts are
+/// parsed once per engine and kept).
+fn map_file(path: &Path) -> Option<&'static [u8]> {
+    let file = std::fs::File::open(path).ok()?;
+    // SAFETY: font files are not modified while Folio runs; a font changed under a
+    // running service would at worst draw wrong glyphs, as with any font cache.
+    let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+    Some(Box::leak(Box::new(map)))
 }
 
 #[cfg(test)]
@@ -144,17 +547,60 @@ mod tests {
     #[test]
     fn bundled_faces_cover_latin_cyrillic_and_greek() {
         let book = FontBook::bundled();
-        for id in FaceId::ALL {
-            let face = book.face(id);
+        for id in 0..5 {
+            let face = book.face(FaceId(id));
             for c in "AzÉŁőßЖжЯΩωλ€–—“”…".chars() {
-                assert!(face.has_char(c), "{id:?} lacks {c}");
+                assert!(face.has_char(c), "{} lacks {c}", face.family);
             }
-            assert!(face.space_width > 0.1 && face.space_width < 0.7, "{id:?}");
+            assert!(face.space_width > 0.1 && face.space_width < 0.7);
             assert!(face.hyphen.0 != 0);
         }
         assert_eq!(
-            book.face(FaceId::Serif).postscript_name,
+            book.face(FaceId::SERIF).postscript_name,
             "NotoSerif-Regular"
+        );
+    }
+
+    #[test]
+    fn bundled_faces_for_right_to_left_and_indic_scripts() {
+        let book = FontBook::bundled();
+        for (script, sample) in [
+            (Script::Arabic, "سلام"),
+            (Script::Hebrew, "שלום"),
+            (Script::Devanagari, "नमस्ते"),
+            (Script::Thai, "สวัสดี"),
+        ] {
+            for bold in [false, true] {
+                let id = book.script_face(script, bold).unwrap();
+                assert_eq!(book.face(id).bold, bold);
+                for c in sample.chars() {
+                    assert!(book.face(id).has_char(c), "{script:?} lacks {c}");
+                    assert_eq!(book.fallback(FaceId::serif(bold, false), c, "en"), Some(id));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn characters_the_serif_lacks_come_from_another_bundled_face_first() {
+        let book = FontBook::bundled();
+        // The box-drawing character is in the monospace face.
+        assert_eq!(
+            book.fallback(FaceId::SERIF, '\u{2503}', "en"),
+            Some(FaceId::MONO)
+        );
+        assert_eq!(book.fallback(FaceId::SERIF, 'a', "en"), Some(FaceId::SERIF));
+    }
+
+    #[test]
+    fn cjk_regions_follow_the_language() {
+        assert_eq!(cjk_region("ja", Script::Han), "JP");
+        assert_eq!(cjk_region("zh-TW", Script::Han), "TC");
+        assert_eq!(cjk_region("zh-Hans", Script::Han), "SC");
+        assert_eq!(cjk_region("en", Script::Hangul), "KR");
+        assert_eq!(
+            preferred_families(Script::Han, "ko")[0],
+            "Noto Serif CJK KR"
         );
     }
 }

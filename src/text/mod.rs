@@ -10,4 +10,4 @@ pub mod shape;
 
 pub use fonts::{FaceId, FontBook};
 pub use hyphenate::Hyphenator;
-pub use shape::{Glyph, ShapedRun};
+pub use shape::{Glyph, ShapeOptions, ShapedRun};

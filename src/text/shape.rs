@@ -28,6 +28,8 @@ pub struct ShapedRun {
     /// Clusters never decrease from glyph to glyph (left-to-right text): slicing and
     /// lookups can then use binary search instead of scanning the run.
     pub ascending: bool,
+    /// The bidi level of the run's text (odd: right to left).
+    pub level: u8,
 }
 
 impl ShapedRun {
@@ -39,7 +41,13 @@ impl ShapedRun {
             text: String::new(),
             glyphs: Vec::new(),
             ascending: true,
+            level: 0,
         }
+    }
+
+    /// Right to left: the glyphs are in visual order, the text in logical order.
+    pub fn is_rtl(&self) -> bool {
+        self.level % 2 == 1
     }
 
     /// The index range of the glyphs whose clusters lie in `bytes` (ascending runs).
@@ -125,6 +133,7 @@ impl ShapedRun {
             text: self.text[bytes].to_string(),
             glyphs,
             ascending: self.ascending,
+            level: self.level,
         }
     }
 
@@ -158,39 +167,116 @@ impl ShapedRun {
     }
 }
 
-/// Shapes `text` in `face` at `size` points. Characters the face lacks are shaped in the
-/// first fallback face that has them; characters no face has are added to `missing` and
-/// shaped in the primary face (they print as blanks).
+/// What to shape a text with, besides its face and size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShapeOptions<'a> {
+    /// The document's language (BCP 47), for the shaper and the choice of CJK forms.
+    pub lang: &'a str,
+    /// The text's bidi level (UAX #9): odd levels are right to left, shaped in that
+    /// direction, their glyphs in visual order.
+    pub level: u8,
+    /// Code: no ligatures or contextual alternates, so every character prints as itself.
+    pub literal: bool,
+}
+
+impl Default for ShapeOptions<'_> {
+    fn default() -> Self {
+        ShapeOptions {
+            lang: "en",
+            level: 0,
+            literal: false,
+        }
+    }
+}
+
+/// Shapes `text` in `face` at `size` points. The text is cut into runs that one face can
+/// set: `face` where it has the characters, else the face the font book finds for them
+/// (the script's, a symbol font, an emoji font); a mark, joiner or selector stays in the
+/// run of the character it belongs to. Characters no face has are added to `missing` and
+/// set in `face` (they print as blanks; their text is kept).
 pub fn shape(
     book: &FontBook,
     face: FaceId,
     size: f32,
     text: &str,
+    options: &ShapeOptions<'_>,
     missing: &mut BTreeSet<char>,
 ) -> Vec<ShapedRun> {
     let mut runs = Vec::new();
     let mut run_start = 0;
-    let mut run_face = face;
+    let mut run_face: Option<FaceId> = None;
     for (i, c) in text.char_indices() {
-        let wanted = face_for(book, face, c, missing);
-        if wanted != run_face && i > run_start {
-            runs.push(shape_one(book, run_face, size, &text[run_start..i]));
+        let joins = is_attached(c) && run_face.is_some();
+        let wanted = if joins {
+            run_face.unwrap_or(face)
+        } else {
+            face_for(book, face, c, options.lang, run_face, missing)
+        };
+        if run_face.is_some_and(|f| f != wanted) && i > run_start {
+            runs.push(shape_one(
+                book,
+                run_face.unwrap_or(face),
+                size,
+                &text[run_start..i],
+                options,
+            ));
             run_start = i;
         }
-        run_face = wanted;
+        run_face = Some(wanted);
     }
     if run_start < text.len() {
-        runs.push(shape_one(book, run_face, size, &text[run_start..]));
+        runs.push(shape_one(
+            book,
+            run_face.unwrap_or(face),
+            size,
+            &text[run_start..],
+            options,
+        ));
     }
     runs
 }
 
-fn face_for(book: &FontBook, face: FaceId, c: char, missing: &mut BTreeSet<char>) -> FaceId {
-    if c.is_whitespace() || c.is_control() || book.face(face).has_char(c) {
+/// A character that belongs to the cluster before it: a combining mark, a joiner, a
+/// variation selector, an emoji modifier or tag.
+fn is_attached(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::NonspacingMark
+            | GeneralCategory::EnclosingMark
+            | GeneralCategory::SpacingMark
+    ) || matches!(c, '\u{200c}' | '\u{200d}' | '\u{fe00}'..='\u{fe0f}' | '\u{1f3fb}'..='\u{1f3ff}' | '\u{e0020}'..='\u{e007f}')
+}
+
+/// The face for `c`: the face asked for if it has it; for spaces and punctuation, the
+/// face of the run they are in if that has them; else the book's fallback.
+fn face_for(
+    book: &FontBook,
+    face: FaceId,
+    c: char,
+    lang: &str,
+    current: Option<FaceId>,
+    missing: &mut BTreeSet<char>,
+) -> FaceId {
+    if c.is_control() {
+        return current.unwrap_or(face);
+    }
+    // Digits, spaces and punctuation inside a run of another script stay in its face
+    // when it has them (so an Arabic phrase is not cut at every comma).
+    if let Some(current) = current.filter(|f| *f != face) {
+        let common = matches!(
+            unicode_script::Script::from(c),
+            unicode_script::Script::Common
+        );
+        if common && book.face(current).has_char(c) {
+            return current;
+        }
+    }
+    if c.is_whitespace() || book.face(face).has_char(c) {
         return face;
     }
-    match face.fallbacks().iter().find(|f| book.face(**f).has_char(c)) {
-        Some(f) => *f,
+    match book.fallback(face, c, lang) {
+        Some(found) => found,
         None => {
             // Variation selectors and joiners are invisible by design.
             if !is_invisible(c) {
@@ -205,12 +291,37 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{fe00}'..='\u{fe0f}' | '\u{ad}')
 }
 
-fn shape_one(book: &FontBook, face_id: FaceId, size: f32, text: &str) -> ShapedRun {
+/// Ligatures and alternates that would turn what a programmer typed into other glyphs.
+const LITERAL_FEATURES: [&[u8; 4]; 4] = [b"liga", b"calt", b"dlig", b"clig"];
+
+fn shape_one(
+    book: &FontBook,
+    face_id: FaceId,
+    size: f32,
+    text: &str,
+    options: &ShapeOptions<'_>,
+) -> ShapedRun {
     let face = book.face(face_id);
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
-    let output = rustybuzz::shape(&face.shaper, &[], buffer);
+    buffer.set_direction(if options.level % 2 == 1 {
+        rustybuzz::Direction::RightToLeft
+    } else {
+        rustybuzz::Direction::LeftToRight
+    });
+    if let Ok(language) = options.lang.parse() {
+        buffer.set_language(language);
+    }
+    let features: Vec<rustybuzz::Feature> = if options.literal {
+        LITERAL_FEATURES
+            .iter()
+            .map(|tag| rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(tag), 0, ..))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let output = rustybuzz::shape(&face.shaper, &features, buffer);
     let scale = size / face.units_per_em;
     let glyphs = output
         .glyph_infos()
@@ -233,6 +344,7 @@ fn shape_one(book: &FontBook, face_id: FaceId, size: f32, text: &str) -> ShapedR
         text: text.to_string(),
         glyphs,
         ascending,
+        level: options.level,
     }
 }
 
@@ -244,7 +356,14 @@ mod tests {
     fn ligatures_map_back_to_their_letters() {
         let book = FontBook::bundled();
         let mut missing = BTreeSet::new();
-        let runs = shape(&book, FaceId::Serif, 10.0, "office", &mut missing);
+        let runs = shape(
+            &book,
+            FaceId::SERIF,
+            10.0,
+            "office",
+            &ShapeOptions::default(),
+            &mut missing,
+        );
         assert_eq!(runs.len(), 1);
         let run = &runs[0];
         let text: String = (0..run.glyphs.len()).map(|i| run.glyph_text(i)).collect();
@@ -256,9 +375,33 @@ mod tests {
     fn kerning_changes_advances() {
         let book = FontBook::bundled();
         let mut missing = BTreeSet::new();
-        let kerned = shape(&book, FaceId::Serif, 10.0, "AV", &mut missing)[0].width();
-        let apart = shape(&book, FaceId::Serif, 10.0, "A", &mut missing)[0].width()
-            + shape(&book, FaceId::Serif, 10.0, "V", &mut missing)[0].width();
+        let kerned = shape(
+            &book,
+            FaceId::SERIF,
+            10.0,
+            "AV",
+            &ShapeOptions::default(),
+            &mut missing,
+        )[0]
+        .width();
+        let apart = shape(
+            &book,
+            FaceId::SERIF,
+            10.0,
+            "A",
+            &ShapeOptions::default(),
+            &mut missing,
+        )[0]
+        .width()
+            + shape(
+                &book,
+                FaceId::SERIF,
+                10.0,
+                "V",
+                &ShapeOptions::default(),
+                &mut missing,
+            )[0]
+            .width();
         assert!(kerned < apart - 0.1, "{kerned} vs {apart}");
     }
 
@@ -268,13 +411,14 @@ mod tests {
         let mut missing = BTreeSet::new();
         let runs = shape(
             &book,
-            FaceId::Serif,
+            FaceId::SERIF,
             10.0,
             "a\u{2503}b\u{1F600}",
+            &ShapeOptions::default(),
             &mut missing,
         );
-        // U+2503 (box drawing) is in the monospace face; the emoji is nowhere.
-        assert!(runs.iter().any(|r| r.face == FaceId::Mono));
+        // U+2503 (box drawing) is in the monospace face; the emoji is in no bundled face.
+        assert!(runs.iter().any(|r| r.face == FaceId::MONO));
         assert_eq!(missing.into_iter().collect::<String>(), "\u{1F600}");
     }
 
@@ -282,10 +426,76 @@ mod tests {
     fn slices_keep_their_text() {
         let book = FontBook::bundled();
         let mut missing = BTreeSet::new();
-        let run = &shape(&book, FaceId::Serif, 10.0, "hyphenation", &mut missing)[0];
+        let run = &shape(
+            &book,
+            FaceId::SERIF,
+            10.0,
+            "hyphenation",
+            &ShapeOptions::default(),
+            &mut missing,
+        )[0];
         assert!(run.is_cluster_boundary(2));
         let tail = run.slice(2..run.text.len());
         assert_eq!(tail.text, "phenation");
         assert_eq!(tail.glyphs[0].cluster, 0);
+    }
+}
+
+#[cfg(test)]
+mod script_tests {
+    use super::*;
+
+    fn faces(text: &str) -> Vec<(String, String)> {
+        let book = FontBook::bundled();
+        let mut missing = BTreeSet::new();
+        shape(
+            &book,
+            FaceId::SERIF,
+            10.0,
+            text,
+            &ShapeOptions::default(),
+            &mut missing,
+        )
+        .into_iter()
+        .map(|run| (book.face(run.face).family.clone(), run.text))
+        .collect()
+    }
+
+    #[test]
+    fn runs_follow_the_scripts_and_keep_punctuation_inside() {
+        let runs = faces("He said שלום עולם, and left.");
+        let families: Vec<&str> = runs.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            families,
+            ["Noto Serif", "Noto Serif Hebrew", "Noto Serif"],
+            "{runs:?}"
+        );
+        // The space between the Hebrew words stays in their run.
+        assert_eq!(runs[1].1, "שלום עולם");
+        // Combining marks stay with their letter.
+        let runs = faces("e\u{301}\u{302}x");
+        assert_eq!(runs.len(), 1);
+    }
+
+    #[test]
+    fn code_prints_what_was_typed() {
+        let book = FontBook::bundled();
+        let mut missing = BTreeSet::new();
+        let literal = ShapeOptions {
+            literal: true,
+            ..ShapeOptions::default()
+        };
+        for code in ["==", "!=", "->", "=>", "<=", "::", "///", "www", "<!--"] {
+            let run = &shape(&book, FaceId::MONO, 10.0, code, &literal, &mut missing)[0];
+            // One glyph per character, each its character's own glyph.
+            assert_eq!(run.glyphs.len(), code.chars().count(), "{code}");
+            for (glyph, c) in run.glyphs.iter().zip(code.chars()) {
+                assert_eq!(
+                    Some(glyph.id),
+                    book.face(FaceId::MONO).shaper.glyph_index(c).map(|g| g.0),
+                    "{code}"
+                );
+            }
+        }
     }
 }

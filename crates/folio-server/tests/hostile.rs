@@ -157,8 +157,9 @@ fn trickled_and_oversized_bodies_are_refused_while_others_are_served() {
 }
 
 /// A renderer that works until its render is cancelled, and says when it noticed.
-fn until_cancelled(noticed: Arc<AtomicU64>, started: Arc<AtomicBool>) -> Renderer {
-    let origin = Instant::now();
+/// A renderer that works until cancelled and records when it noticed, in milliseconds
+/// after `origin`.
+fn until_cancelled(origin: Instant, noticed: Arc<AtomicU64>, started: Arc<AtomicBool>) -> Renderer {
     Arc::new(
         move |_: &str, _: &RenderOptions, cancel: &Cancel| -> Result<Rendered, Error> {
             started.store(true, Ordering::SeqCst);
@@ -182,7 +183,10 @@ fn an_abandoned_render_stops_and_an_abandoned_queued_one_never_starts() {
     cfg.workers = 1;
     cfg.deadline_ms = 30_000;
     let origin = Instant::now();
-    let (addr, state) = serve(cfg, Some(until_cancelled(noticed.clone(), started.clone())));
+    let (addr, state) = serve(
+        cfg,
+        Some(until_cancelled(origin, noticed.clone(), started.clone())),
+    );
     let body = "An article.";
     let request = format!(
         "POST /v1/render HTTP/1.1\r\nHost: t\r\nContent-Type: text/markdown\r\nContent-Length: {}\r\n\r\n{body}",

@@ -7,7 +7,7 @@ use crate::flow::vlist::VItem;
 use crate::geom::Pt;
 use crate::layout::Element;
 use crate::model::ListItem;
-use crate::text::{shape::shape, FaceId};
+use crate::text::{shape::shape, FaceId, ShapeOptions};
 
 /// Item indent, in ems, and at most this share of the frame's width.
 pub(super) const ITEM_INDENT_EM: f32 = 1.8;
@@ -69,11 +69,17 @@ impl Flow<'_> {
             Marker::Task { done: true } => "\u{2713}",
             Marker::Task { done: false } => "",
         };
+        let options = ShapeOptions {
+            lang: self.settings.options.lang.as_str(),
+            ..ShapeOptions::default()
+        };
+        let fonts = self.services.fonts;
         let runs = shape(
-            self.services.fonts,
-            FaceId::Serif,
+            fonts,
+            FaceId::SERIF,
             size,
             text,
+            &options,
             &mut self.missing,
         );
         let Some(VItem::Line(line)) = self.list.items[first_item..]

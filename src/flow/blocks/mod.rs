@@ -248,6 +248,7 @@ impl<'a> Flow<'a> {
             fonts: self.services.fonts,
             hyphenator: self.services.hyphenator,
             lang: self.settings.options.lang.as_str(),
+            direction: self.settings.direction,
             cancel: &self.services.cancel,
         };
         let set = inline::layout(&annotated, style, measure, &services);

@@ -91,6 +91,7 @@ impl Flow<'_> {
                 fonts: flow.services.fonts,
                 hyphenator: flow.services.hyphenator,
                 lang: flow.settings.options.lang.as_str(),
+                direction: flow.settings.direction,
                 cancel: &flow.services.cancel,
             };
             let all =
