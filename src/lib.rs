@@ -225,7 +225,10 @@ impl Engine {
         let template = self.template(options.template.as_deref())?;
         let settings =
             Settings::resolve(&options, template, |lang| self.hyphenator.supports(lang))?;
-        if settings.options.hyphenate && !settings.hyphenate {
+        if settings.options.hyphenate
+            && !settings.hyphenate
+            && !text::hyphenate::is_unhyphenated(&settings.options.lang.to_string())
+        {
             warnings.push(Warning::NoHyphenationPatterns {
                 lang: settings.options.lang.to_string(),
             });

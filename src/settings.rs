@@ -68,6 +68,11 @@ impl Settings {
         self.design.columns.max(1) as usize
     }
 
+    /// Whether the document is set right to left (its lines start from the right).
+    pub fn rtl(&self) -> bool {
+        self.direction == Direction::Rtl
+    }
+
     /// Width of a column of text (the whole text area with one column).
     pub fn text_width(&self) -> Pt {
         let columns = self.columns() as f32;

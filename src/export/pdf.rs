@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use printpdf::{ExternalStream, ExternalXObject, XObject, XObjectId, XObjectTransform};
 
-use super::text::{self, BitmapGlyph, Embedded, TextLayer};
+use super::text::{self, BitmapGlyph, Embedded, EmbeddedFace, TextLayer};
 use super::{metadata, outline, subset};
 use crate::context::Cancel;
 use crate::error::Error;
@@ -79,10 +79,12 @@ pub fn write_pdf(
     });
 
     // 2. Subset each face and register it under a stable resource name.
-    let mut embedded: BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)> = BTreeMap::new();
+    let mut embedded: BTreeMap<FaceId, EmbeddedFace> = BTreeMap::new();
     for (n, (face_id, glyphs)) in used.iter().enumerate() {
         let face = fonts.face(*face_id);
-        let subset = subset::subset_font(face.data, face.index, glyphs)
+        let copies = layer.copies(*face_id);
+        let originals: Vec<u16> = copies.iter().map(|(glyph, _)| *glyph).collect();
+        let subset = subset::subset_font(face.data, face.index, glyphs, &originals)
             .map_err(|e| Error::Internal(format!("subsetting {}: {e}", face.postscript_name)))?;
         let mut warnings = Vec::new();
         let mut parsed =
@@ -99,7 +101,14 @@ pub fn write_pdf(
             .fonts
             .map
             .insert(id.clone(), printpdf::PdfFont::new(parsed));
-        embedded.insert(*face_id, (id, subset.new_ids));
+        embedded.insert(
+            *face_id,
+            EmbeddedFace {
+                id,
+                new_ids: subset.new_ids,
+                copies: copies.into_iter().zip(subset.copy_ids).collect(),
+            },
+        );
     }
 
     // 3. Images, each embedded once however often it appears; colour glyphs too.

@@ -13,19 +13,29 @@ pub struct Subset {
     pub bytes: Vec<u8>,
     /// Original glyph id → glyph id in the subset.
     pub new_ids: BTreeMap<u16, u16>,
+    /// The glyph ids of the copies, in the order asked for.
+    pub copy_ids: Vec<u16>,
 }
 
-/// Subsets `font` to `used` glyphs. Glyph 0 (.notdef) always comes first, and the
-/// subset's glyph ids are the positions in that list (allsorts numbers them so).
-pub fn subset_font(font: &[u8], index: u32, used: &BTreeSet<u16>) -> Result<Subset, String> {
+/// Subsets `font` to `used` glyphs, plus a copy of each glyph of `copies` (a glyph's
+/// copy draws the same outline under another id, to carry another text). Glyph 0
+/// (.notdef) always comes first, and the subset's glyph ids are the positions in that
+/// list (allsorts numbers them so; the components of composite glyphs go after it).
+pub fn subset_font(
+    font: &[u8],
+    index: u32,
+    used: &BTreeSet<u16>,
+    copies: &[u16],
+) -> Result<Subset, String> {
     let scope = ReadScope::new(font);
     let font_data = scope.read::<FontData<'_>>().map_err(|e| e.to_string())?;
     let provider = font_data
         .table_provider(index as usize)
         .map_err(|e| e.to_string())?;
-    let ids: Vec<u16> = std::iter::once(0)
+    let originals: Vec<u16> = std::iter::once(0)
         .chain(used.iter().copied().filter(|&g| g != 0))
         .collect();
+    let ids: Vec<u16> = originals.iter().chain(copies).copied().collect();
     let bytes = subset(
         &provider,
         &ids,
@@ -33,12 +43,17 @@ pub fn subset_font(font: &[u8], index: u32, used: &BTreeSet<u16>) -> Result<Subs
         CmapTarget::Unrestricted,
     )
     .map_err(|e| e.to_string())?;
-    let new_ids = ids
+    let new_ids = originals
         .iter()
         .enumerate()
         .map(|(new, &old)| (old, new as u16))
         .collect();
-    Ok(Subset { bytes, new_ids })
+    let copy_ids = (originals.len()..ids.len()).map(|n| n as u16).collect();
+    Ok(Subset {
+        bytes,
+        new_ids,
+        copy_ids,
+    })
 }
 
 /// The six-letter tag that marks a subset font's name (`ABCDEF+NotoSerif`), derived

@@ -11,6 +11,7 @@
 //! to its own text, which readers turn back into reading order. Colour emoji are drawn as
 //! pictures (see [`bitmap_glyphs`]) with an invisible glyph carrying their text.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use printpdf::{
@@ -26,18 +27,30 @@ use crate::text::{FaceId, FontBook, ShapedRun};
 /// limited to 512 bytes).
 const MAX_MAPPED_CHARS: usize = 32;
 
-/// What each glyph of each face means in the font's ToUnicode map.
+/// A glyph stands for at most this many different texts through copies of itself; more
+/// (which only a pathological document has) go into `/ActualText` spans.
+const MAX_GLYPH_COPIES: usize = 64;
+
+/// What each glyph of each face means in the font's ToUnicode map. A glyph that stands
+/// for different text in different places (a space glyph for a zero-width space, the
+/// first glyph of a reordered Indic cluster, an Arabic letter carrying its marks) gets a
+/// copy of itself in the subset for each further text, each copy with its own entry,
+/// where the face's outlines can be copied (TrueType); elsewhere the drawing of the
+/// other texts is wrapped in `/ActualText` spans.
 #[derive(Debug, Default)]
 pub struct TextLayer {
-    canonical: HashMap<(FaceId, u16), String>,
+    /// The texts of each glyph: the first is its own entry, the others its copies'.
+    texts: HashMap<(FaceId, u16), Vec<String>>,
 }
 
+/// The texts one glyph stands for: how often, and when first seen.
+type Uses<'a> = HashMap<Cow<'a, str>, (usize, usize)>;
+
 impl TextLayer {
-    /// Reads every glyph of the layout: a glyph's entry is the text it stands for most
-    /// often (the earliest, on a tie).
+    /// Reads every glyph of the layout: a glyph's own entry is the text it stands for
+    /// most often (the earliest, on a tie); other texts follow in order of first use.
     pub fn of(layout: &Layout, fonts: &FontBook) -> TextLayer {
-        // (face, glyph) → text → (count, first seen)
-        let mut counts: HashMap<(FaceId, u16), HashMap<&str, (usize, usize)>> = HashMap::new();
+        let mut counts: HashMap<(FaceId, u16), Uses<'_>> = HashMap::new();
         let mut seen = 0usize;
         for page in &layout.pages {
             for element in &page.elements {
@@ -47,8 +60,7 @@ impl TextLayer {
                 if fonts.face(run.face).drawing != Drawing::Outlines {
                     continue;
                 }
-                for (i, glyph) in run.glyphs.iter().enumerate() {
-                    let text = run.glyph_text(i);
+                for (glyph, text) in run.glyphs.iter().zip(glyph_texts(run)) {
                     let entry = counts
                         .entry((run.face, glyph.id))
                         .or_default()
@@ -59,25 +71,60 @@ impl TextLayer {
                 }
             }
         }
-        let canonical = counts
+        let texts = counts
             .into_iter()
-            .map(|(key, texts)| {
-                let best = texts
+            .map(|((face, glyph), texts)| {
+                let mut texts: Vec<(Cow<'_, str>, (usize, usize))> = texts
                     .into_iter()
                     .filter(|(text, _)| text.chars().count() <= MAX_MAPPED_CHARS)
-                    .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
-                    .map_or_else(String::new, |(text, _)| text.to_string());
-                (key, best)
+                    .collect();
+                texts.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
+                if let Some(rest) = texts.get_mut(1..) {
+                    rest.sort_by_key(|(_, (_, first))| *first);
+                }
+                let copies = if fonts.face(face).copyable_outlines() {
+                    MAX_GLYPH_COPIES
+                } else {
+                    0
+                };
+                let texts = texts
+                    .into_iter()
+                    .take(1 + copies)
+                    .map(|(text, _)| text.into_owned())
+                    .collect();
+                ((face, glyph), texts)
             })
             .collect();
-        TextLayer { canonical }
+        TextLayer { texts }
     }
 
     /// The map entry of a glyph.
     fn entry(&self, face: FaceId, glyph: u16) -> &str {
-        self.canonical
+        self.texts
             .get(&(face, glyph))
+            .and_then(|texts| texts.first())
             .map_or("", String::as_str)
+    }
+
+    /// Which of a glyph's texts `text` is (0: its own entry; n: its n-th copy's).
+    fn variant(&self, face: FaceId, glyph: u16, text: &str) -> Option<usize> {
+        self.texts
+            .get(&(face, glyph))?
+            .iter()
+            .position(|t| t == text)
+    }
+
+    /// The glyphs of `face` to copy in its subset, one per further text, in a fixed
+    /// order: (glyph, variant).
+    pub fn copies(&self, face: FaceId) -> Vec<(u16, usize)> {
+        let mut copies: Vec<(u16, usize)> = self
+            .texts
+            .iter()
+            .filter(|((f, _), _)| *f == face)
+            .flat_map(|((_, glyph), texts)| (1..texts.len()).map(move |n| (*glyph, n)))
+            .collect();
+        copies.sort_unstable();
+        copies
     }
 }
 
@@ -115,10 +162,18 @@ fn flush(ops: &mut Vec<Op>, pending: &mut Vec<Codepoint>) {
     }
 }
 
-/// Where the fonts of the document are: resource name and the glyph ids of each face's
-/// subset, and the invisible glyph that carries the text of pictures.
+/// A face as embedded: its resource name, where each of its glyphs went in the subset,
+/// and where the copies of glyphs went, by (glyph, variant) (see [`TextLayer`]).
+pub struct EmbeddedFace {
+    pub id: FontId,
+    pub new_ids: BTreeMap<u16, u16>,
+    pub copies: HashMap<(u16, usize), u16>,
+}
+
+/// Where the fonts of the document are, and the invisible glyph that carries the text
+/// of pictures.
 pub struct Embedded<'a> {
-    pub fonts: &'a BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)>,
+    pub fonts: &'a BTreeMap<FaceId, EmbeddedFace>,
     /// A face and glyph to draw invisibly under emoji pictures (the body face's space).
     pub carrier: Option<(FaceId, u16)>,
 }
@@ -136,9 +191,9 @@ pub fn text_ops(
     let mut current_font: Option<(FaceId, f32)> = None;
     let mut set_font = |ops: &mut Vec<Op>, face: FaceId, size: f32| {
         if current_font != Some((face, size)) {
-            if let Some((font_id, _)) = embedded.fonts.get(&face) {
+            if let Some(embedded_face) = embedded.fonts.get(&face) {
                 ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(font_id.clone()),
+                    font: PdfFontHandle::External(embedded_face.id.clone()),
                     size: Pt(size),
                 });
                 current_font = Some((face, size));
@@ -157,7 +212,7 @@ pub fn text_ops(
             let Some((carrier, glyph)) = embedded.carrier else {
                 continue;
             };
-            let Some((_, new_ids)) = embedded.fonts.get(&carrier) else {
+            let Some(carrier_face) = embedded.fonts.get(&carrier) else {
                 continue;
             };
             set_font(ops, carrier, run.size);
@@ -170,7 +225,7 @@ pub fn text_ops(
             });
             ops.push(Op::ShowText {
                 items: vec![TextItem::GlyphIds(vec![Codepoint {
-                    gid: new_ids.get(&glyph).copied().unwrap_or(0),
+                    gid: carrier_face.new_ids.get(&glyph).copied().unwrap_or(0),
                     offset: 0.0,
                     cid: Some(layer.entry(carrier, glyph).to_string()),
                 }])],
@@ -181,7 +236,7 @@ pub fn text_ops(
             });
             continue;
         }
-        let Some((_, new_ids)) = embedded.fonts.get(&run.face) else {
+        let Some(embedded_face) = embedded.fonts.get(&run.face) else {
             continue;
         };
         set_font(ops, run.face, run.size);
@@ -214,7 +269,16 @@ pub fn text_ops(
             begin_actual_text(ops, &text);
             span_end = Some(end);
         }
-        draw_glyphs(run, x, h - y, book, new_ids, layer, span_end.is_none(), ops);
+        draw_glyphs(
+            run,
+            x,
+            h - y,
+            book,
+            embedded_face,
+            layer,
+            span_end.is_none(),
+            ops,
+        );
         if span_end == Some(index + 1) {
             ops.push(Op::EndMarkedContentWithProperties);
             span_end = None;
@@ -232,26 +296,43 @@ fn draw_glyphs(
     x: f32,
     baseline: f32,
     book: &FontBook,
-    new_ids: &BTreeMap<u16, u16>,
+    embedded: &EmbeddedFace,
     layer: &TextLayer,
     spans: bool,
     ops: &mut Vec<Op>,
 ) {
     let face = book.face(run.face);
     let to_units = 1000.0 / run.size;
+    // Each glyph's pen position along the run.
+    let mut pens = Vec::with_capacity(run.glyphs.len());
     let mut pen = x;
+    for glyph in &run.glyphs {
+        pens.push(pen);
+        pen += glyph.advance;
+    }
     let mut pending: Vec<Codepoint> = Vec::new();
-    let mut needs_matrix = true;
+    // Where the pen is after the last glyph drawn in sequence (None: set a new matrix).
+    let mut at: Option<usize> = None;
+    let texts = glyph_texts(run);
     for (i, glyph) in run.glyphs.iter().enumerate() {
-        let gid = new_ids.get(&glyph.id).copied().unwrap_or(0);
-        let entry = layer.entry(run.face, glyph.id);
-        let text = run.glyph_text(i);
+        let text = &texts[i];
+        let own = embedded.new_ids.get(&glyph.id).copied().unwrap_or(0);
+        // The glyph itself if its entry is this text, else its copy for this text, else
+        // the glyph itself in a span.
+        let (gid, mapped) = match layer.variant(run.face, glyph.id, text) {
+            Some(0) => (own, text.as_ref()),
+            Some(n) => match embedded.copies.get(&(glyph.id, n)) {
+                Some(&copy) => (copy, text.as_ref()),
+                None => (own, layer.entry(run.face, glyph.id)),
+            },
+            None => (own, layer.entry(run.face, glyph.id)),
+        };
         let codepoint = |offset: f32| Codepoint {
             gid,
             offset,
-            cid: Some(entry.to_string()),
+            cid: Some(mapped.to_string()),
         };
-        let own_span = spans && text != entry;
+        let own_span = spans && text != mapped;
         if own_span || glyph.x_offset != 0.0 || glyph.y_offset != 0.0 {
             // A glyph placed on its own: a positioned mark, or one whose text is not
             // its map entry (then with that text as /ActualText).
@@ -261,7 +342,7 @@ fn draw_glyphs(
             }
             ops.push(Op::SetTextMatrix {
                 matrix: TextMatrix::Translate(
-                    Pt(pen + glyph.x_offset),
+                    Pt(pens[i] + glyph.x_offset),
                     Pt(baseline + glyph.y_offset),
                 ),
             });
@@ -271,16 +352,14 @@ fn draw_glyphs(
             if own_span {
                 ops.push(Op::EndMarkedContentWithProperties);
             }
-            pen += glyph.advance;
-            needs_matrix = true;
+            at = None;
             continue;
         }
-        if needs_matrix {
+        if at != Some(i) {
             flush(ops, &mut pending);
             ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(pen), Pt(baseline)),
+                matrix: TextMatrix::Translate(Pt(pens[i]), Pt(baseline)),
             });
-            needs_matrix = false;
         }
         // Positive offsets move the next glyph left: the nominal width minus the shaped
         // advance is the kerning. Rounded, so unkerned glyphs get none.
@@ -288,7 +367,7 @@ fn draw_glyphs(
             .round()
             / 1000.0;
         pending.push(codepoint(offset));
-        pen += glyph.advance;
+        at = Some(i + 1);
     }
     flush(ops, &mut pending);
 }
@@ -302,6 +381,41 @@ fn is_overridden(run: &ShapedRun) -> bool {
             .text
             .chars()
             .any(|c| matches!(unicode_bidi::bidi_class(c), R | AL))
+}
+
+/// The text each glyph of a run stands for (see [`ShapedRun::glyph_text`]). A
+/// right-to-left run is drawn in visual order, and its text goes the same way: a cluster
+/// (a letter and its marks, a ligature) is given to its widest glyph, the base, with its
+/// characters last to first, and its other glyphs stand for nothing. Readers turn a
+/// right-to-left word's characters around to read it, which puts each cluster's
+/// characters back in the order they were written.
+fn glyph_texts(run: &ShapedRun) -> Vec<Cow<'_, str>> {
+    let mut texts: Vec<Cow<'_, str>> = (0..run.glyphs.len())
+        .map(|i| Cow::Borrowed(run.glyph_text(i)))
+        .collect();
+    if !run.is_rtl() {
+        return texts;
+    }
+    let mut start = 0;
+    for cluster in run.glyphs.chunk_by(|a, b| a.cluster == b.cluster) {
+        let group = start..start + cluster.len();
+        start = group.end;
+        let text: String = group.clone().map(|i| texts[i].as_ref()).collect();
+        if text.chars().nth(1).is_none() {
+            continue;
+        }
+        let base = (0..cluster.len())
+            .max_by(|&a, &b| cluster[a].advance.total_cmp(&cluster[b].advance))
+            .unwrap_or(0);
+        for (j, i) in group.enumerate() {
+            texts[i] = if j == base {
+                Cow::Owned(text.chars().rev().collect())
+            } else {
+                Cow::Borrowed("")
+            };
+        }
+    }
+    texts
 }
 
 /// A colour glyph's picture: PNG bytes and where it sits, in points relative to the

@@ -43,7 +43,7 @@ const END_RULE_LENGTH_SHARE: f32 = 0.3;
 impl Flow<'_> {
     /// The title block, from the metadata as it is to be printed.
     pub(super) fn title_block(&mut self, meta: &Meta) {
-        let frame = Frame::full(self.settings.text_width());
+        let frame = Frame::full(self.settings.text_width(), self.settings.rtl());
         let size = self.size();
         let mut any = false;
         let ragged = |size: f32, bold: bool, italic: bool| ParagraphStyle {
@@ -171,8 +171,8 @@ impl Flow<'_> {
         let mut rule = LineBox::blank(Pt(leading * END_RULE_LINE), y);
         rule.role = Role::Rule;
         rule.elements.push(Element::rule(
-            (frame.left, y),
-            (frame.left + frame.width * END_RULE_LENGTH_SHARE, y),
+            (frame.start_edge(), y),
+            (frame.inward(frame.width.0 * END_RULE_LENGTH_SHARE), y),
             RULE_THICKNESS,
             0.0,
         ));

@@ -55,7 +55,7 @@ pub fn flow(
 ) -> Result<Flowed, Error> {
     let notes = Notes::collect(doc, settings.options.links);
     let mut flow = Flow::new(settings, services, notes, warnings);
-    let frame = Frame::full(settings.text_width());
+    let frame = Frame::full(settings.text_width(), settings.rtl());
     if settings.options.title_block {
         flow.title_block(printed);
     }

@@ -15,7 +15,7 @@ use crate::inline::{LineAnchor, LineBox};
 use crate::layout::{AnchorKey, Element, LinkTarget, Role};
 use crate::model::{Block, Document, Inline, NoteId, NoteMark};
 use crate::options::LinkStyle;
-use crate::text::{shape::shape, FaceId, ShapeOptions};
+use crate::text::{shape::shape_visual, FaceId, ShapeOptions};
 
 /// Notes are set at this fraction of the body size.
 const NOTE_SCALE: f32 = 0.8;
@@ -222,12 +222,14 @@ impl Flow<'_> {
         let size = self.size() * NOTE_SCALE;
         let column = self.settings.text_width();
         let indent = (size * NOTE_INDENT_EM).min(column.0 * MAX_NOTE_INDENT_SHARE);
+        let rtl = self.settings.rtl();
         let frame = Frame {
-            left: Pt(indent),
+            left: if rtl { Pt::ZERO } else { Pt(indent) },
             width: column - Pt(indent),
             bars: Vec::new(),
             scale: NOTE_SCALE,
             depth: MAX_INDENT_DEPTH,
+            rtl,
         };
         let body_items = self.list.take();
         let mut laid_out = Vec::new();
@@ -270,16 +272,17 @@ impl Flow<'_> {
                 ..ShapeOptions::default()
             };
             let fonts = self.services.fonts;
-            let runs = shape(
+            let runs = shape_visual(
                 fonts,
                 FaceId::SERIF,
                 size,
                 &number,
                 &options,
+                rtl,
                 &mut self.missing,
             );
             let width: f32 = runs.iter().map(|r| r.width()).sum();
-            let x = indent - width - size * NUMBER_GAP_EM;
+            let x = frame.hanging(width, size * NUMBER_GAP_EM).0;
             first.elements.insert(
                 0,
                 Element::Link {

@@ -11,7 +11,7 @@ use crate::options::Direction;
 /// right, 1: right to left). Left-to-right text with nothing that could be read right to
 /// left is answered at once, with no levels (all 0).
 pub fn levels(text: &str, direction: Direction) -> (u8, Vec<u8>) {
-    if direction != Direction::Rtl && !text.chars().any(could_be_rtl) {
+    if !mixes_directions(text, direction) {
         return (0, Vec::new());
     }
     let default = match direction {
@@ -23,6 +23,16 @@ pub fn levels(text: &str, direction: Direction) -> (u8, Vec<u8>) {
     let paragraph = info.paragraphs.first().map_or(0, |p| p.level.number());
     let levels = info.levels.iter().map(|l| l.number()).collect();
     (paragraph, levels)
+}
+
+/// Marks that set what lies between them apart as left-to-right text (LRI … PDI).
+pub const LEFT_TO_RIGHT_ISOLATE: char = '\u{2066}';
+pub const POP_DIRECTIONAL_ISOLATE: char = '\u{2069}';
+
+/// Whether text in this direction may have anything right to left in it (else it is
+/// all left to right, level 0, with no need for the algorithm).
+pub fn mixes_directions(text: &str, direction: Direction) -> bool {
+    direction == Direction::Rtl || text.chars().any(could_be_rtl)
 }
 
 /// Characters of right-to-left scripts, and the explicit direction marks and embeddings.

@@ -121,7 +121,8 @@ fn material_width(prepared: &Prepared, placed: &[Placed], end: f32) -> f32 {
 }
 
 /// The order to draw a line's material in: its pieces' bidi levels (a space takes the
-/// lower level of its neighbours), reordered by rule L2; logical order when every level
+/// lower level of its neighbours, or the paragraph's at the line's ends), reordered by
+/// rule L2; logical order when every level
 /// is 0.
 fn visual_order_of(prepared: &Prepared, material: &[(Option<usize>, f32)]) -> Vec<usize> {
     let level = |piece: usize| prepared.pieces[piece].run.level;
@@ -137,10 +138,11 @@ fn visual_order_of(prepared: &Prepared, material: &[(Option<usize>, f32)]) -> Ve
             box_levels[i].unwrap_or_else(|| {
                 let before = box_levels[..i].iter().rev().find_map(|l| *l);
                 let after = box_levels[i + 1..].iter().find_map(|l| *l);
+                // Space at either end of a line (the last line's fill) takes the
+                // paragraph's level (rule L1).
                 match (before, after) {
                     (Some(a), Some(b)) => a.min(b),
-                    (Some(a), None) | (None, Some(a)) => a,
-                    (None, None) => prepared.level,
+                    _ => prepared.level,
                 }
             })
         })

@@ -19,6 +19,9 @@ pub enum PenaltyKind {
     Url,
     /// After a zero-width space: a free break, with nothing added.
     ZeroWidth,
+    /// Between words of a script written without spaces (Thai, or CJK where the
+    /// paragraph is not justified): a free break, with nothing added.
+    Script,
     /// Between any two letters of a word too long for a line: last pass only.
     Emergency,
 }

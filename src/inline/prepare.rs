@@ -11,7 +11,7 @@ use crate::context::Cancel;
 use crate::layout::{AnchorKey, LinkTarget};
 use crate::model::{Inline, NoteMark};
 use crate::options::Direction;
-use crate::text::{shape::shape, FaceId, FontBook, Hyphenator, ShapeOptions, ShapedRun};
+use crate::text::{breaks, shape::shape, FaceId, FontBook, Hyphenator, ShapeOptions, ShapedRun};
 
 /// TeX's \hyphenpenalty and \exhyphenpenalty.
 pub const HYPHEN_PENALTY: f32 = 100.0;
@@ -21,6 +21,9 @@ pub const URL_PENALTY: f32 = 100.0;
 pub const ZERO_WIDTH_PENALTY: f32 = 0.0;
 /// The zero-width space: a break opportunity that prints nothing.
 const ZERO_WIDTH_SPACE: char = '\u{200b}';
+/// How far the space between two ideographs may stretch in a justified line, in ems:
+/// with some forty characters a line, a line can absorb several ems of slack.
+const CJK_STRETCH_EM: f32 = 0.25;
 /// Breaking an overlong word anywhere: allowed only when nothing else works.
 pub const EMERGENCY_PENALTY: f32 = 5_000.0;
 /// A stretch that is, for all practical purposes, infinite (TeX's `fil`).
@@ -165,18 +168,42 @@ pub fn prepare(
     flatten(inlines, base, style, &mut chunks, &mut prepared.links);
 
     // The bidi levels of the paragraph's text (a forced line break reads as a space).
-    let mut paragraph = String::new();
-    for chunk in &chunks {
-        match chunk {
-            Chunk::Text(span) => paragraph.push_str(&span.text),
-            Chunk::LineBreak => paragraph.push(' '),
-        }
-    }
+    // Where directions mix, addresses and code are isolated as left-to-right text, so a
+    // URL's slashes and dots stay in place inside right-to-left text.
     let direction = if style.monospace {
         Direction::Ltr
     } else {
         services.direction
     };
+    let plain: String = chunks
+        .iter()
+        .map(|chunk| match chunk {
+            Chunk::Text(span) => span.text.as_str(),
+            Chunk::LineBreak => " ",
+        })
+        .collect();
+    let isolate = bidi::mixes_directions(&plain, direction);
+    let mut paragraph = String::with_capacity(plain.len());
+    let mut offsets = Vec::with_capacity(chunks.len());
+    for chunk in &chunks {
+        match chunk {
+            Chunk::Text(span) => {
+                let ltr = isolate && matches!(span.kind, TextKind::Url | TextKind::Code);
+                if ltr {
+                    paragraph.push(bidi::LEFT_TO_RIGHT_ISOLATE);
+                }
+                offsets.push(paragraph.len());
+                paragraph.push_str(&span.text);
+                if ltr {
+                    paragraph.push(bidi::POP_DIRECTIONAL_ISOLATE);
+                }
+            }
+            Chunk::LineBreak => {
+                offsets.push(paragraph.len());
+                paragraph.push(' ');
+            }
+        }
+    }
     let (level, levels) = bidi::levels(&paragraph, direction);
     prepared.level = level;
     prepared.pieces[INDENT_PIECE].run.level = level;
@@ -187,19 +214,15 @@ pub fn prepare(
             content: INDENT_PIECE,
         });
     }
-    let mut at = 0;
-    for chunk in chunks {
+    for (chunk, at) in chunks.into_iter().zip(offsets) {
         match chunk {
             Chunk::LineBreak => {
-                at += 1;
                 trim_trailing_glue(&mut prepared.items);
                 push_forced_break(&mut prepared.items);
             }
             Chunk::Text(span) => {
-                let end = at + span.text.len();
-                let span_levels = levels.get(at..end).unwrap_or(&[]);
+                let span_levels = levels.get(at..at + span.text.len()).unwrap_or(&[]);
                 add_span(&mut prepared, &span, span_levels, style, ctx);
-                at = end;
             }
         }
     }
@@ -630,6 +653,9 @@ fn add_word(
                 part_start = after;
             }
         }
+        for at in breaks::opportunities(word) {
+            breaks.push((at, PenaltyKind::Script, false));
+        }
         if style.hyphenate
             && soft_hyphens
                 .iter()
@@ -676,6 +702,16 @@ fn add_word(
             }
         }
         if let Some((kind, hyphen)) = after {
+            if kind == PenaltyKind::Script && style.justify && ends_cjk(prepared) {
+                // Between ideographs and kana: glue that only stretches, so justified
+                // lines spread their characters evenly (there is no space to widen).
+                prepared.items.push(Item::Glue {
+                    width: 0.0,
+                    stretch: span.size * CJK_STRETCH_EM,
+                    shrink: 0.0,
+                });
+                continue;
+            }
             let (content, width) = if hyphen {
                 let piece = hyphen_piece(prepared, span, ctx);
                 let w = prepared.pieces[piece].run.width();
@@ -685,18 +721,30 @@ fn add_word(
             };
             let cost = match kind {
                 PenaltyKind::Url => URL_PENALTY,
-                PenaltyKind::ZeroWidth => ZERO_WIDTH_PENALTY,
+                PenaltyKind::ZeroWidth | PenaltyKind::Script => ZERO_WIDTH_PENALTY,
                 _ => HYPHEN_PENALTY,
             };
             prepared.items.push(Item::Penalty {
                 width,
                 cost,
-                flagged: !matches!(kind, PenaltyKind::Url | PenaltyKind::ZeroWidth),
+                flagged: !matches!(
+                    kind,
+                    PenaltyKind::Url | PenaltyKind::ZeroWidth | PenaltyKind::Script
+                ),
                 kind,
                 content,
             });
         }
     }
+}
+
+/// Whether the last box so far ends with an ideograph, kana or CJK punctuation.
+fn ends_cjk(prepared: &Prepared) -> bool {
+    prepared
+        .pieces
+        .last()
+        .and_then(|piece| piece.run.text.chars().next_back())
+        .is_some_and(breaks::is_cjk)
 }
 
 fn hyphenation_points(

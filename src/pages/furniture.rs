@@ -9,7 +9,7 @@ use crate::geom::{Pt, Rect};
 use crate::layout::{Element, LinkTarget, Page, Role};
 use crate::model::Meta;
 use crate::template::Design;
-use crate::text::{shape::shape, FaceId, FontBook, ShapeOptions, ShapedRun};
+use crate::text::{shape::shape_visual, FaceId, FontBook, ShapeOptions, ShapedRun};
 
 /// Header and footer size relative to body text, and the least size they are set at.
 const FURNITURE_SCALE: f32 = 0.8;
@@ -54,64 +54,48 @@ pub fn fill(slot: &str, meta: &Meta, page: usize, pages: usize) -> Option<String
     (!out.is_empty()).then_some(out)
 }
 
-/// Shapes `text`, cutting it and adding an ellipsis until it fits `max_width`.
+/// How furniture is written: the document's language and direction. In a right-to-left
+/// document the footer's first slot is on the right.
+#[derive(Debug, Clone, Copy)]
+pub struct Writing<'a> {
+    pub lang: &'a str,
+    pub rtl: bool,
+}
+
+/// Shapes `text` in visual order, cutting it and adding an ellipsis until it fits
+/// `max_width`.
 pub fn fitted(
     fonts: &FontBook,
     face: FaceId,
     size: f32,
     text: &str,
     max_width: f32,
+    writing: Writing<'_>,
 ) -> Vec<ShapedRun> {
     let mut missing = BTreeSet::new();
-    let runs = shape(
-        fonts,
-        face,
-        size,
-        text,
-        &ShapeOptions::default(),
-        &mut missing,
-    );
+    let options = ShapeOptions {
+        lang: writing.lang,
+        ..ShapeOptions::default()
+    };
+    let mut set =
+        |text: &str| shape_visual(fonts, face, size, text, &options, writing.rtl, &mut missing);
+    let runs = set(text);
     if width(&runs) <= max_width {
         return runs;
     }
     let chars: Vec<char> = text.chars().collect();
+    let shortened =
+        |n: usize| chars[..n].iter().collect::<String>().trim_end().to_string() + "\u{2026}";
     let (mut lo, mut hi) = (0, chars.len());
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
-        let candidate: String = chars[..mid]
-            .iter()
-            .collect::<String>()
-            .trim_end()
-            .to_string()
-            + "\u{2026}";
-        if width(&shape(
-            fonts,
-            face,
-            size,
-            &candidate,
-            &ShapeOptions::default(),
-            &mut missing,
-        )) <= max_width
-        {
+        if width(&set(&shortened(mid))) <= max_width {
             lo = mid;
         } else {
             hi = mid - 1;
         }
     }
-    let shortened: String = chars[..lo]
-        .iter()
-        .collect::<String>()
-        .trim_end()
-        .to_string()
-        + "\u{2026}";
-    shape(
-        fonts,
-        face,
-        size,
-        &shortened,
-        &ShapeOptions::default(),
-        &mut missing,
-    )
+    set(&shortened(lo))
 }
 
 fn width(runs: &[ShapedRun]) -> f32 {
@@ -126,6 +110,7 @@ pub fn decorate(
     fonts: &FontBook,
     geometry: &Geometry,
     body_size: f32,
+    writing: Writing<'_>,
 ) {
     let count = pages.len();
     let size = (body_size * FURNITURE_SCALE).max(MIN_FURNITURE_SIZE);
@@ -142,6 +127,7 @@ pub fn decorate(
                     size,
                     &text,
                     text_width * HEADER_WIDTH_SHARE,
+                    writing,
                 );
                 let x = geometry.left + Pt((text_width - width(&runs)) / 2.0);
                 push_runs(page, Role::Header, runs, x, header_y, size);
@@ -155,6 +141,7 @@ pub fn decorate(
                 size,
                 &t,
                 text_width * FOOTER_RIGHT_SHARE,
+                writing,
             )
         });
         let right_width = right_runs.as_ref().map_or(0.0, |r| width(r));
@@ -167,8 +154,20 @@ pub fn decorate(
                     size,
                     &text,
                     text_width - right_width - size * FOOTER_GAP_EM,
+                    writing,
                 );
                 let w = width(&runs);
+                // The first slot at the start edge, the second at the end edge.
+                let start_x = if writing.rtl {
+                    geometry.left + Pt(text_width - w)
+                } else {
+                    geometry.left
+                };
+                let end_x = if writing.rtl {
+                    geometry.left
+                } else {
+                    geometry.left + Pt(text_width - right_width)
+                };
                 let link = meta
                     .url
                     .as_ref()
@@ -177,7 +176,7 @@ pub fn decorate(
                 if let Some(target) = link {
                     page.elements.push(Element::Link {
                         rect: Rect {
-                            x: geometry.left,
+                            x: start_x,
                             y: footer_y - Pt(size),
                             width: Pt(w),
                             height: Pt(size * LINK_HEIGHT_EM),
@@ -185,10 +184,9 @@ pub fn decorate(
                         target,
                     });
                 }
-                push_runs(page, Role::Footer, runs, geometry.left, footer_y, size);
+                push_runs(page, Role::Footer, runs, start_x, footer_y, size);
                 if let Some(runs) = right_runs {
-                    let x = geometry.left + Pt(text_width) - Pt(right_width);
-                    push_runs(page, Role::Footer, runs, x, footer_y, size);
+                    push_runs(page, Role::Footer, runs, end_x, footer_y, size);
                 }
             }
             None => {
@@ -235,7 +233,11 @@ mod tests {
     fn long_titles_are_shortened_with_an_ellipsis() {
         let fonts = FontBook::bundled();
         let long = "A very long title that goes on and on and will never fit into a running header";
-        let runs = fitted(&fonts, FaceId::SERIF, 8.0, long, 150.0);
+        let writing = Writing {
+            lang: "en",
+            rtl: false,
+        };
+        let runs = fitted(&fonts, FaceId::SERIF, 8.0, long, 150.0, writing);
         assert!(width(&runs) <= 150.0);
         let text: String = runs.iter().map(|r| r.text.as_str()).collect();
         assert!(

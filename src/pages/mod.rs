@@ -37,6 +37,8 @@ pub struct Geometry {
     pub columns: usize,
     pub column_width: Pt,
     pub column_gap: Pt,
+    /// A right-to-left document: the first column on the right, note rules on the right.
+    pub rtl: bool,
 }
 
 impl Geometry {
@@ -53,6 +55,7 @@ impl Geometry {
             columns: settings.columns(),
             column_width: settings.text_width(),
             column_gap: settings.column_gap(),
+            rtl: settings.rtl(),
         }
     }
 }
@@ -107,6 +110,10 @@ pub fn paginate(
         fonts,
         &geometry,
         settings.font_size,
+        furniture::Writing {
+            lang: settings.options.lang.as_str(),
+            rtl: settings.rtl(),
+        },
     );
     Ok(Layout { pages, anchors })
 }

@@ -45,8 +45,12 @@ pub fn place(
             pages.push(Page::new(geometry.page_width, geometry.page_height));
         }
         let page = &mut pages[page_index];
-        let left =
-            geometry.left + (geometry.column_width + geometry.column_gap) * (slot % columns) as f32;
+        let column = if geometry.rtl {
+            columns - 1 - slot % columns
+        } else {
+            slot % columns
+        };
+        let left = geometry.left + (geometry.column_width + geometry.column_gap) * column as f32;
         let mut y = geometry.top;
         let slice = &items[plan.items.clone()];
         if let Some(VItem::Line(LineBox {
@@ -92,12 +96,16 @@ pub fn place(
                 .sum();
             let mut y = geometry.top + geometry.text_height - Pt(foot);
             let rule_y = y - Pt(line_unit * NOTE_SEPARATOR_LINES * NOTE_RULE_AT);
+            // From the edge lines start from.
+            let length = geometry.column_width * NOTE_RULE_LENGTH_SHARE;
+            let start = if geometry.rtl {
+                left + geometry.column_width - length
+            } else {
+                left
+            };
             page.elements.push(Element::rule(
-                (left, rule_y),
-                (
-                    left + geometry.column_width * NOTE_RULE_LENGTH_SHARE,
-                    rule_y,
-                ),
+                (start, rule_y),
+                (start + length, rule_y),
                 NOTE_RULE_THICKNESS,
                 0.0,
             ));

@@ -220,6 +220,12 @@ impl Face {
     pub fn has_char(&self, c: char) -> bool {
         self.shaper.glyph_index(c).is_some()
     }
+
+    /// Whether the face's outlines are TrueType (`glyf`), whose glyphs a subset can
+    /// hold twice; CFF subsets are keyed by the original glyphs.
+    pub fn copyable_outlines(&self) -> bool {
+        self.shaper.tables().glyf.is_some()
+    }
 }
 
 /// A face found on the machine (or in a user's font folder), parsed when first needed.
@@ -395,11 +401,19 @@ impl FontBook {
         {
             return Some(id);
         }
-        if let Some(i) = self
+        // The general faces first, then the script faces: punctuation shared by several
+        // scripts (the danda, Arabic comma) is found in a script face.
+        let general = self
             .bundled
             .iter()
-            .position(|f| f.script.is_none() && f.has_char(c))
-        {
+            .position(|f| f.script.is_none() && f.has_char(c));
+        let scripted = || {
+            self.bundled
+                .iter()
+                .position(|f| f.script.is_some() && f.bold == bold && f.has_char(c))
+                .or_else(|| self.bundled.iter().position(|f| f.has_char(c)))
+        };
+        if let Some(i) = general.or_else(scripted) {
             return Some(FaceId(i as u16));
         }
         let installed = self.installed();
@@ -590,6 +604,11 @@ mod tests {
             Some(FaceId::MONO)
         );
         assert_eq!(book.fallback(FaceId::SERIF, 'a', "en"), Some(FaceId::SERIF));
+        // Punctuation of several scripts (the danda) is found in a script face.
+        let danda = book.fallback(FaceId::SERIF, '\u{964}', "en").unwrap();
+        assert_eq!(book.face(danda).script, Some(Script::Devanagari));
+        let bold = book.fallback(FaceId::SERIF_BOLD, '\u{964}', "en").unwrap();
+        assert!(book.face(bold).bold);
     }
 
     #[test]

@@ -16,63 +16,137 @@ pub struct Hyphenator {
 const LEFT_MIN: usize = 2;
 const RIGHT_MIN: usize = 3;
 
-/// The languages Folio maps tags to, by primary subtag (and region where it matters).
+/// Every language the `hyphenation` crate has patterns for, by its code there.
+const PATTERN_CODES: &[&str] = &[
+    "af",
+    "sq",
+    "hy",
+    "as",
+    "eu",
+    "be",
+    "bn",
+    "bg",
+    "ca",
+    "zh-latn-pinyin",
+    "cop",
+    "hr",
+    "cs",
+    "da",
+    "nl",
+    "en-gb",
+    "en-us",
+    "eo",
+    "et",
+    "mul-ethi",
+    "fi",
+    "fi-x-school",
+    "fr",
+    "fur",
+    "gl",
+    "ka",
+    "de-1901",
+    "de-1996",
+    "de-ch-1901",
+    "grc",
+    "el-monoton",
+    "el-polyton",
+    "gu",
+    "hi",
+    "hu",
+    "is",
+    "id",
+    "ia",
+    "ga",
+    "it",
+    "kn",
+    "kmr",
+    "la",
+    "la-x-classic",
+    "la-x-liturgic",
+    "lv",
+    "lt",
+    "mk",
+    "ml",
+    "mr",
+    "mn-cyrl",
+    "nb",
+    "nn",
+    "oc",
+    "or",
+    "pi",
+    "pa",
+    "pms",
+    "pl",
+    "pt",
+    "ro",
+    "rm",
+    "ru",
+    "sa",
+    "sr-cyrl",
+    "sh-cyrl",
+    "sh-latn",
+    "cu",
+    "sk",
+    "sl",
+    "es",
+    "sv",
+    "ta",
+    "te",
+    "th",
+    "tr",
+    "tk",
+    "uk",
+    "hsb",
+    "cy",
+];
+
+/// Languages whose writing is not hyphenated (CJK, Arabic-script and Hebrew-script
+/// languages, and the South-East Asian scripts broken at dictionary words): no patterns
+/// exist, and none are missed.
+const UNHYPHENATED: &[&str] = &[
+    "zh", "ja", "ko", "ar", "fa", "ur", "ps", "sd", "ug", "ckb", "dv", "he", "yi", "lo", "km",
+    "my", "bo", "dz",
+];
+
+/// The patterns for a BCP 47 tag: its primary language, with the region, variant or
+/// script where the crate has more than one set (English, German, Greek, Latin, Serbian).
 fn language_for(tag: &str) -> Option<Language> {
-    let lower = tag.to_ascii_lowercase();
+    let lower = tag.to_ascii_lowercase().replace('_', "-");
     let mut parts = lower.split('-');
     let primary = parts.next().unwrap_or_default();
     let rest: Vec<&str> = parts.collect();
     let has = |s: &str| rest.contains(&s);
+    let british = ["gb", "uk", "au", "nz", "ie", "za", "in"];
     Some(match primary {
-        "en" if has("gb")
-            || has("uk")
-            || has("au")
-            || has("nz")
-            || has("ie")
-            || has("za")
-            || has("in") =>
-        {
-            Language::EnglishGB
-        }
+        "en" if british.iter().any(|r| has(r)) => Language::EnglishGB,
         "en" => Language::EnglishUS,
         "de" if has("ch") => Language::GermanSwiss,
         "de" if has("1901") => Language::German1901,
         "de" => Language::German1996,
-        "fr" => Language::French,
-        "es" => Language::Spanish,
-        "it" => Language::Italian,
-        "nl" => Language::Dutch,
-        "pt" => Language::Portuguese,
-        "pl" => Language::Polish,
-        "sv" => Language::Swedish,
-        "ru" => Language::Russian,
-        "uk" => Language::Ukrainian,
-        "da" => Language::Danish,
-        "nb" | "no" => Language::NorwegianBokmal,
-        "nn" => Language::NorwegianNynorsk,
-        "fi" => Language::Finnish,
-        "cs" => Language::Czech,
-        "sk" => Language::Slovak,
-        "sl" => Language::Slovenian,
-        "hr" => Language::Croatian,
-        "hu" => Language::Hungarian,
-        "ro" => Language::Romanian,
-        "ca" => Language::Catalan,
-        "tr" => Language::Turkish,
+        "el" if has("polyton") => Language::GreekPoly,
         "el" => Language::GreekMono,
-        "bg" => Language::Bulgarian,
-        "et" => Language::Estonian,
-        "lv" => Language::Latvian,
-        "lt" => Language::Lithuanian,
-        "is" => Language::Icelandic,
-        "ga" => Language::Irish,
-        "cy" => Language::Welsh,
-        "la" => Language::Latin,
-        "eu" => Language::Basque,
-        "gl" => Language::Galician,
-        "id" => Language::Indonesian,
-        _ => return None,
+        "la" if has("classic") => Language::LatinClassic,
+        "la" if has("liturgic") => Language::LatinLiturgical,
+        "fi" if has("school") => Language::FinnishScholastic,
+        "sr" if has("latn") => Language::SerbocroatianLatin,
+        "sr" => Language::SerbianCyrillic,
+        "sh" | "bs" if has("cyrl") => Language::SerbocroatianCyrillic,
+        "sh" | "bs" => Language::SerbocroatianLatin,
+        "mn" => Language::Mongolian,
+        "no" => Language::NorwegianBokmal,
+        "ku" => Language::Kurmanji,
+        "zh" if has("pinyin") => Language::Chinese,
+        "am" | "ti" | "gez" => Language::Ethiopic,
+        _ => return Language::try_from_code(primary),
     })
+}
+
+/// Whether a language is written without hyphenation, so having no patterns for it is
+/// no loss worth a warning.
+pub fn is_unhyphenated(tag: &str) -> bool {
+    let lower = tag.to_ascii_lowercase();
+    let primary = lower.split(['-', '_']).next().unwrap_or_default();
+    UNHYPHENATED.contains(&primary) && !lower.contains("pinyin")
 }
 
 impl Default for Hyphenator {
@@ -84,14 +158,9 @@ impl Default for Hyphenator {
 impl Hyphenator {
     /// Prepares the table of languages; English (US) is loaded now, the rest on first use.
     pub fn new() -> Hyphenator {
-        let all = [
-            "en-US", "en-GB", "de", "de-CH", "de-1901", "fr", "es", "it", "nl", "pt", "pl", "sv",
-            "ru", "uk", "da", "nb", "nn", "fi", "cs", "sk", "sl", "hr", "hu", "ro", "ca", "tr",
-            "el", "bg", "et", "lv", "lt", "is", "ga", "cy", "la", "eu", "gl", "id",
-        ];
-        let dictionaries = all
+        let dictionaries = PATTERN_CODES
             .iter()
-            .filter_map(|tag| language_for(tag))
+            .filter_map(Language::try_from_code)
             .map(|lang| (lang, OnceLock::new()))
             .collect();
         let hyphenator = Hyphenator { dictionaries };
@@ -220,5 +289,29 @@ mod tests {
         assert!(h.breaks("xx", "hyphenation").is_empty());
         assert!(!h.supports("ja"));
         assert!(h.supports("uk"));
+    }
+
+    #[test]
+    fn every_language_of_the_crate_is_reachable_from_a_tag() {
+        let h = Hyphenator::new();
+        for code in PATTERN_CODES {
+            let lang = Language::try_from_code(code).unwrap();
+            assert!(h.dictionary(lang).is_some(), "{code}");
+        }
+        for (tag, lang) in [
+            ("hi", Language::Hindi),
+            ("th", Language::Thai),
+            ("ka", Language::Georgian),
+            ("sr", Language::SerbianCyrillic),
+            ("sr-Latn", Language::SerbocroatianLatin),
+            ("el-polyton", Language::GreekPoly),
+            ("en_AU", Language::EnglishGB),
+            ("mn", Language::Mongolian),
+            ("am", Language::Ethiopic),
+        ] {
+            assert_eq!(language_for(tag), Some(lang), "{tag}");
+        }
+        assert!(is_unhyphenated("zh-CN") && is_unhyphenated("ar") && is_unhyphenated("he"));
+        assert!(!is_unhyphenated("zh-Latn-pinyin") && !is_unhyphenated("en"));
     }
 }

@@ -4,6 +4,7 @@
 //! [`FontBook`] (parsed faces, built once), shaped glyph runs for styled text, and the
 //! hyphenation points of words in the article's language.
 
+pub mod breaks;
 pub mod fonts;
 pub mod hyphenate;
 pub mod shape;

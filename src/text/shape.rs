@@ -189,6 +189,41 @@ impl Default for ShapeOptions<'_> {
     }
 }
 
+/// Shapes a short line of text set on its own (a list marker, a note's number, a
+/// running header) in visual order: its bidi levels from the document's direction
+/// (`rtl`) and its own characters, each level run shaped in its direction, the runs
+/// left to right as they are drawn.
+pub fn shape_visual(
+    book: &FontBook,
+    face: FaceId,
+    size: f32,
+    text: &str,
+    options: &ShapeOptions<'_>,
+    rtl: bool,
+    missing: &mut BTreeSet<char>,
+) -> Vec<ShapedRun> {
+    use unicode_bidi::{BidiInfo, Level};
+    let info = BidiInfo::new(text, Some(if rtl { Level::rtl() } else { Level::ltr() }));
+    let Some(paragraph) = info.paragraphs.first() else {
+        return Vec::new();
+    };
+    if !rtl && !info.has_rtl() {
+        return shape(book, face, size, text, options, missing);
+    }
+    let (levels, runs) = info.visual_runs(paragraph, paragraph.range.clone());
+    let mut out = Vec::new();
+    for range in runs {
+        let level = levels[range.start].number();
+        let options = ShapeOptions { level, ..*options };
+        let mut shaped = shape(book, face, size, &text[range], &options, missing);
+        if level % 2 == 1 {
+            shaped.reverse();
+        }
+        out.extend(shaped);
+    }
+    out
+}
+
 /// Shapes `text` in `face` at `size` points. The text is cut into runs that one face can
 /// set: `face` where it has the characters, else the face the font book finds for them
 /// (the script's, a symbol font, an emoji font); a mark, joiner or selector stays in the

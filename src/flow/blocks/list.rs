@@ -1,5 +1,6 @@
 //! Lists: items indented, their markers (bullet, number, or a drawn check box) hanging
-//! in the margin to the left of each item's first line; loose lists (blank lines between
+//! in the margin before each item's first line (on the right in a right-to-left
+//! document); loose lists (blank lines between
 //! items) get air between items, tight ones stay close.
 
 use super::{Flow, Frame};
@@ -7,7 +8,7 @@ use crate::flow::vlist::VItem;
 use crate::geom::Pt;
 use crate::layout::Element;
 use crate::model::ListItem;
-use crate::text::{shape::shape, FaceId, ShapeOptions};
+use crate::text::{shape::shape_visual, FaceId, ShapeOptions};
 
 /// Item indent, in ems, and at most this share of the frame's width.
 pub(super) const ITEM_INDENT_EM: f32 = 1.8;
@@ -61,7 +62,8 @@ impl Flow<'_> {
         self.previous_was_paragraph = false;
     }
 
-    /// Hangs a list marker in the margin to the left of the item's first line.
+    /// Hangs a list marker in the margin before the item's first line (on its left, or
+    /// its right in a right-to-left document).
     fn hang_marker(&mut self, first_item: usize, marker: &Marker, inner: &Frame) {
         let size = self.settings.font_size * inner.scale;
         let text = match marker {
@@ -74,12 +76,13 @@ impl Flow<'_> {
             ..ShapeOptions::default()
         };
         let fonts = self.services.fonts;
-        let runs = shape(
+        let runs = shape_visual(
             fonts,
             FaceId::SERIF,
             size,
             text,
             &options,
+            inner.rtl,
             &mut self.missing,
         );
         let Some(VItem::Line(line)) = self.list.items[first_item..]
@@ -88,12 +91,13 @@ impl Flow<'_> {
         else {
             return;
         };
-        let mut width: f32 = runs.iter().map(|r| r.width()).sum();
+        let width: f32 = runs.iter().map(|r| r.width()).sum();
         if let Marker::Task { .. } = marker {
             // A drawn box (the bundled faces have no ballot box), the tick inside it.
             let side = Pt(size * CHECK_BOX_EM);
-            let right = inner.left - Pt(size * MARKER_GAP_EM);
-            let (left, top, bottom) = (right - side, line.baseline - side, line.baseline);
+            let left = inner.hanging(side.0, size * MARKER_GAP_EM);
+            let right = left + side;
+            let (top, bottom) = (line.baseline - side, line.baseline);
             for (from, to) in [
                 ((left, top), (right, top)),
                 ((right, top), (right, bottom)),
@@ -103,8 +107,11 @@ impl Flow<'_> {
                 line.elements
                     .push(Element::rule(from, to, CHECK_BOX_THICKNESS, 0.0));
             }
-            width = width.max(0.0) + (side.0 - width) / 2.0;
+            // The tick centred in the box.
+            let x = left + (side - Pt(width)) / 2.0;
+            line.prepend_runs(runs, x);
+            return;
         }
-        line.prepend_runs(runs, inner.left - Pt(width) - Pt(size * MARKER_GAP_EM));
+        line.prepend_runs(runs, inner.hanging(width, size * MARKER_GAP_EM));
     }
 }

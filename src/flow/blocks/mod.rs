@@ -63,31 +63,65 @@ pub(super) struct Frame {
     pub scale: f32,
     /// Nesting of quotes and lists.
     pub depth: usize,
+    /// A right-to-left document: indents, markers and quote bars are on the right, the
+    /// side lines start from.
+    pub rtl: bool,
 }
 
 impl Frame {
     /// The whole text area (one column).
-    pub fn full(width: Pt) -> Frame {
+    pub fn full(width: Pt, rtl: bool) -> Frame {
         Frame {
             left: Pt::ZERO,
             width,
             bars: Vec::new(),
             scale: 1.0,
             depth: 0,
+            rtl,
         }
     }
 
-    /// The frame indented by `indent` on the left and narrowed by `narrower`, one level
+    /// The frame indented by `indent` on the side lines start from (the left, or the
+    /// right in a right-to-left document) and narrowed by `narrower` in all, one level
     /// deeper; past [`MAX_INDENT_DEPTH`] the same frame.
     pub fn indented(&self, indent: f32, narrower: f32) -> Frame {
         if self.depth >= MAX_INDENT_DEPTH {
             return self.clone();
         }
+        let shift = if self.rtl { narrower - indent } else { indent };
         Frame {
-            left: self.left + Pt(indent),
+            left: self.left + Pt(shift),
             width: self.width - Pt(narrower),
             depth: self.depth + 1,
             ..self.clone()
+        }
+    }
+
+    /// The edge lines start from: the left, or the right in a right-to-left document.
+    pub fn start_edge(&self) -> Pt {
+        if self.rtl {
+            self.left + self.width
+        } else {
+            self.left
+        }
+    }
+
+    /// `distance` from the start edge into the frame (negative: out into the margin).
+    pub fn inward(&self, distance: f32) -> Pt {
+        if self.rtl {
+            self.start_edge() - Pt(distance)
+        } else {
+            self.start_edge() + Pt(distance)
+        }
+    }
+
+    /// Where something `width` wide that hangs `gap` outside the start edge (a list
+    /// marker, a note's number) has its left side.
+    pub fn hanging(&self, width: f32, gap: f32) -> Pt {
+        if self.rtl {
+            self.start_edge() + Pt(gap)
+        } else {
+            self.start_edge() - Pt(gap + width)
         }
     }
 

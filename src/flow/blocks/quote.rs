@@ -1,8 +1,8 @@
-//! Block quotes: indented from both sides, with a bar in the left margin that runs the
-//! whole height of the quote (through page breaks, on each page).
+//! Block quotes: indented from both sides, with a bar in the margin lines start from
+//! (the left, or the right in a right-to-left document) that runs the whole height of
+//! the quote (through page breaks, on each page).
 
 use super::{Flow, Frame};
-use crate::geom::Pt;
 use crate::model::Block;
 
 /// The most a quote indents, as a share of its frame's width.
@@ -20,7 +20,7 @@ impl Flow<'_> {
         let indent = indent.min(frame.width.0 * MAX_INDENT_SHARE);
         let mut inner = frame.indented(indent, indent * NARROWING);
         if inner.depth > frame.depth {
-            inner.bars.push(frame.left + Pt(indent * BAR_POSITION));
+            inner.bars.push(frame.inward(indent * BAR_POSITION));
         }
         self.previous_was_paragraph = false;
         self.blocks(children, &inner);

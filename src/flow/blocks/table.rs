@@ -130,7 +130,12 @@ impl Flow<'_> {
             let mut tallest = 0.0f32;
             for (c, cell) in cells.iter().enumerate() {
                 let cell_frame = Frame {
-                    left: frame.left + Pt(x_of(c)),
+                    // A right-to-left document's first column is on the right.
+                    left: if frame.rtl {
+                        frame.start_edge() - Pt(x_of(c) + widths[c])
+                    } else {
+                        frame.left + Pt(x_of(c))
+                    },
                     width: Pt(widths[c]),
                     ..frame.clone()
                 };
@@ -163,8 +168,8 @@ impl Flow<'_> {
 
         let rule = |row: &mut LineBox, y: f32, thickness: Pt| {
             row.elements.push(Element::rule(
-                (frame.left, Pt(y)),
-                (frame.left + Pt(table_width), Pt(y)),
+                (frame.start_edge(), Pt(y)),
+                (frame.inward(table_width), Pt(y)),
                 thickness,
                 0.0,
             ));
