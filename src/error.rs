@@ -50,8 +50,14 @@ impl Error {
 /// A recoverable problem: the PDF was written, but something in it is not as asked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Warning {
-    /// Some characters have no glyph in any bundled face and print as blanks.
-    MissingGlyphs { chars: String },
+    /// Some characters of a script have no glyph in any font Folio can use and print as
+    /// blanks (their text is still in the PDF's text layer). `package` is the Debian
+    /// package whose fonts have them.
+    MissingGlyphs {
+        script: String,
+        chars: String,
+        package: String,
+    },
     /// No hyphenation patterns exist for the document language; hyphenation is off.
     NoHyphenationPatterns { lang: String },
     /// A paragraph could not be set within tolerance; some lines are loose or a word was
@@ -64,6 +70,9 @@ pub enum Warning {
     /// Raw HTML opened a `<script>`, `<style>` or comment that never closed; the text
     /// after it is printed rather than lost.
     UnclosedHtml { tag: String },
+    /// A font family the design names is not bundled or installed; the bundled face
+    /// stands in.
+    UnknownFontFamily { family: String },
     /// Links whose addresses are not http, https or mailto (or that are relative, with no
     /// address to resolve them against) are printed as text, not as links.
     UnsafeLinks { count: usize, example: String },
@@ -72,8 +81,22 @@ pub enum Warning {
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Warning::MissingGlyphs { chars } => {
-                write!(f, "no bundled font has these characters: {chars}")
+            Warning::MissingGlyphs {
+                script,
+                chars,
+                package,
+            } => {
+                let shown: String = chars.chars().take(20).collect();
+                let more = if chars.chars().count() > 20 {
+                    "…"
+                } else {
+                    ""
+                };
+                write!(
+                    f,
+                    "no font for {script} ({shown}{more}): they print as blanks; install \
+                     {package} or add a font folder (--font-dir, FOLIO_FONT_DIRS)"
+                )
             }
             Warning::NoHyphenationPatterns { lang } => {
                 write!(
@@ -89,6 +112,10 @@ impl std::fmt::Display for Warning {
             Warning::ForcedPageBreak { page } => {
                 write!(f, "page {page}: a block taller than the page was split")
             }
+            Warning::UnknownFontFamily { family } => write!(
+                f,
+                "font family `{family}` is not installed (see `folio fonts`); the bundled face is used"
+            ),
             Warning::UnclosedHtml { tag } => write!(
                 f,
                 "raw HTML {tag} is never closed; the text after it is printed as text"

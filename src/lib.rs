@@ -30,6 +30,7 @@ pub mod layout;
 pub mod options;
 
 mod context;
+mod dates;
 mod error;
 mod export;
 mod flow;
@@ -90,6 +91,7 @@ pub struct Engine {
     fonts: FontBook,
     hyphenator: Hyphenator,
     templates: Vec<Template>,
+    dates: dates::Dates,
 }
 
 impl Default for Engine {
@@ -112,6 +114,7 @@ impl Engine {
             fonts: FontBook::new(font_dirs),
             hyphenator: Hyphenator::new(),
             templates: Template::built_in(),
+            dates: dates::Dates::built_in(),
         }
     }
 
@@ -179,9 +182,14 @@ impl Engine {
         let mut document = model::parse(markdown, limits, &context.cancel)?;
         warnings.append(&mut document.warnings);
         let settings = self.settings(&document, options, &mut warnings)?;
-        let printed = document
+        let mut printed = document
             .meta
             .printed(settings.options.show_date, settings.options.show_url);
+        // An ISO date is printed the way the article's language writes dates.
+        let lang = settings.options.lang.as_str();
+        printed.date = printed
+            .date
+            .map(|date| self.dates.format(lang, &date).unwrap_or(date));
         // 2–4. Blocks → vertical list (paragraphs set into lines on the way).
         let services = flow::Services {
             fonts: &self.fonts,
@@ -223,8 +231,9 @@ impl Engine {
     ) -> Result<Settings, Error> {
         let options = document.options.clone().overlay(options);
         let template = self.template(options.template.as_deref())?;
-        let settings =
+        let mut settings =
             Settings::resolve(&options, template, |lang| self.hyphenator.supports(lang))?;
+        settings.faces = self.faces(&template.design.fonts, warnings);
         if settings.options.hyphenate
             && !settings.hyphenate
             && !text::hyphenate::is_unhyphenated(&settings.options.lang.to_string())
@@ -234,6 +243,37 @@ impl Engine {
             });
         }
         Ok(settings)
+    }
+
+    /// The faces a design names, found among the bundled and installed fonts; a family
+    /// that is not there keeps the bundled face, with a warning.
+    fn faces(&self, choice: &template::FontChoice, warnings: &mut Vec<Warning>) -> settings::Faces {
+        let mut family = |name: &Option<String>| {
+            let name = name.as_ref()?;
+            let found = self.fonts.family(name);
+            if found.is_none() {
+                warnings.push(Warning::UnknownFontFamily {
+                    family: name.clone(),
+                });
+            }
+            found
+        };
+        let defaults = settings::Faces::default();
+        let body = family(&choice.body).unwrap_or(defaults.body);
+        let heading = family(&choice.heading).unwrap_or(body);
+        let code = family(&choice.code).map_or(defaults.code, |set| set.regular);
+        let fallback = choice
+            .fallback
+            .iter()
+            .filter_map(|name| family(&Some(name.clone())))
+            .map(|set| set.regular)
+            .collect();
+        settings::Faces {
+            body,
+            heading,
+            code,
+            fallback,
+        }
     }
 
     fn template(&self, name: Option<&str>) -> Result<&Template, Error> {

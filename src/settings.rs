@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::geom::{Pt, Rect, MM};
 use crate::options::{Direction, RenderOptions, ResolvedOptions};
 use crate::template::{Design, Template};
+use crate::text::fonts::{FaceId, FaceSet};
 
 /// What the engine typesets with.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +22,30 @@ pub struct Settings {
     /// The document's direction: `Rtl` for a right-to-left document (given, or by its
     /// language), else `Ltr` as given or `Auto` (each paragraph its own).
     pub direction: Direction,
+    /// The faces the text is set in (the design's `[fonts]`, found in the font book).
+    pub faces: Faces,
+}
+
+/// The faces a document is set in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Faces {
+    pub body: FaceSet,
+    pub heading: FaceSet,
+    pub code: FaceId,
+    /// Faces tried first for characters the others lack.
+    pub fallback: Vec<FaceId>,
+}
+
+impl Default for Faces {
+    /// The bundled serif and monospace.
+    fn default() -> Faces {
+        Faces {
+            body: FaceSet::SERIF,
+            heading: FaceSet::SERIF,
+            code: FaceId::MONO,
+            fallback: Vec::new(),
+        }
+    }
 }
 
 /// The text area must keep room for a readable line and a few lines per page.
@@ -40,6 +65,7 @@ impl Settings {
             font_size: options.font_size.0 * (options.text_scale.0 / 100.0),
             hyphenate: options.hyphenate && has_patterns(options.lang.as_str()),
             direction: options.dir.for_document(options.lang.as_str()),
+            faces: Faces::default(),
             template: template.name.clone(),
             design: template.design.clone(),
             options,

@@ -47,6 +47,26 @@ pub struct Design {
     /// Space between columns, in em.
     #[serde(default = "two")]
     pub column_gap: f32,
+    /// The fonts, by family name (`[fonts]`); unset, the bundled ones.
+    #[serde(default)]
+    pub fonts: FontChoice,
+}
+
+/// A design's fonts (the `[fonts]` table of a template): family names, looked up among
+/// the bundled and installed fonts. A family that is not there leaves the bundled face
+/// in its place, with a warning.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FontChoice {
+    /// Body text (default: the bundled Noto Serif).
+    pub body: Option<String>,
+    /// Headings and the title (default: the body's family).
+    pub heading: Option<String>,
+    /// Code (default: the bundled JetBrains Mono).
+    pub code: Option<String>,
+    /// Families tried in order for characters the chosen faces lack, before Folio's own
+    /// choice (the bundled script faces, then installed fonts).
+    pub fallback: Vec<String>,
 }
 
 fn one() -> u32 {

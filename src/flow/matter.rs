@@ -46,6 +46,7 @@ impl Flow<'_> {
         let frame = Frame::full(self.settings.text_width(), self.settings.rtl());
         let size = self.size();
         let mut any = false;
+        let faces = self.settings.faces.clone();
         let ragged = |size: f32, bold: bool, italic: bool| ParagraphStyle {
             size,
             bold,
@@ -55,6 +56,8 @@ impl Flow<'_> {
             indent: 0.0,
             monospace: false,
             balance: true,
+            family: faces.body,
+            code: faces.code,
         };
         let mut part = |flow: &mut Flow<'_>, inline: Inline, style, line_height, role| {
             flow.set_block(
@@ -70,7 +73,10 @@ impl Flow<'_> {
             any = true;
         };
         if let Some(title) = &meta.title {
-            let style = ragged(size * TITLE_SIZE, true, false);
+            let style = ParagraphStyle {
+                family: faces.heading,
+                ..ragged(size * TITLE_SIZE, true, false)
+            };
             let text = Inline::Text(title.clone());
             part(self, text, style, TITLE_LINE_HEIGHT, Role::Title);
         }

@@ -73,9 +73,13 @@ pub fn flow(
             example: example.clone(),
         });
     }
-    if !flow.missing.is_empty() {
-        let chars = std::mem::take(&mut flow.missing).into_iter().collect();
-        flow.warnings.push(Warning::MissingGlyphs { chars });
+    for (script, chars) in crate::text::fonts::missing_by_script(&std::mem::take(&mut flow.missing))
+    {
+        flow.warnings.push(Warning::MissingGlyphs {
+            package: crate::text::fonts::package_for(&script).to_string(),
+            script,
+            chars,
+        });
     }
     Ok(Flowed {
         items: flow.list.items,

@@ -15,7 +15,7 @@ use crate::inline::{LineAnchor, LineBox};
 use crate::layout::{AnchorKey, Element, LinkTarget, Role};
 use crate::model::{Block, Document, Inline, NoteId, NoteMark};
 use crate::options::LinkStyle;
-use crate::text::{shape::shape_visual, FaceId, ShapeOptions};
+use crate::text::{shape::shape_visual, ShapeOptions};
 
 /// Notes are set at this fraction of the body size.
 const NOTE_SCALE: f32 = 0.8;
@@ -274,7 +274,7 @@ impl Flow<'_> {
             let fonts = self.services.fonts;
             let runs = shape_visual(
                 fonts,
-                FaceId::SERIF,
+                self.settings.faces.body.regular,
                 size,
                 &number,
                 &options,

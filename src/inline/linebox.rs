@@ -8,7 +8,7 @@ use super::finalize::Line;
 use super::prepare::{ParagraphStyle, Prepared};
 use crate::geom::{Pt, Rect};
 use crate::layout::{AnchorKey, Element, LinkTarget, NoteId, Role};
-use crate::text::{FaceId, FontBook, ShapedRun};
+use crate::text::{FontBook, ShapedRun};
 
 /// A strike-through line: how far above the baseline, and how thick, in ems.
 const STRIKE_RAISE: f32 = 0.28;
@@ -90,7 +90,7 @@ pub fn line_boxes(
     measure: &Measure,
     fonts: &FontBook,
 ) -> Vec<LineBox> {
-    let face = fonts.face(FaceId::serif(style.bold, style.italic));
+    let face = fonts.face(style.family.pick(style.bold, style.italic));
     let height = style.size * measure.line_height;
     let ascent = face.ascender * style.size;
     let descent = -face.descender * style.size;

@@ -11,7 +11,9 @@ use crate::context::Cancel;
 use crate::layout::{AnchorKey, LinkTarget};
 use crate::model::{Inline, NoteMark};
 use crate::options::Direction;
-use crate::text::{breaks, shape::shape, FaceId, FontBook, Hyphenator, ShapeOptions, ShapedRun};
+use crate::text::{
+    breaks, fonts::FaceSet, shape::shape, FaceId, FontBook, Hyphenator, ShapeOptions, ShapedRun,
+};
 
 /// TeX's \hyphenpenalty and \exhyphenpenalty.
 pub const HYPHEN_PENALTY: f32 = 100.0;
@@ -55,6 +57,9 @@ pub struct ParagraphStyle {
     /// The last line is held to the same standard as the others, so a centred title
     /// breaks into lines of similar length instead of leaving one word alone.
     pub balance: bool,
+    /// The family the text is set in, and the face of code in it.
+    pub family: FaceSet,
+    pub code: FaceId,
 }
 
 /// Printable material of a box, or the hyphen of a penalty.
@@ -94,6 +99,8 @@ pub struct TextServices<'a> {
     pub lang: &'a str,
     /// The document's direction (`Auto`: each paragraph's own).
     pub direction: Direction,
+    /// Faces the design names for characters the text's face lacks.
+    pub fallback: &'a [FaceId],
     pub cancel: &'a Cancel,
 }
 
@@ -369,9 +376,9 @@ fn push_text(out: &mut Vec<Chunk>, text: &str, style: Style, para: &ParagraphSty
     }
     let monospace = code || para.monospace;
     let face = if monospace {
-        FaceId::MONO
+        para.code
     } else {
-        FaceId::serif(style.bold, style.italic)
+        para.family.pick(style.bold, style.italic)
     };
     // Monospace is set a little smaller so that its x-height matches the serif's.
     let size = if monospace && !para.monospace {
@@ -463,6 +470,7 @@ fn add_span(
             lang: ctx.services.lang,
             level,
             literal: span.kind == TextKind::Code,
+            fallback: ctx.services.fallback,
         };
         runs.extend(shape(
             ctx.services.fonts,

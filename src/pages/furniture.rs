@@ -9,6 +9,7 @@ use crate::geom::{Pt, Rect};
 use crate::layout::{Element, LinkTarget, Page, Role};
 use crate::model::Meta;
 use crate::template::Design;
+use crate::text::fonts::FaceSet;
 use crate::text::{shape::shape_visual, FaceId, FontBook, ShapeOptions, ShapedRun};
 
 /// Header and footer size relative to body text, and the least size they are set at.
@@ -60,6 +61,9 @@ pub fn fill(slot: &str, meta: &Meta, page: usize, pages: usize) -> Option<String
 pub struct Writing<'a> {
     pub lang: &'a str,
     pub rtl: bool,
+    /// The body's family, and faces for characters it lacks.
+    pub family: FaceSet,
+    pub fallback: &'a [FaceId],
 }
 
 /// Shapes `text` in visual order, cutting it and adding an ellipsis until it fits
@@ -75,6 +79,7 @@ pub fn fitted(
     let mut missing = BTreeSet::new();
     let options = ShapeOptions {
         lang: writing.lang,
+        fallback: writing.fallback,
         ..ShapeOptions::default()
     };
     let mut set =
@@ -123,7 +128,7 @@ pub fn decorate(
             if let Some(text) = fill(&design.header, meta, number, count) {
                 let runs = fitted(
                     fonts,
-                    FaceId::SERIF_ITALIC,
+                    writing.family.italic,
                     size,
                     &text,
                     text_width * HEADER_WIDTH_SHARE,
@@ -137,7 +142,7 @@ pub fn decorate(
         let right_runs = right.map(|t| {
             fitted(
                 fonts,
-                FaceId::SERIF,
+                writing.family.regular,
                 size,
                 &t,
                 text_width * FOOTER_RIGHT_SHARE,
@@ -150,7 +155,7 @@ pub fn decorate(
             Some(text) => {
                 let runs = fitted(
                     fonts,
-                    FaceId::SERIF,
+                    writing.family.regular,
                     size,
                     &text,
                     text_width - right_width - size * FOOTER_GAP_EM,
@@ -236,6 +241,8 @@ mod tests {
         let writing = Writing {
             lang: "en",
             rtl: false,
+            family: FaceSet::SERIF,
+            fallback: &[],
         };
         let runs = fitted(&fonts, FaceId::SERIF, 8.0, long, 150.0, writing);
         assert!(width(&runs) <= 150.0);

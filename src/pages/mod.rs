@@ -113,6 +113,8 @@ pub fn paginate(
         furniture::Writing {
             lang: settings.options.lang.as_str(),
             rtl: settings.rtl(),
+            family: settings.faces.body,
+            fallback: &settings.faces.fallback,
         },
     );
     Ok(Layout { pages, anchors })

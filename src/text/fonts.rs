@@ -7,7 +7,7 @@
 //! a preference list per script, then by family, style and path), so the same input with
 //! the same fonts gives the same bytes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -32,6 +32,44 @@ impl FaceId {
             (false, true) => FaceId::SERIF_ITALIC,
             (true, false) => FaceId::SERIF_BOLD,
             (true, true) => FaceId::SERIF_BOLD_ITALIC,
+        }
+    }
+}
+
+/// The four styles of a family, as faces (a style the family lacks is its nearest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaceSet {
+    pub regular: FaceId,
+    pub italic: FaceId,
+    pub bold: FaceId,
+    pub bold_italic: FaceId,
+}
+
+impl FaceSet {
+    /// The bundled serif (Noto Serif).
+    pub const SERIF: FaceSet = FaceSet {
+        regular: FaceId::SERIF,
+        italic: FaceId::SERIF_ITALIC,
+        bold: FaceId::SERIF_BOLD,
+        bold_italic: FaceId::SERIF_BOLD_ITALIC,
+    };
+
+    /// One face for every style.
+    pub fn single(face: FaceId) -> FaceSet {
+        FaceSet {
+            regular: face,
+            italic: face,
+            bold: face,
+            bold_italic: face,
+        }
+    }
+
+    pub fn pick(&self, bold: bool, italic: bool) -> FaceId {
+        match (bold, italic) {
+            (false, false) => self.regular,
+            (false, true) => self.italic,
+            (true, false) => self.bold,
+            (true, true) => self.bold_italic,
         }
     }
 }
@@ -235,6 +273,9 @@ struct Installed {
     index: u32,
     bold: bool,
     italic: bool,
+    /// How far the face is from its style's usual weight and width (a light or
+    /// condensed face is a family's last choice for its style).
+    unusual: u32,
     face: OnceLock<Option<Face>>,
 }
 
@@ -246,8 +287,9 @@ pub struct FontBook {
     /// Folders the user added (`--font-dir`, `FOLIO_FONT_DIRS`), scanned with the system's.
     font_dirs: Vec<PathBuf>,
     installed: OnceLock<Vec<Installed>>,
-    /// Which face serves a character that the face asked for lacks, by (face, char).
-    fallback_cache: Mutex<HashMap<(FaceId, char), Option<FaceId>>>,
+    /// Which face serves a character that the face asked for lacks, by (face, char, CJK
+    /// region of the language).
+    fallback_cache: Mutex<HashMap<(FaceId, char, &'static str), Option<FaceId>>>,
 }
 
 /// Families tried first for a script, in order (Noto's CJK families name the region in
@@ -358,6 +400,46 @@ impl FontBook {
             .unwrap_or(&self.bundled[0])
     }
 
+    /// The faces of a family by its name (any case): bundled, or installed (found then,
+    /// and parsed). A style the family lacks is taken from the nearest it has (bold
+    /// italic from bold, italic and bold from regular). `None` if no such family exists.
+    pub fn family(&self, name: &str) -> Option<FaceSet> {
+        let bundled: Vec<(FaceId, bool, bool)> = self
+            .bundled
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.family.eq_ignore_ascii_case(name))
+            .map(|(i, f)| (FaceId(i as u16), f.bold, f.italic))
+            .collect();
+        let found = if bundled.is_empty() {
+            let installed = self.installed();
+            (0..installed.len())
+                .filter(|&i| installed[i].family.eq_ignore_ascii_case(name))
+                .filter(|&i| self.load(i).is_some())
+                .map(|i| {
+                    let id = FaceId((self.bundled.len() + i) as u16);
+                    (id, installed[i].bold, installed[i].italic)
+                })
+                .collect()
+        } else {
+            bundled
+        };
+        let style = |bold: bool, italic: bool| {
+            found
+                .iter()
+                .find(|(_, b, i)| *b == bold && *i == italic)
+                .map(|(id, _, _)| *id)
+        };
+        let regular = style(false, false).or_else(|| found.first().map(|f| f.0))?;
+        let bold = style(true, false).unwrap_or(regular);
+        Some(FaceSet {
+            regular,
+            italic: style(false, true).unwrap_or(regular),
+            bold,
+            bold_italic: style(true, true).unwrap_or(bold),
+        })
+    }
+
     /// The bundled face for a script and weight, if there is one.
     pub fn script_face(&self, script: Script, bold: bool) -> Option<FaceId> {
         let mut found = None;
@@ -376,18 +458,30 @@ impl FontBook {
     /// script's own face, then the others), then installed fonts (the script's preferred
     /// families, symbol and emoji families, then any that has it). `None` when no font
     /// has it.
-    pub fn fallback(&self, preferred: FaceId, c: char, lang: &str) -> Option<FaceId> {
+    /// `first` are faces the design names for fallback, tried before all that.
+    pub fn fallback(
+        &self,
+        preferred: FaceId,
+        c: char,
+        lang: &str,
+        first: &[FaceId],
+    ) -> Option<FaceId> {
         if self.face(preferred).has_char(c) {
             return Some(preferred);
         }
+        if let Some(&id) = first.iter().find(|id| self.face(**id).has_char(c)) {
+            return Some(id);
+        }
+        // The choice depends on the language only through the CJK region.
+        let key = (preferred, c, cjk_region(lang, Script::Han));
         if let Ok(cache) = self.fallback_cache.lock() {
-            if let Some(found) = cache.get(&(preferred, c)) {
+            if let Some(found) = cache.get(&key) {
                 return *found;
             }
         }
         let found = self.find(preferred, c, lang);
         if let Ok(mut cache) = self.fallback_cache.lock() {
-            cache.insert((preferred, c), found);
+            cache.insert(key, found);
         }
         found
     }
@@ -526,20 +620,26 @@ fn scan(extra: &[PathBuf]) -> Vec<Installed> {
                 fontdb::Source::SharedFile(path, _) => path.clone(),
                 fontdb::Source::Binary(_) => return None,
             };
+            let bold = info.weight.0 >= 600;
+            let usual_weight: u16 = if bold { 700 } else { 400 };
+            let normal_width = fontdb::Stretch::Normal.to_number();
             Some(Installed {
                 family: info.families.first().map(|(name, _)| name.clone())?,
                 path,
                 index: info.index,
-                bold: info.weight.0 >= 600,
+                bold,
                 italic: info.style != fontdb::Style::Normal,
+                unusual: u32::from(info.weight.0.abs_diff(usual_weight))
+                    + 100 * u32::from(info.stretch.to_number().abs_diff(normal_width)),
                 face: OnceLock::new(),
             })
         })
         .collect();
-    // A fixed order, whatever order the folders were read in.
+    // A fixed order, whatever order the folders were read in; within a family and
+    // style, the usual weight and width first.
     found.sort_by(|a, b| {
-        (&a.family, a.bold, a.italic, &a.path, a.index)
-            .cmp(&(&b.family, b.bold, b.italic, &b.path, b.index))
+        (&a.family, a.bold, a.italic, a.unusual, &a.path, a.index)
+            .cmp(&(&b.family, b.bold, b.italic, b.unusual, &b.path, b.index))
     });
     found
 }
@@ -552,6 +652,30 @@ fn map_file(path: &Path) -> Option<&'static [u8]> {
     // running service would at worst draw wrong glyphs, as with any font cache.
     let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
     Some(Box::leak(Box::new(map)))
+}
+
+/// Characters no font has, grouped by script (emoji as their own group), each group's
+/// name and characters in a fixed order.
+pub fn missing_by_script(chars: &BTreeSet<char>) -> Vec<(String, String)> {
+    let mut groups: BTreeMap<String, String> = BTreeMap::new();
+    for &c in chars {
+        let name = if is_emoji(c) {
+            "Emoji".to_string()
+        } else {
+            Script::from(c).full_name().replace('_', " ")
+        };
+        groups.entry(name).or_default().push(c);
+    }
+    groups.into_iter().collect()
+}
+
+/// The Debian package with fonts for a script (as [`missing_by_script`] names it).
+pub fn package_for(script: &str) -> &'static str {
+    match script {
+        "Han" | "Hiragana" | "Katakana" | "Hangul" | "Bopomofo" => "fonts-noto-cjk",
+        "Emoji" => "fonts-noto-color-emoji",
+        _ => "fonts-noto-core",
+    }
 }
 
 #[cfg(test)]
@@ -589,7 +713,10 @@ mod tests {
                 assert_eq!(book.face(id).bold, bold);
                 for c in sample.chars() {
                     assert!(book.face(id).has_char(c), "{script:?} lacks {c}");
-                    assert_eq!(book.fallback(FaceId::serif(bold, false), c, "en"), Some(id));
+                    assert_eq!(
+                        book.fallback(FaceId::serif(bold, false), c, "en", &[]),
+                        Some(id)
+                    );
                 }
             }
         }
@@ -600,15 +727,31 @@ mod tests {
         let book = FontBook::bundled();
         // The box-drawing character is in the monospace face.
         assert_eq!(
-            book.fallback(FaceId::SERIF, '\u{2503}', "en"),
+            book.fallback(FaceId::SERIF, '\u{2503}', "en", &[]),
             Some(FaceId::MONO)
         );
-        assert_eq!(book.fallback(FaceId::SERIF, 'a', "en"), Some(FaceId::SERIF));
+        assert_eq!(
+            book.fallback(FaceId::SERIF, 'a', "en", &[]),
+            Some(FaceId::SERIF)
+        );
         // Punctuation of several scripts (the danda) is found in a script face.
-        let danda = book.fallback(FaceId::SERIF, '\u{964}', "en").unwrap();
+        let danda = book.fallback(FaceId::SERIF, '\u{964}', "en", &[]).unwrap();
         assert_eq!(book.face(danda).script, Some(Script::Devanagari));
-        let bold = book.fallback(FaceId::SERIF_BOLD, '\u{964}', "en").unwrap();
+        let bold = book
+            .fallback(FaceId::SERIF_BOLD, '\u{964}', "en", &[])
+            .unwrap();
         assert!(book.face(bold).bold);
+    }
+
+    #[test]
+    fn missing_characters_are_named_by_script_with_a_package() {
+        let chars: BTreeSet<char> = "中か한😀ꆈ".chars().collect();
+        let groups = missing_by_script(&chars);
+        let names: Vec<&str> = groups.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Emoji", "Han", "Hangul", "Hiragana", "Yi"]);
+        assert_eq!(package_for("Han"), "fonts-noto-cjk");
+        assert_eq!(package_for("Emoji"), "fonts-noto-color-emoji");
+        assert_eq!(package_for("Yi"), "fonts-noto-core");
     }
 
     #[test]

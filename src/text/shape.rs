@@ -177,6 +177,8 @@ pub struct ShapeOptions<'a> {
     pub level: u8,
     /// Code: no ligatures or contextual alternates, so every character prints as itself.
     pub literal: bool,
+    /// Faces the design names for characters the face lacks, tried first.
+    pub fallback: &'a [FaceId],
 }
 
 impl Default for ShapeOptions<'_> {
@@ -185,6 +187,7 @@ impl Default for ShapeOptions<'_> {
             lang: "en",
             level: 0,
             literal: false,
+            fallback: &[],
         }
     }
 }
@@ -245,7 +248,7 @@ pub fn shape(
         let wanted = if joins {
             run_face.unwrap_or(face)
         } else {
-            face_for(book, face, c, options.lang, run_face, missing)
+            face_for(book, face, c, options, run_face, missing)
         };
         if run_face.is_some_and(|f| f != wanted) && i > run_start {
             runs.push(shape_one(
@@ -289,7 +292,7 @@ fn face_for(
     book: &FontBook,
     face: FaceId,
     c: char,
-    lang: &str,
+    options: &ShapeOptions<'_>,
     current: Option<FaceId>,
     missing: &mut BTreeSet<char>,
 ) -> FaceId {
@@ -310,7 +313,7 @@ fn face_for(
     if c.is_whitespace() || book.face(face).has_char(c) {
         return face;
     }
-    match book.fallback(face, c, lang) {
+    match book.fallback(face, c, options.lang, options.fallback) {
         Some(found) => found,
         None => {
             // Variation selectors and joiners are invisible by design.

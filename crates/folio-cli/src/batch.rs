@@ -59,7 +59,7 @@ pub fn run(args: &RenderArgs) -> i32 {
 }
 
 pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
-    let mut engine = folio::Engine::new();
+    let mut engine = folio::Engine::with_font_dirs(args.fonts.all());
     let mut options = args.options.options.clone();
     // A template given as a path is read here and offered to the engine by its name.
     if let Some(value) = &options.template {

@@ -26,6 +26,12 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// List the built-in page designs.
     Templates,
+    /// List the fonts Folio can use: the bundled faces, then the installed ones (the
+    /// system's and those of `--font-dir` and FOLIO_FONT_DIRS), by family and style.
+    Fonts {
+        #[command(flatten)]
+        fonts: FontDirArgs,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_name = "SHELL")]
@@ -80,10 +86,39 @@ pub struct RenderArgs {
     pub image_dirs: Vec<PathBuf>,
 
     #[command(flatten)]
+    pub fonts: FontDirArgs,
+
+    #[command(flatten)]
     pub options: OptionArgs,
 
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// Where else to look for fonts.
+#[derive(Debug, Args)]
+pub struct FontDirArgs {
+    /// Also use the fonts in DIR (with the system's): for characters the bundled faces
+    /// lack, and for the families a template's `[fonts]` names. May be given several
+    /// times; FOLIO_FONT_DIRS adds more (comma-separated).
+    #[arg(long = "font-dir", value_name = "DIR")]
+    pub font_dirs: Vec<PathBuf>,
+}
+
+impl FontDirArgs {
+    /// The folders given, then those of FOLIO_FONT_DIRS.
+    pub fn all(&self) -> Vec<PathBuf> {
+        let mut dirs = self.font_dirs.clone();
+        if let Ok(list) = std::env::var("FOLIO_FONT_DIRS") {
+            dirs.extend(
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .map(PathBuf::from),
+            );
+        }
+        dirs
+    }
 }
 
 /// Runs the command line and returns the process exit code.
@@ -96,6 +131,13 @@ pub fn run() -> i32 {
             let engine = folio::Engine::new();
             for template in engine.templates() {
                 println!("{:<12} {}", template.name, template.description);
+            }
+            0
+        }
+        Command::Fonts { fonts } => {
+            let engine = folio::Engine::with_font_dirs(fonts.all());
+            for (family, style, source) in engine.fonts() {
+                println!("{family:<36} {style:<12} {source}");
             }
             0
         }

@@ -197,6 +197,9 @@ declare_settings! {
     /// An origin whose images articles may show (fetched under the same rules);
     /// repeatable (default: none).
     image_origins: Vec<String> = Vec::new(), flag = "image-origin";
+    /// A folder of fonts to use besides the system's (for characters the bundled faces
+    /// lack, and the families a template's `[fonts]` names); repeatable.
+    font_dirs: Vec<String> = Vec::new(), flag = "font-dir";
     /// Redis shared by several instances as a second cache, e.g. redis://127.0.0.1:6379;
     /// the service keeps working when Redis is down or slow.
     redis_url: Option<String> = None;

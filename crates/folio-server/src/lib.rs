@@ -40,7 +40,12 @@ pub struct AppState {
 impl AppState {
     /// Builds the engine (once) and the render pool.
     pub fn new(config: ServerConfig) -> AppState {
-        let engine = Arc::new(Engine::new());
+        let font_dirs = config
+            .font_dirs
+            .iter()
+            .map(std::path::PathBuf::from)
+            .collect();
+        let engine = Arc::new(Engine::with_font_dirs(font_dirs));
         let render = engine_renderer(Arc::clone(&engine), &config);
         AppState::with_renderer(config, engine, render)
     }

@@ -40,6 +40,8 @@ impl Flow<'_> {
             hyphenate: false,
             indent: 0.0,
             monospace: true,
+            family: self.settings.faces.body,
+            code: self.settings.faces.code,
             balance: false,
         };
         let inset = self.size().min(frame.width.0 * MAX_INSET_SHARE);

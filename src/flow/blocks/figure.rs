@@ -177,6 +177,8 @@ impl Flow<'_> {
             indent: 0.0,
             monospace: false,
             balance: true,
+            family: self.settings.faces.body,
+            code: self.settings.faces.code,
         }
     }
 

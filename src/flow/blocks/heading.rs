@@ -30,6 +30,8 @@ impl Flow<'_> {
             monospace: false,
             // A two-line heading reads better as two similar lines.
             balance: true,
+            family: self.settings.faces.heading,
+            code: self.settings.faces.code,
         };
         let before = if level <= 2 {
             SPACE_ABOVE_MAJOR

@@ -8,7 +8,7 @@ use crate::flow::vlist::VItem;
 use crate::geom::Pt;
 use crate::layout::Element;
 use crate::model::ListItem;
-use crate::text::{shape::shape_visual, FaceId, ShapeOptions};
+use crate::text::{shape::shape_visual, ShapeOptions};
 
 /// Item indent, in ems, and at most this share of the frame's width.
 pub(super) const ITEM_INDENT_EM: f32 = 1.8;
@@ -78,7 +78,7 @@ impl Flow<'_> {
         let fonts = self.services.fonts;
         let runs = shape_visual(
             fonts,
-            FaceId::SERIF,
+            self.settings.faces.body.regular,
             size,
             text,
             &options,

@@ -210,6 +210,8 @@ impl<'a> Flow<'a> {
             indent: 0.0,
             monospace: false,
             balance: false,
+            family: self.settings.faces.body,
+            code: self.settings.faces.code,
         }
     }
 
@@ -283,6 +285,7 @@ impl<'a> Flow<'a> {
             hyphenator: self.services.hyphenator,
             lang: self.settings.options.lang.as_str(),
             direction: self.settings.direction,
+            fallback: &self.settings.faces.fallback,
             cancel: &self.services.cancel,
         };
         let set = inline::layout(&annotated, style, measure, &services);

@@ -70,6 +70,7 @@ impl Flow<'_> {
             return;
         }
         let base = self.size() * frame.scale * TABLE_SCALE;
+        let faces = &self.settings.faces;
         let style = |size: f32, bold: bool| ParagraphStyle {
             size,
             bold,
@@ -79,6 +80,8 @@ impl Flow<'_> {
             indent: 0.0,
             monospace: false,
             balance: false,
+            family: faces.body,
+            code: faces.code,
         };
 
         // Column widths from content, as browsers lay out tables: every column gets its
@@ -92,6 +95,7 @@ impl Flow<'_> {
                 hyphenator: flow.services.hyphenator,
                 lang: flow.settings.options.lang.as_str(),
                 direction: flow.settings.direction,
+                fallback: &flow.settings.faces.fallback,
                 cancel: &flow.services.cancel,
             };
             let all =

@@ -1,0 +1,228 @@
+//! Every script on paper and back out: the example articles in Chinese, Japanese, Arabic,
+//! Hebrew, Hindi, Thai and a mix with emoji draw no missing glyph and copy out in
+//! reading order; right-to-left paragraphs end flush right; code copies out exactly; a
+//! Latin article embeds only the Latin faces; a script no font has is named in the
+//! warning with the package to install, and its text still comes out.
+//!
+//! Needs poppler-utils, mupdf-tools, fonts-noto-cjk and fonts-noto-color-emoji (installed
+//! by `scripts/test`).
+
+mod common;
+
+use common::*;
+use folio::layout::{Element, Role};
+use folio::{RenderOptions, Warning};
+
+const ARTICLES: [&str; 7] = [
+    "zh-article.md",
+    "ja-article.md",
+    "ar-article.md",
+    "he-article.md",
+    "hi-article.md",
+    "th-article.md",
+    "scripts-and-emoji.md",
+];
+
+/// Text in reading order (poppler's default mode, which puts right-to-left words back
+/// in their order), without the directional marks poppler adds around them.
+fn reading_text(pdf: &[u8]) -> String {
+    tool("pdftotext", &["-enc", "UTF-8", "-", "-"], pdf)
+        .chars()
+        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}'))
+        .collect()
+}
+
+/// The characters an author wrote: the title and author from the front matter, then
+/// the text of the markdown (its words and code, not its syntax), without spaces.
+fn written_chars(markdown: &str) -> Vec<char> {
+    let mut text = String::new();
+    let (front, body) = match markdown.strip_prefix("---\n").and_then(|r| r.split_once("\n---\n")) {
+        Some((front, body)) => (front, body),
+        None => ("", markdown),
+    };
+    for line in front.lines() {
+        for key in ["title:", "author:"] {
+            if let Some(value) = line.strip_prefix(key) {
+                text.push_str(value);
+            }
+        }
+    }
+    use pulldown_cmark::{Event, Parser};
+    for event in Parser::new_ext(body, folio::markdown_extensions()) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(&t);
+        }
+    }
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The share of `source`'s characters found in `extracted` in the same order (the
+/// longest common subsequence over the length of the source).
+fn in_order_recall(source: &[char], extracted: &[char]) -> f64 {
+    let mut previous = vec![0u32; extracted.len() + 1];
+    let mut current = vec![0u32; extracted.len() + 1];
+    for a in source {
+        for (j, b) in extracted.iter().enumerate() {
+            current[j + 1] = if a == b {
+                previous[j] + 1
+            } else {
+                previous[j + 1].max(current[j])
+            };
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[extracted.len()] as f64 / source.len().max(1) as f64
+}
+
+/// Glyph ids drawn, from `mutool trace` (0 is the missing-glyph box).
+fn drawn_glyph_ids(pdf: &[u8]) -> Vec<String> {
+    let (ok, trace, err) = tool_on_file("mutool", &["trace"], pdf, &[]);
+    assert!(ok, "mutool trace failed: {err}");
+    trace
+        .split(" glyph=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn articles_in_every_script_draw_every_glyph_and_copy_out_in_reading_order() {
+    for name in ARTICLES {
+        let markdown = example(name);
+        let rendered = engine()
+            .render(&markdown, &RenderOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let missing: Vec<&Warning> = rendered
+            .warnings
+            .iter()
+            .filter(|w| matches!(w, Warning::MissingGlyphs { .. }))
+            .collect();
+        assert!(missing.is_empty(), "{name}: {missing:?}");
+        let glyphs = drawn_glyph_ids(&rendered.pdf);
+        assert!(glyphs.len() > 300, "{name}: {} glyphs", glyphs.len());
+        let notdef = glyphs.iter().filter(|g| *g == "0").count();
+        assert_eq!(notdef, 0, "{name}: .notdef drawn {notdef} times");
+        let source = written_chars(&markdown);
+        let extracted: Vec<char> = reading_text(&rendered.pdf)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let recall = in_order_recall(&source, &extracted);
+        assert!(recall >= 0.99, "{name}: {:.2}% in order", recall * 100.0);
+    }
+}
+
+#[test]
+fn right_to_left_paragraphs_end_flush_right_last_lines_too() {
+    let markdown = "---\nlang: he\n---\n\n\
+        קוראים רבים עדיין אוהבים להדפיס מאמרים ארוכים ולקרוא אותם על נייר, הרחק מהתראות \
+        ומחלונות קופצים, כי שם קל יותר להתרכז בטקסט עצמו ולסמן בו הערות בעיפרון.\n\n\
+        עברית נכתבת מימין לשמאל, ולכן כל שורה מתחילה בצד ימין של העמוד ומסתיימת בצד \
+        שמאל שלו, גם כאשר היא כוללת מספרים כמו 2026 או מילים לועזיות כמו PDF.\n\n\
+        ما زال كثير من القراء يفضلون طباعة المقالات الطويلة وقراءتها على الورق، بعيداً \
+        عن الإشعارات والنوافذ المنبثقة التي تقطع حبل الأفكار.\n";
+    let typeset = typeset(markdown, &RenderOptions::default());
+    let area = typeset.settings.text_area();
+    let right_margin = area.x + area.width;
+    let mut lines = 0;
+    for page in &typeset.layout.pages {
+        for line in page.lines.iter().filter(|l| l.role == Role::Body) {
+            let (mut left, mut right) = (f32::MAX, f32::MIN);
+            for element in &page.elements[line.elements.clone()] {
+                if let Element::Text { x, run, .. } = element {
+                    left = left.min(x.0);
+                    right = right.max(x.0 + run.width());
+                }
+            }
+            assert!(
+                (right - right_margin.0).abs() < 0.5,
+                "a line ends at {right}, not at the right margin {}",
+                right_margin.0
+            );
+            assert!(left >= area.x.0 - 0.5, "a line starts left of the margin");
+            lines += 1;
+        }
+    }
+    assert!(lines >= 6, "{lines} lines");
+}
+
+const OPERATORS: [&str; 11] = [
+    "==", "!=", "<=", ">=", "=>", "->", "::", "///", "www", "ffi", "fl",
+];
+
+#[test]
+fn code_and_operators_copy_out_exactly() {
+    let all = OPERATORS.join(" ");
+    let markdown = format!(
+        "Body text: {all} and more.\n\n\
+         Inline: `{all} <!--` done.\n\n\
+         ```\n{all} <!--\na::b /// c == d != e <= f => g\n```\n"
+    );
+    let rendered = engine()
+        .render(&markdown, &RenderOptions::default())
+        .expect("renders");
+    let text = pdftotext(&rendered.pdf);
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    assert!(
+        lines.contains(&format!("Body text: {all} and more.").as_str()),
+        "body: {text}"
+    );
+    assert!(
+        lines.contains(&format!("Inline: {all} <!-- done.").as_str()),
+        "inline code: {text}"
+    );
+    assert!(
+        lines.contains(&format!("{all} <!--").as_str()),
+        "code block: {text}"
+    );
+    assert!(
+        lines.contains(&"a::b /// c == d != e <= f => g"),
+        "code block: {text}"
+    );
+}
+
+#[test]
+fn a_latin_article_embeds_only_the_latin_faces() {
+    let rendered = engine()
+        .render(&example("news.md"), &RenderOptions::default())
+        .expect("renders");
+    let (ok, fonts, err) = tool_on_file("pdffonts", &[], &rendered.pdf, &[]);
+    assert!(ok, "pdffonts: {err}");
+    let names: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(!names.is_empty());
+    for name in &names {
+        let face = name.split('+').nth(1).unwrap_or(name);
+        assert!(
+            face.starts_with("NotoSerif-") || face.starts_with("JetBrainsMono"),
+            "{name} embedded in a Latin article: {names:?}"
+        );
+    }
+}
+
+#[test]
+fn a_script_no_font_has_is_named_with_its_package_and_its_text_kept() {
+    // Egyptian hieroglyphs: neither bundled nor in the packages the tests install.
+    let markdown = "The sign \u{13000}\u{13001} stands for a man.\n";
+    let rendered = engine()
+        .render(markdown, &RenderOptions::default())
+        .expect("renders");
+    let warning = rendered
+        .warnings
+        .iter()
+        .find(|w| matches!(w, Warning::MissingGlyphs { .. }))
+        .expect("a missing-glyph warning");
+    let message = warning.to_string();
+    assert!(
+        message.contains("Egyptian Hieroglyphs") && message.contains("fonts-noto-core"),
+        "{message}"
+    );
+    assert!(
+        reading_text(&rendered.pdf).contains("\u{13000}\u{13001}"),
+        "the text is kept"
+    );
+}
