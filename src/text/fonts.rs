@@ -279,6 +279,9 @@ struct Installed {
     face: OnceLock<Option<Face>>,
 }
 
+/// A fallback question: the face asked for, the character, the CJK region.
+type FallbackKey = (FaceId, char, &'static str);
+
 /// Every font Folio can use.
 pub struct FontBook {
     bundled: Vec<Face>,
@@ -289,7 +292,7 @@ pub struct FontBook {
     installed: OnceLock<Vec<Installed>>,
     /// Which face serves a character that the face asked for lacks, by (face, char, CJK
     /// region of the language).
-    fallback_cache: Mutex<HashMap<(FaceId, char, &'static str), Option<FaceId>>>,
+    fallback_cache: Mutex<HashMap<FallbackKey, Option<FaceId>>>,
 }
 
 /// Families tried first for a script, in order (Noto's CJK families name the region in
