@@ -36,7 +36,10 @@ fn reading_text(pdf: &[u8]) -> String {
 /// the text of the markdown (its words and code, not its syntax), without spaces.
 fn written_chars(markdown: &str) -> Vec<char> {
     let mut text = String::new();
-    let (front, body) = match markdown.strip_prefix("---\n").and_then(|r| r.split_once("\n---\n")) {
+    let (front, body) = match markdown
+        .strip_prefix("---\n")
+        .and_then(|r| r.split_once("\n---\n"))
+    {
         Some((front, body)) => (front, body),
         None => ("", markdown),
     };

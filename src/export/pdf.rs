@@ -69,13 +69,9 @@ pub fn write_pdf(
         }
     }
     let carrier = (!pictures.is_empty()).then(|| {
-        let space = fonts
-            .face(FaceId::SERIF)
-            .shaper
-            .glyph_index(' ')
-            .map_or(0, |g| g.0);
-        used.entry(FaceId::SERIF).or_default().insert(space);
-        (FaceId::SERIF, space)
+        let (face, glyph) = text::carrier_glyph(fonts);
+        used.entry(face).or_default().insert(glyph);
+        (face, glyph)
     });
 
     // 2. Subset each face and register it under a stable resource name.

@@ -58,6 +58,14 @@ impl TextLayer {
                     continue;
                 };
                 if fonts.face(run.face).drawing != Drawing::Outlines {
+                    // A picture's text is carried by an invisible glyph.
+                    let entry = counts
+                        .entry(carrier_glyph(fonts))
+                        .or_default()
+                        .entry(Cow::Borrowed(run.text.as_str()))
+                        .or_insert((0, seen));
+                    entry.0 += 1;
+                    seen += 1;
                     continue;
                 }
                 for (glyph, text) in run.glyphs.iter().zip(glyph_texts(run)) {
@@ -219,18 +227,24 @@ pub fn text_ops(
             ops.push(Op::SetTextRenderingMode {
                 mode: TextRenderingMode::Invisible,
             });
-            begin_actual_text(ops, &run.text);
+            let (gid, mapped) = mapped_glyph(layer, carrier_face, carrier, glyph, &run.text);
+            let span = mapped != run.text;
+            if span {
+                begin_actual_text(ops, &run.text);
+            }
             ops.push(Op::SetTextMatrix {
                 matrix: TextMatrix::Translate(Pt(x), Pt(h - y)),
             });
             ops.push(Op::ShowText {
                 items: vec![TextItem::GlyphIds(vec![Codepoint {
-                    gid: carrier_face.new_ids.get(&glyph).copied().unwrap_or(0),
+                    gid,
                     offset: 0.0,
-                    cid: Some(layer.entry(carrier, glyph).to_string()),
+                    cid: Some(mapped.to_string()),
                 }])],
             });
-            ops.push(Op::EndMarkedContentWithProperties);
+            if span {
+                ops.push(Op::EndMarkedContentWithProperties);
+            }
             ops.push(Op::SetTextRenderingMode {
                 mode: TextRenderingMode::Fill,
             });
@@ -316,17 +330,7 @@ fn draw_glyphs(
     let texts = glyph_texts(run);
     for (i, glyph) in run.glyphs.iter().enumerate() {
         let text = &texts[i];
-        let own = embedded.new_ids.get(&glyph.id).copied().unwrap_or(0);
-        // The glyph itself if its entry is this text, else its copy for this text, else
-        // the glyph itself in a span.
-        let (gid, mapped) = match layer.variant(run.face, glyph.id, text) {
-            Some(0) => (own, text.as_ref()),
-            Some(n) => match embedded.copies.get(&(glyph.id, n)) {
-                Some(&copy) => (copy, text.as_ref()),
-                None => (own, layer.entry(run.face, glyph.id)),
-            },
-            None => (own, layer.entry(run.face, glyph.id)),
-        };
+        let (gid, mapped) = mapped_glyph(layer, embedded, run.face, glyph.id, text);
         let codepoint = |offset: f32| Codepoint {
             gid,
             offset,
@@ -381,6 +385,38 @@ fn is_overridden(run: &ShapedRun) -> bool {
             .text
             .chars()
             .any(|c| matches!(unicode_bidi::bidi_class(c), R | AL))
+}
+
+/// The glyph to draw for `glyph` standing for `text`, and the text its map entry gives:
+/// the glyph itself if its entry is this text, else its copy for this text, else the
+/// glyph itself (whose entry then differs, and the caller wraps it in a span).
+fn mapped_glyph<'a>(
+    layer: &'a TextLayer,
+    embedded: &EmbeddedFace,
+    face: FaceId,
+    glyph: u16,
+    text: &'a str,
+) -> (u16, &'a str) {
+    let own = embedded.new_ids.get(&glyph).copied().unwrap_or(0);
+    match layer.variant(face, glyph, text) {
+        Some(0) => (own, text),
+        Some(n) => match embedded.copies.get(&(glyph, n)) {
+            Some(&copy) => (copy, text),
+            None => (own, layer.entry(face, glyph)),
+        },
+        None => (own, layer.entry(face, glyph)),
+    }
+}
+
+/// The invisible glyph that carries the text of pictures (colour emoji): the body
+/// serif's space.
+pub fn carrier_glyph(fonts: &FontBook) -> (FaceId, u16) {
+    let space = fonts
+        .face(FaceId::SERIF)
+        .shaper
+        .glyph_index(' ')
+        .map_or(0, |g| g.0);
+    (FaceId::SERIF, space)
 }
 
 /// The text each glyph of a run stands for (see [`ShapedRun::glyph_text`]). A

@@ -15,7 +15,6 @@ use crate::inline::{LineAnchor, LineBox};
 use crate::layout::{AnchorKey, Element, LinkTarget, Role};
 use crate::model::{Block, Document, Inline, NoteId, NoteMark};
 use crate::options::LinkStyle;
-use crate::text::{shape::shape_visual, ShapeOptions};
 
 /// Notes are set at this fraction of the body size.
 const NOTE_SCALE: f32 = 0.8;
@@ -267,20 +266,7 @@ impl Flow<'_> {
             let first = &mut lines[0];
             first.anchors.push(LineAnchor::new(AnchorKey::Note(id)));
             let number = format!("{n}.");
-            let options = ShapeOptions {
-                lang: self.settings.options.lang.as_str(),
-                ..ShapeOptions::default()
-            };
-            let fonts = self.services.fonts;
-            let runs = shape_visual(
-                fonts,
-                self.settings.faces.body.regular,
-                size,
-                &number,
-                &options,
-                rtl,
-                &mut self.missing,
-            );
+            let runs = self.shape_marker(&number, size, rtl);
             let width: f32 = runs.iter().map(|r| r.width()).sum();
             let x = frame.hanging(width, size * NUMBER_GAP_EM).0;
             first.elements.insert(

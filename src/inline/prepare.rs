@@ -24,8 +24,9 @@ pub const ZERO_WIDTH_PENALTY: f32 = 0.0;
 /// The zero-width space: a break opportunity that prints nothing.
 const ZERO_WIDTH_SPACE: char = '\u{200b}';
 /// How far the space between two ideographs may stretch in a justified line, in ems:
-/// with some forty characters a line, a line can absorb several ems of slack.
-const CJK_STRETCH_EM: f32 = 0.25;
+/// forty characters a line absorb two ems of slack, and where ideographs share a line
+/// with words, the word spaces (which stretch half a space each) widen more.
+const CJK_STRETCH_EM: f32 = 0.05;
 /// Breaking an overlong word anywhere: allowed only when nothing else works.
 pub const EMERGENCY_PENALTY: f32 = 5_000.0;
 /// A stretch that is, for all practical purposes, infinite (TeX's `fil`).

@@ -47,6 +47,11 @@ pub fn is_cjk(c: char) -> bool {
 /// Characters whose words are not separated by spaces: CJK and the scripts of South-East
 /// Asia that the segmenter's dictionaries split into words.
 fn needs_segmenter(c: char) -> bool {
+    // Everything below Thai (Latin, Greek, Cyrillic, Arabic, Hebrew, Indic) breaks at
+    // spaces: answered without a script lookup.
+    if (c as u32) < 0x0E00 {
+        return false;
+    }
     is_cjk(c)
         || matches!(
             c.script(),

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustybuzz::ttf_parser;
 use unicode_script::Script;
@@ -189,7 +189,17 @@ pub struct Face {
     pub space_width: f32,
     /// Glyph id and advance of the hyphen drawn at a hyphenated line end.
     pub hyphen: (u16, f32),
+    /// Shaping plans made so far: building one (looking up the features of a script and
+    /// language) costs more than shaping a short run with it.
+    plans: Mutex<HashMap<PlanKey, Arc<rustybuzz::ShapePlan>>>,
 }
+
+/// What a shaping plan is for: direction (right to left?), script tag, language, and
+/// whether ligatures and alternates are off (code).
+type PlanKey = (bool, Option<u32>, Option<String>, bool);
+
+/// Ligatures and alternates that would turn what a programmer typed into other glyphs.
+const LITERAL_FEATURES: [&[u8; 4]; 4] = [b"liga", b"calt", b"dlig", b"clig"];
 
 impl Face {
     /// Parses a face; `None` when it cannot be shaped with.
@@ -242,7 +252,47 @@ impl Face {
             space_width: advance(' ').1,
             hyphen: advance('-'),
             shaper,
+            plans: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The shaping plan for text in this direction, script and language, made once and
+    /// kept; `literal` turns off ligatures and contextual alternates.
+    pub fn plan(
+        &self,
+        direction: rustybuzz::Direction,
+        script: Option<rustybuzz::Script>,
+        language: Option<&rustybuzz::Language>,
+        literal: bool,
+    ) -> Arc<rustybuzz::ShapePlan> {
+        let key: PlanKey = (
+            direction == rustybuzz::Direction::RightToLeft,
+            script.map(|s| s.tag().as_u32()),
+            language.map(|l| l.as_str().to_string()),
+            literal,
+        );
+        if let Some(plan) = self.plans.lock().ok().and_then(|p| p.get(&key).cloned()) {
+            return plan;
+        }
+        let features: Vec<rustybuzz::Feature> = if literal {
+            LITERAL_FEATURES
+                .iter()
+                .map(|tag| rustybuzz::Feature::new(ttf_parser::Tag::from_bytes(tag), 0, ..))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let plan = Arc::new(rustybuzz::ShapePlan::new(
+            &self.shaper,
+            direction,
+            script,
+            language,
+            &features,
+        ));
+        if let Ok(mut plans) = self.plans.lock() {
+            plans.insert(key, Arc::clone(&plan));
+        }
+        plan
     }
 
     /// The glyph's advance in thousandths of an em, truncated as a PDF's `/W` array

@@ -278,6 +278,10 @@ pub fn shape(
 /// variation selector, an emoji modifier or tag.
 fn is_attached(c: char) -> bool {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    // No mark or joiner comes before the combining diacritics (U+0300).
+    if (c as u32) < 0x300 {
+        return false;
+    }
     matches!(
         c.general_category(),
         GeneralCategory::NonspacingMark
@@ -329,9 +333,6 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{fe00}'..='\u{fe0f}' | '\u{ad}')
 }
 
-/// Ligatures and alternates that would turn what a programmer typed into other glyphs.
-const LITERAL_FEATURES: [&[u8; 4]; 4] = [b"liga", b"calt", b"dlig", b"clig"];
-
 fn shape_one(
     book: &FontBook,
     face_id: FaceId,
@@ -343,23 +344,18 @@ fn shape_one(
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
-    buffer.set_direction(if options.level % 2 == 1 {
+    let direction = if options.level % 2 == 1 {
         rustybuzz::Direction::RightToLeft
     } else {
         rustybuzz::Direction::LeftToRight
-    });
-    if let Ok(language) = options.lang.parse() {
-        buffer.set_language(language);
-    }
-    let features: Vec<rustybuzz::Feature> = if options.literal {
-        LITERAL_FEATURES
-            .iter()
-            .map(|tag| rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(tag), 0, ..))
-            .collect()
-    } else {
-        Vec::new()
     };
-    let output = rustybuzz::shape(&face.shaper, &features, buffer);
+    buffer.set_direction(direction);
+    let language: Option<rustybuzz::Language> = options.lang.parse().ok();
+    if let Some(language) = &language {
+        buffer.set_language(language.clone());
+    }
+    let plan = face.plan(direction, Some(buffer.script()), language.as_ref(), options.literal);
+    let output = rustybuzz::shape_with_plan(&face.shaper, &plan, buffer);
     let scale = size / face.units_per_em;
     let glyphs = output
         .glyph_infos()

@@ -8,7 +8,6 @@ use crate::flow::vlist::VItem;
 use crate::geom::Pt;
 use crate::layout::Element;
 use crate::model::ListItem;
-use crate::text::{shape::shape_visual, ShapeOptions};
 
 /// Item indent, in ems, and at most this share of the frame's width.
 pub(super) const ITEM_INDENT_EM: f32 = 1.8;
@@ -71,20 +70,7 @@ impl Flow<'_> {
             Marker::Task { done: true } => "\u{2713}",
             Marker::Task { done: false } => "",
         };
-        let options = ShapeOptions {
-            lang: self.settings.options.lang.as_str(),
-            ..ShapeOptions::default()
-        };
-        let fonts = self.services.fonts;
-        let runs = shape_visual(
-            fonts,
-            self.settings.faces.body.regular,
-            size,
-            text,
-            &options,
-            inner.rtl,
-            &mut self.missing,
-        );
+        let runs = self.shape_marker(text, size, inner.rtl);
         let Some(VItem::Line(line)) = self.list.items[first_item..]
             .iter_mut()
             .find(|item| matches!(item, VItem::Line(_)))

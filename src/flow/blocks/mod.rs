@@ -25,6 +25,7 @@ use crate::inline::{self, Align, LineAnchor, LineBox, Measure, ParagraphStyle, T
 use crate::layout::Role;
 use crate::model::{Block, Inline};
 use crate::settings::Settings;
+use crate::text::{shape::shape_visual, ShapeOptions, ShapedRun};
 
 /// The characters of inlines that take room on a line (not combining marks, joiners or
 /// other format characters).
@@ -32,7 +33,11 @@ fn spacing_chars(inlines: &[Inline]) -> usize {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
     Inline::plain_text(inlines)
         .chars()
-        .filter(|c| {
+        .filter(|&c| {
+            // Below the combining marks, only controls and the soft hyphen take no room.
+            if (c as u32) < 0x300 {
+                return !c.is_control() && c != '\u{ad}';
+            }
             !matches!(
                 c.general_category(),
                 GeneralCategory::NonspacingMark
@@ -280,14 +285,7 @@ impl<'a> Flow<'a> {
             }));
             return Vec::new();
         }
-        let services = TextServices {
-            fonts: self.services.fonts,
-            hyphenator: self.services.hyphenator,
-            lang: self.settings.options.lang.as_str(),
-            direction: self.settings.direction,
-            fallback: &self.settings.faces.fallback,
-            cancel: &self.services.cancel,
-        };
+        let services = self.text_services();
         let set = inline::layout(&annotated, style, measure, &services);
         if self.services.cancel.is_cancelled() {
             self.stop(Error::Cancelled);
@@ -303,6 +301,37 @@ impl<'a> Flow<'a> {
             self.warnings.push(Warning::EmergencyBreak { excerpt });
         }
         set.lines
+    }
+
+    /// What paragraphs of this document are set with.
+    pub fn text_services(&self) -> TextServices<'_> {
+        TextServices {
+            fonts: self.services.fonts,
+            hyphenator: self.services.hyphenator,
+            lang: self.settings.options.lang.as_str(),
+            direction: self.settings.direction,
+            fallback: &self.settings.faces.fallback,
+            cancel: &self.services.cancel,
+        }
+    }
+
+    /// A marker set on its own (a list's bullet or number, a note's number) in the body's
+    /// regular face, in visual order.
+    pub fn shape_marker(&mut self, text: &str, size: f32, rtl: bool) -> Vec<ShapedRun> {
+        let options = ShapeOptions {
+            lang: self.settings.options.lang.as_str(),
+            fallback: &self.settings.faces.fallback,
+            ..ShapeOptions::default()
+        };
+        shape_visual(
+            self.services.fonts,
+            self.settings.faces.body.regular,
+            size,
+            text,
+            &options,
+            rtl,
+            &mut self.missing,
+        )
     }
 
     /// Sets a paragraph-like block across `frame` and adds its lines to the list, with

@@ -12,7 +12,7 @@ use crate::context::{Exceeded, Limit};
 use crate::error::Error;
 use crate::flow::vlist::{add_bars, NO_BREAK};
 use crate::geom::Pt;
-use crate::inline::{self, Align, LineBox, ParagraphStyle, TextServices};
+use crate::inline::{self, Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
 use crate::model::{ColumnAlign, Inline};
 
@@ -90,14 +90,7 @@ impl Flow<'_> {
         let measure = |flow: &Flow<'_>, size: f32| {
             let mut min = vec![0.0f32; columns];
             let mut natural = vec![0.0f32; columns];
-            let services = TextServices {
-                fonts: flow.services.fonts,
-                hyphenator: flow.services.hyphenator,
-                lang: flow.settings.options.lang.as_str(),
-                direction: flow.settings.direction,
-                fallback: &flow.settings.faces.fallback,
-                cancel: &flow.services.cancel,
-            };
+            let services = flow.text_services();
             let all =
                 std::iter::once((head, true)).chain(rows.iter().map(|r| (r.as_slice(), false)));
             for (row, bold) in all {
