@@ -354,7 +354,12 @@ fn shape_one(
     if let Some(language) = &language {
         buffer.set_language(language.clone());
     }
-    let plan = face.plan(direction, Some(buffer.script()), language.as_ref(), options.literal);
+    let plan = face.plan(
+        direction,
+        Some(buffer.script()),
+        language.as_ref(),
+        options.literal,
+    );
     let output = rustybuzz::shape_with_plan(&face.shaper, &plan, buffer);
     let scale = size / face.units_per_em;
     let glyphs = output
