@@ -44,6 +44,8 @@ fn news_article_is_one_or_two_small_valid_pages_with_every_word() {
     let (ok, stdout, stderr) = tool_on_file("qpdf", &["--check"], &out.pdf, &[]);
     assert!(ok, "qpdf --check: {stdout} {stderr}");
     assert_every_word_kept("news.md", &md, &out.pdf);
+    // `date: 2026-11-02` prints as an English reader writes it.
+    assert!(pdftotext(&out.pdf).contains("November 2, 2026"));
 }
 
 #[test]

@@ -194,8 +194,10 @@ fn split_front(markdown: &str) -> (String, &str) {
     if let Some(rest) = markdown.strip_prefix("---\n") {
         if let Some(end) = rest.find("\n---\n") {
             let mut kept = String::new();
+            // The date is not the author's words on the page: an ISO date prints in the
+            // language's own form (src/dates.rs, tested there and in render_articles.rs).
             for line in rest[..end].lines() {
-                for key in ["title:", "subtitle:", "author:", "date:"] {
+                for key in ["title:", "subtitle:", "author:"] {
                     if let Some(v) = line.strip_prefix(key) {
                         kept.push_str(v.trim().trim_matches('"'));
                         kept.push('\n');

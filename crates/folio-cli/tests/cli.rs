@@ -323,9 +323,9 @@ fn reader_options_change_the_output_as_promised() {
     );
     assert!(text_of(&render(&["--images", "hide"])).contains("A diagram of things"));
     let plain = text_of(&normal);
-    assert!(plain.contains("2026-01-02") && plain.contains("https://blog.example/post"));
+    assert!(plain.contains("January 2, 2026") && plain.contains("https://blog.example/post"));
     let no_date = text_of(&render(&["--no-date", "--no-url"]));
-    assert!(!no_date.contains("2026-01-02") && !no_date.contains("https://blog.example/post"));
+    assert!(!no_date.contains("January 2, 2026") && !no_date.contains("https://blog.example/post"));
     let no_title = text_of(&render(&["--no-title-block"]));
     assert!(!no_title
         .lines()
