@@ -47,6 +47,13 @@ pub struct Design {
     /// Space between columns, in em.
     #[serde(default = "two")]
     pub column_gap: f32,
+    /// How much of the space between blocks and around headings a page may give up to
+    /// save a nearly empty last page, as a share of it (0.5: down to half).
+    #[serde(default = "half")]
+    pub space_shrink: f32,
+    /// The same for the spaces of the title block.
+    #[serde(default = "third")]
+    pub title_space_shrink: f32,
     /// The fonts, by family name (`[fonts]`); unset, the bundled ones.
     #[serde(default)]
     pub fonts: FontChoice,
@@ -75,6 +82,14 @@ fn one() -> u32 {
 
 fn two() -> f32 {
     2.0
+}
+
+fn half() -> f32 {
+    0.5
+}
+
+fn third() -> f32 {
+    1.0 / 3.0
 }
 
 const BUILT_IN: &[(&str, &str)] = &[
@@ -187,6 +202,11 @@ impl Design {
         }
         if !(0.5..=6.0).contains(&self.column_gap) {
             return bad("column_gap must be between 0.5 and 6 em");
+        }
+        if !(0.0..=1.0).contains(&self.space_shrink)
+            || !(0.0..=1.0).contains(&self.title_space_shrink)
+        {
+            return bad("space_shrink and title_space_shrink must be between 0 and 1");
         }
         Ok(())
     }

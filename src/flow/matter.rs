@@ -81,7 +81,7 @@ impl Flow<'_> {
             part(self, text, style, TITLE_LINE_HEIGHT, Role::Title);
         }
         if let Some(subtitle) = &meta.subtitle {
-            self.space(size * SUBTITLE_SPACE, &frame);
+            self.title_space(size * SUBTITLE_SPACE, &frame);
             let style = ragged(size * SUBTITLE_SIZE, false, true);
             let text = Inline::Text(subtitle.clone());
             part(self, text, style, SUBTITLE_LINE_HEIGHT, Role::Subtitle);
@@ -91,13 +91,13 @@ impl Flow<'_> {
             .flatten()
             .collect();
         if !byline.is_empty() {
-            self.space(size * BYLINE_SPACE, &frame);
+            self.title_space(size * BYLINE_SPACE, &frame);
             let style = ragged(size, false, false);
             let text = Inline::Text(byline.join(BYLINE_SEPARATOR));
             part(self, text, style, BYLINE_LINE_HEIGHT, Role::Byline);
         }
         if let Some(url) = &meta.url {
-            self.space(size * ADDRESS_SPACE, &frame);
+            self.title_space(size * ADDRESS_SPACE, &frame);
             let style = ragged(size * ADDRESS_SIZE, false, false);
             let link = Inline::Link {
                 url: url.clone(),
@@ -107,7 +107,7 @@ impl Flow<'_> {
         }
         if any {
             // A short rule under the title block, then the article.
-            self.space(size * RULE_SPACE, &frame);
+            self.title_space(size * RULE_SPACE, &frame);
             let y = Pt(size * RULE_AT_EM);
             let mut rule = LineBox::blank(Pt(size * RULE_LINE_EM), y);
             rule.role = Role::Rule;
@@ -120,7 +120,7 @@ impl Flow<'_> {
             ));
             self.list.push_item_line(rule);
             self.list.glue_to_next();
-            self.space(self.leading() * SPACE_AFTER_LINES, &frame);
+            self.title_space(self.leading() * SPACE_AFTER_LINES, &frame);
         }
     }
 

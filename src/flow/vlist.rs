@@ -22,10 +22,12 @@ pub const BAR_GRAY: f32 = 0.45;
 #[derive(Debug, Clone, PartialEq)]
 pub enum VItem {
     Line(LineBox),
-    /// Vertical space; vanishes at the top of a page. `bars` are the x positions of
-    /// blockquote rules that continue through it.
+    /// Vertical space; vanishes at the top of a page. `shrink` is how much of it a page
+    /// may give up to hold more (only used to save a nearly empty last page). `bars` are
+    /// the x positions of blockquote rules that continue through it.
     Space {
         height: Pt,
+        shrink: Pt,
         bars: Vec<Pt>,
     },
     /// A place the page may break, and its cost (>= [`NO_BREAK`]: never).
@@ -52,18 +54,23 @@ pub struct VList {
 }
 
 impl VList {
-    /// Vertical space; consecutive spaces collapse to the largest. No space starts the list.
-    pub fn space(&mut self, height: f32, bars: &[Pt]) {
+    /// Vertical space that may shrink by `shrink`; consecutive spaces collapse to the
+    /// largest. No space starts the list.
+    pub fn space(&mut self, height: f32, shrink: f32, bars: &[Pt]) {
         if height <= 0.0 || self.items.is_empty() {
             return;
         }
         if let Some(VItem::Space {
             height: h,
+            shrink: s,
             bars: old,
         }) = self.items.last_mut()
         {
             self.height += (height - h.0).max(0.0);
-            *h = h.max(Pt(height));
+            if height > h.0 {
+                *h = Pt(height);
+                *s = Pt(shrink);
+            }
             if old.len() > bars.len() {
                 *old = bars.to_vec();
             }
@@ -72,6 +79,7 @@ impl VList {
         self.height += height;
         self.items.push(VItem::Space {
             height: Pt(height),
+            shrink: Pt(shrink.clamp(0.0, height)),
             bars: bars.to_vec(),
         });
     }
@@ -218,11 +226,11 @@ mod tests {
     #[test]
     fn spaces_collapse_and_breaks_go_before_them() {
         let mut list = VList::default();
-        list.space(5.0, &[]);
+        list.space(5.0, 0.0, &[]);
         assert!(list.items.is_empty(), "no space starts the list");
         list.push_lines(vec![line(10.0), line(10.0)], Keep::WithNext);
-        list.space(4.0, &[]);
-        list.space(6.0, &[]);
+        list.space(4.0, 2.0, &[]);
+        list.space(6.0, 3.0, &[]);
         list.push_lines(vec![line(10.0), line(10.0)], Keep::TwoLines);
         // The heading-like block keeps with the next: no break (x) before the space.
         assert_eq!(shape(&list), "L10 x L10 x S6 L10 x L10");

@@ -32,6 +32,55 @@ pub struct NotePart {
 pub struct PagePlan {
     pub items: Range<usize>,
     pub notes: Vec<NotePart>,
+    /// The share of each space's shrink the page gives up (0: spaces at their height).
+    pub squeeze: f32,
+    /// How far the page runs past the text height (0, or up to a line to save a page).
+    pub overrun: f32,
+}
+
+/// How full pages may be made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageRules {
+    pub text_height: f32,
+    /// The body text's line height, the unit in which an underfull page is measured.
+    pub line_unit: f32,
+    /// Spaces may give up their shrink.
+    pub squeeze: bool,
+    /// How far a page may run past the text height.
+    pub overrun: f32,
+}
+
+impl PageRules {
+    /// Pages at their natural height: spaces as designed, nothing past the text area.
+    pub fn natural(text_height: f32, line_unit: f32) -> PageRules {
+        PageRules {
+            text_height,
+            line_unit,
+            squeeze: false,
+            overrun: 0.0,
+        }
+    }
+
+    /// The most a page may hold, with `shrink` points of shrinkable space on it.
+    fn limit(&self, shrink: f32) -> f32 {
+        self.text_height + if self.squeeze { shrink } else { 0.0 } + self.overrun
+    }
+
+    /// How a page of `natural` height with `shrink` of shrinkable space is made to fit:
+    /// the share of shrink used, then how far it runs long.
+    fn settle(&self, natural: f32, shrink: f32) -> (f32, f32) {
+        let over = natural - self.text_height;
+        if over <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let by_shrink = if self.squeeze { shrink.min(over) } else { 0.0 };
+        let squeeze = if shrink > 0.0 {
+            by_shrink / shrink
+        } else {
+            0.0
+        };
+        (squeeze, (over - by_shrink).clamp(0.0, self.overrun))
+    }
 }
 
 /// A place the current page could end, and the state of its notes there.
@@ -41,6 +90,8 @@ struct Candidate {
     end: usize,
     notes: Vec<NotePart>,
     carry: Vec<NotePart>,
+    squeeze: f32,
+    overrun: f32,
 }
 
 pub(super) fn lines_height(lines: &[LineBox]) -> f32 {
@@ -48,16 +99,15 @@ pub(super) fn lines_height(lines: &[LineBox]) -> f32 {
 }
 
 /// Splits the vertical list into pages, with the notes each page's lines refer to at its
-/// foot. `line_unit` is the body text's line height, the unit in which an underfull page
-/// is measured.
+/// foot, as full as `rules` allow.
 pub fn break_pages(
     items: &[VItem],
     notes: &[Vec<LineBox>],
-    text_height: f32,
-    line_unit: f32,
+    rules: &PageRules,
     cancel: &Cancel,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<PagePlan>, Error> {
+    let (text_height, line_unit) = (rules.text_height, rules.line_unit);
     let separator = line_unit * NOTE_SEPARATOR_LINES;
     let underfull = |empty: f32| {
         let lines = empty.max(0.0) / line_unit;
@@ -128,6 +178,8 @@ pub fn break_pages(
         };
         let mut best: Option<Candidate> = None;
         let mut chosen: Option<Candidate> = None;
+        // Shrinkable space on the page so far.
+        let mut shrink = 0.0;
         let mut j = start;
         let foot_total = |foot: f32| if foot > 0.0 { foot + separator } else { 0.0 };
         while j < items.len() {
@@ -144,7 +196,7 @@ pub fn break_pages(
                         .map(|&k| lines_height(&notes[k.0 as usize]))
                         .sum();
                     let foot_after = foot + new_height;
-                    if y + line.height.0 + foot_total(foot_after) <= text_height + 0.01 {
+                    if y + line.height.0 + foot_total(foot_after) <= rules.limit(shrink) + 0.01 {
                         y += line.height.0;
                         for k in new {
                             parts.push(NotePart {
@@ -168,8 +220,12 @@ pub fn break_pages(
                             .map(|&k| lines_height(&notes[k.0 as usize]))
                             .sum();
                         // Room for the last note under everything else (one rule above all).
-                        let room =
-                            text_height - y - line.height.0 - separator - foot - others_height;
+                        let room = rules.limit(shrink)
+                            - y
+                            - line.height.0
+                            - separator
+                            - foot
+                            - others_height;
                         let mut fit = 0;
                         let mut used = 0.0;
                         for note_line in &notes[last.0 as usize] {
@@ -205,16 +261,18 @@ pub fn break_pages(
                                 _ => 0.0,
                             };
                             let split_foot: f32 = split_parts.iter().map(note_height).sum();
+                            let natural = y + line.height.0 + foot_total(split_foot);
                             let cost = penalty.min(NO_BREAK - 1.0)
                                 + SPLIT_NOTE_COST
-                                + underfull(
-                                    text_height - y - line.height.0 - foot_total(split_foot),
-                                );
+                                + underfull(text_height - natural);
+                            let (squeeze, overrun) = rules.settle(natural, shrink);
                             let candidate = Candidate {
                                 cost,
                                 end: j + 1,
                                 notes: split_parts,
                                 carry: split_carry,
+                                squeeze,
+                                overrun,
                             };
                             if forced || best.as_ref().is_none_or(|b| cost <= b.cost) {
                                 best = Some(candidate);
@@ -228,6 +286,8 @@ pub fn break_pages(
                             end: j + 1,
                             notes: parts.clone(),
                             carry: carry_out.clone(),
+                            squeeze: 0.0,
+                            overrun: 0.0,
                         });
                     }
                     chosen = Some(match best.take() {
@@ -238,27 +298,39 @@ pub fn break_pages(
                             warnings.push(Warning::ForcedPageBreak {
                                 page: pages.len() + 1,
                             });
+                            let (squeeze, overrun) = rules.settle(y + foot_total(foot), shrink);
                             Candidate {
                                 cost: 0.0,
                                 end: j,
                                 notes: parts.clone(),
                                 carry: carry_out.clone(),
+                                squeeze,
+                                overrun,
                             }
                         }
                     });
                     break;
                 }
-                VItem::Space { height, .. } => y += height.0,
+                VItem::Space {
+                    height, shrink: s, ..
+                } => {
+                    y += height.0;
+                    shrink += s.0;
+                }
                 VItem::Penalty(penalty) => {
                     if *penalty < NO_BREAK {
-                        let cost = penalty + underfull(text_height - y - foot_total(foot));
+                        let natural = y + foot_total(foot);
+                        let cost = penalty + underfull(text_height - natural);
                         // Ties go to the later break: fuller pages.
                         if best.as_ref().is_none_or(|b| cost <= b.cost) {
+                            let (squeeze, overrun) = rules.settle(natural, shrink);
                             best = Some(Candidate {
                                 cost,
                                 end: j,
                                 notes: parts.clone(),
                                 carry: carry_out.clone(),
+                                squeeze,
+                                overrun,
                             });
                         }
                     }
@@ -266,15 +338,22 @@ pub fn break_pages(
             }
             j += 1;
         }
-        let chosen = chosen.unwrap_or(Candidate {
-            cost: 0.0,
-            end: items.len(),
-            notes: parts,
-            carry: carry_out,
+        let chosen = chosen.unwrap_or_else(|| {
+            let (squeeze, overrun) = rules.settle(y + foot_total(foot), shrink);
+            Candidate {
+                cost: 0.0,
+                end: items.len(),
+                notes: parts,
+                carry: carry_out,
+                squeeze,
+                overrun,
+            }
         });
         pages.push(PagePlan {
             items: start..chosen.end.max(start),
             notes: chosen.notes,
+            squeeze: chosen.squeeze,
+            overrun: chosen.overrun,
         });
         carry = chosen.carry;
         i = chosen.end.max(start);
@@ -324,19 +403,25 @@ mod tests {
 
     fn pages_of(items: &[VItem], height: f32) -> Vec<Vec<String>> {
         let mut warnings = Vec::new();
-        break_pages(items, &[], height, 10.0, &Cancel::never(), &mut warnings)
-            .unwrap()
-            .into_iter()
-            .map(|p| {
-                items[p.items]
-                    .iter()
-                    .filter_map(|item| match item {
-                        VItem::Line(l) => Some(tag(l)),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .collect()
+        break_pages(
+            items,
+            &[],
+            &PageRules::natural(height, 10.0),
+            &Cancel::never(),
+            &mut warnings,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|p| {
+            items[p.items]
+                .iter()
+                .filter_map(|item| match item {
+                    VItem::Line(l) => Some(tag(l)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
     }
 
     #[test]
@@ -367,6 +452,7 @@ mod tests {
         items.push(VItem::Penalty(NO_BREAK));
         items.push(VItem::Space {
             height: Pt(2.0),
+            shrink: Pt(0.0),
             bars: Vec::new(),
         });
         items.extend(paragraph("b", 4));
@@ -403,15 +489,22 @@ mod tests {
         items.push(VItem::Penalty(0.0));
         items.push(VItem::Space {
             height: Pt(30.0),
+            shrink: Pt(0.0),
             bars: Vec::new(),
         });
         items.extend(paragraph("b", 2));
         let mut warnings = Vec::new();
-        let ranges: Vec<_> = break_pages(&items, &[], 35.0, 10.0, &Cancel::never(), &mut warnings)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.items)
-            .collect();
+        let ranges: Vec<_> = break_pages(
+            &items,
+            &[],
+            &PageRules::natural(35.0, 10.0),
+            &Cancel::never(),
+            &mut warnings,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|p| p.items)
+        .collect();
         assert_eq!(ranges.len(), 2);
         assert!(matches!(items[ranges[1].start], VItem::Line(_)));
         assert!(warnings.is_empty());
@@ -424,12 +517,81 @@ mod tests {
             .skip(1)
             .collect();
         let mut warnings = Vec::new();
-        let ranges: Vec<_> = break_pages(&items, &[], 50.0, 10.0, &Cancel::never(), &mut warnings)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.items)
-            .collect();
+        let ranges: Vec<_> = break_pages(
+            &items,
+            &[],
+            &PageRules::natural(50.0, 10.0),
+            &Cancel::never(),
+            &mut warnings,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|p| p.items)
+        .collect();
         assert_eq!(ranges.len(), 2);
         assert_eq!(warnings, vec![Warning::ForcedPageBreak { page: 1 }]);
+    }
+
+    /// Two blocks of lines with a space between them that may shrink by half.
+    fn blocks_with_space(first: usize, second: usize, space: f32) -> Vec<VItem> {
+        let mut items = Vec::new();
+        for i in 0..first {
+            if i > 0 {
+                items.push(VItem::Penalty(NO_BREAK));
+            }
+            items.push(line(&format!("a{i}")));
+        }
+        items.push(VItem::Penalty(0.0));
+        items.push(VItem::Space {
+            height: Pt(space),
+            shrink: Pt(space / 2.0),
+            bars: Vec::new(),
+        });
+        for i in 0..second {
+            if i > 0 {
+                items.push(VItem::Penalty(NO_BREAK));
+            }
+            items.push(line(&format!("b{i}")));
+        }
+        items
+    }
+
+    fn plans(items: &[VItem], rules: &PageRules) -> Vec<PagePlan> {
+        break_pages(items, &[], rules, &Cancel::never(), &mut Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn squeezing_spaces_pulls_a_block_back_onto_the_page() {
+        // 3 + 2 lines and a 20-point space: 70 points on a 60-point page.
+        let items = blocks_with_space(3, 2, 20.0);
+        let natural = PageRules::natural(60.0, 10.0);
+        assert_eq!(plans(&items, &natural).len(), 2);
+        let squeezed = PageRules {
+            squeeze: true,
+            ..natural
+        };
+        let one = plans(&items, &squeezed);
+        assert_eq!(one.len(), 1);
+        // 10 points over: the space gives up all of its 10 points of shrink.
+        assert!((one[0].squeeze - 1.0).abs() < 1e-4, "{}", one[0].squeeze);
+        assert_eq!(one[0].overrun, 0.0);
+    }
+
+    #[test]
+    fn a_page_may_run_a_line_long_only_when_allowed() {
+        // 3 + 3 lines, a 4-point space (2 of shrink): 64 points on a 55-point page.
+        let items = blocks_with_space(3, 3, 4.0);
+        let squeezed = PageRules {
+            squeeze: true,
+            ..PageRules::natural(55.0, 10.0)
+        };
+        assert_eq!(plans(&items, &squeezed).len(), 2);
+        let long = PageRules {
+            overrun: 10.0,
+            ..squeezed
+        };
+        let one = plans(&items, &long);
+        assert_eq!(one.len(), 1);
+        assert!((one[0].overrun - 7.0).abs() < 1e-4, "{}", one[0].overrun);
     }
 }

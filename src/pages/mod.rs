@@ -13,7 +13,7 @@ pub mod place;
 
 use crate::context::{Cancel, Exceeded, Limit, Limits};
 use crate::error::{Error, Warning};
-use crate::flow::Flowed;
+use crate::flow::{Flowed, VItem};
 use crate::geom::Pt;
 use crate::layout::{Element, Layout, Page};
 use crate::model::Meta;
@@ -60,6 +60,83 @@ impl Geometry {
     }
 }
 
+/// A last page filled less than this share is worth saving.
+const NEARLY_EMPTY_LAST_PAGE: f32 = 0.25;
+
+/// Breaks the list into pages at their natural height; if the last page would be nearly
+/// empty, tries again with the spaces allowed to shrink, then also with pages allowed to
+/// run a line long, and keeps the first that needs a page fewer. The rules on widows,
+/// orphans and headings hold in every attempt (they are forbidden breaks).
+fn economical_pages(
+    flowed: &Flowed,
+    geometry: &Geometry,
+    line_unit: f32,
+    cancel: &Cancel,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<breaking::PagePlan>, Error> {
+    let natural = breaking::PageRules::natural(geometry.text_height.0, line_unit);
+    let columns = geometry.columns.max(1);
+    let mut found = Vec::new();
+    let mut plans =
+        breaking::break_pages(&flowed.items, &flowed.notes, &natural, cancel, &mut found)?;
+    let sheets = |plans: &[breaking::PagePlan]| plans.len().div_ceil(columns);
+    if sheets(&plans) > 1
+        && last_page_fill(&plans, flowed, columns, geometry.text_height.0) < NEARLY_EMPTY_LAST_PAGE
+    {
+        let squeezed = breaking::PageRules {
+            squeeze: true,
+            ..natural
+        };
+        let long = breaking::PageRules {
+            overrun: line_unit,
+            ..squeezed
+        };
+        for rules in [squeezed, long] {
+            let mut tried = Vec::new();
+            let tighter =
+                breaking::break_pages(&flowed.items, &flowed.notes, &rules, cancel, &mut tried)?;
+            if sheets(&tighter) < sheets(&plans) {
+                plans = tighter;
+                found = tried;
+                break;
+            }
+        }
+    }
+    warnings.extend(found);
+    Ok(plans)
+}
+
+/// How full the last page is: the height of its columns' lines, spaces and notes over
+/// the height of its columns.
+fn last_page_fill(
+    plans: &[breaking::PagePlan],
+    flowed: &Flowed,
+    columns: usize,
+    text_height: f32,
+) -> f32 {
+    let first = (plans.len() - 1) / columns * columns;
+    let used: f32 = plans[first..]
+        .iter()
+        .map(|plan| {
+            let items: f32 = flowed.items[plan.items.clone()]
+                .iter()
+                .map(|item| match item {
+                    VItem::Line(line) => line.height.0,
+                    VItem::Space { height, .. } => height.0,
+                    VItem::Penalty(_) => 0.0,
+                })
+                .sum();
+            let notes: f32 = plan
+                .notes
+                .iter()
+                .map(|p| breaking::lines_height(&flowed.notes[p.note.0 as usize][p.lines.clone()]))
+                .sum();
+            items + notes
+        })
+        .sum();
+    used / (text_height * columns as f32)
+}
+
 /// Breaks the vertical list into pages and lays them out, with header and footer.
 pub fn paginate(
     flowed: &Flowed,
@@ -72,14 +149,7 @@ pub fn paginate(
 ) -> Result<Layout, Error> {
     let geometry = Geometry::of(settings);
     let line_unit = settings.leading();
-    let plans = breaking::break_pages(
-        &flowed.items,
-        &flowed.notes,
-        geometry.text_height.0,
-        line_unit,
-        cancel,
-        warnings,
-    )?;
+    let plans = economical_pages(flowed, &geometry, line_unit, cancel, warnings)?;
     let pages = plans.len().div_ceil(geometry.columns.max(1));
     if pages > limits.max_pages {
         return Err(Error::Limit(Exceeded {

@@ -72,18 +72,23 @@ pub fn place(
                     add_line(page, page_index, line, left, y);
                     y += line.height;
                 }
-                VItem::Space { height, bars } => {
+                VItem::Space {
+                    height,
+                    shrink,
+                    bars,
+                } => {
+                    let height = *height - *shrink * plan.squeeze;
                     if k < last_line {
                         for &x in bars {
                             page.elements.push(Element::rule(
                                 (left + x, y),
-                                (left + x, y + *height),
+                                (left + x, y + height),
                                 BAR_THICKNESS,
                                 BAR_GRAY,
                             ));
                         }
                     }
-                    y += *height;
+                    y += height;
                 }
                 VItem::Penalty(_) => {}
             }
@@ -94,7 +99,7 @@ pub fn place(
                 .iter()
                 .map(|p| lines_height(&notes[p.note.0 as usize][p.lines.clone()]))
                 .sum();
-            let mut y = geometry.top + geometry.text_height - Pt(foot);
+            let mut y = geometry.top + geometry.text_height + Pt(plan.overrun) - Pt(foot);
             let rule_y = y - Pt(line_unit * NOTE_SEPARATOR_LINES * NOTE_RULE_AT);
             // From the edge lines start from.
             let length = geometry.column_width * NOTE_RULE_LENGTH_SHARE;

@@ -220,8 +220,17 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// Space between blocks, which may shrink by the design's share when a page must
+    /// hold more.
     pub fn space(&mut self, height: f32, frame: &Frame) {
-        self.list.space(height, &frame.bars);
+        let shrink = height * self.settings.design.space_shrink;
+        self.list.space(height, shrink, &frame.bars);
+    }
+
+    /// Space in the title block, which may shrink by its own share.
+    pub fn title_space(&mut self, height: f32, frame: &Frame) {
+        let shrink = height * self.settings.design.title_space_shrink;
+        self.list.space(height, shrink, &frame.bars);
     }
 
     pub fn blocks(&mut self, blocks: &[Block], frame: &Frame) {
