@@ -252,9 +252,10 @@ impl Flow<'_> {
                 .take()
                 .0
                 .into_iter()
-                .filter_map(|item| match item {
-                    VItem::Line(line) => Some(line),
-                    _ => None,
+                .flat_map(|item| match item {
+                    VItem::Line(line) => vec![line],
+                    VItem::Float(block) => block.lines,
+                    _ => Vec::new(),
                 })
                 .collect();
             if lines.is_empty() {

@@ -32,6 +32,31 @@ pub enum VItem {
     },
     /// A place the page may break, and its cost (>= [`NO_BREAK`]: never).
     Penalty(f32),
+    /// A block that may float: set where it stands if it fits the page there, else at the
+    /// top of the next page while the text after it goes on filling this one.
+    Float(Box<FloatBlock>),
+}
+
+/// A floating block (a figure with its caption): never split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FloatBlock {
+    pub lines: Vec<LineBox>,
+    /// Its distance from the text above and below it.
+    pub space: Pt,
+}
+
+impl FloatBlock {
+    /// The height of its lines.
+    pub fn height(&self) -> f32 {
+        self.lines.iter().map(|l| l.height.0).sum()
+    }
+
+    /// The height it takes on a page: space above it unless it is the first thing on the
+    /// page, and space below it.
+    pub fn height_on_page(&self, first_on_page: bool) -> f32 {
+        let above = if first_on_page { 0.0 } else { self.space.0 };
+        above + self.height() + self.space.0
+    }
 }
 
 /// How lines of a block may be separated by a page break.
@@ -49,6 +74,8 @@ pub struct VList {
     pub items: Vec<VItem>,
     /// The height of the lines and spaces pushed so far.
     height: f32,
+    /// How much of that the spaces may give up.
+    shrink: f32,
     /// The last block asked to be kept with the next one.
     keep_with_next: bool,
 }
@@ -68,6 +95,7 @@ impl VList {
         {
             self.height += (height - h.0).max(0.0);
             if height > h.0 {
+                self.shrink += shrink - s.0;
                 *h = Pt(height);
                 *s = Pt(shrink);
             }
@@ -76,10 +104,12 @@ impl VList {
             }
             return;
         }
+        let shrink = shrink.clamp(0.0, height);
         self.height += height;
+        self.shrink += shrink;
         self.items.push(VItem::Space {
             height: Pt(height),
-            shrink: Pt(shrink.clamp(0.0, height)),
+            shrink: Pt(shrink),
             bars: bars.to_vec(),
         });
     }
@@ -138,6 +168,20 @@ impl VList {
         self.items.push(VItem::Line(line));
     }
 
+    /// Adds a block that may float (see [`VItem::Float`]).
+    pub fn push_float(&mut self, block: FloatBlock) {
+        self.break_between_blocks();
+        self.height += block.height_on_page(false);
+        self.items.push(VItem::Float(Box::new(block)));
+        self.keep_with_next = false;
+    }
+
+    /// Whether the last block asked to be kept with the next (a heading): what follows it
+    /// must not float away from it.
+    pub fn keeps_with_next(&self) -> bool {
+        self.keep_with_next
+    }
+
     /// Forbids a break here and keeps what comes next with what came before.
     pub fn glue_to_next(&mut self) {
         self.items.push(VItem::Penalty(NO_BREAK));
@@ -146,7 +190,7 @@ impl VList {
 
     /// The break opportunity between two blocks (none after a heading).
     fn break_between_blocks(&mut self) {
-        let last_is_line = matches!(self.items.last(), Some(VItem::Line(_)));
+        let last_is_line = matches!(self.items.last(), Some(VItem::Line(_) | VItem::Float(_)));
         if !last_is_line && !matches!(self.items.last(), Some(VItem::Space { .. })) {
             return;
         }
@@ -161,25 +205,27 @@ impl VList {
         self.keep_with_next = false;
     }
 
-    /// The height of the list so far (lines and spaces).
-    pub fn height(&self) -> f32 {
-        self.height
+    /// The height of the list so far (lines and spaces), less what its spaces may give up.
+    pub fn least_height(&self) -> f32 {
+        self.height - self.shrink
     }
 
     /// Takes the items built so far, leaving the list empty (notes are built in a list
     /// of their own).
-    pub fn take(&mut self) -> (Vec<VItem>, f32) {
+    pub fn take(&mut self) -> (Vec<VItem>, f32, f32) {
         self.keep_with_next = false;
         (
             std::mem::take(&mut self.items),
             std::mem::take(&mut self.height),
+            std::mem::take(&mut self.shrink),
         )
     }
 
     /// Puts back items taken with [`VList::take`].
-    pub fn restore(&mut self, (items, height): (Vec<VItem>, f32)) {
+    pub fn restore(&mut self, (items, height, shrink): (Vec<VItem>, f32, f32)) {
         self.items = items;
         self.height = height;
+        self.shrink = shrink;
     }
 }
 
@@ -211,6 +257,7 @@ mod tests {
                 VItem::Space { height, .. } => format!("S{}", height.0),
                 VItem::Penalty(p) if *p >= NO_BREAK => "x".to_string(),
                 VItem::Penalty(p) => format!("p{p}"),
+                VItem::Float(f) => format!("F{}", f.height()),
             })
             .collect::<Vec<_>>()
             .join(" ")

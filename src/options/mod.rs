@@ -18,8 +18,8 @@ use crate::error::Error;
 
 pub use units::parse_length;
 pub use values::{
-    Direction, FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins, OptionValue, PageSize,
-    PageSizeName, TextScale,
+    Direction, FiguresMode, FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins, OptionValue,
+    PageSize, PageSizeName, TextScale,
 };
 
 /// What describes one option for help texts and API schemas.
@@ -171,6 +171,11 @@ declare_options! {
     links: LinkStyle = LinkStyle::Footnote;
     /// `show` (default) prints images; `hide` prints their alt text instead.
     images: ImagesMode = ImagesMode::Show;
+    /// `float` (default): a figure that does not fit the rest of a page goes to the top of
+    /// the next one while the text goes on filling the page, in order and never more than a
+    /// page from where it stands in the text; `inline` keeps figures exactly where they are
+    /// written, leaving the rest of the page empty when one does not fit.
+    figures: FiguresMode = FiguresMode::Float;
     /// Scales all text, as a percentage from 50 to 200 (`120%` or `120`). Default 100%.
     text_scale: TextScale = TextScale::default();
     /// Print every text and rule in black, with no grey tints. Default `false`.

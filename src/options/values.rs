@@ -331,7 +331,15 @@ macro_rules! from_str_via_option_value {
 }
 
 from_str_via_option_value!(
-    PageSize, Margins, FontSize, Lang, TextScale, LinkStyle, ImagesMode, Direction
+    PageSize,
+    Margins,
+    FontSize,
+    Lang,
+    TextScale,
+    LinkStyle,
+    ImagesMode,
+    FiguresMode,
+    Direction
 );
 
 /// An option whose values are a fixed set of words: the enum, its words, and the word
@@ -422,6 +430,14 @@ word_option!(
     ImagesMode, "an images mode", "MODE", {
         Show = "show",
         Hide = "hide",
+    }
+);
+
+word_option!(
+    /// Where figures go (see [`RenderOptions::figures`](super::RenderOptions::figures)).
+    FiguresMode, "a figures mode", "MODE", {
+        Float = "float",
+        Inline = "inline",
     }
 );
 

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use crate::context::Cancel;
 use crate::error::{Error, Warning};
+use crate::flow::vlist::FloatBlock;
 use crate::flow::{VItem, NO_BREAK};
 use crate::inline::LineBox;
 use crate::model::NoteId;
@@ -36,6 +37,10 @@ pub struct PagePlan {
     pub squeeze: f32,
     /// How far the page runs past the text height (0, or up to a line to save a page).
     pub overrun: f32,
+    /// Floats set at the top of the page (indices into the list), deferred from before.
+    pub top_floats: Vec<usize>,
+    /// Floats in `items` that did not fit and go to a later page.
+    pub deferred: Vec<usize>,
 }
 
 /// How full pages may be made.
@@ -92,10 +97,20 @@ struct Candidate {
     carry: Vec<NotePart>,
     squeeze: f32,
     overrun: f32,
+    deferred: Vec<usize>,
 }
 
 pub(super) fn lines_height(lines: &[LineBox]) -> f32 {
     lines.iter().map(|l| l.height.0).sum()
+}
+
+/// The notes a float's lines refer to.
+fn float_notes(block: &FloatBlock) -> Vec<NoteId> {
+    block
+        .lines
+        .iter()
+        .flat_map(|l| l.notes.iter().copied())
+        .collect()
 }
 
 /// Splits the vertical list into pages, with the notes each page's lines refer to at its
@@ -115,18 +130,28 @@ pub fn break_pages(
     };
     let note_height =
         |part: &NotePart| lines_height(&notes[part.note.0 as usize][part.lines.clone()]);
+    let foot_total = |foot: f32| if foot > 0.0 { foot + separator } else { 0.0 };
+    // The height of the notes of `refs` not yet on the page.
+    let notes_height = |refs: &[NoteId], on_page: &[NoteId]| -> f32 {
+        refs.iter()
+            .filter(|k| !on_page.contains(k))
+            .map(|&k| lines_height(&notes[k.0 as usize]))
+            .sum()
+    };
     let mut pages = Vec::new();
     let mut carry: Vec<NotePart> = Vec::new();
+    // Floats waiting for the top of a page, in their order.
+    let mut pending: Vec<usize> = Vec::new();
     let mut i = 0;
     loop {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
         // Nothing discardable starts a page.
-        while i < items.len() && !matches!(items[i], VItem::Line(_)) {
+        while i < items.len() && matches!(items[i], VItem::Space { .. } | VItem::Penalty(_)) {
             i += 1;
         }
-        if i >= items.len() && carry.is_empty() {
+        if i >= items.len() && carry.is_empty() && pending.is_empty() {
             break;
         }
 
@@ -166,22 +191,59 @@ pub fn break_pages(
             }
         }
         let mut on_page: Vec<NoteId> = parts.iter().map(|p| p.note).collect();
+        let add_notes = |refs: &[NoteId], on_page: &mut Vec<NoteId>, parts: &mut Vec<NotePart>| {
+            let mut added = 0.0;
+            for &k in refs {
+                if !on_page.contains(&k) {
+                    on_page.push(k);
+                    parts.push(NotePart {
+                        note: k,
+                        lines: 0..notes[k.0 as usize].len(),
+                    });
+                    added += lines_height(&notes[k.0 as usize]);
+                }
+            }
+            added
+        };
+
+        // Floats deferred from the page before open this one, as many as fit (the first
+        // always: none waits more than a page); the rest wait, and so do all floats
+        // after them.
+        let mut top_floats = Vec::new();
+        let mut waiting = Vec::new();
+        let mut y = 0.0;
+        for index in pending.drain(..) {
+            let VItem::Float(block) = &items[index] else {
+                continue;
+            };
+            let height = block.height_on_page(true);
+            let refs = float_notes(block);
+            let fits =
+                y + height + foot_total(foot + notes_height(&refs, &on_page)) <= text_height + 0.01;
+            if waiting.is_empty() && (top_floats.is_empty() || fits) {
+                top_floats.push(index);
+                y += height;
+                foot += add_notes(&refs, &mut on_page, &mut parts);
+            } else {
+                waiting.push(index);
+            }
+        }
 
         let start = i;
         // A table row that starts a page brings its table's header along.
-        let mut y = match items.get(start) {
-            Some(VItem::Line(LineBox {
-                repeat_header: Some(header),
-                ..
-            })) => header.height.0,
-            _ => 0.0,
-        };
+        if let Some(VItem::Line(LineBox {
+            repeat_header: Some(header),
+            ..
+        })) = items.get(start)
+        {
+            y += header.height.0;
+        }
+        let mut deferred: Vec<usize> = Vec::new();
         let mut best: Option<Candidate> = None;
         let mut chosen: Option<Candidate> = None;
         // Shrinkable space on the page so far.
         let mut shrink = 0.0;
         let mut j = start;
-        let foot_total = |foot: f32| if foot > 0.0 { foot + separator } else { 0.0 };
         while j < items.len() {
             match &items[j] {
                 VItem::Line(line) => {
@@ -273,6 +335,7 @@ pub fn break_pages(
                                 carry: split_carry,
                                 squeeze,
                                 overrun,
+                                deferred: deferred.clone(),
                             };
                             if forced || best.as_ref().is_none_or(|b| cost <= b.cost) {
                                 best = Some(candidate);
@@ -288,6 +351,7 @@ pub fn break_pages(
                             carry: carry_out.clone(),
                             squeeze: 0.0,
                             overrun: 0.0,
+                            deferred: deferred.clone(),
                         });
                     }
                     chosen = Some(match best.take() {
@@ -306,10 +370,26 @@ pub fn break_pages(
                                 carry: carry_out.clone(),
                                 squeeze,
                                 overrun,
+                                deferred: deferred.clone(),
                             }
                         }
                     });
                     break;
+                }
+                VItem::Float(block) => {
+                    // Set here if it fits and no float before it is waiting; else it
+                    // waits for the next page and the text goes on.
+                    let height = block.height_on_page(y <= 0.0);
+                    let refs = float_notes(block);
+                    let foot_after = foot + notes_height(&refs, &on_page);
+                    let fits = y + height + foot_total(foot_after) <= rules.limit(shrink) + 0.01;
+                    let alone = j == start && top_floats.is_empty();
+                    if (fits && waiting.is_empty() && deferred.is_empty()) || alone {
+                        y += height;
+                        foot += add_notes(&refs, &mut on_page, &mut parts);
+                    } else {
+                        deferred.push(j);
+                    }
                 }
                 VItem::Space {
                     height, shrink: s, ..
@@ -331,6 +411,7 @@ pub fn break_pages(
                                 carry: carry_out.clone(),
                                 squeeze,
                                 overrun,
+                                deferred: deferred.clone(),
                             });
                         }
                     }
@@ -347,6 +428,7 @@ pub fn break_pages(
                 carry: carry_out,
                 squeeze,
                 overrun,
+                deferred,
             }
         });
         pages.push(PagePlan {
@@ -354,7 +436,11 @@ pub fn break_pages(
             notes: chosen.notes,
             squeeze: chosen.squeeze,
             overrun: chosen.overrun,
+            top_floats,
+            deferred: chosen.deferred.clone(),
         });
+        pending = waiting;
+        pending.extend(chosen.deferred);
         carry = chosen.carry;
         i = chosen.end.max(start);
     }
@@ -411,17 +497,95 @@ mod tests {
             &mut warnings,
         )
         .unwrap()
-        .into_iter()
-        .map(|p| {
-            items[p.items]
-                .iter()
-                .filter_map(|item| match item {
-                    VItem::Line(l) => Some(tag(l)),
-                    _ => None,
-                })
-                .collect()
-        })
+        .iter()
+        .map(|plan| drawn(items, plan))
         .collect()
+    }
+
+    /// What a page shows, top to bottom: its top floats, then its lines and the floats set
+    /// where they stand (a float by its first line's tag, in brackets).
+    fn drawn(items: &[VItem], plan: &PagePlan) -> Vec<String> {
+        let float = |index: usize| match &items[index] {
+            VItem::Float(block) => format!("[{}]", tag(&block.lines[0])),
+            _ => unreachable!("not a float"),
+        };
+        let mut shown: Vec<String> = plan.top_floats.iter().map(|&i| float(i)).collect();
+        for index in plan.items.clone() {
+            match &items[index] {
+                VItem::Line(l) => shown.push(tag(l)),
+                VItem::Float(_) if !plan.deferred.contains(&index) => shown.push(float(index)),
+                _ => {}
+            }
+        }
+        shown
+    }
+
+    /// A float `lines` lines tall with `space` above and below.
+    fn figure(name: &str, lines: usize, space: f32) -> VItem {
+        let lines = (0..lines)
+            .map(|i| match line(&format!("{name}{}", i + 1)) {
+                VItem::Line(l) => l,
+                _ => unreachable!(),
+            })
+            .collect();
+        VItem::Float(Box::new(FloatBlock {
+            lines,
+            space: Pt(space),
+        }))
+    }
+
+    #[test]
+    fn a_figure_that_does_not_fit_waits_for_the_next_page_while_text_fills_this_one() {
+        // 6 lines a page. After a's 3 lines the 4-line figure does not fit; b fills the page.
+        let mut items = paragraph("a", 3);
+        items.push(VItem::Penalty(0.0));
+        items.push(figure("f", 4, 0.0));
+        items.push(VItem::Penalty(0.0));
+        items.extend(paragraph("b", 5));
+        let pages = pages_of(&items, 60.0);
+        assert_eq!(pages[0], vec!["a1", "a2", "a3", "b1", "b2", "b3"]);
+        assert_eq!(pages[1], vec!["[f1]", "b4", "b5"]);
+    }
+
+    #[test]
+    fn a_figure_that_fits_stays_where_it_stands() {
+        let mut items = paragraph("a", 2);
+        items.push(VItem::Penalty(0.0));
+        items.push(figure("f", 2, 5.0));
+        items.push(VItem::Penalty(0.0));
+        items.extend(paragraph("b", 2));
+        // 2 + 0.5 + 2 + 0.5 + 2 lines: fits a page of 7 lines.
+        let pages = pages_of(&items, 70.0);
+        assert_eq!(pages, vec![vec!["a1", "a2", "[f1]", "b1", "b2"]]);
+    }
+
+    #[test]
+    fn figures_keep_their_order_when_one_waits() {
+        // The second figure would fit after b, but may not pass the first.
+        let mut items = paragraph("a", 4);
+        items.push(VItem::Penalty(0.0));
+        items.push(figure("f", 4, 0.0));
+        items.push(VItem::Penalty(0.0));
+        items.extend(paragraph("b", 2));
+        items.push(VItem::Penalty(0.0));
+        items.push(figure("g", 1, 0.0));
+        items.push(VItem::Penalty(0.0));
+        items.extend(paragraph("c", 2));
+        let pages = pages_of(&items, 70.0);
+        assert_eq!(pages[0], vec!["a1", "a2", "a3", "a4", "b1", "b2"]);
+        assert_eq!(pages[1], vec!["[f1]", "[g1]", "c1", "c2"]);
+    }
+
+    #[test]
+    fn a_figure_at_the_end_that_does_not_fit_gets_a_page_of_its_own() {
+        let mut items = paragraph("a", 5);
+        items.push(VItem::Penalty(0.0));
+        items.push(figure("f", 3, 0.0));
+        let pages = pages_of(&items, 60.0);
+        assert_eq!(
+            pages,
+            vec![vec!["a1", "a2", "a3", "a4", "a5"], vec!["[f1]"]]
+        );
     }
 
     #[test]

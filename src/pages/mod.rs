@@ -118,14 +118,26 @@ fn last_page_fill(
     let used: f32 = plans[first..]
         .iter()
         .map(|plan| {
-            let items: f32 = flowed.items[plan.items.clone()]
+            let floats_on_top: f32 = plan
+                .top_floats
                 .iter()
-                .map(|item| match item {
-                    VItem::Line(line) => line.height.0,
-                    VItem::Space { height, .. } => height.0,
-                    VItem::Penalty(_) => 0.0,
+                .map(|&index| match &flowed.items[index] {
+                    VItem::Float(block) => block.height_on_page(true),
+                    _ => 0.0,
                 })
                 .sum();
+            let items: f32 = plan
+                .items
+                .clone()
+                .map(|index| match &flowed.items[index] {
+                    VItem::Line(line) => line.height.0,
+                    VItem::Space { height, .. } => height.0,
+                    VItem::Float(_) if plan.deferred.contains(&index) => 0.0,
+                    VItem::Float(block) => block.height_on_page(false),
+                    VItem::Penalty(_) => 0.0,
+                })
+                .sum::<f32>()
+                + floats_on_top;
             let notes: f32 = plan
                 .notes
                 .iter()

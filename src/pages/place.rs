@@ -52,6 +52,15 @@ pub fn place(
         };
         let left = geometry.left + (geometry.column_width + geometry.column_gap) * column as f32;
         let mut y = geometry.top;
+        for &index in &plan.top_floats {
+            if let VItem::Float(block) = &items[index] {
+                for line in &block.lines {
+                    add_line(page, page_index, line, left, y);
+                    y += line.height;
+                }
+                y += block.space;
+            }
+        }
         let slice = &items[plan.items.clone()];
         if let Some(VItem::Line(LineBox {
             repeat_header: Some(header),
@@ -89,6 +98,19 @@ pub fn place(
                         }
                     }
                     y += height;
+                }
+                VItem::Float(block) => {
+                    if plan.deferred.contains(&(plan.items.start + k)) {
+                        continue;
+                    }
+                    if y > geometry.top {
+                        y += block.space;
+                    }
+                    for line in &block.lines {
+                        add_line(page, page_index, line, left, y);
+                        y += line.height;
+                    }
+                    y += block.space;
                 }
                 VItem::Penalty(_) => {}
             }

@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use super::{Flow, Frame};
 use crate::error::Warning;
-use crate::flow::vlist::{add_bars, Keep, NO_BREAK};
+use crate::flow::vlist::{add_bars, FloatBlock, Keep, NO_BREAK};
 use crate::geom::{Pt, Rect};
 use crate::images::{self, LoadedImage};
 use crate::inline::{Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
 use crate::model::Inline;
-use crate::options::ImagesMode;
+use crate::options::{FiguresMode, ImagesMode};
 
 /// Pixels per point at the size an image is shown at when it fits: 96 dpi, as a
 /// browser shows it.
@@ -73,7 +73,10 @@ impl Flow<'_> {
             self.set_text(alt, &style, frame, Keep::TwoLines);
             return;
         }
-        self.space(leading * SPACE_AROUND, frame);
+        let floats = self.may_float(frame);
+        if !floats {
+            self.space(leading * SPACE_AROUND, frame);
+        }
         let loaded = self.load_image(url);
         let mut boxes = Vec::new();
         match loaded {
@@ -107,9 +110,26 @@ impl Flow<'_> {
                 }
             }
         }
+        if floats {
+            self.list.push_float(FloatBlock {
+                lines: boxes,
+                space: Pt(leading * SPACE_AROUND),
+            });
+            return;
+        }
         // One unbreakable block: the picture with its caption.
         self.list.push_rows(boxes, |_| NO_BREAK);
         self.space(leading * SPACE_AROUND, frame);
+    }
+
+    /// Whether a figure here may float: when the author allows it, in the main text (not
+    /// in a note, list or quote), and not right after a heading it must stay with.
+    fn may_float(&self, frame: &Frame) -> bool {
+        self.settings.options.figures == FiguresMode::Float
+            && !self.notes.in_note
+            && frame.depth == 0
+            && frame.bars.is_empty()
+            && !self.list.keeps_with_next()
     }
 
     /// An image by its address, read once however often the article shows it, within the

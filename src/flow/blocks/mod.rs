@@ -425,7 +425,7 @@ impl<'a> Flow<'a> {
     fn page_budget_left(&self) -> f32 {
         let settings = self.settings;
         let pages = self.services.limits.max_pages as f32 + 1.0;
-        pages * settings.text_height().0 * settings.columns() as f32 - self.list.height()
+        pages * settings.text_height().0 * settings.columns() as f32 - self.list.least_height()
     }
 
     /// Whether the list, with `extra` points more, can still fit in the page limit; if
@@ -435,7 +435,7 @@ impl<'a> Flow<'a> {
         let settings = self.settings;
         let column = settings.text_height().0;
         let columns = settings.columns() as f32;
-        let height = self.list.height() + extra;
+        let height = self.list.least_height() + extra;
         let pages = (height / (column * columns)).floor();
         let allowed = self.services.limits.max_pages;
         if pages > allowed as f32 {
