@@ -76,6 +76,14 @@ pub enum Warning {
     /// Links whose addresses are not http, https or mailto (or that are relative, with no
     /// address to resolve them against) are printed as text, not as links.
     UnsafeLinks { count: usize, example: String },
+    /// A table too wide for the page even at its smallest type: printed in parts of
+    /// columns, each repeating the first column; `broken` words were too long for their
+    /// column and broke inside.
+    WideTable {
+        columns: usize,
+        parts: usize,
+        broken: usize,
+    },
 }
 
 impl std::fmt::Display for Warning {
@@ -131,6 +139,23 @@ impl std::fmt::Display for Warning {
                     f,
                     "{count} {links} (such as `{shown}`) not http, https or mailto: printed as text, not clickable"
                 )
+            }
+            Warning::WideTable {
+                columns,
+                parts,
+                broken,
+            } => {
+                write!(f, "a table of {columns} columns is too wide for the page")?;
+                if *parts > 1 {
+                    write!(
+                        f,
+                        ": printed in {parts} parts, each repeating the first column"
+                    )?;
+                }
+                if *broken > 0 {
+                    write!(f, "; {broken} words too long for their column broke inside")?;
+                }
+                Ok(())
             }
             Warning::Image { url, reason } => {
                 let shown: String = url.chars().take(80).collect();
