@@ -43,7 +43,8 @@ const END_RULE_LENGTH_SHARE: f32 = 0.3;
 impl Flow<'_> {
     /// The title block, from the metadata as it is to be printed.
     pub(super) fn title_block(&mut self, meta: &Meta) {
-        let frame = Frame::full(self.settings.text_width(), self.settings.rtl());
+        // Across all columns: the title heads the page, not the first column.
+        let frame = Frame::full(self.settings.area_width(), self.settings.rtl());
         let size = self.size();
         let mut any = false;
         let faces = self.settings.faces.clone();

@@ -29,6 +29,9 @@ use notes::Notes;
 /// The vertical list of the article and the notes its lines refer to.
 #[derive(Debug, Clone, Default)]
 pub struct Flowed {
+    /// What spans all columns at the top of the first page (the title block of a page of
+    /// several columns; empty with one column, where the title block opens `items`).
+    pub head: Vec<VItem>,
     pub items: Vec<VItem>,
     /// Note `i` (numbered `i + 1`) as line boxes for the foot of a page.
     pub notes: Vec<Vec<LineBox>>,
@@ -56,8 +59,12 @@ pub fn flow(
     let notes = Notes::collect(doc, settings.options.links);
     let mut flow = Flow::new(settings, services, notes, warnings);
     let frame = Frame::full(settings.text_width(), settings.rtl());
+    let mut head = Vec::new();
     if settings.options.title_block {
         flow.title_block(printed);
+        if settings.columns() > 1 {
+            head = flow.list.take().0;
+        }
     }
     flow.blocks(&doc.blocks, &frame);
     flow.end_matter(&frame);
@@ -82,6 +89,7 @@ pub fn flow(
         });
     }
     Ok(Flowed {
+        head,
         items: flow.list.items,
         notes,
     })

@@ -66,7 +66,14 @@ pub enum Keep {
     TwoLines,
     /// Never split, and keep with what follows (headings, the title block).
     WithNext,
+    /// A block between a rule above and a rule below (code): at least two lines besides
+    /// the rule on each side of a break.
+    Framed,
 }
+
+/// In columns, blocks of fewer lines than this are never split: two lines at the foot of
+/// a narrow column and two at the head of the next read as two blocks.
+pub const WHOLE_IN_COLUMNS_BELOW: usize = 5;
 
 /// The list being built.
 #[derive(Debug, Default)]
@@ -78,9 +85,19 @@ pub struct VList {
     shrink: f32,
     /// The last block asked to be kept with the next one.
     keep_with_next: bool,
+    /// Blocks of fewer lines than this are never split (0: only the two-line rules).
+    whole_below: usize,
 }
 
 impl VList {
+    /// An empty list in which blocks of fewer than `lines` lines are never split.
+    pub fn whole_below(lines: usize) -> VList {
+        VList {
+            whole_below: lines,
+            ..VList::default()
+        }
+    }
+
     /// Vertical space that may shrink by `shrink`; consecutive spaces collapse to the
     /// largest. No space starts the list.
     pub fn space(&mut self, height: f32, shrink: f32, bars: &[Pt]) {
@@ -118,15 +135,24 @@ impl VList {
     pub fn push_lines(&mut self, boxes: Vec<LineBox>, keep: Keep) {
         self.break_between_blocks();
         let n = boxes.len();
+        let text_lines = if keep == Keep::Framed {
+            n.saturating_sub(2)
+        } else {
+            n
+        };
+        let whole = text_lines < self.whole_below;
         let mut previous_hyphenated = false;
         for (i, line) in boxes.into_iter().enumerate() {
             if i > 0 {
                 let penalty = match keep {
                     Keep::WithNext => NO_BREAK,
+                    _ if whole => NO_BREAK,
                     // No orphan (after the first line) and no widow (before the last).
                     Keep::TwoLines if i == 1 || i == n - 1 => NO_BREAK,
-                    Keep::TwoLines if previous_hyphenated => BROKEN_WORD_PENALTY,
-                    Keep::TwoLines => 0.0,
+                    // The rules are not lines of text: two of those on each side.
+                    Keep::Framed if i <= 2 || i + 2 >= n => NO_BREAK,
+                    _ if previous_hyphenated => BROKEN_WORD_PENALTY,
+                    _ => 0.0,
                 };
                 self.items.push(VItem::Penalty(penalty));
             }
@@ -268,6 +294,23 @@ mod tests {
         let mut list = VList::default();
         list.push_lines((0..5).map(|_| line(10.0)).collect(), Keep::TwoLines);
         assert_eq!(shape(&list), "L10 x L10 p0 L10 p0 L10 x L10");
+    }
+
+    #[test]
+    fn framed_blocks_keep_two_lines_of_text_besides_their_rules() {
+        let mut list = VList::default();
+        list.push_lines((0..6).map(|_| line(10.0)).collect(), Keep::Framed);
+        // rule, 4 lines, rule: the only break is between the second and third line.
+        assert_eq!(shape(&list), "L10 x L10 x L10 p0 L10 x L10 x L10");
+    }
+
+    #[test]
+    fn in_columns_short_blocks_stay_whole() {
+        let mut list = VList::whole_below(WHOLE_IN_COLUMNS_BELOW);
+        list.push_lines((0..4).map(|_| line(10.0)).collect(), Keep::TwoLines);
+        assert_eq!(shape(&list), "L10 x L10 x L10 x L10");
+        list.push_lines((0..5).map(|_| line(10.0)).collect(), Keep::TwoLines);
+        assert!(shape(&list).ends_with("p0 L10 x L10 p0 L10 p0 L10 x L10"));
     }
 
     #[test]

@@ -53,6 +53,10 @@ pub struct PageRules {
     pub squeeze: bool,
     /// How far a page may run past the text height.
     pub overrun: f32,
+    /// Height taken from the top of the first page's columns by what spans them all.
+    pub head: f32,
+    /// Columns per page (plans `0..columns` are the first page's).
+    pub columns: usize,
 }
 
 impl PageRules {
@@ -63,6 +67,17 @@ impl PageRules {
             line_unit,
             squeeze: false,
             overrun: 0.0,
+            head: 0.0,
+            columns: 1,
+        }
+    }
+
+    /// The rules for the `n`th column (from 0): the first page's are shorter by the head.
+    pub(super) fn for_column(&self, n: usize) -> PageRules {
+        let head = if n < self.columns { self.head } else { 0.0 };
+        PageRules {
+            text_height: (self.text_height - head).max(self.line_unit),
+            ..*self
         }
     }
 
@@ -122,7 +137,8 @@ pub fn break_pages(
     cancel: &Cancel,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<PagePlan>, Error> {
-    let (text_height, line_unit) = (rules.text_height, rules.line_unit);
+    let line_unit = rules.line_unit;
+    let all_pages = *rules;
     let separator = line_unit * NOTE_SEPARATOR_LINES;
     let underfull = |empty: f32| {
         let lines = empty.max(0.0) / line_unit;
@@ -147,6 +163,8 @@ pub fn break_pages(
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
+        let rules = &all_pages.for_column(pages.len());
+        let text_height = rules.text_height;
         // Nothing discardable starts a page.
         while i < items.len() && matches!(items[i], VItem::Space { .. } | VItem::Penalty(_)) {
             i += 1;

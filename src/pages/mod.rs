@@ -7,6 +7,7 @@
 //! the running header and footer once the page count is known. The page limit is checked
 //! here, before anything is drawn.
 
+pub mod balance;
 pub mod breaking;
 pub mod furniture;
 pub mod place;
@@ -66,7 +67,8 @@ const NEARLY_EMPTY_LAST_PAGE: f32 = 0.25;
 /// Breaks the list into pages at their natural height; if the last page would be nearly
 /// empty, tries again with the spaces allowed to shrink, then also with pages allowed to
 /// run a line long, and keeps the first that needs a page fewer. The rules on widows,
-/// orphans and headings hold in every attempt (they are forbidden breaks).
+/// orphans and headings hold in every attempt (they are forbidden breaks). With several
+/// columns, the last page's columns are then balanced.
 fn economical_pages(
     flowed: &Flowed,
     geometry: &Geometry,
@@ -74,8 +76,13 @@ fn economical_pages(
     cancel: &Cancel,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<breaking::PagePlan>, Error> {
-    let natural = breaking::PageRules::natural(geometry.text_height.0, line_unit);
     let columns = geometry.columns.max(1);
+    let mut rules = breaking::PageRules {
+        head: head_height(&flowed.head),
+        columns,
+        ..breaking::PageRules::natural(geometry.text_height.0, line_unit)
+    };
+    let natural = rules;
     let mut found = Vec::new();
     let mut plans =
         breaking::break_pages(&flowed.items, &flowed.notes, &natural, cancel, &mut found)?;
@@ -91,19 +98,37 @@ fn economical_pages(
             overrun: line_unit,
             ..squeezed
         };
-        for rules in [squeezed, long] {
+        for tighter_rules in [squeezed, long] {
             let mut tried = Vec::new();
-            let tighter =
-                breaking::break_pages(&flowed.items, &flowed.notes, &rules, cancel, &mut tried)?;
+            let tighter = breaking::break_pages(
+                &flowed.items,
+                &flowed.notes,
+                &tighter_rules,
+                cancel,
+                &mut tried,
+            )?;
             if sheets(&tighter) < sheets(&plans) {
                 plans = tighter;
                 found = tried;
+                rules = tighter_rules;
                 break;
             }
         }
     }
+    balance::balance_last_page(&mut plans, &flowed.items, &flowed.notes, &rules, cancel)?;
     warnings.extend(found);
     Ok(plans)
+}
+
+/// The height of what spans the columns at the top of the first page.
+fn head_height(head: &[VItem]) -> f32 {
+    head.iter()
+        .map(|item| match item {
+            VItem::Line(line) => line.height.0,
+            VItem::Space { height, .. } => height.0,
+            VItem::Penalty(_) | VItem::Float(_) => 0.0,
+        })
+        .sum()
 }
 
 /// How full the last page is: the height of its columns' lines, spaces and notes over
@@ -170,8 +195,14 @@ pub fn paginate(
             found: pages as u64,
         }));
     }
-    let (mut pages, anchors) =
-        place::place(&flowed.items, &flowed.notes, &plans, &geometry, line_unit);
+    let (mut pages, anchors) = place::place(
+        &flowed.head,
+        &flowed.items,
+        &flowed.notes,
+        &plans,
+        &geometry,
+        line_unit,
+    );
     if pages.is_empty() {
         // An empty article still gives a (blank) page with its footer.
         pages.push(Page::new(geometry.page_width, geometry.page_height));

@@ -17,8 +17,9 @@ const NOTE_RULE_THICKNESS: Pt = Pt(0.5);
 
 /// Lays out each page: the items of each column's range from the top, its notes at the
 /// column's foot under a short rule. `plans` are columns; with two columns a page holds
-/// plans 0 and 1, the next 2 and 3.
+/// plans 0 and 1, the next 2 and 3. `head` spans the columns at the top of the first page.
 pub fn place(
+    head: &[VItem],
     items: &[VItem],
     notes: &[Vec<LineBox>],
     plans: &[PagePlan],
@@ -45,13 +46,30 @@ pub fn place(
             pages.push(Page::new(geometry.page_width, geometry.page_height));
         }
         let page = &mut pages[page_index];
+        let mut y = geometry.top;
+        if page_index == 0 {
+            // Drawn anew for each column of the first page, so measured the same way.
+            let mut head_y = geometry.top;
+            for item in head {
+                match item {
+                    VItem::Line(line) => {
+                        if slot == 0 {
+                            add_line(page, page_index, line, geometry.left, head_y);
+                        }
+                        head_y += line.height;
+                    }
+                    VItem::Space { height, .. } => head_y += *height,
+                    VItem::Penalty(_) | VItem::Float(_) => {}
+                }
+            }
+            y = head_y;
+        }
         let column = if geometry.rtl {
             columns - 1 - slot % columns
         } else {
             slot % columns
         };
         let left = geometry.left + (geometry.column_width + geometry.column_gap) * column as f32;
-        let mut y = geometry.top;
         for &index in &plan.top_floats {
             if let VItem::Float(block) = &items[index] {
                 for line in &block.lines {

@@ -75,7 +75,7 @@ impl Flow<'_> {
         for line in &mut boxes {
             line.role = Role::Code;
         }
-        self.list.push_lines(boxes, Keep::TwoLines);
+        self.list.push_lines(boxes, Keep::Framed);
         self.space(spacing, frame);
         self.previous_was_paragraph = false;
     }

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::notes::Notes;
-use super::vlist::{add_bars, Keep, VList};
+use super::vlist::{add_bars, Keep, VList, WHOLE_IN_COLUMNS_BELOW};
 use super::Services;
 use crate::context::{Exceeded, Limit};
 use crate::error::{Error, Warning};
@@ -173,7 +173,11 @@ impl<'a> Flow<'a> {
         Flow {
             settings,
             services,
-            list: VList::default(),
+            list: VList::whole_below(if settings.columns() > 1 {
+                WHOLE_IN_COLUMNS_BELOW
+            } else {
+                0
+            }),
             warnings,
             missing: BTreeSet::new(),
             previous_was_paragraph: false,
