@@ -357,3 +357,27 @@ fn links_to_note_anchors_are_ordinary_internal_links() {
         "only the note and its reference link to each other"
     );
 }
+
+#[test]
+fn a_note_in_a_note_has_its_own_number_and_sits_with_its_parent() {
+    let md = "A claim.[^a] Another.[^b]\n\n[^a]: The source, which needs a remark.[^c]\n[^b]: A plain note.\n[^c]: The remark on the source.";
+    let out = engine().render(md, &RenderOptions::default()).unwrap();
+    let text = pdftotext(&out.pdf);
+    assert!(text.contains("3. The remark on the source."), "{text}");
+    assert!(
+        !text.contains("c. The remark"),
+        "listed as unreferenced: {text}"
+    );
+    assert_eq!(
+        text.matches("The remark on the source.").count(),
+        1,
+        "{text}"
+    );
+    let source = text.find("1. The source").expect("note 1");
+    let remark = text.find("3. The remark").expect("note 3");
+    let plain = text.find("2. A plain note").expect("note 2");
+    assert!(
+        source < remark && remark < plain,
+        "nested note after its parent: {text}"
+    );
+}

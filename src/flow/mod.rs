@@ -67,6 +67,7 @@ pub fn flow(
         }
     }
     flow.blocks(&doc.blocks, &frame);
+    flow.notes.number_nested();
     flow.end_matter(&frame);
     flow.within_page_budget(0.0);
     let notes = flow.layout_notes();

@@ -103,6 +103,24 @@ impl Notes {
             .collect()
     }
 
+    /// Numbers the footnotes that notes refer to (notes in notes), after those of the
+    /// text, so that they are not taken for unreferenced ones: call once the text is set.
+    pub fn number_nested(&mut self) {
+        let mut n = 0;
+        while n < self.sources.len() {
+            if let NoteSource::Footnote(blocks) = &self.sources[n] {
+                let mut labels = Vec::new();
+                footnote_labels(blocks, &mut labels);
+                for label in labels {
+                    if let Some(blocks) = self.definitions.get(&label).cloned() {
+                        self.number(NoteKey::Footnote(label), || NoteSource::Footnote(blocks));
+                    }
+                }
+            }
+            n += 1;
+        }
+    }
+
     /// How many notes are numbered so far.
     pub fn count(&self) -> usize {
         self.sources.len() + self.endnotes.len()
@@ -193,6 +211,45 @@ impl Notes {
             }
         }
         out
+    }
+}
+
+/// The labels of the footnotes `blocks` refer to, in order.
+fn footnote_labels(blocks: &[Block], out: &mut Vec<String>) {
+    fn inlines(list: &[Inline], out: &mut Vec<String>) {
+        for inline in list {
+            match inline {
+                Inline::FootnoteReference(label) => out.push(label.clone()),
+                Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::Strikethrough(c)
+                | Inline::Superscript(c)
+                | Inline::Subscript(c)
+                | Inline::Link { content: c, .. }
+                | Inline::Image { alt: c, .. } => inlines(c, out),
+                _ => {}
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Paragraph(c) | Block::Term(c) | Block::Heading { content: c, .. } => {
+                inlines(c, out)
+            }
+            Block::Quote(inner) | Block::Definition(inner) => footnote_labels(inner, out),
+            Block::FootnoteDefinition { blocks, .. } => footnote_labels(blocks, out),
+            Block::List { items, .. } => {
+                for item in items {
+                    footnote_labels(&item.blocks, out);
+                }
+            }
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    inlines(cell, out);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

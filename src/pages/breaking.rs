@@ -119,6 +119,24 @@ pub(super) fn lines_height(lines: &[LineBox]) -> f32 {
     lines.iter().map(|l| l.height.0).sum()
 }
 
+/// The notes of `refs` not yet on the page, each followed by the notes its own text refers
+/// to (a note in a note goes on the page of the note that cites it), without repeats.
+fn with_nested(refs: &[NoteId], notes: &[Vec<LineBox>], on_page: &[NoteId]) -> Vec<NoteId> {
+    let mut out: Vec<NoteId> = Vec::new();
+    let mut stack: Vec<NoteId> = refs.iter().rev().copied().collect();
+    while let Some(k) = stack.pop() {
+        if on_page.contains(&k) || out.contains(&k) {
+            continue;
+        }
+        out.push(k);
+        if let Some(lines) = notes.get(k.0 as usize) {
+            let nested: Vec<NoteId> = lines.iter().flat_map(|l| l.notes.iter().copied()).collect();
+            stack.extend(nested.into_iter().rev());
+        }
+    }
+    out
+}
+
 /// The notes a float's lines refer to.
 fn float_notes(block: &FloatBlock) -> Vec<NoteId> {
     block
@@ -177,10 +195,23 @@ pub fn break_pages(
         let mut parts: Vec<NotePart> = Vec::new();
         let mut carry_out: Vec<NotePart> = Vec::new();
         let mut foot = 0.0;
-        let cap = if i >= items.len() {
+        // What the page must open with (a waiting figure, or its first line) is never
+        // drawn over by notes continued from before: they wait another page if need be.
+        let opening = match (pending.first(), items.get(i)) {
+            (Some(&index), _) => match &items[index] {
+                VItem::Float(block) => block.height_on_page(true),
+                _ => 0.0,
+            },
+            (None, Some(VItem::Line(line))) => {
+                line.height.0 + line.repeat_header.as_ref().map_or(0.0, |h| h.height.0)
+            }
+            (None, Some(VItem::Float(block))) => block.height_on_page(true),
+            _ => 0.0,
+        };
+        let cap = if i >= items.len() && pending.is_empty() {
             text_height
         } else {
-            text_height * 0.75
+            (text_height * 0.75).min(text_height - opening)
         } - separator;
         for part in carry.drain(..) {
             if !carry_out.is_empty() {
@@ -189,7 +220,11 @@ pub fn break_pages(
             }
             let mut end = part.lines.start;
             for line in &notes[part.note.0 as usize][part.lines.clone()] {
-                if foot + line.height.0 > cap && !(parts.is_empty() && end == part.lines.start) {
+                let first = parts.is_empty() && end == part.lines.start;
+                // (With nothing else left for the page, a line is placed whatever its size.)
+                let room_for_one = foot + line.height.0 + separator + opening <= text_height
+                    || (i >= items.len() && pending.is_empty());
+                if foot + line.height.0 > cap && !(first && room_for_one) {
                     break;
                 }
                 foot += line.height.0;
@@ -235,7 +270,7 @@ pub fn break_pages(
                 continue;
             };
             let height = block.height_on_page(true);
-            let refs = float_notes(block);
+            let refs = with_nested(&float_notes(block), notes, &on_page);
             let fits =
                 y + height + foot_total(foot + notes_height(&refs, &on_page)) <= text_height + 0.01;
             if waiting.is_empty() && (top_floats.is_empty() || fits) {
@@ -265,12 +300,7 @@ pub fn break_pages(
         while j < items.len() {
             match &items[j] {
                 VItem::Line(line) => {
-                    let new: Vec<NoteId> = line
-                        .notes
-                        .iter()
-                        .copied()
-                        .filter(|k| !on_page.contains(k))
-                        .collect();
+                    let new = with_nested(&line.notes, notes, &on_page);
                     let new_height: f32 = new
                         .iter()
                         .map(|&k| lines_height(&notes[k.0 as usize]))
@@ -398,7 +428,7 @@ pub fn break_pages(
                     // Set here if it fits and no float before it is waiting; else it
                     // waits for the next page and the text goes on.
                     let height = block.height_on_page(y <= 0.0);
-                    let refs = float_notes(block);
+                    let refs = with_nested(&float_notes(block), notes, &on_page);
                     let foot_after = foot + notes_height(&refs, &on_page);
                     let fits = y + height + foot_total(foot_after) <= rules.limit(shrink) + 0.01;
                     let alone = j == start && top_floats.is_empty();
@@ -550,6 +580,87 @@ mod tests {
             lines,
             space: Pt(space),
         }))
+    }
+
+    /// Lines tagged `name1`..`nameN`, each referring to the notes in `refs`.
+    fn lines_citing(name: &str, n: usize, refs: &[u32]) -> Vec<VItem> {
+        let mut items = paragraph(name, n);
+        for item in &mut items {
+            if let VItem::Line(line) = item {
+                line.notes = refs.iter().map(|&k| NoteId(k)).collect();
+            }
+        }
+        items
+    }
+
+    fn note_lines(n: usize, refs: &[u32]) -> Vec<LineBox> {
+        (0..n)
+            .map(|_| LineBox {
+                height: Pt(10.0),
+                notes: refs.iter().map(|&k| NoteId(k)).collect(),
+                ..LineBox::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_note_in_a_note_goes_on_the_page_of_the_note_that_cites_it() {
+        let items = lines_citing("a", 2, &[0]);
+        let notes = vec![note_lines(1, &[1]), note_lines(1, &[])];
+        let mut warnings = Vec::new();
+        let rules = PageRules::natural(100.0, 10.0);
+        let plans = break_pages(&items, &notes, &rules, &Cancel::never(), &mut warnings).unwrap();
+        let on_first: Vec<u32> = plans[0].notes.iter().map(|p| p.note.0).collect();
+        assert_eq!(on_first, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_tall_opening_is_never_drawn_over_by_a_continued_note() {
+        // Page of 10 lines. Line a1 cites a 12-line note: 8 lines fit under it (with the
+        // separator), the rest is carried. The next page opens with a 9-line figure:
+        // the carried lines may not take its room, so they wait for the page after.
+        let mut items = lines_citing("a", 1, &[0]);
+        items.push(VItem::Penalty(0.0));
+        items.push(figure("f", 9, 0.0));
+        items.push(VItem::Penalty(0.0));
+        items.extend(paragraph("b", 2));
+        let notes = vec![note_lines(12, &[])];
+        let mut warnings = Vec::new();
+        let rules = PageRules::natural(100.0, 10.0);
+        let plans = break_pages(&items, &notes, &rules, &Cancel::never(), &mut warnings).unwrap();
+        for plan in &plans {
+            let drawn: f32 = drawn(&items, plan).len() as f32 * 10.0;
+            let foot: f32 = plan.notes.iter().map(|p| p.lines.len() as f32 * 10.0).sum();
+            let separator = if foot > 0.0 { 9.0 } else { 0.0 };
+            // A float counts its lines, not one entry.
+            let floats: f32 = plan
+                .top_floats
+                .iter()
+                .chain(
+                    plan.items
+                        .clone()
+                        .filter(|i| {
+                            matches!(items[*i], VItem::Float(_)) && !plan.deferred.contains(i)
+                        })
+                        .collect::<Vec<_>>()
+                        .iter(),
+                )
+                .map(|&i| match &items[i] {
+                    VItem::Float(b) => b.height() - 10.0,
+                    _ => 0.0,
+                })
+                .sum();
+            assert!(
+                drawn + floats + foot + separator <= 100.0 + 0.01,
+                "{plans:?}"
+            );
+        }
+        let total: usize = plans
+            .iter()
+            .flat_map(|p| &p.notes)
+            .map(|p| p.lines.len())
+            .sum();
+        assert_eq!(total, 12, "every line of the note is placed");
     }
 
     #[test]
