@@ -51,11 +51,14 @@ fn option_schema(spec: &folio::options::OptionSpec, defaults: &Map<String, Value
         schema.insert("enum".into(), Value::Array(possible));
     }
     if let Some(default) = defaults.get(spec.name).filter(|d| d.as_str() != Some("")) {
-        let default = match (default, as_text) {
-            (Value::Bool(b), true) => Value::from(b.to_string()),
-            (other, _) => other.clone(),
+        let default = match (default, kind) {
+            (Value::Bool(b), "string") => Some(Value::from(b.to_string())),
+            (Value::String(s), "number") => s.parse::<f64>().ok().map(Value::from),
+            (other, _) => Some(other.clone()),
         };
-        schema.insert("default".into(), default);
+        if let Some(default) = default {
+            schema.insert("default".into(), default);
+        }
     }
     Value::Object(schema)
 }

@@ -18,6 +18,7 @@ use folio::{Error, RenderOptions};
 const NOT_OPTIONS: &[&str] = &["markdown", "download", "filename", "url"];
 
 /// A request to render, whatever shape it came in.
+#[derive(Debug)]
 struct RenderRequest {
     markdown: String,
     options: RenderOptions,
@@ -437,11 +438,13 @@ fn chosen_file_name(chosen: &str) -> Option<String> {
         .filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '"'))
         .take(100)
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    let cleaned = cleaned.trim();
     let stem = cleaned
         .strip_suffix(".pdf")
         .or_else(|| cleaned.strip_suffix(".PDF"))
         .unwrap_or(cleaned)
+        .trim()
+        .trim_start_matches('.')
         .trim();
     (!stem.is_empty()).then(|| format!("{stem}.pdf"))
 }

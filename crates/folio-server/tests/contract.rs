@@ -112,7 +112,7 @@ async fn openapi_validates_and_covers_every_route_and_method() {
     assert!(templates.as_array().unwrap().contains(&"large-print".into()), "{templates}");
     // Defaults are the article template's.
     let options = &doc["components"]["schemas"]["RenderOptions"]["properties"];
-    assert_eq!(options["margins"]["default"], "24mm 36mm 26mm");
+    assert_eq!(options["margins"]["default"], "24mm 36mm 26mm 36mm");
     assert_eq!(options["page_size"]["default"], "A4");
 }
 
@@ -265,7 +265,7 @@ async fn warnings_and_file_names_survive_in_headers() {
         test::TestRequest::post()
             .uri("/v1/render?download=1")
             .insert_header((header::CONTENT_TYPE, "text/markdown"))
-            .set_payload("---\ntitle: Ωμέγα und Größe\n---\n\n![Straße](images/x.png)\n")
+            .set_payload("---\ntitle: Ωμέγα und Größe\n---\n\n![x](bilder/straße.png)\n")
             .to_request(),
     )
     .await;
@@ -277,7 +277,7 @@ async fn warnings_and_file_names_survive_in_headers() {
     );
     let warning = resp.headers().get("x-folio-warning").unwrap().to_str().unwrap();
     let decoded = percent_encoding::percent_decode_str(warning).decode_utf8().unwrap();
-    assert!(decoded.contains("Straße"), "{decoded}");
+    assert!(decoded.contains("bilder/straße.png"), "{decoded}");
     // A name of the client's choosing.
     let resp = test::call_service(
         &app,

@@ -48,7 +48,7 @@ async fn markdown_body_gives_a_pdf_with_its_headers() {
     assert_eq!(h.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
     assert_eq!(
         h.get(header::CONTENT_DISPOSITION).unwrap(),
-        "inline; filename=\"hello-world.pdf\""
+        "inline; filename=\"hello-world.pdf\"; filename*=UTF-8''hello-world.pdf"
     );
     assert!(h.get(header::ETAG).is_some());
     assert_eq!(h.get("x-folio-pages").unwrap(), "1");
@@ -566,7 +566,7 @@ async fn the_service_never_reads_local_files_or_unlisted_remote_images() {
     let mut cfg = config();
     cfg.image_origins = vec!["http://127.0.0.1:9".into()];
     let app = test::init_service(create_app(web::Data::new(AppState::new(cfg)))).await;
-    let md = "![passwd](/etc/passwd)\n\n![local](../secret.png)\n\n![remote](https://elsewhere.example/a.png)\n\n![loop](http://127.0.0.1:9/a.png)";
+    let md = "![passwd](file:///etc/passwd)\n\n![local](../secret.png)\n\n![remote](https://elsewhere.example/a.png)\n\n![loop](http://127.0.0.1:9/a.png)";
     let req = test::TestRequest::post()
         .uri("/v1/render")
         .insert_header((header::CONTENT_TYPE, "text/markdown"))
@@ -582,6 +582,12 @@ async fn the_service_never_reads_local_files_or_unlisted_remote_images() {
         .collect();
     assert!(
         warnings[0].contains("does not read local files"),
+        "{warnings:?}"
+    );
+    // A relative address is relative to the article's web address, not to a folder:
+    // without one, nothing is read.
+    assert!(
+        warnings[1].contains("needs the article's address"),
         "{warnings:?}"
     );
     assert!(
