@@ -18,8 +18,8 @@ use crate::error::Error;
 
 pub use units::parse_length;
 pub use values::{
-    BaseUrl, Direction, FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins, OptionValue, PageSize,
-    PageSizeName, TextScale,
+    BaseUrl, Direction, FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins, OptionValue,
+    PageSize, PageSizeName, TextScale,
 };
 
 /// What describes one option for help texts and API schemas.

@@ -32,8 +32,13 @@ impl Tokens {
     /// Reads a token file: one token per line; blank lines and lines starting with `#`
     /// are skipped. A file with no token is an error (it would lock every client out).
     pub fn load(path: &Path) -> Result<Tokens, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: {}", path.display(), e.kind().to_string().to_lowercase()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "{}: {}",
+                path.display(),
+                e.kind().to_string().to_lowercase()
+            )
+        })?;
         let tokens = Tokens::from_text(&text);
         if tokens.digests.is_empty() {
             return Err(format!("{} holds no token", path.display()));

@@ -353,8 +353,7 @@ impl ServerConfig {
             return Err("max_connections must be at least 16".into());
         }
         for network in &self.trust_networks {
-            crate::fetch::Network::parse(network)
-                .map_err(|e| format!("trust_networks: {e}"))?;
+            crate::fetch::Network::parse(network).map_err(|e| format!("trust_networks: {e}"))?;
         }
         if let Some(path) = &self.token_file.0 {
             crate::auth::Tokens::load(path).map_err(|e| format!("token_file: {e}"))?;

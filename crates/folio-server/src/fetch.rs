@@ -420,7 +420,9 @@ impl Network {
     fn masked(&self, ip: IpAddr) -> IpAddr {
         match ip {
             IpAddr::V4(v4) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 IpAddr::V4((u32::from(v4) & mask).into())
             }
             IpAddr::V6(v6) => {
@@ -544,7 +546,13 @@ mod tests {
         assert!(trusted(&["169.254.0.0/16"], "169.254.1.1"));
         assert!(trusted(&["169.254.169.254/32"], "169.254.169.254"));
         // Bad networks are named.
-        for bad in ["10.1.2.3/8", "10.0.0.0/33", "nowhere", "0.0.0.0", "fd00::/129"] {
+        for bad in [
+            "10.1.2.3/8",
+            "10.0.0.0/33",
+            "nowhere",
+            "0.0.0.0",
+            "fd00::/129",
+        ] {
             assert!(Network::parse(bad).is_err(), "{bad}");
         }
     }
@@ -560,7 +568,8 @@ mod tests {
             Ok(Hop::Body(b"# Hi".to_vec()))
         };
         assert_eq!(
-            f.follow("http://10.1.2.3/a.md", &resolve, &mut get).unwrap(),
+            f.follow("http://10.1.2.3/a.md", &resolve, &mut get)
+                .unwrap(),
             b"# Hi"
         );
         // Still never the metadata address, nor loopback.
@@ -577,14 +586,20 @@ mod tests {
     #[test]
     fn front_matter_addresses_are_read_from_yaml_and_toml() {
         assert_eq!(
-            front_matter_addresses("---\ntitle: A\nurl: https://blog.example/p/\n---\nText", 1000),
+            front_matter_addresses(
+                "---\ntitle: A\nurl: https://blog.example/p/\n---\nText",
+                1000
+            ),
             (Some("https://blog.example/p/".into()), None)
         );
         assert_eq!(
             front_matter_addresses("+++\nbase_url = \"https://b.example/x/\"\n+++\n", 1000),
             (None, Some("https://b.example/x/".into()))
         );
-        assert_eq!(front_matter_addresses("# No front matter", 1000), (None, None));
+        assert_eq!(
+            front_matter_addresses("# No front matter", 1000),
+            (None, None)
+        );
         assert_eq!(
             front_matter_addresses("---\nurl: https://blog.example/p/\n---\n", 10),
             (None, None)
@@ -593,7 +608,9 @@ mod tests {
 
     #[test]
     fn relative_images_resolve_against_the_fetched_address_then_front_matter_then_option() {
-        let base = |fetched: Option<&'static str>, markdown: &'static str, option: Option<&'static str>| {
+        let base = |fetched: Option<&'static str>,
+                    markdown: &'static str,
+                    option: Option<&'static str>| {
             Base {
                 fetched_from: fetched,
                 markdown,
@@ -605,7 +622,11 @@ mod tests {
         };
         let fm = "---\nurl: https://front.example/post/\nbase_url: https://fmbase.example/\n---\n";
         assert_eq!(
-            base(Some("https://blog.example/posts/a.md"), fm, Some("https://opt.example/")),
+            base(
+                Some("https://blog.example/posts/a.md"),
+                fm,
+                Some("https://opt.example/")
+            ),
             Some("https://blog.example/posts/a.md".into())
         );
         assert_eq!(

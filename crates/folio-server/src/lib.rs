@@ -70,11 +70,8 @@ impl AppState {
                 .and_then(|url| shared_cache::SharedCache::new(url, config.redis_ttl).ok())
                 .map(Arc::new),
             metrics: metrics::Metrics::default(),
-            tokens: config
-                .token_file
-                .0
-                .as_deref()
-                .and_then(|path| match auth::Tokens::load(path) {
+            tokens: config.token_file.0.as_deref().and_then(|path| {
+                match auth::Tokens::load(path) {
                     Ok(tokens) => Some(tokens),
                     Err(e) => {
                         // `check` refuses this before the service starts; refuse every
@@ -82,7 +79,8 @@ impl AppState {
                         tracing::error!(error = %e, "token file unreadable; refusing API calls");
                         Some(auth::Tokens::default())
                     }
-                }),
+                }
+            }),
             engine,
             config,
         }
@@ -272,9 +270,12 @@ pub fn create_app(
             };
             let fut = if refused {
                 let (http, _) = req.into_parts();
-                let response = actix_web::ResponseError::error_response(&problem::ApiError::Unauthorized)
-                    .map_into_boxed_body();
-                Either::Left(futures_util::future::ready(Ok(ServiceResponse::new(http, response))))
+                let response =
+                    actix_web::ResponseError::error_response(&problem::ApiError::Unauthorized)
+                        .map_into_boxed_body();
+                Either::Left(futures_util::future::ready(Ok(ServiceResponse::new(
+                    http, response,
+                ))))
             } else {
                 Either::Right(srv.call(req).map(|r| r.map(|r| r.map_into_boxed_body())))
             };
@@ -332,7 +333,10 @@ pub fn create_app(
 /// CORS preflight for `/v1/render` (the allowed origin is added by the middleware).
 async fn preflight() -> HttpResponse {
     HttpResponse::NoContent()
-        .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD, POST, OPTIONS"))
+        .insert_header((
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            "GET, HEAD, POST, OPTIONS",
+        ))
         .insert_header((
             header::ACCESS_CONTROL_ALLOW_HEADERS,
             "Content-Type, If-None-Match, Authorization, X-Request-Id",

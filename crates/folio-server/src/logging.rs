@@ -44,8 +44,10 @@ impl Visit for Fields {
         );
     }
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.0
-            .insert(field.name().to_string(), serde_json::Value::String(value.into()));
+        self.0.insert(
+            field.name().to_string(),
+            serde_json::Value::String(value.into()),
+        );
     }
     fn record_i64(&mut self, field: &Field, value: i64) {
         self.0.insert(field.name().to_string(), value.into());
@@ -68,7 +70,12 @@ pub fn event_json(event: &Event<'_>) -> serde_json::Map<String, serde_json::Valu
     let mut object = serde_json::Map::new();
     object.insert(
         "level".into(),
-        event.metadata().level().as_str().to_ascii_lowercase().into(),
+        event
+            .metadata()
+            .level()
+            .as_str()
+            .to_ascii_lowercase()
+            .into(),
     );
     if let Some(message) = fields.0.remove("message") {
         object.insert("message".into(), message);
@@ -92,10 +99,7 @@ where
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
-        object.insert(
-            "time".into(),
-            ((now.as_millis() as f64) / 1000.0).into(),
-        );
+        object.insert("time".into(), ((now.as_millis() as f64) / 1000.0).into());
         object.append(&mut event_json(event));
         writeln!(writer, "{}", serde_json::Value::Object(object))
     }

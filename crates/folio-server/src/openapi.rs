@@ -10,7 +10,8 @@ use folio::options::JsonType;
 use folio::{Engine, RenderOptions};
 
 /// Fields of a render request besides the options.
-const MARKDOWN: &str = "The article: markdown, with optional YAML (`---`) or TOML (`+++`) front matter.";
+const MARKDOWN: &str =
+    "The article: markdown, with optional YAML (`---`) or TOML (`+++`) front matter.";
 const DOWNLOAD: &str = "Answer with `Content-Disposition: attachment` (save) instead of `inline`.";
 const FILENAME: &str = "The PDF's file name (folders and control characters are removed, `.pdf` is added); default: from the article's title.";
 
@@ -23,7 +24,12 @@ fn problem(description: &str) -> Value {
 }
 
 /// The JSON schema of one option's value, with the article template's value as default.
-fn option_schema(spec: &folio::options::OptionSpec, defaults: &Map<String, Value>, templates: &[String], as_text: bool) -> Value {
+fn option_schema(
+    spec: &folio::options::OptionSpec,
+    defaults: &Map<String, Value>,
+    templates: &[String],
+    as_text: bool,
+) -> Value {
     let mut schema = Map::new();
     let kind = match (spec.json_type, as_text) {
         (_, true) => "string",
@@ -34,13 +40,20 @@ fn option_schema(spec: &folio::options::OptionSpec, defaults: &Map<String, Value
     schema.insert("type".into(), kind.into());
     schema.insert(
         "description".into(),
-        spec.help.split_whitespace().collect::<Vec<_>>().join(" ").into(),
+        spec.help
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .into(),
     );
     let possible: Vec<Value> = if spec.name == "template" {
         templates.iter().map(|t| Value::from(t.as_str())).collect()
     } else if spec.is_flag() {
         if as_text {
-            ["true", "false", "1", "0", "yes", "no", "on", "off"].iter().map(|v| Value::from(*v)).collect()
+            ["true", "false", "1", "0", "yes", "no", "on", "off"]
+                .iter()
+                .map(|v| Value::from(*v))
+                .collect()
         } else {
             Vec::new()
         }
@@ -78,8 +91,14 @@ pub fn document(engine: &Engine) -> Value {
     let mut option_fields = Map::new();
     let mut query_options = Vec::new();
     for spec in RenderOptions::SPECS {
-        options.insert(spec.name.into(), option_schema(spec, &defaults, &templates, false));
-        option_fields.insert(spec.name.into(), option_schema(spec, &defaults, &templates, true));
+        options.insert(
+            spec.name.into(),
+            option_schema(spec, &defaults, &templates, false),
+        );
+        option_fields.insert(
+            spec.name.into(),
+            option_schema(spec, &defaults, &templates, true),
+        );
         query_options.push(json!({
             "name": spec.name,
             "in": "query",
@@ -89,9 +108,15 @@ pub fn document(engine: &Engine) -> Value {
         }));
     }
     let mut form = Map::new();
-    form.insert("markdown".into(), json!({"type": "string", "description": MARKDOWN}));
+    form.insert(
+        "markdown".into(),
+        json!({"type": "string", "description": MARKDOWN}),
+    );
     form.insert("download".into(), json!({"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"], "description": DOWNLOAD}));
-    form.insert("filename".into(), json!({"type": "string", "maxLength": 255, "description": FILENAME}));
+    form.insert(
+        "filename".into(),
+        json!({"type": "string", "maxLength": 255, "description": FILENAME}),
+    );
     form.append(&mut option_fields);
 
     let download_param = json!({"name": "download", "in": "query", "required": false, "description": DOWNLOAD,
@@ -148,23 +173,52 @@ pub fn document(engine: &Engine) -> Value {
         render_common.insert(status.into(), value);
     }
     let mut post_responses = render_common.clone();
-    post_responses.insert("408".into(), problem("The body did not arrive in time, or arrived too slowly."));
+    post_responses.insert(
+        "408".into(),
+        problem("The body did not arrive in time, or arrived too slowly."),
+    );
     post_responses.insert("413".into(), problem("The body is over the size limit."));
-    post_responses.insert("415".into(), problem("Another media type, or text in a charset other than UTF-8."));
+    post_responses.insert(
+        "415".into(),
+        problem("Another media type, or text in a charset other than UTF-8."),
+    );
     let mut get_responses = render_common.clone();
     get_responses.insert("403".into(), problem("Not allowed to fetch that address: scheme, origin (not listed with --fetch-origin) or a private address outside the trusted networks; or fetching is off."));
-    get_responses.insert("413".into(), problem("The article at the address is over the size limit."));
-    get_responses.insert("502".into(), problem("The article's site failed, answered with an error, or redirected too often."));
+    get_responses.insert(
+        "413".into(),
+        problem("The article at the address is over the size limit."),
+    );
+    get_responses.insert(
+        "502".into(),
+        problem("The article's site failed, answered with an error, or redirected too often."),
+    );
 
-    let mut post_params = vec![download_param.clone(), filename_param.clone(), if_none_match.clone(), request_id.clone()];
+    let mut post_params = vec![
+        download_param.clone(),
+        filename_param.clone(),
+        if_none_match.clone(),
+        request_id.clone(),
+    ];
     post_params.extend(query_options.iter().cloned());
-    let mut get_params = vec![url_param, download_param, filename_param, if_none_match, request_id.clone()];
+    let mut get_params = vec![
+        url_param,
+        download_param,
+        filename_param,
+        if_none_match,
+        request_id.clone(),
+    ];
     get_params.extend(query_options.iter().cloned());
 
     let head_of = |op: &Value| -> Value {
         let mut head = op.clone();
-        head["operationId"] = Value::from(format!("{}Head", op["operationId"].as_str().unwrap_or("op")));
-        head["summary"] = Value::from(format!("{} (headers only)", op["summary"].as_str().unwrap_or("")));
+        head["operationId"] = Value::from(format!(
+            "{}Head",
+            op["operationId"].as_str().unwrap_or("op")
+        ));
+        head["summary"] = Value::from(format!(
+            "{} (headers only)",
+            op["summary"].as_str().unwrap_or("")
+        ));
         if let Some(responses) = head["responses"].as_object_mut() {
             for response in responses.values_mut() {
                 if let Some(r) = response.as_object_mut() {
@@ -174,7 +228,12 @@ pub fn document(engine: &Engine) -> Value {
         }
         head
     };
-    let simple = |id: &str, summary: &str, media: &str, schema: Value, extra: Vec<(&str, Value)>| -> Value {
+    let simple = |id: &str,
+                  summary: &str,
+                  media: &str,
+                  schema: Value,
+                  extra: Vec<(&str, Value)>|
+     -> Value {
         let mut responses = Map::new();
         responses.insert("200".into(), json!({"description": summary, "headers": {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}, "content": {media: {"schema": schema}}}));
         for (status, value) in extra {
@@ -208,17 +267,47 @@ pub fn document(engine: &Engine) -> Value {
         "responses": get_responses
     });
     let templates_op = {
-        let mut op = simple("templates", "The page designs", "application/json", json!({"type": "array", "items": {"$ref": "#/components/schemas/Template"}}), vec![("401", unauthorized.clone())]);
+        let mut op = simple(
+            "templates",
+            "The page designs",
+            "application/json",
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/Template"}}),
+            vec![("401", unauthorized.clone())],
+        );
         op["security"] = json!([{}, {"bearer": []}]);
         op
     };
     let preparing_op = simple("preparing", "The \"Preparing your PDF…\" page the button opens: with `?url=` (and options) it loads that PDF by its shareable address; without, it renders the markdown its opener sends (postMessage)", "text/html", json!({"type": "string"}), vec![]);
-    let healthz_op = simple("healthz", "The process answers", "text/plain", json!({"type": "string", "const": "ok\n"}), vec![]);
+    let healthz_op = simple(
+        "healthz",
+        "The process answers",
+        "text/plain",
+        json!({"type": "string", "const": "ok\n"}),
+        vec![],
+    );
     let readyz_op = simple("readyz", "Ready: the queue has room and keeps moving; the body also says the queue depth, Redis's state (never a reason to be unready) and the version", "text/plain", json!({"type": "string"}), vec![("503", json!({"description": "Busy: the queue is full or its oldest job has waited past the deadline.", "headers": {"Retry-After": {"schema": {"type": "integer"}}, "X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}, "content": {"text/plain": {"schema": {"type": "string"}}}}))]);
     let metrics_op = simple("metrics", "Prometheus metrics: requests, errors, render times, pages, bytes, caches, queue, build, Redis", "text/plain", json!({"type": "string"}), vec![]);
-    let openapi_op = simple("openapi", "This document", "application/json", json!({"type": "object"}), vec![]);
-    let button_op = simple("buttonJs", "The Print/PDF button's script", "text/javascript", json!({"type": "string"}), vec![]);
-    let demo_op = simple("demo", "A demo blog post with the button, and a playground form", "text/html", json!({"type": "string"}), vec![]);
+    let openapi_op = simple(
+        "openapi",
+        "This document",
+        "application/json",
+        json!({"type": "object"}),
+        vec![],
+    );
+    let button_op = simple(
+        "buttonJs",
+        "The Print/PDF button's script",
+        "text/javascript",
+        json!({"type": "string"}),
+        vec![],
+    );
+    let demo_op = simple(
+        "demo",
+        "A demo blog post with the button, and a playground form",
+        "text/html",
+        json!({"type": "string"}),
+        vec![],
+    );
     let preflight = json!({
         "operationId": "renderPreflight",
         "summary": "CORS preflight (origins listed with --cors-origin get Access-Control-Allow-Origin)",
@@ -245,10 +334,22 @@ pub fn document(engine: &Engine) -> Value {
     }
 
     let mut json_request = Map::new();
-    json_request.insert("markdown".into(), json!({"type": "string", "description": MARKDOWN}));
-    json_request.insert("options".into(), json!({"$ref": "#/components/schemas/RenderOptions"}));
-    json_request.insert("download".into(), json!({"type": "boolean", "default": false, "description": DOWNLOAD}));
-    json_request.insert("filename".into(), json!({"type": "string", "maxLength": 255, "description": FILENAME}));
+    json_request.insert(
+        "markdown".into(),
+        json!({"type": "string", "description": MARKDOWN}),
+    );
+    json_request.insert(
+        "options".into(),
+        json!({"$ref": "#/components/schemas/RenderOptions"}),
+    );
+    json_request.insert(
+        "download".into(),
+        json!({"type": "boolean", "default": false, "description": DOWNLOAD}),
+    );
+    json_request.insert(
+        "filename".into(),
+        json!({"type": "string", "maxLength": 255, "description": FILENAME}),
+    );
 
     json!({
         "openapi": "3.1.0",

@@ -140,7 +140,9 @@ impl RenderPool {
 }
 
 fn work(
-    render: &(dyn Fn(&str, &RenderOptions, &Cancel, Option<&str>) -> Result<Rendered, Error> + Send + Sync),
+    render: &(dyn Fn(&str, &RenderOptions, &Cancel, Option<&str>) -> Result<Rendered, Error>
+          + Send
+          + Sync),
     receiver: &Mutex<Receiver<Job>>,
     shared: &Shared,
 ) {

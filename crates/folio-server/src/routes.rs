@@ -653,7 +653,9 @@ mod tests {
         assert!(encoded.is_ascii() && !encoded.contains('\t'), "{encoded}");
         assert!(actix_web::http::header::HeaderValue::from_str(&encoded).is_ok());
         assert_eq!(
-            percent_encoding::percent_decode_str(&encoded).decode_utf8().unwrap(),
+            percent_encoding::percent_decode_str(&encoded)
+                .decode_utf8()
+                .unwrap(),
             warning
         );
     }

@@ -26,8 +26,11 @@ fn state(config: ServerConfig) -> web::Data<AppState> {
 
 async fn openapi_document() -> serde_json::Value {
     let app = test::init_service(create_app(state(config()))).await;
-    let resp =
-        test::call_service(&app, test::TestRequest::get().uri("/openapi.json").to_request()).await;
+    let resp = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/openapi.json").to_request(),
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::OK);
     test::read_body_json(resp).await
 }
@@ -73,7 +76,11 @@ async fn openapi_validates_and_covers_every_route_and_method() {
             );
         }
     }
-    assert_eq!(paths.len(), ROUTES.len(), "the document lists a route the app has not");
+    assert_eq!(
+        paths.len(),
+        ROUTES.len(),
+        "the document lists a route the app has not"
+    );
     // The render routes: every body type, query parameters with enums, statuses, headers.
     let post = &paths["/v1/render"]["post"];
     for media in [
@@ -82,20 +89,36 @@ async fn openapi_validates_and_covers_every_route_and_method() {
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ] {
-        assert!(post["requestBody"]["content"].get(media).is_some(), "{media}");
+        assert!(
+            post["requestBody"]["content"].get(media).is_some(),
+            "{media}"
+        );
     }
-    for status in ["200", "304", "400", "401", "408", "413", "415", "422", "500", "503", "504"] {
+    for status in [
+        "200", "304", "400", "401", "408", "413", "415", "422", "500", "503", "504",
+    ] {
         assert!(post["responses"].get(status).is_some(), "POST {status}");
     }
     let get = &paths["/v1/render"]["get"];
-    for status in ["200", "400", "403", "413", "422", "500", "502", "503", "504"] {
+    for status in [
+        "200", "400", "403", "413", "422", "500", "502", "503", "504",
+    ] {
         assert!(get["responses"].get(status).is_some(), "GET {status}");
     }
     let headers = &get["responses"]["200"]["headers"];
-    for h in ["Content-Disposition", "ETag", "X-Folio-Pages", "X-Folio-Warnings", "X-Folio-Warning", "X-Request-Id"] {
+    for h in [
+        "Content-Disposition",
+        "ETag",
+        "X-Folio-Pages",
+        "X-Folio-Warnings",
+        "X-Folio-Warning",
+        "X-Request-Id",
+    ] {
         assert!(headers.get(h).is_some(), "{h}");
     }
-    assert!(post["responses"]["503"]["headers"].get("Retry-After").is_some());
+    assert!(post["responses"]["503"]["headers"]
+        .get("Retry-After")
+        .is_some());
     let param = |name: &str| {
         get["parameters"]
             .as_array()
@@ -106,10 +129,22 @@ async fn openapi_validates_and_covers_every_route_and_method() {
             .clone()
     };
     assert_eq!(param("url")["required"], true);
-    assert_eq!(param("links")["schema"]["enum"], serde_json::json!(["footnote", "endnote", "inline", "none"]));
-    assert_eq!(param("images")["schema"]["enum"], serde_json::json!(["show", "hide"]));
+    assert_eq!(
+        param("links")["schema"]["enum"],
+        serde_json::json!(["footnote", "endnote", "inline", "none"])
+    );
+    assert_eq!(
+        param("images")["schema"]["enum"],
+        serde_json::json!(["show", "hide"])
+    );
     let templates = param("template")["schema"]["enum"].clone();
-    assert!(templates.as_array().unwrap().contains(&"large-print".into()), "{templates}");
+    assert!(
+        templates
+            .as_array()
+            .unwrap()
+            .contains(&"large-print".into()),
+        "{templates}"
+    );
     // Defaults are the article template's.
     let options = &doc["components"]["schemas"]["RenderOptions"]["properties"];
     assert_eq!(options["margins"]["default"], "24mm 36mm 26mm 36mm");
@@ -150,7 +185,10 @@ async fn every_route_answers_its_methods_405_others_and_head_like_get() {
     let get = test::call_service(&app, test::TestRequest::get().uri("/healthz").to_request()).await;
     let head = test::call_service(
         &app,
-        test::TestRequest::default().method(Method::HEAD).uri("/healthz").to_request(),
+        test::TestRequest::default()
+            .method(Method::HEAD)
+            .uri("/healthz")
+            .to_request(),
     )
     .await;
     assert_eq!(head.status(), StatusCode::OK);
@@ -160,7 +198,10 @@ async fn every_route_answers_its_methods_405_others_and_head_like_get() {
     );
     let resp = test::call_service(
         &app,
-        test::TestRequest::default().method(Method::PUT).uri("/nowhere").to_request(),
+        test::TestRequest::default()
+            .method(Method::PUT)
+            .uri("/nowhere")
+            .to_request(),
     )
     .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
@@ -179,11 +220,24 @@ async fn a_valid_request_id_is_kept_and_others_replaced() {
             .to_request()
     };
     let resp = test::call_service(&app, id_for(b"lb-7f3a:42/abc=")).await;
-    assert_eq!(resp.headers().get("x-request-id").unwrap(), "lb-7f3a:42/abc=");
-    for bad in [&b"has space"[..], &[b'x'; 65][..], b"semi;colon", b"\xc3\xa9"] {
+    assert_eq!(
+        resp.headers().get("x-request-id").unwrap(),
+        "lb-7f3a:42/abc="
+    );
+    for bad in [
+        &b"has space"[..],
+        &[b'x'; 65][..],
+        b"semi;colon",
+        b"\xc3\xa9",
+    ] {
         let bad: &'static [u8] = Box::leak(bad.to_vec().into_boxed_slice());
         let resp = test::call_service(&app, id_for(bad)).await;
-        let id = resp.headers().get("x-request-id").unwrap().as_bytes().to_vec();
+        let id = resp
+            .headers()
+            .get("x-request-id")
+            .unwrap()
+            .as_bytes()
+            .to_vec();
         assert_ne!(id, bad, "{:?}", String::from_utf8_lossy(bad));
         assert!(!id.is_empty() && id.len() <= 64);
     }
@@ -211,22 +265,53 @@ async fn tokens_guard_the_api_but_not_the_buttons_link_or_health() {
     };
     let resp = test::call_service(&app, post(None)).await;
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
-    assert!(resp.headers().get(header::WWW_AUTHENTICATE).unwrap().to_str().unwrap().starts_with("Bearer"));
-    assert_eq!(resp.headers().get(header::CONTENT_TYPE).unwrap(), "application/problem+json");
-    assert_eq!(test::call_service(&app, post(Some("Bearer secret-abd"))).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(test::call_service(&app, post(Some("Bearer secret-abc"))).await.status(), StatusCode::OK);
+    assert!(resp
+        .headers()
+        .get(header::WWW_AUTHENTICATE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("Bearer"));
+    assert_eq!(
+        resp.headers().get(header::CONTENT_TYPE).unwrap(),
+        "application/problem+json"
+    );
+    assert_eq!(
+        test::call_service(&app, post(Some("Bearer secret-abd")))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        test::call_service(&app, post(Some("Bearer secret-abc")))
+            .await
+            .status(),
+        StatusCode::OK
+    );
     // The button's plain link stays public (403 here only because no origin is allowed).
     let resp = test::call_service(
         &app,
-        test::TestRequest::get().uri("/v1/render?url=https%3A%2F%2Fblog.example%2Fa.md").to_request(),
+        test::TestRequest::get()
+            .uri("/v1/render?url=https%3A%2F%2Fblog.example%2Fa.md")
+            .to_request(),
     )
     .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
-    for open in ["/healthz", "/readyz", "/button.js", "/v1/preparing", "/openapi.json"] {
+    for open in [
+        "/healthz",
+        "/readyz",
+        "/button.js",
+        "/v1/preparing",
+        "/openapi.json",
+    ] {
         let resp = test::call_service(&app, test::TestRequest::get().uri(open).to_request()).await;
         assert_eq!(resp.status(), StatusCode::OK, "{open}");
     }
-    let resp = test::call_service(&app, test::TestRequest::get().uri("/v1/templates").to_request()).await;
+    let resp = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/v1/templates").to_request(),
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -240,16 +325,26 @@ async fn metrics_and_readyz_say_the_build_and_redis() {
     let resp = test::call_service(&app, test::TestRequest::get().uri("/readyz").to_request()).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let body = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
-    assert!(body.starts_with("ready\n") && body.contains("redis: down"), "{body}");
+    assert!(
+        body.starts_with("ready\n") && body.contains("redis: down"),
+        "{body}"
+    );
     assert!(body.contains(env!("CARGO_PKG_VERSION")), "{body}");
-    let resp = test::call_service(&app, test::TestRequest::get().uri("/metrics").to_request()).await;
+    let resp =
+        test::call_service(&app, test::TestRequest::get().uri("/metrics").to_request()).await;
     let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
     assert!(
-        text.contains(&format!("folio_build_info{{version=\"{}\"", env!("CARGO_PKG_VERSION"))),
+        text.contains(&format!(
+            "folio_build_info{{version=\"{}\"",
+            env!("CARGO_PKG_VERSION")
+        )),
         "{text}"
     );
     assert!(text.contains("folio_redis_up 0"), "{text}");
-    assert!(text.contains("folio_redis_status{status=\"down\"} 1"), "{text}");
+    assert!(
+        text.contains("folio_redis_status{status=\"down\"} 1"),
+        "{text}"
+    );
     // Without Redis configured.
     let app = test::init_service(create_app(state(config()))).await;
     let resp = test::call_service(&app, test::TestRequest::get().uri("/readyz").to_request()).await;
@@ -270,13 +365,26 @@ async fn warnings_and_file_names_survive_in_headers() {
     )
     .await;
     assert_eq!(resp.status(), StatusCode::OK);
-    let disposition = resp.headers().get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
+    let disposition = resp
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(
-        disposition.contains("filename*=UTF-8''%CF%89%CE%BC%CE%AD%CE%B3%CE%B1-und-gr%C3%B6%C3%9Fe.pdf"),
+        disposition
+            .contains("filename*=UTF-8''%CF%89%CE%BC%CE%AD%CE%B3%CE%B1-und-gr%C3%B6%C3%9Fe.pdf"),
         "{disposition}"
     );
-    let warning = resp.headers().get("x-folio-warning").unwrap().to_str().unwrap();
-    let decoded = percent_encoding::percent_decode_str(warning).decode_utf8().unwrap();
+    let warning = resp
+        .headers()
+        .get("x-folio-warning")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    let decoded = percent_encoding::percent_decode_str(warning)
+        .decode_utf8()
+        .unwrap();
     assert!(decoded.contains("bilder/straße.png"), "{decoded}");
     // A name of the client's choosing.
     let resp = test::call_service(
@@ -287,7 +395,12 @@ async fn warnings_and_file_names_survive_in_headers() {
             .to_request(),
     )
     .await;
-    let disposition = resp.headers().get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
+    let disposition = resp
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert_eq!(
         disposition,
         "attachment; filename=\"bericht-ber-l.pdf\"; filename*=UTF-8''Bericht%20%C3%BCber%20%C3%96l.pdf"
@@ -328,13 +441,22 @@ async fn no_malformed_input_is_a_500_on_any_route() {
         "?a&&&=&b==",
     ];
     let bodies: Vec<(&str, Vec<u8>)> = vec![
-        ("application/x-www-form-urlencoded", b"markdown=%zz%&page_size=%".to_vec()),
+        (
+            "application/x-www-form-urlencoded",
+            b"markdown=%zz%&page_size=%".to_vec(),
+        ),
         ("application/x-www-form-urlencoded", b"%%%=%%%".to_vec()),
-        ("application/x-www-form-urlencoded", b"markdown=\xff\xfe".to_vec()),
+        (
+            "application/x-www-form-urlencoded",
+            b"markdown=\xff\xfe".to_vec(),
+        ),
         ("application/json", b"{\"markdown\": \"\\ud800\"}".to_vec()),
         ("application/json", b"{\"markdown\": 5}".to_vec()),
         ("application/json", b"[".to_vec()),
-        ("multipart/form-data; boundary=abcd", b"--abcd\r\nbroken".to_vec()),
+        (
+            "multipart/form-data; boundary=abcd",
+            b"--abcd\r\nbroken".to_vec(),
+        ),
         ("multipart/form-data", b"x".to_vec()),
         ("text/markdown; charset=%zz", b"# x".to_vec()),
         ("text/markdown", b"\xff".to_vec()),
@@ -387,7 +509,10 @@ async fn no_malformed_input_is_a_500_on_any_route() {
                 .to_request(),
         )
         .await;
-        check(resp.status(), format!("{kind} {:?}", String::from_utf8_lossy(&body)));
+        check(
+            resp.status(),
+            format!("{kind} {:?}", String::from_utf8_lossy(&body)),
+        );
     }
     assert!(checked > 100);
 }

@@ -71,7 +71,10 @@ impl Blog {
                         r.extend_from_slice(body);
                         r
                     }
-                    None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+                    None => {
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_vec()
+                    }
                 };
                 let _ = stream.write_all(&response);
             }
@@ -124,11 +127,7 @@ fn images(pdf: &[u8]) -> Vec<(i64, i64)> {
         .values()
         .filter_map(|o| o.as_stream().ok())
         .filter(|s| {
-            s.dict
-                .get(b"Subtype")
-                .ok()
-                .and_then(|v| v.as_name().ok())
-                == Some(&b"Image"[..])
+            s.dict.get(b"Subtype").ok().and_then(|v| v.as_name().ok()) == Some(&b"Image"[..])
         })
         .filter(|s| s.dict.get(b"SMask").is_ok() || s.dict.get(b"ColorSpace").is_ok())
         .map(|s| {
@@ -159,14 +158,24 @@ async fn a_post_fetched_by_url_prints_with_its_relative_images() {
     )
     .await;
     assert_eq!(resp.status(), StatusCode::OK);
-    let warnings = resp.headers().get("x-folio-warnings").unwrap().to_str().unwrap().to_string();
+    let warnings = resp
+        .headers()
+        .get("x-folio-warnings")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let warning = resp
         .headers()
         .get("x-folio-warning")
         .map(|v| v.to_str().unwrap().to_string());
     assert_eq!(warnings, "0", "warnings: {warning:?}");
     let pdf = test::read_body(resp).await;
-    assert_eq!(images(&pdf), [(30, 40), (40, 30)], "both images are in the PDF");
+    assert_eq!(
+        images(&pdf),
+        [(30, 40), (40, 30)],
+        "both images are in the PDF"
+    );
     assert_eq!(blog.hits("/images/red.png"), 1);
     assert_eq!(blog.hits("/images/blue.png"), 1);
 
@@ -174,7 +183,10 @@ async fn a_post_fetched_by_url_prints_with_its_relative_images() {
     let resp = test::call_service(
         &app,
         test::TestRequest::get()
-            .uri(&format!("/v1/render?url={}&page_size=Letter", encode(&post)))
+            .uri(&format!(
+                "/v1/render?url={}&page_size=Letter",
+                encode(&post)
+            ))
             .to_request(),
     )
     .await;
@@ -245,7 +257,13 @@ async fn posted_markdown_resolves_against_front_matter_url_then_base_url() {
     )
     .await;
     assert_eq!(resp.status(), StatusCode::OK);
-    let warning = resp.headers().get("x-folio-warning").unwrap().to_str().unwrap().to_string();
+    let warning = resp
+        .headers()
+        .get("x-folio-warning")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(warning.contains("base_url"), "{warning}");
 }
 
@@ -278,5 +296,9 @@ async fn without_a_trusted_network_loopback_is_never_fetched() {
         assert_eq!(resp.status(), StatusCode::OK);
         assert_ne!(resp.headers().get("x-folio-warnings").unwrap(), "0");
     }
-    assert_eq!(blog.total.load(Ordering::SeqCst), 0, "nothing reached the blog");
+    assert_eq!(
+        blog.total.load(Ordering::SeqCst),
+        0,
+        "nothing reached the blog"
+    );
 }

@@ -198,10 +198,12 @@ async fn user_mistakes_are_4xx_problems() {
 
 fn slow(ms: u64) -> Renderer {
     let engine = Arc::new(Engine::new());
-    Arc::new(move |md: &str, o: &RenderOptions, _: &folio::Cancel, _: Option<&str>| {
-        std::thread::sleep(Duration::from_millis(ms));
-        engine.render(md, o)
-    })
+    Arc::new(
+        move |md: &str, o: &RenderOptions, _: &folio::Cancel, _: Option<&str>| {
+            std::thread::sleep(Duration::from_millis(ms));
+            engine.render(md, o)
+        },
+    )
 }
 
 #[actix_web::test]
@@ -237,7 +239,11 @@ async fn a_panic_is_a_500_with_a_request_id_and_the_worker_survives() {
     let engine = Arc::new(Engine::new());
     let inner = Arc::clone(&engine);
     let render: Renderer = Arc::new(
-        move |md: &str, o: &RenderOptions, _: &folio::Cancel, _: Option<&str>| -> Result<Rendered, Error> {
+        move |md: &str,
+              o: &RenderOptions,
+              _: &folio::Cancel,
+              _: Option<&str>|
+              -> Result<Rendered, Error> {
             if md.contains("PANIC") {
                 panic!("a bug");
             }
