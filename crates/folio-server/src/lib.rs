@@ -70,14 +70,14 @@ impl AppState {
                 .and_then(|url| shared_cache::SharedCache::new(url, config.redis_ttl).ok())
                 .map(Arc::new),
             metrics: metrics::Metrics::default(),
-            tokens: config.token_file.0.as_deref().and_then(|path| {
+            tokens: config.token_file.0.as_deref().map(|path| {
                 match auth::Tokens::load(path) {
-                    Ok(tokens) => Some(tokens),
+                    Ok(tokens) => tokens,
                     Err(e) => {
                         // `check` refuses this before the service starts; refuse every
                         // API call rather than run open.
                         tracing::error!(error = %e, "token file unreadable; refusing API calls");
-                        Some(auth::Tokens::default())
+                        auth::Tokens::default()
                     }
                 }
             }),

@@ -20,9 +20,11 @@ use tokio::sync::oneshot;
 /// [`Cancel`] is the job's: the renderer must pass it on to the engine. The last argument
 /// is the address the article was fetched from, if it was (relative image addresses are
 /// resolved against it).
-pub type Renderer = Arc<
-    dyn Fn(&str, &RenderOptions, &Cancel, Option<&str>) -> Result<Rendered, Error> + Send + Sync,
->;
+pub type Renderer = Arc<RenderFn>;
+
+/// The function behind a [`Renderer`].
+pub type RenderFn =
+    dyn Fn(&str, &RenderOptions, &Cancel, Option<&str>) -> Result<Rendered, Error> + Send + Sync;
 
 /// What a render job comes back with.
 pub enum Outcome {
@@ -139,13 +141,7 @@ impl RenderPool {
     }
 }
 
-fn work(
-    render: &(dyn Fn(&str, &RenderOptions, &Cancel, Option<&str>) -> Result<Rendered, Error>
-          + Send
-          + Sync),
-    receiver: &Mutex<Receiver<Job>>,
-    shared: &Shared,
-) {
+fn work(render: &RenderFn, receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
     loop {
         let job = {
             let Ok(receiver) = receiver.lock() else {

@@ -599,6 +599,87 @@ pub async fn demo() -> HttpResponse {
         .body(include_str!("../assets/demo.html"))
 }
 
+/// `GET /openapi.json`: the API, as generated from the routes, options and errors.
+pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(super::openapi::document(&state.engine).to_string())
+}
+
+/// `GET /v1/render?url=...`: renders the markdown at a URL of an allowed origin (the
+/// blog's own), so that the button can be a plain link that caches well. Relative image
+/// addresses in it are resolved against that URL.
+pub async fn render_url(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let query = pairs(req.query_string());
+    let url = field(&query, "url").ok_or_else(|| ApiError::BadRequest {
+        detail: "give the article's address as `url`, or POST the markdown".to_string(),
+        option: None,
+    })?;
+    if state.config.fetch_origins.is_empty() {
+        return Err(ApiError::Forbidden {
+            detail:
+                "this service fetches no URLs; its operator can allow origins with fetch_origins"
+                    .to_string(),
+        });
+    }
+    let options = options_from_pairs(&query)?;
+    let fetcher = super::fetch::Fetcher {
+        origins: state.config.fetch_origins.clone(),
+        connect_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
+        total_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
+        max_bytes: state.config.max_body,
+        trusted: super::trusted_networks(&state.config),
+    };
+    let (bytes, fetched_from) = web::block(move || fetcher.fetch_final(&url))
+        .await
+        .map_err(|_| ApiError::Internal {
+            request_id: super::request_id(&req),
+        })?
+        .map_err(|e| match e {
+            super::fetch::FetchError::Forbidden(detail) => ApiError::Forbidden { detail },
+            super::fetch::FetchError::Upstream(detail) => ApiError::BadGateway { detail },
+            super::fetch::FetchError::TooLarge(limit) => ApiError::TooLarge { limit },
+        })?;
+    let markdown = utf8(bytes)?;
+    let mut response = respond(
+        &state,
+        &req,
+        RenderRequest {
+            markdown,
+            options,
+            download: flag(&query, "download"),
+            filename: field(&query, "filename"),
+            fetched_from: Some(fetched_from.to_string()),
+        },
+    )
+    .await?;
+    // A GET of a public article may be cached by browsers and proxies for a while.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(response)
+}
+
+/// `GET /v1/preparing`: the small page the button opens in a new tab at once, so the
+/// reader sees progress there; it then loads the PDF (from its real `GET ?url=` address
+/// when the article has one, or from what the blog page posts to it).
+pub async fn preparing() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; \
+             connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+        ))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(include_str!("../assets/preparing.html"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,85 +761,4 @@ mod tests {
         let err = form_request(pairs("page_size=A4")).unwrap_err();
         assert!(!err.to_string().contains("curl"), "{err}");
     }
-}
-
-/// `GET /openapi.json`: the API, as generated from the routes, options and errors.
-pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(super::openapi::document(&state.engine).to_string())
-}
-
-/// `GET /v1/render?url=...`: renders the markdown at a URL of an allowed origin (the
-/// blog's own), so that the button can be a plain link that caches well. Relative image
-/// addresses in it are resolved against that URL.
-pub async fn render_url(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let query = pairs(req.query_string());
-    let url = field(&query, "url").ok_or_else(|| ApiError::BadRequest {
-        detail: "give the article's address as `url`, or POST the markdown".to_string(),
-        option: None,
-    })?;
-    if state.config.fetch_origins.is_empty() {
-        return Err(ApiError::Forbidden {
-            detail:
-                "this service fetches no URLs; its operator can allow origins with fetch_origins"
-                    .to_string(),
-        });
-    }
-    let options = options_from_pairs(&query)?;
-    let fetcher = super::fetch::Fetcher {
-        origins: state.config.fetch_origins.clone(),
-        connect_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
-        total_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
-        max_bytes: state.config.max_body,
-        trusted: super::trusted_networks(&state.config),
-    };
-    let (bytes, fetched_from) = web::block(move || fetcher.fetch_final(&url))
-        .await
-        .map_err(|_| ApiError::Internal {
-            request_id: super::request_id(&req),
-        })?
-        .map_err(|e| match e {
-            super::fetch::FetchError::Forbidden(detail) => ApiError::Forbidden { detail },
-            super::fetch::FetchError::Upstream(detail) => ApiError::BadGateway { detail },
-            super::fetch::FetchError::TooLarge(limit) => ApiError::TooLarge { limit },
-        })?;
-    let markdown = utf8(bytes)?;
-    let mut response = respond(
-        &state,
-        &req,
-        RenderRequest {
-            markdown,
-            options,
-            download: flag(&query, "download"),
-            filename: field(&query, "filename"),
-            fetched_from: Some(fetched_from.to_string()),
-        },
-    )
-    .await?;
-    // A GET of a public article may be cached by browsers and proxies for a while.
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("public, max-age=300"),
-    );
-    Ok(response)
-}
-
-/// `GET /v1/preparing`: the small page the button opens in a new tab at once, so the
-/// reader sees progress there; it then loads the PDF (from its real `GET ?url=` address
-/// when the article has one, or from what the blog page posts to it).
-pub async fn preparing() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; \
-             connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-        ))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(include_str!("../assets/preparing.html"))
 }
