@@ -177,10 +177,13 @@ try {
     await page.screenshot({ path: `${shots}/button.png` });
     const tabOpened = context.waitForEvent('page');
     const answer = pdfNavigation(context);
+    // The tab opens on the Preparing page (it may have moved on to the PDF by the time
+    // the test looks, so its first navigation is what counts).
+    const preparing = context.waitForEvent('request', (r) => r.isNavigationRequest() && r.url().includes('/v1/preparing'));
     await button.click();
-    const tab = await tabOpened;
-    await tab.waitForLoadState('domcontentloaded');
-    assert(tab.url().startsWith(`${service}/v1/preparing?`), `tab at ${tab.url()}`);
+    await tabOpened;
+    const first = await preparing;
+    assert(first.url().startsWith(`${service}/v1/preparing?url=`), `tab at ${first.url()}`);
     const pdf = await answer;
     assert(pdf.status === 200 && pdf.type === 'application/pdf', `${pdf.status} ${pdf.type}`);
     assert(pdf.url.includes('url=') && !pdf.url.startsWith('blob:'), `shareable: ${pdf.url}`);
