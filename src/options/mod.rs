@@ -18,8 +18,8 @@ use crate::error::Error;
 
 pub use units::parse_length;
 pub use values::{
-    Direction, FiguresMode, FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins, OptionValue,
-    PageSize, PageSizeName, TextScale,
+    BaseUrl, Direction, FiguresMode, FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins,
+    OptionValue, PageSize, PageSizeName, TextScale,
 };
 
 /// What describes one option for help texts and API schemas.
@@ -187,6 +187,10 @@ declare_options! {
     show_date: bool = true, negative_alias = "no-date";
     /// Print the article's source address (title block and footer). Default `true`.
     show_url: bool = true, negative_alias = "no-url";
+    /// The address relative image addresses are resolved against when the article has
+    /// none of its own (the service's `?url=`, then the front matter's `url`, come first);
+    /// an absolute http or https address. Default none.
+    base_url: BaseUrl = BaseUrl::default();
 }
 
 /// The `article` template's margins, for a template file that sets none.

@@ -53,6 +53,36 @@ impl OptionValue for String {
     }
 }
 
+/// An absolute http(s) address, such as the one relative image addresses are resolved
+/// against (`base_url`); empty for none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BaseUrl(pub String);
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl OptionValue for BaseUrl {
+    const VALUE_NAME: &'static str = "URL";
+    fn parse_value(text: &str) -> Result<BaseUrl, String> {
+        let text = text.trim();
+        let lower = text.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        match rest {
+            Some(rest) if !rest.is_empty() && !text.chars().any(char::is_whitespace) => {
+                Ok(BaseUrl(text.to_string()))
+            }
+            _ => Err(format!(
+                "`{text}` is not an absolute http or https address (e.g. https://blog.example/posts/)"
+            )),
+        }
+    }
+}
+
 /// Page width and height.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PageSize {

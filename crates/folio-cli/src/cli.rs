@@ -193,15 +193,7 @@ fn serve(args: &ServeArgs) -> i32 {
     if let Err(e) = config.check() {
         return usage_error(&e);
     }
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    use std::io::IsTerminal;
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .init();
+    folio_server::logging::init(config.log_format);
     match folio_server::run(config) {
         Ok(()) => 0,
         Err(e) => {

@@ -77,8 +77,99 @@ impl Cache {
     }
 }
 
+/// Fetched bytes (images) by address: an LRU bounded in bytes, whose entries also
+/// expire after a while, so a changed image shows within minutes.
+pub struct ByteCache {
+    limit: usize,
+    max_age: std::time::Duration,
+    inner: Mutex<ByteInner>,
+}
+
+#[derive(Default)]
+struct ByteInner {
+    entries: HashMap<String, (Arc<Vec<u8>>, std::time::Instant)>,
+    order: VecDeque<String>,
+    bytes: usize,
+}
+
+impl ByteCache {
+    pub fn new(limit: usize, max_age: std::time::Duration) -> ByteCache {
+        ByteCache {
+            limit,
+            max_age,
+            inner: Mutex::new(ByteInner::default()),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<Arc<Vec<u8>>> {
+        let mut inner = self.inner.lock().ok()?;
+        let (bytes, at) = inner.entries.get(key)?.clone();
+        let i = inner.order.iter().position(|k| k == key);
+        if at.elapsed() > self.max_age {
+            inner.entries.remove(key);
+            inner.bytes -= bytes.len();
+            if let Some(i) = i {
+                inner.order.remove(i);
+            }
+            return None;
+        }
+        if let Some(i) = i {
+            let k = inner.order.remove(i).unwrap_or_default();
+            inner.order.push_back(k);
+        }
+        Some(bytes)
+    }
+
+    pub fn put(&self, key: String, bytes: Vec<u8>) {
+        let size = bytes.len();
+        if size > self.limit {
+            return;
+        }
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if let Some((old, _)) = inner.entries.remove(&key) {
+            inner.bytes -= old.len();
+            inner.order.retain(|k| k != &key);
+        }
+        while inner.bytes + size > self.limit {
+            let Some(oldest) = inner.order.pop_front() else {
+                break;
+            };
+            if let Some((old, _)) = inner.entries.remove(&oldest) {
+                inner.bytes -= old.len();
+            }
+        }
+        inner.bytes += size;
+        inner.order.push_back(key.clone());
+        inner
+            .entries
+            .insert(key, (Arc::new(bytes), std::time::Instant::now()));
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.inner.lock().map_or(0, |i| i.bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn byte_cache_is_bounded_and_expires() {
+        let cache = ByteCache::new(100, std::time::Duration::from_millis(50));
+        cache.put("a".into(), vec![1; 60]);
+        cache.put("b".into(), vec![2; 60]); // evicts a
+        assert!(cache.get("a").is_none());
+        assert_eq!(cache.get("b").unwrap().len(), 60);
+        assert_eq!(cache.bytes(), 60);
+        cache.put("huge".into(), vec![0; 101]);
+        assert!(cache.get("huge").is_none());
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        assert!(cache.get("b").is_none());
+        assert_eq!(cache.bytes(), 0);
+    }
+
     use super::*;
 
     fn entry(size: usize) -> Entry {

@@ -88,6 +88,64 @@ impl SettingValue for Vec<String> {
     }
 }
 
+impl SettingValue for bool {
+    const VALUE_NAME: &'static str = "BOOL";
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" | "on" => Ok(true),
+            "false" | "no" | "0" | "off" => Ok(false),
+            _ => Err(format!("`{text}` is not true or false")),
+        }
+    }
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// How the service writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// One line of text per event (the default).
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl SettingValue for LogFormat {
+    const VALUE_NAME: &'static str = "text|json";
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => Err(format!("`{text}` is not a log format; use text or json")),
+        }
+    }
+    fn show(&self) -> String {
+        match self {
+            LogFormat::Text => "text".to_string(),
+            LogFormat::Json => "json".to_string(),
+        }
+    }
+}
+
+/// A file's path.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilePath(pub Option<std::path::PathBuf>);
+
+impl SettingValue for FilePath {
+    const VALUE_NAME: &'static str = "FILE";
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        Ok(FilePath((!text.is_empty()).then(|| text.into())))
+    }
+    fn show(&self) -> String {
+        self.0
+            .as_ref()
+            .map_or_else(|| "none".to_string(), |p| p.display().to_string())
+    }
+}
+
 impl SettingValue for Option<String> {
     const VALUE_NAME: &'static str = "URL";
     fn parse_setting(text: &str) -> Result<Self, String> {
@@ -200,6 +258,23 @@ declare_settings! {
     /// A folder of fonts to use besides the system's (for characters the bundled faces
     /// lack, and the families a template's `[fonts]` names); repeatable.
     font_dirs: Vec<String> = Vec::new(), flag = "font-dir";
+    /// A network in CIDR notation (10.0.0.0/8, fd00::/8) that articles and images may be
+    /// fetched from although its addresses are private, for a blog on an internal network;
+    /// repeatable (default: none). Loopback is trusted only by a network inside
+    /// 127.0.0.0/8 or ::1/128, and the cloud metadata address 169.254.169.254 only by its
+    /// own /32.
+    trust_networks: Vec<String> = Vec::new(), flag = "trust-network";
+    /// Bytes of fetched images kept in memory for the next renders, 0 for none.
+    image_cache_bytes: usize = 32 * 1024 * 1024;
+    /// How the log is written: `text` (one line per event) or `json` (one object per line;
+    /// each request's has its id, route, status, duration, pages, bytes and cache).
+    log_format: LogFormat = LogFormat::Text;
+    /// A file holding the bearer tokens API clients must send (`Authorization: Bearer
+    /// ...`), one per line; without it the API is open.
+    token_file: FilePath = FilePath(None);
+    /// With a token file, `GET /v1/render?url=` (the button's plain link) still needs no
+    /// token; `false` requires one there too.
+    public_url_renders: bool = true;
     /// Redis shared by several instances as a second cache, e.g. redis://127.0.0.1:6379;
     /// the service keeps working when Redis is down or slow.
     redis_url: Option<String> = None;
@@ -276,6 +351,12 @@ impl ServerConfig {
         }
         if self.max_connections < 16 {
             return Err("max_connections must be at least 16".into());
+        }
+        for network in &self.trust_networks {
+            crate::fetch::Network::parse(network).map_err(|e| format!("trust_networks: {e}"))?;
+        }
+        if let Some(path) = &self.token_file.0 {
+            crate::auth::Tokens::load(path).map_err(|e| format!("token_file: {e}"))?;
         }
         if let Some(url) = &self.redis_url {
             redis::Client::open(url.as_str()).map_err(|e| format!("redis_url `{url}`: {e}"))?;

@@ -2,14 +2,19 @@
 //! only from the origins the configuration lists (the blog's own), never from loopback,
 //! private, link-local or metadata addresses (the resolved address is checked, and the
 //! connection goes to exactly that address, so a name cannot be re-pointed between check
-//! and use), with connect and total timeouts, a size cap, and at most a few redirects,
-//! each checked again.
+//! and use) unless the operator trusts their network ([`Network`]), with connect and
+//! total timeouts, a size cap, and at most a few redirects, each checked again.
+//!
+//! Images ([`RemoteImages`]) are fetched under the same rules; a relative image address
+//! is resolved against the article's address first, and fetched images are cached.
 
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 use url::Url;
+
+use crate::cache::ByteCache;
 
 /// Redirects followed at most.
 const MAX_REDIRECTS: usize = 3;
@@ -53,14 +58,26 @@ pub struct Fetcher {
     pub connect_timeout: Duration,
     pub total_timeout: Duration,
     pub max_bytes: usize,
+    /// Networks the operator trusts although they are not public.
+    pub trusted: Vec<Network>,
 }
 
 impl Fetcher {
     /// Fetches `url` over the network.
     pub fn fetch(&self, url: &str) -> Result<Vec<u8>, FetchError> {
-        self.follow(url, &resolve, &mut |url, addresses| {
+        self.fetch_final(url).map(|(bytes, _)| bytes)
+    }
+
+    /// Fetches `url` over the network; gives the bytes and the address they came from
+    /// after redirects (relative addresses inside are relative to that).
+    pub fn fetch_final(&self, url: &str) -> Result<(Vec<u8>, Url), FetchError> {
+        let mut last = None;
+        let bytes = self.follow(url, &resolve, &mut |url, addresses| {
+            last = Some(url.clone());
             self.get(url, addresses)
-        })
+        })?;
+        let last = last.ok_or_else(|| FetchError::Upstream("nothing was fetched".into()))?;
+        Ok((bytes, last))
     }
 
     /// The redirect loop, with the resolver and transport passed in (for tests).
@@ -120,9 +137,13 @@ impl Fetcher {
         if addresses.is_empty() {
             return Err(FetchError::Upstream(format!("{host} has no address")));
         }
-        if let Some(bad) = addresses.iter().find(|a| !is_public(a.ip())) {
+        if let Some(bad) = addresses
+            .iter()
+            .find(|a| !is_public(a.ip()) && !self.trusted.iter().any(|n| n.trusts(a.ip())))
+        {
             return Err(FetchError::Forbidden(format!(
-                "{host} resolves to {}, a loopback, private or link-local address",
+                "{host} resolves to {}, a loopback, private or link-local address \
+                 (not in a trusted network)",
                 bad.ip()
             )));
         }
@@ -165,32 +186,277 @@ impl Fetcher {
 }
 
 /// Images for the service: `data:` URIs, and http(s) images from the configured image
-/// origins, fetched under the same rules as articles. Local files are never read.
+/// origins, fetched under the same rules as articles and kept in a bounded cache. Local
+/// files are never read.
 pub struct RemoteImages {
     pub fetcher: Fetcher,
+    /// Fetched images by address, shared by every render.
+    pub cache: std::sync::Arc<ByteCache>,
 }
 
-impl folio::ImageSource for RemoteImages {
-    fn fetch(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
-        if url.starts_with("data:") {
-            return folio::images::decode_data_uri(url, max_bytes);
+impl RemoteImages {
+    /// The images of one render, with relative addresses resolved against `base`.
+    pub fn for_article<'a>(&'a self, base: Base<'a>) -> ArticleImages<'a> {
+        ArticleImages {
+            images: self,
+            base,
+            resolved: std::sync::OnceLock::new(),
         }
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err("the service does not read local files".to_string());
-        }
+    }
+
+    fn fetch_absolute(&self, url: &Url, max_bytes: usize) -> Result<Vec<u8>, String> {
         if self.fetcher.origins.is_empty() {
             return Err("this service fetches no remote images".to_string());
+        }
+        if let Some(bytes) = self.cache.get(url.as_str()) {
+            if bytes.len() > max_bytes {
+                return Err(FetchError::TooLarge(max_bytes).to_string());
+            }
+            return Ok(bytes.as_ref().clone());
         }
         let fetcher = Fetcher {
             max_bytes: self.fetcher.max_bytes.min(max_bytes),
             ..self.fetcher.clone()
         };
-        fetcher.fetch(url).map_err(|e| e.to_string())
+        let bytes = fetcher.fetch(url.as_str()).map_err(|e| e.to_string())?;
+        self.cache.put(url.as_str().to_string(), bytes.clone());
+        Ok(bytes)
     }
+}
+
+/// Where an article's relative image addresses are resolved, in order: the address it
+/// was fetched from (`GET /v1/render?url=`), else its front matter's `url`, else the
+/// `base_url` option (the caller's, else the front matter's).
+pub struct Base<'a> {
+    /// The address the article was fetched from, after redirects.
+    pub fetched_from: Option<&'a str>,
+    /// The article, whose front matter is read only if a relative address needs it.
+    pub markdown: &'a str,
+    /// The caller's `base_url` option.
+    pub option: Option<&'a str>,
+    /// The largest front matter to read (the engine's limit).
+    pub max_front_matter_bytes: usize,
+}
+
+impl Base<'_> {
+    fn resolve(&self) -> Option<Url> {
+        let front = || front_matter_addresses(self.markdown, self.max_front_matter_bytes);
+        let (front_url, front_base) = if self.fetched_from.is_some() {
+            (None, None)
+        } else {
+            front()
+        };
+        [
+            self.fetched_from.map(str::to_string),
+            front_url,
+            self.option.map(str::to_string),
+            front_base,
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|text| {
+            Url::parse(text.trim())
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+        })
+    }
+}
+
+/// One render's image source: [`RemoteImages`] with the article's base address.
+pub struct ArticleImages<'a> {
+    images: &'a RemoteImages,
+    base: Base<'a>,
+    resolved: std::sync::OnceLock<Option<Url>>,
+}
+
+impl folio::ImageSource for ArticleImages<'_> {
+    fn fetch(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
+        if url.starts_with("data:") {
+            return folio::images::decode_data_uri(url, max_bytes);
+        }
+        let absolute = match Url::parse(url) {
+            Ok(absolute) => absolute,
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                let base = self
+                    .resolved
+                    .get_or_init(|| self.base.resolve())
+                    .as_ref()
+                    .ok_or_else(|| {
+                        "a relative image address needs the article's address (fetch it with \
+                         ?url=, or give `url` in its front matter or the base_url option)"
+                            .to_string()
+                    })?;
+                base.join(url)
+                    .map_err(|_| "the image address is not a valid URL".to_string())?
+            }
+            Err(_) => return Err("the image address is not a valid URL".to_string()),
+        };
+        if !matches!(absolute.scheme(), "http" | "https") {
+            return Err("the service does not read local files".to_string());
+        }
+        self.images.fetch_absolute(&absolute, max_bytes)
+    }
+}
+
+/// The `url` (or `canonical_url`, `canonical`) and `base_url` of a front matter block
+/// (YAML between `---` lines, TOML between `+++` lines), if they are text. Read only when
+/// a relative image needs them, which is after the engine has parsed (and bounded) the
+/// same front matter.
+fn front_matter_addresses(markdown: &str, max_bytes: usize) -> (Option<String>, Option<String>) {
+    let none = (None, None);
+    let text = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
+    let mut lines = text.split_inclusive('\n');
+    let Some(first) = lines.next() else {
+        return none;
+    };
+    let fence = first.trim_end();
+    if fence != "---" && fence != "+++" {
+        return none;
+    }
+    let mut block = String::new();
+    let mut closed = false;
+    for line in lines {
+        let trimmed = line.trim_end();
+        if trimmed == fence || (fence == "---" && trimmed == "...") {
+            closed = true;
+            break;
+        }
+        if block.len() + line.len() > max_bytes {
+            return none;
+        }
+        block.push_str(line);
+    }
+    if !closed {
+        return none;
+    }
+    let value: serde_json::Value = if fence == "---" {
+        match serde_yaml::from_str::<serde_json::Value>(&block) {
+            Ok(v) => v,
+            Err(_) => return none,
+        }
+    } else {
+        match toml::from_str::<toml::Table>(&block) {
+            Ok(t) => serde_json::to_value(t).unwrap_or_default(),
+            Err(_) => return none,
+        }
+    };
+    let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    (
+        text("url")
+            .or_else(|| text("canonical_url"))
+            .or_else(|| text("canonical")),
+        text("base_url"),
+    )
 }
 
 fn resolve(host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
     Ok((host, port).to_socket_addrs()?.collect())
+}
+
+/// A network the operator trusts (`--trust-network`), in CIDR notation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    address: IpAddr,
+    prefix: u8,
+}
+
+/// The cloud metadata addresses (AWS, GCP, Azure, OpenStack; AWS's IPv6 one), trusted
+/// only when a network names exactly them.
+const METADATA: [IpAddr; 2] = [
+    IpAddr::V4(std::net::Ipv4Addr::new(169, 254, 169, 254)),
+    IpAddr::V6(std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)),
+];
+
+/// IPv4 inside IPv6 as IPv4.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+fn is_loopback(ip: IpAddr) -> bool {
+    match canonical(ip) {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_loopback(),
+    }
+}
+
+impl Network {
+    /// Reads `ADDRESS/PREFIX` (an address alone is a single host); the address must be
+    /// the network's first (`10.0.0.0/8`, not `10.1.2.3/8`).
+    pub fn parse(text: &str) -> Result<Network, String> {
+        let text = text.trim();
+        let (address, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let address: IpAddr = address
+            .parse()
+            .map_err(|_| format!("`{text}` is not a network like 10.0.0.0/8 or fd00::/8"))?;
+        let address = canonical(address);
+        let bits = if address.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= bits)
+                .ok_or_else(|| format!("`{text}`: the prefix must be 0 to {bits}"))?,
+            None => bits,
+        };
+        let network = Network { address, prefix };
+        if network.masked(address) != address {
+            return Err(format!(
+                "`{text}` has host bits set; the network is {}/{prefix}",
+                network.masked(address)
+            ));
+        }
+        if address.is_unspecified() && prefix == bits {
+            return Err(format!("`{text}` is the unspecified address"));
+        }
+        Ok(network)
+    }
+
+    fn masked(&self, ip: IpAddr) -> IpAddr {
+        match ip {
+            IpAddr::V4(v4) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                IpAddr::V4((u32::from(v4) & mask).into())
+            }
+            IpAddr::V6(v6) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                IpAddr::V6((u128::from(v6) & mask).into())
+            }
+        }
+    }
+
+    fn contains(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        ip.is_ipv4() == self.address.is_ipv4() && self.masked(ip) == self.address
+    }
+
+    /// Whether this network makes `ip` fetchable. Loopback only when the network lies
+    /// inside loopback itself (`127.0.0.1/32`, `127.0.0.0/8`, `::1/128`), metadata
+    /// addresses only when named by their own single-host network, and the unspecified
+    /// address never.
+    pub fn trusts(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        let bits = if ip.is_ipv4() { 32 } else { 128 };
+        if ip.is_unspecified() || !self.contains(ip) {
+            return false;
+        }
+        if is_loopback(ip) {
+            return is_loopback(self.address) && (self.prefix >= 8 || !ip.is_ipv4());
+        }
+        if METADATA.contains(&ip) {
+            return self.prefix == bits;
+        }
+        true
+    }
 }
 
 /// Whether an address is on the public internet (not loopback, private, link-local,
@@ -245,7 +511,138 @@ mod tests {
             connect_timeout: Duration::from_secs(1),
             total_timeout: Duration::from_secs(2),
             max_bytes: 1000,
+            trusted: Vec::new(),
         }
+    }
+
+    fn trusted(networks: &[&str], ip: &str) -> bool {
+        let ip: IpAddr = ip.parse().unwrap();
+        networks
+            .iter()
+            .any(|n| Network::parse(n).unwrap().trusts(ip))
+    }
+
+    #[test]
+    fn trusted_networks_open_private_addresses_but_loopback_and_metadata_only_by_name() {
+        assert!(trusted(&["10.0.0.0/8"], "10.1.2.3"));
+        assert!(trusted(&["10.0.0.0/8"], "::ffff:10.1.2.3"));
+        assert!(!trusted(&["10.0.0.0/8"], "10.0.0.0") || trusted(&["10.0.0.0/8"], "10.0.0.0"));
+        assert!(!trusted(&["10.0.0.0/8"], "192.168.1.1"));
+        assert!(trusted(&["fd00::/8"], "fd12::1"));
+        // Everything but loopback and metadata, even for 0.0.0.0/0.
+        assert!(trusted(&["0.0.0.0/0"], "172.16.0.1"));
+        assert!(!trusted(&["0.0.0.0/0"], "127.0.0.1"));
+        assert!(!trusted(&["0.0.0.0/0"], "169.254.169.254"));
+        assert!(!trusted(&["0.0.0.0/0"], "0.0.0.0"));
+        assert!(!trusted(&["::/0"], "::1"));
+        // Loopback when a loopback network is named.
+        assert!(trusted(&["127.0.0.1/32"], "127.0.0.1"));
+        assert!(!trusted(&["127.0.0.1/32"], "127.0.0.2"));
+        assert!(trusted(&["127.0.0.0/8"], "127.9.9.9"));
+        assert!(trusted(&["::1/128"], "::1"));
+        assert!(trusted(&["127.0.0.1"], "::ffff:127.0.0.1"));
+        // Metadata only by its own /32.
+        assert!(!trusted(&["169.254.0.0/16"], "169.254.169.254"));
+        assert!(trusted(&["169.254.0.0/16"], "169.254.1.1"));
+        assert!(trusted(&["169.254.169.254/32"], "169.254.169.254"));
+        // Bad networks are named.
+        for bad in [
+            "10.1.2.3/8",
+            "10.0.0.0/33",
+            "nowhere",
+            "0.0.0.0",
+            "fd00::/129",
+        ] {
+            assert!(Network::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_trusted_network_is_fetched_from() {
+        let f = Fetcher {
+            trusted: vec![Network::parse("10.0.0.0/8").unwrap()],
+            ..fetcher()
+        };
+        let mut get = |_: &Url, a: Vec<SocketAddr>| {
+            assert_eq!(a[0].ip().to_string(), "10.1.2.3");
+            Ok(Hop::Body(b"# Hi".to_vec()))
+        };
+        assert_eq!(
+            f.follow("http://10.1.2.3/a.md", &resolve, &mut get)
+                .unwrap(),
+            b"# Hi"
+        );
+        // Still never the metadata address, nor loopback.
+        let mut never =
+            |_: &Url, _: Vec<SocketAddr>| -> Result<Hop, FetchError> { panic!("must not connect") };
+        assert!(f
+            .follow("http://169.254.169.254/latest", &resolve, &mut never)
+            .is_err());
+        assert!(f
+            .follow("http://127.0.0.1:8080/a.md", &resolve, &mut never)
+            .is_err());
+    }
+
+    #[test]
+    fn front_matter_addresses_are_read_from_yaml_and_toml() {
+        assert_eq!(
+            front_matter_addresses(
+                "---\ntitle: A\nurl: https://blog.example/p/\n---\nText",
+                1000
+            ),
+            (Some("https://blog.example/p/".into()), None)
+        );
+        assert_eq!(
+            front_matter_addresses("+++\nbase_url = \"https://b.example/x/\"\n+++\n", 1000),
+            (None, Some("https://b.example/x/".into()))
+        );
+        assert_eq!(
+            front_matter_addresses("# No front matter", 1000),
+            (None, None)
+        );
+        assert_eq!(
+            front_matter_addresses("---\nurl: https://blog.example/p/\n---\n", 10),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn relative_images_resolve_against_the_fetched_address_then_front_matter_then_option() {
+        let base = |fetched: Option<&'static str>,
+                    markdown: &'static str,
+                    option: Option<&'static str>| {
+            Base {
+                fetched_from: fetched,
+                markdown,
+                option,
+                max_front_matter_bytes: 65536,
+            }
+            .resolve()
+            .map(|u| u.to_string())
+        };
+        let fm = "---\nurl: https://front.example/post/\nbase_url: https://fmbase.example/\n---\n";
+        assert_eq!(
+            base(
+                Some("https://blog.example/posts/a.md"),
+                fm,
+                Some("https://opt.example/")
+            ),
+            Some("https://blog.example/posts/a.md".into())
+        );
+        assert_eq!(
+            base(None, fm, Some("https://opt.example/")),
+            Some("https://front.example/post/".into())
+        );
+        assert_eq!(
+            base(None, "text", Some("https://opt.example/")),
+            Some("https://opt.example/".into())
+        );
+        assert_eq!(
+            base(None, "---\nbase_url: https://fmbase.example/\n---\n", None),
+            Some("https://fmbase.example/".into())
+        );
+        assert_eq!(base(None, "text", Some("file:///etc/")), None);
+        assert_eq!(base(None, "text", None), None);
     }
 
     #[test]

@@ -4,11 +4,14 @@
 //! fixed pool of threads renders ([`pool`]), a byte-bounded cache keeps recent PDFs
 //! ([`cache`]), and every error is RFC 9457 problem+json ([`problem`]).
 
+pub mod auth;
 pub mod body;
 pub mod cache;
 pub mod config;
 pub mod fetch;
+pub mod logging;
 pub mod metrics;
+pub mod openapi;
 pub mod pool;
 pub mod problem;
 pub mod routes;
@@ -34,6 +37,8 @@ pub struct AppState {
     /// The Redis cache shared with other instances, if configured.
     pub shared: Option<Arc<shared_cache::SharedCache>>,
     pub metrics: metrics::Metrics,
+    /// The bearer tokens API clients must send, if a token file is configured.
+    pub tokens: Option<auth::Tokens>,
     pub config: ServerConfig,
 }
 
@@ -65,32 +70,67 @@ impl AppState {
                 .and_then(|url| shared_cache::SharedCache::new(url, config.redis_ttl).ok())
                 .map(Arc::new),
             metrics: metrics::Metrics::default(),
+            tokens: config.token_file.0.as_deref().map(|path| {
+                match auth::Tokens::load(path) {
+                    Ok(tokens) => tokens,
+                    Err(e) => {
+                        // `check` refuses this before the service starts; refuse every
+                        // API call rather than run open.
+                        tracing::error!(error = %e, "token file unreadable; refusing API calls");
+                        auth::Tokens::default()
+                    }
+                }
+            }),
             engine,
             config,
         }
     }
 }
 
+/// The networks the operator trusts (settings checked before start; a bad one is
+/// skipped here).
+pub fn trusted_networks(config: &ServerConfig) -> Vec<fetch::Network> {
+    config
+        .trust_networks
+        .iter()
+        .filter_map(|n| fetch::Network::parse(n).ok())
+        .collect()
+}
+
 /// The renderer the pool runs: the engine, with images from `data:` URIs and the
-/// configured image origins, the deadline, and the operator's limits.
+/// configured image origins (relative addresses resolved against the article's),
+/// the deadline, and the operator's limits.
 pub fn engine_renderer(engine: Arc<Engine>, config: &ServerConfig) -> pool::Renderer {
     let images = fetch::RemoteImages {
         fetcher: fetch::Fetcher {
             origins: config.image_origins.clone(),
             connect_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
             total_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
-            max_bytes: 20 * 1024 * 1024,
+            max_bytes: config.limits.max_image_bytes,
+            trusted: trusted_networks(config),
         },
+        cache: Arc::new(cache::ByteCache::new(
+            config.image_cache_bytes,
+            std::time::Duration::from_secs(300),
+        )),
     };
     let limits = config.limits;
-    Arc::new(move |markdown, options, cancel: &Cancel| {
-        let context = Context {
-            images: &images,
-            cancel: cancel.clone(),
-            limits,
-        };
-        engine.render_with(markdown, options, &context)
-    })
+    Arc::new(
+        move |markdown, options: &folio::RenderOptions, cancel: &Cancel, fetched_from| {
+            let images = images.for_article(fetch::Base {
+                fetched_from,
+                markdown,
+                option: options.base_url.as_ref().map(|b| b.0.as_str()),
+                max_front_matter_bytes: limits.max_front_matter_bytes,
+            });
+            let context = Context {
+                images: &images,
+                cancel: cancel.clone(),
+                limits,
+            };
+            engine.render_with(markdown, options, &context)
+        },
+    )
 }
 
 /// A request's id, as given to the log and the client (`X-Request-Id`).
@@ -104,20 +144,75 @@ pub fn request_id(req: &HttpRequest) -> String {
         .unwrap_or_default()
 }
 
+/// The longest `X-Request-Id` kept from a client (a proxy's or load balancer's id).
+pub const MAX_REQUEST_ID: usize = 64;
+
+/// A client's `X-Request-Id`, if it is one to keep: 1 to 64 letters, digits and
+/// `-_.:@/+=`; anything else is replaced by an id of Folio's own.
+pub fn valid_request_id(value: &[u8]) -> Option<&str> {
+    let ok = !value.is_empty()
+        && value.len() <= MAX_REQUEST_ID
+        && value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:@/+=".contains(b));
+    ok.then(|| std::str::from_utf8(value).ok()).flatten()
+}
+
+/// What a render answer tells the log (kept in the response's extensions).
+#[derive(Debug, Clone, Copy)]
+pub struct RenderInfo {
+    pub pages: usize,
+    pub bytes: usize,
+    /// `memory`, `redis` or `miss`.
+    pub cache: &'static str,
+}
+
+/// Every route: its path, its methods (HEAD answers wherever GET does), and whether it
+/// is part of the API that a token file guards. The router, the 405 answers' `Allow`,
+/// the CORS preflight and the tests (every route is in the OpenAPI document) all read it.
+pub const ROUTES: &[(&str, &[&str])] = &[
+    ("/v1/render", &["GET", "HEAD", "POST", "OPTIONS"]),
+    ("/v1/templates", &["GET", "HEAD"]),
+    ("/v1/preparing", &["GET", "HEAD"]),
+    ("/healthz", &["GET", "HEAD"]),
+    ("/readyz", &["GET", "HEAD"]),
+    ("/metrics", &["GET", "HEAD"]),
+    ("/openapi.json", &["GET", "HEAD"]),
+    ("/button.js", &["GET", "HEAD"]),
+    ("/", &["GET", "HEAD"]),
+];
+
+/// GET, and HEAD (the same answer without its body; actix-web leaves the body out).
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
+}
+
 /// Registers the routes and middleware on an app; shared by `run` and the tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v1/render", web::post().to(routes::render))
-        .route("/v1/render", web::get().to(routes::render_url))
-        .route("/v1/templates", web::get().to(routes::templates))
-        .route("/healthz", web::get().to(routes::healthz))
-        .route("/readyz", web::get().to(routes::readyz))
-        .route("/metrics", web::get().to(routes::metrics))
-        .route("/openapi.json", web::get().to(routes::openapi))
-        .route("/button.js", web::get().to(routes::button_js))
-        .route("/", web::get().to(routes::demo));
+        .route("/v1/render", get_or_head().to(routes::render_url))
+        .route("/v1/templates", get_or_head().to(routes::templates))
+        .route("/v1/preparing", get_or_head().to(routes::preparing))
+        .route("/healthz", get_or_head().to(routes::healthz))
+        .route("/readyz", get_or_head().to(routes::readyz))
+        .route("/metrics", get_or_head().to(routes::metrics))
+        .route("/openapi.json", get_or_head().to(routes::openapi))
+        .route("/button.js", get_or_head().to(routes::button_js))
+        .route("/", get_or_head().to(routes::demo));
 }
 
-/// The application: routes, request ids and logs, CORS, metrics.
+/// Whether a request needs a token when a token file is configured: the API (`/v1/...`)
+/// does, except CORS preflights, the "Preparing your PDF" page, and (unless configured
+/// otherwise) the button's plain link, `GET /v1/render?url=`.
+fn needs_token(config: &ServerConfig, method: &Method, path: &str) -> bool {
+    if !path.starts_with("/v1/") || method == Method::OPTIONS || path == "/v1/preparing" {
+        return false;
+    }
+    let url_render = path == "/v1/render" && (method == Method::GET || method == Method::HEAD);
+    !(url_render && config.public_url_renders)
+}
+
+/// The application: routes, request ids and logs, tokens, CORS, metrics.
 pub fn create_app(
     state: web::Data<AppState>,
 ) -> App<
@@ -141,11 +236,19 @@ pub fn create_app(
         )
         .wrap_fn(move |req, srv| {
             use actix_web::dev::Service;
-            let id = format!(
-                "{:x}-{:x}",
-                std::process::id(),
-                NEXT_ID.fetch_add(1, Ordering::Relaxed)
-            );
+            use futures_util::future::{Either, FutureExt};
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| valid_request_id(v.as_bytes()))
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    format!(
+                        "{:x}-{:x}",
+                        std::process::id(),
+                        NEXT_ID.fetch_add(1, Ordering::Relaxed)
+                    )
+                });
             req.extensions_mut().insert(RequestId(id.clone()));
             let state = state.clone();
             let started = Instant::now();
@@ -157,10 +260,29 @@ pub fn create_app(
                 .and_then(|v| v.to_str().ok())
                 .filter(|o| state.config.cors_origins.iter().any(|a| a == o || a == "*"))
                 .map(str::to_string);
-            let fut = srv.call(req);
+            let refused = match &state.tokens {
+                Some(tokens) if needs_token(&state.config, &method, &path) => !tokens.accepts(
+                    req.headers()
+                        .get(header::AUTHORIZATION)
+                        .map(|v| v.as_bytes()),
+                ),
+                _ => false,
+            };
+            let fut = if refused {
+                let (http, _) = req.into_parts();
+                let response =
+                    actix_web::ResponseError::error_response(&problem::ApiError::Unauthorized)
+                        .map_into_boxed_body();
+                Either::Left(futures_util::future::ready(Ok(ServiceResponse::new(
+                    http, response,
+                ))))
+            } else {
+                Either::Right(srv.call(req).map(|r| r.map(|r| r.map_into_boxed_body())))
+            };
             async move {
                 let mut res = fut.await?;
                 let status = res.status().as_u16();
+                let info = res.response().extensions().get::<RenderInfo>().copied();
                 let headers = res.headers_mut();
                 if let Ok(value) = header::HeaderValue::from_str(&id) {
                     headers.insert(header::HeaderName::from_static("x-request-id"), value);
@@ -172,19 +294,37 @@ pub fn create_app(
                     headers.insert(
                         header::ACCESS_CONTROL_EXPOSE_HEADERS,
                         header::HeaderValue::from_static(
-                            "X-Folio-Pages, X-Folio-Warnings, X-Request-Id, Content-Disposition",
+                            "X-Folio-Pages, X-Folio-Warnings, X-Folio-Warning, X-Request-Id, \
+                             Content-Disposition, Retry-After",
                         ),
                     );
                 }
-                state.metrics.request(route_label(&path), status);
-                tracing::info!(
-                    request_id = %id,
-                    method = %method,
-                    path = %path,
-                    status,
-                    ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
-                    "request"
-                );
+                let route = route_label(&path);
+                state.metrics.request(route, status);
+                let ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+                match info {
+                    Some(info) => tracing::info!(
+                        request_id = %id,
+                        method = %method,
+                        route,
+                        path = %path,
+                        status,
+                        ms,
+                        pages = info.pages as u64,
+                        bytes = info.bytes as u64,
+                        cache = info.cache,
+                        "request"
+                    ),
+                    None => tracing::info!(
+                        request_id = %id,
+                        method = %method,
+                        route,
+                        path = %path,
+                        status,
+                        ms,
+                        "request"
+                    ),
+                }
                 Ok(res)
             }
         })
@@ -193,10 +333,13 @@ pub fn create_app(
 /// CORS preflight for `/v1/render` (the allowed origin is added by the middleware).
 async fn preflight() -> HttpResponse {
     HttpResponse::NoContent()
-        .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS"))
+        .insert_header((
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            "GET, HEAD, POST, OPTIONS",
+        ))
         .insert_header((
             header::ACCESS_CONTROL_ALLOW_HEADERS,
-            "Content-Type, If-None-Match",
+            "Content-Type, If-None-Match, Authorization, X-Request-Id",
         ))
         .insert_header((header::ACCESS_CONTROL_MAX_AGE, "600"))
         .finish()
@@ -204,20 +347,31 @@ async fn preflight() -> HttpResponse {
 
 /// Routes as metric labels (unknown paths are one label, so metrics stay bounded).
 fn route_label(path: &str) -> &'static str {
-    match path {
-        "/v1/render" => "/v1/render",
-        "/v1/templates" => "/v1/templates",
-        "/healthz" => "/healthz",
-        "/readyz" => "/readyz",
-        "/metrics" => "/metrics",
-        "/openapi.json" => "/openapi.json",
-        "/button.js" => "/button.js",
-        "/" => "/",
-        _ => "other",
-    }
+    ROUTES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or("other", |(p, _)| p)
 }
 
+/// An unknown path is a 404; a known one asked with another method is a 405 with the
+/// methods it takes in `Allow`.
 async fn not_found(req: HttpRequest) -> HttpResponse {
+    if let Some((_, methods)) = ROUTES.iter().find(|(p, _)| *p == req.path()) {
+        let allow = methods.join(", ");
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, allow.clone()))
+            .content_type("application/problem+json")
+            .body(
+                serde_json::json!({
+                    "type": "about:blank",
+                    "title": "Method not allowed",
+                    "status": 405,
+                    "detail": format!("{} takes {allow}, not {}", req.path(), req.method()),
+                })
+                .to_string(),
+            );
+    }
+    // The path is not echoed: it is the client's text, and may be long.
     HttpResponse::NotFound()
         .content_type("application/problem+json")
         .body(
@@ -225,7 +379,7 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
                 "type": "about:blank",
                 "title": "Not found",
                 "status": 404,
-                "detail": format!("there is nothing at {}", req.path()),
+                "detail": "there is nothing at this address; see /openapi.json for the routes",
             })
             .to_string(),
         )

@@ -30,6 +30,12 @@ pub struct PoolFigures {
     pub depth: usize,
     pub oldest_wait_ms: u64,
     pub dropped: u64,
+    /// The build, for `folio_build_info`.
+    pub version: &'static str,
+    pub commit: &'static str,
+    pub profile: &'static str,
+    /// Redis: `off` (not configured), `idle`, `connecting`, `up` or `down`.
+    pub redis: &'static str,
 }
 
 impl Metrics {
@@ -74,6 +80,30 @@ impl Metrics {
             return String::new();
         };
         let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP folio_build_info The running build (always 1).\n# TYPE folio_build_info gauge\n\
+             folio_build_info{{version=\"{}\",commit=\"{}\",profile=\"{}\"}} 1",
+            pool.version, pool.commit, pool.profile
+        );
+        let _ = writeln!(
+            out,
+            "# HELP folio_redis_up Whether the shared Redis cache answers (0 when it is off or down).\n\
+             # TYPE folio_redis_up gauge\nfolio_redis_up {}",
+            u8::from(pool.redis == "up")
+        );
+        let _ = writeln!(
+            out,
+            "# HELP folio_redis_status The shared cache's state (1 for the current one).\n\
+             # TYPE folio_redis_status gauge"
+        );
+        for status in ["off", "idle", "connecting", "up", "down"] {
+            let _ = writeln!(
+                out,
+                "folio_redis_status{{status=\"{status}\"}} {}",
+                u8::from(pool.redis == status)
+            );
+        }
         let _ = writeln!(
             out,
             "# HELP folio_requests_total HTTP requests by route and status."

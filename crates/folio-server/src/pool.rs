@@ -17,9 +17,14 @@ use folio::{Cancel, Error, RenderOptions, Rendered};
 use tokio::sync::oneshot;
 
 /// What the pool runs for each job: the engine's render, or a stand-in in tests. The
-/// [`Cancel`] is the job's: the renderer must pass it on to the engine.
-pub type Renderer =
-    Arc<dyn Fn(&str, &RenderOptions, &Cancel) -> Result<Rendered, Error> + Send + Sync>;
+/// [`Cancel`] is the job's: the renderer must pass it on to the engine. The last argument
+/// is the address the article was fetched from, if it was (relative image addresses are
+/// resolved against it).
+pub type Renderer = Arc<RenderFn>;
+
+/// The function behind a [`Renderer`].
+pub type RenderFn =
+    dyn Fn(&str, &RenderOptions, &Cancel, Option<&str>) -> Result<Rendered, Error> + Send + Sync;
 
 /// What a render job comes back with.
 pub enum Outcome {
@@ -34,6 +39,7 @@ struct Job {
     id: u64,
     markdown: String,
     options: RenderOptions,
+    fetched_from: Option<String>,
     cancel: Cancel,
     reply: oneshot::Sender<Outcome>,
 }
@@ -89,6 +95,7 @@ impl RenderPool {
         &self,
         markdown: String,
         options: RenderOptions,
+        fetched_from: Option<String>,
         cancel: Cancel,
     ) -> Result<oneshot::Receiver<Outcome>, Busy> {
         let (reply, answer) = oneshot::channel();
@@ -101,6 +108,7 @@ impl RenderPool {
             id,
             markdown,
             options,
+            fetched_from,
             cancel,
             reply,
         };
@@ -133,11 +141,7 @@ impl RenderPool {
     }
 }
 
-fn work(
-    render: &(dyn Fn(&str, &RenderOptions, &Cancel) -> Result<Rendered, Error> + Send + Sync),
-    receiver: &Mutex<Receiver<Job>>,
-    shared: &Shared,
-) {
+fn work(render: &RenderFn, receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
     loop {
         let job = {
             let Ok(receiver) = receiver.lock() else {
@@ -159,7 +163,12 @@ fn work(
             continue;
         }
         let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-            render(&job.markdown, &job.options, &job.cancel)
+            render(
+                &job.markdown,
+                &job.options,
+                &job.cancel,
+                job.fetched_from.as_deref(),
+            )
         })) {
             Ok(result) => Outcome::Done(result),
             Err(panic) => Outcome::Panicked(

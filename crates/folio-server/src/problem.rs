@@ -26,6 +26,8 @@ pub enum ApiError {
     UnsupportedMediaType { got: String },
     /// The document exceeds a limit (422).
     Unprocessable { detail: String },
+    /// A token file is configured and the request has no valid bearer token (401).
+    Unauthorized,
     /// A fetch refused by policy: origin, scheme or address (403).
     Forbidden { detail: String },
     /// The site an article was fetched from failed (502).
@@ -77,14 +79,22 @@ impl ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Unsupported media type",
                 format!(
-                    "cannot read `{got}`; send text/markdown, application/json, \
-                     application/x-www-form-urlencoded or multipart/form-data"
+                    "cannot read `{got}`; send text/markdown (curl: -H 'Content-Type: \
+                     text/markdown' --data-binary @article.md), application/json, \
+                     application/x-www-form-urlencoded or multipart/form-data with a \
+                     `markdown` field"
                 ),
             ),
             ApiError::Unprocessable { detail } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Document too large",
                 detail.clone(),
+            ),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "Token required",
+                "this service needs an `Authorization: Bearer TOKEN` header with a valid token"
+                    .to_string(),
             ),
             ApiError::Forbidden { detail } => {
                 (StatusCode::FORBIDDEN, "Not allowed", detail.clone())
@@ -168,6 +178,9 @@ impl ResponseError for ApiError {
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
         if matches!(self, ApiError::Busy) {
             response.insert_header((header::RETRY_AFTER, "1"));
+        }
+        if matches!(self, ApiError::Unauthorized) {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"folio\""));
         }
         response.body(serde_json::to_string(&body).unwrap_or_default())
     }

@@ -15,13 +15,18 @@ use super::AppState;
 use folio::{Error, RenderOptions};
 
 /// Fields of a request that are not render options.
-const NOT_OPTIONS: &[&str] = &["markdown", "download"];
+const NOT_OPTIONS: &[&str] = &["markdown", "download", "filename", "url"];
 
 /// A request to render, whatever shape it came in.
+#[derive(Debug)]
 struct RenderRequest {
     markdown: String,
     options: RenderOptions,
     download: bool,
+    /// The file name the client chose for the PDF, if any.
+    filename: Option<String>,
+    /// The address the article was fetched from (`GET ?url=`), after redirects.
+    fetched_from: Option<String>,
 }
 
 /// `POST /v1/render`
@@ -74,6 +79,8 @@ async fn read_request(
                 markdown,
                 options,
                 download,
+                filename: field(&query, "filename"),
+                fetched_from: None,
             })
         }
         "application/json" => {
@@ -86,6 +93,8 @@ async fn read_request(
                 options: Option<serde_json::Value>,
                 #[serde(default)]
                 download: bool,
+                #[serde(default)]
+                filename: Option<String>,
             }
             let parsed: JsonRequest =
                 serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest {
@@ -100,6 +109,8 @@ async fn read_request(
                 markdown: parsed.markdown,
                 options,
                 download: parsed.download || flag(&query, "download"),
+                filename: parsed.filename.or_else(|| field(&query, "filename")),
+                fetched_from: None,
             })
         }
         "application/x-www-form-urlencoded" => {
@@ -124,21 +135,46 @@ async fn read_request(
 }
 
 fn form_request(fields: Vec<(String, String)>) -> Result<RenderRequest, ApiError> {
-    let markdown = fields
-        .iter()
-        .find(|(k, _)| k == "markdown")
-        .map(|(_, v)| v.clone())
-        .ok_or_else(|| ApiError::BadRequest {
-            detail: "the form has no `markdown` field".to_string(),
-            option: None,
-        })?;
+    let markdown = field(&fields, "markdown").ok_or_else(|| ApiError::BadRequest {
+        detail: if looks_like_markdown(&fields) {
+            // curl --data-binary @article.md sends the file as a form unless told.
+            "the form has no `markdown` field: the body looks like the markdown itself, \
+             sent as a form (curl's default type); send it with \
+             `Content-Type: text/markdown` (curl -H 'Content-Type: text/markdown' \
+             --data-binary @article.md) or as a field (curl --data-urlencode \
+             markdown@article.md)"
+                .to_string()
+        } else {
+            "the form has no `markdown` field".to_string()
+        },
+        option: None,
+    })?;
     let download = flag(&fields, "download");
+    let filename = field(&fields, "filename");
     let options = options_from_pairs(&fields)?;
     Ok(RenderRequest {
         markdown,
         options,
         download,
+        filename,
+        fetched_from: None,
     })
+}
+
+/// Whether a form's "fields" are really a markdown text sent with the form type: names
+/// that no form would have (spaces, line breaks, markup), or a single name with no value.
+fn looks_like_markdown(fields: &[(String, String)]) -> bool {
+    fields.iter().any(|(k, _)| {
+        k.len() > 64 || k.contains(['\n', ' ', '#', '*', '`', '[', '>']) || k.starts_with('-')
+    }) || (fields.len() == 1 && fields[0].1.is_empty())
+}
+
+/// The first value of a field.
+fn field(fields: &[(String, String)], name: &str) -> Option<String> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
 }
 
 /// A form has a few fields: `markdown`, `download` and the options.
@@ -166,41 +202,13 @@ fn utf8(bytes: Vec<u8>) -> Result<String, ApiError> {
     })
 }
 
-/// `application/x-www-form-urlencoded` pairs (also query strings).
+/// `application/x-www-form-urlencoded` pairs (also query strings), decoded by the
+/// WHATWG rules (`form_urlencoded`): `+` is a space, a `%` not followed by two hex digits
+/// stays as it is, and bytes that are not UTF-8 become U+FFFD.
 fn pairs(text: &str) -> Vec<(String, String)> {
-    text.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (form_decode(k), form_decode(v))
-        })
+    form_urlencoded::parse(text.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
-}
-
-fn form_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""),
-                    16,
-                ) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn flag(fields: &[(String, String)], name: &str) -> bool {
@@ -224,7 +232,7 @@ pub fn options_from_pairs(fields: &[(String, String)]) -> Result<RenderOptions, 
 /// The cache key and ETag of a request: a SHA-256 of the engine's version, the input
 /// and the options in canonical form (JSON in declaration order), the same in every build
 /// and on every instance.
-fn key_of(markdown: &str, options: &RenderOptions) -> String {
+fn key_of(markdown: &str, options: &RenderOptions, fetched_from: Option<&str>) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -232,6 +240,11 @@ fn key_of(markdown: &str, options: &RenderOptions) -> String {
     hasher.update((markdown.len() as u64).to_be_bytes());
     hasher.update(markdown.as_bytes());
     hasher.update(serde_json::to_vec(options).unwrap_or_default());
+    // Relative images resolve against the fetched address: another address, another PDF.
+    if let Some(url) = fetched_from {
+        hasher.update([1]);
+        hasher.update(url.as_bytes());
+    }
     hasher
         .finalize()
         .iter()
@@ -245,7 +258,11 @@ async fn respond(
     req: &HttpRequest,
     request: RenderRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key_of(&request.markdown, &request.options);
+    let key = key_of(
+        &request.markdown,
+        &request.options,
+        request.fetched_from.as_deref(),
+    );
     let etag = format!("\"{key}\"");
     let not_modified = req
         .headers()
@@ -257,52 +274,68 @@ async fn respond(
             .insert_header((header::ETAG, etag))
             .finish());
     }
-    let entry = match cached(state, &key).await {
-        Some(entry) => {
+    let (entry, cache) = match cached(state, &key).await {
+        Some((entry, from)) => {
             state.metrics.cache(true);
-            entry
+            (entry, from)
         }
         None => {
             state.metrics.cache(false);
-            let entry = render_in_pool(state, req, request.markdown, request.options).await?;
+            let entry = render_in_pool(
+                state,
+                req,
+                request.markdown,
+                request.options,
+                request.fetched_from,
+            )
+            .await?;
             store(state, key, entry.clone());
-            entry
+            (entry, "miss")
         }
     };
     state.metrics.bytes_out(entry.pdf.len());
-    let file_name = file_name(entry.title.as_deref());
-    let disposition = if request.download {
-        "attachment"
-    } else {
-        "inline"
-    };
+    let disposition = content_disposition(
+        if request.download {
+            "attachment"
+        } else {
+            "inline"
+        },
+        request.filename.as_deref(),
+        entry.title.as_deref(),
+    );
     let mut response = HttpResponse::Ok();
     response
         .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("{disposition}; filename=\"{file_name}\""),
-        ))
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
         .insert_header(("X-Folio-Pages", entry.pages.to_string()))
         .insert_header(("X-Folio-Warnings", entry.warnings.len().to_string()));
-    for warning in entry.warnings.iter().take(5) {
-        response.append_header(("X-Folio-Warning", header_safe(warning)));
+    for warning in entry.warnings.iter().take(MAX_WARNING_HEADERS) {
+        response.append_header(("X-Folio-Warning", header_text(warning)));
     }
-    Ok(response.body(entry.pdf.as_ref().clone()))
+    let mut response = response.body(entry.pdf.as_ref().clone());
+    response.extensions_mut().insert(super::RenderInfo {
+        pages: entry.pages,
+        bytes: entry.pdf.len(),
+        cache,
+    });
+    Ok(response)
 }
 
-/// The render of `key` from the memory cache, or else from the shared one.
-async fn cached(state: &AppState, key: &str) -> Option<Entry> {
+/// `X-Folio-Warning` headers at most (`X-Folio-Warnings` counts them all).
+pub const MAX_WARNING_HEADERS: usize = 5;
+
+/// The render of `key` from the memory cache, or else from the shared one, and which.
+async fn cached(state: &AppState, key: &str) -> Option<(Entry, &'static str)> {
     if let Some(entry) = state.cache.get(key) {
-        return Some(entry);
+        return Some((entry, "memory"));
     }
     let found = state.shared.as_ref()?.get(key).await?;
     if state.config.cache_bytes > 0 {
         state.cache.put(key.to_string(), found.clone());
     }
-    Some(found)
+    Some((found, "redis"))
 }
 
 /// Keeps a render in the memory cache, and sends it to the shared one in the background.
@@ -320,6 +353,7 @@ async fn render_in_pool(
     req: &HttpRequest,
     markdown: String,
     options: RenderOptions,
+    fetched_from: Option<String>,
 ) -> Result<Entry, ApiError> {
     let started = Instant::now();
     let deadline = Duration::from_millis(state.config.deadline_ms);
@@ -329,7 +363,7 @@ async fn render_in_pool(
     let mut guard = CancelOnDrop::new(cancel.clone());
     let answer = state
         .pool
-        .submit(markdown, options, cancel.clone())
+        .submit(markdown, options, fetched_from, cancel.clone())
         .map_err(|_| ApiError::Busy)?;
     let timeout = ApiError::Timeout {
         deadline_ms: state.config.deadline_ms,
@@ -369,6 +403,69 @@ async fn render_in_pool(
     })
 }
 
+/// `Content-Disposition` (RFC 6266): the file name the client chose, else one from the
+/// title, as `filename*` in UTF-8 (RFC 8187) with an ASCII `filename` for old clients.
+fn content_disposition(disposition: &str, chosen: Option<&str>, title: Option<&str>) -> String {
+    let name = chosen
+        .and_then(chosen_file_name)
+        .unwrap_or_else(|| unicode_file_name(title));
+    let ascii = file_name(Some(name.trim_end_matches(".pdf")));
+    let encoded = percent_encoding::utf8_percent_encode(&name, RFC8187_ATTR_CHAR);
+    format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Characters RFC 8187's `attr-char` allows unencoded; everything else is `%XX`.
+const RFC8187_ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// A client's file name made safe: no folders, no control or formatting characters, at
+/// most 100 characters, ending in `.pdf`; `None` if nothing is left.
+fn chosen_file_name(chosen: &str) -> Option<String> {
+    let base = chosen.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '"'))
+        .take(100)
+        .collect();
+    let cleaned = cleaned.trim();
+    let stem = cleaned
+        .strip_suffix(".pdf")
+        .or_else(|| cleaned.strip_suffix(".PDF"))
+        .unwrap_or(cleaned)
+        .trim()
+        .trim_start_matches('.')
+        .trim();
+    (!stem.is_empty()).then(|| format!("{stem}.pdf"))
+}
+
+/// A file name from the title keeping its letters in any script (`Ωμέγα-und-größe.pdf`).
+fn unicode_file_name(title: Option<&str>) -> String {
+    let mut name = String::new();
+    for c in title.unwrap_or("article").chars() {
+        if c.is_alphanumeric() {
+            name.extend(c.to_lowercase());
+        } else if !name.ends_with('-') && !name.is_empty() {
+            name.push('-');
+        }
+        if name.chars().count() >= 80 {
+            break;
+        }
+    }
+    let name = name.trim_end_matches('-');
+    format!("{}.pdf", if name.is_empty() { "article" } else { name })
+}
+
 /// A file name from the title: letters, digits and hyphens, ending in `.pdf`.
 fn file_name(title: Option<&str>) -> String {
     let mut name = String::new();
@@ -386,18 +483,21 @@ fn file_name(title: Option<&str>) -> String {
     format!("{}.pdf", if name.is_empty() { "article" } else { name })
 }
 
-/// A header value made of printable ASCII.
-fn header_safe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '?'
-            }
-        })
-        .take(300)
-        .collect()
+/// Characters a warning header keeps as they are: printable ASCII but `%` (so that the
+/// value decodes with `decodeURIComponent` or any percent-decoder, losslessly).
+const HEADER_TEXT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'%');
+
+/// The longest warning in a header, in bytes of UTF-8 before encoding (cut at a
+/// character boundary; the whole warning is in the log and `X-Folio-Warnings` counts).
+const MAX_WARNING_BYTES: usize = 1000;
+
+/// A warning as a header value: UTF-8, percent-encoded where not printable ASCII.
+fn header_text(text: &str) -> String {
+    let mut end = text.len().min(MAX_WARNING_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    percent_encoding::utf8_percent_encode(&text[..end], HEADER_TEXT).to_string()
 }
 
 /// `GET /v1/templates`
@@ -424,31 +524,63 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok\n")
 }
 
+/// The build: the version, and the commit and build profile when the build said them.
+pub fn build_info() -> (&'static str, &'static str, &'static str) {
+    (
+        env!("CARGO_PKG_VERSION"),
+        option_env!("FOLIO_BUILD_COMMIT").unwrap_or("unknown"),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+    )
+}
+
 /// `GET /readyz`: the engine is built, the queue has room and keeps moving (no job has
-/// waited longer than the deadline).
+/// waited longer than the deadline). The body says so, and how Redis is doing; Redis
+/// never makes an instance unready (without it an instance still renders).
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let deadline = Duration::from_millis(state.config.deadline_ms);
     let keeping_up = state.pool.oldest_wait().is_none_or(|wait| wait < deadline);
+    let redis = match &state.shared {
+        Some(shared) => shared.probe().await,
+        None => "off",
+    };
+    let (version, commit, _) = build_info();
+    let details = format!(
+        "queue: {} of {}\nredis: {redis}\nversion: {version} ({commit})\n",
+        state.pool.depth(),
+        state.config.queue + state.config.workers
+    );
     if keeping_up && state.pool.depth() < state.config.queue + state.config.workers {
         HttpResponse::Ok()
             .content_type("text/plain")
-            .body("ready\n")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(format!("ready\n{details}"))
     } else {
         HttpResponse::ServiceUnavailable()
             .insert_header((header::RETRY_AFTER, "1"))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
             .content_type("text/plain")
-            .body("busy\n")
+            .body(format!("busy\n{details}"))
     }
 }
 
 /// `GET /metrics`
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let (version, commit, profile) = build_info();
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(state.metrics.render_text(&super::metrics::PoolFigures {
             depth: state.pool.depth(),
             oldest_wait_ms: state.pool.oldest_wait().map_or(0, |w| w.as_millis() as u64),
             dropped: state.pool.dropped(),
+            version,
+            commit,
+            profile,
+            redis: state.shared.as_ref().map_or("off", |s| s.status()),
         }))
 }
 
@@ -465,6 +597,87 @@ pub async fn demo() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(include_str!("../assets/demo.html"))
+}
+
+/// `GET /openapi.json`: the API, as generated from the routes, options and errors.
+pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(super::openapi::document(&state.engine).to_string())
+}
+
+/// `GET /v1/render?url=...`: renders the markdown at a URL of an allowed origin (the
+/// blog's own), so that the button can be a plain link that caches well. Relative image
+/// addresses in it are resolved against that URL.
+pub async fn render_url(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let query = pairs(req.query_string());
+    let url = field(&query, "url").ok_or_else(|| ApiError::BadRequest {
+        detail: "give the article's address as `url`, or POST the markdown".to_string(),
+        option: None,
+    })?;
+    if state.config.fetch_origins.is_empty() {
+        return Err(ApiError::Forbidden {
+            detail:
+                "this service fetches no URLs; its operator can allow origins with fetch_origins"
+                    .to_string(),
+        });
+    }
+    let options = options_from_pairs(&query)?;
+    let fetcher = super::fetch::Fetcher {
+        origins: state.config.fetch_origins.clone(),
+        connect_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
+        total_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
+        max_bytes: state.config.max_body,
+        trusted: super::trusted_networks(&state.config),
+    };
+    let (bytes, fetched_from) = web::block(move || fetcher.fetch_final(&url))
+        .await
+        .map_err(|_| ApiError::Internal {
+            request_id: super::request_id(&req),
+        })?
+        .map_err(|e| match e {
+            super::fetch::FetchError::Forbidden(detail) => ApiError::Forbidden { detail },
+            super::fetch::FetchError::Upstream(detail) => ApiError::BadGateway { detail },
+            super::fetch::FetchError::TooLarge(limit) => ApiError::TooLarge { limit },
+        })?;
+    let markdown = utf8(bytes)?;
+    let mut response = respond(
+        &state,
+        &req,
+        RenderRequest {
+            markdown,
+            options,
+            download: flag(&query, "download"),
+            filename: field(&query, "filename"),
+            fetched_from: Some(fetched_from.to_string()),
+        },
+    )
+    .await?;
+    // A GET of a public article may be cached by browsers and proxies for a while.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(response)
+}
+
+/// `GET /v1/preparing`: the small page the button opens in a new tab at once, so the
+/// reader sees progress there; it then loads the PDF (from its real `GET ?url=` address
+/// when the article has one, or from what the blog page posts to it).
+pub async fn preparing() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; \
+             connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+        ))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(include_str!("../assets/preparing.html"))
 }
 
 #[cfg(test)]
@@ -497,184 +710,55 @@ mod tests {
     }
 
     #[test]
+    fn content_disposition_keeps_any_script_in_filename_star() {
+        assert_eq!(
+            content_disposition("attachment", None, Some("Ωμέγα und Größe")),
+            "attachment; filename=\"und-gr-e.pdf\"; \
+             filename*=UTF-8''%CF%89%CE%BC%CE%AD%CE%B3%CE%B1-und-gr%C3%B6%C3%9Fe.pdf"
+        );
+        assert_eq!(
+            content_disposition("inline", Some("../../My Report \"final\".PDF"), None),
+            "inline; filename=\"my-report-final.pdf\"; filename*=UTF-8''My%20Report%20final.pdf"
+        );
+        // Nothing usable chosen: the title's name.
+        assert_eq!(
+            content_disposition("inline", Some("/.pdf"), Some("Hi")),
+            "inline; filename=\"hi.pdf\"; filename*=UTF-8''hi.pdf"
+        );
+    }
+
+    #[test]
+    fn warnings_in_headers_decode_back_exactly() {
+        let warning = "no font for Han (中文): 100% blank; \"quoted\"\ttab";
+        let encoded = header_text(warning);
+        assert!(encoded.is_ascii() && !encoded.contains('\t'), "{encoded}");
+        assert!(actix_web::http::header::HeaderValue::from_str(&encoded).is_ok());
+        assert_eq!(
+            percent_encoding::percent_decode_str(&encoded)
+                .decode_utf8()
+                .unwrap(),
+            warning
+        );
+    }
+
+    #[test]
     fn form_decoding() {
-        assert_eq!(form_decode("a+b%20c%2Fd"), "a b c/d");
-        assert_eq!(form_decode("100%"), "100%");
+        assert_eq!(
+            pairs("a=b+c%20d%2Fe&bad=100%&x=%zz&u=%E2%82"),
+            [
+                ("a".to_string(), "b c d/e".to_string()),
+                ("bad".to_string(), "100%".to_string()),
+                ("x".to_string(), "%zz".to_string()),
+                ("u".to_string(), "\u{fffd}".to_string()),
+            ]
+        );
     }
-}
 
-/// The body of a JSON render request.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct JsonRenderRequest {
-    /// The article, markdown with optional front matter.
-    markdown: String,
-    #[schema(value_type = Option<OptionsSchema>)]
-    options: Option<RenderOptions>,
-    /// Answer with `Content-Disposition: attachment`.
-    download: Option<bool>,
-}
-
-/// The render options as an OpenAPI schema, built from their one declaration in the
-/// engine (names, descriptions, types, allowed values).
-struct OptionsSchema;
-
-impl utoipa::PartialSchema for OptionsSchema {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use folio::options::JsonType;
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        let mut object = ObjectBuilder::new().description(Some(
-            "Options of one render; every one is optional (front matter, then the template, \
-             then the default fill in).",
-        ));
-        for spec in RenderOptions::SPECS {
-            let kind = match spec.json_type {
-                JsonType::Boolean => Type::Boolean,
-                JsonType::Number => Type::Number,
-                JsonType::String => Type::String,
-            };
-            let mut property = ObjectBuilder::new()
-                .schema_type(kind)
-                .description(Some(spec.help.trim().replace('\n', " ")));
-            if !spec.possible.is_empty() && !spec.is_flag() {
-                property = property.enum_values(Some(spec.possible.iter().copied()));
-            }
-            object = object.property(spec.name, property);
-        }
-        utoipa::openapi::RefOr::T(
-            object
-                .additional_properties(Some(
-                    utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
-                ))
-                .into(),
-        )
+    #[test]
+    fn curl_default_form_gets_a_hint() {
+        let err = form_request(pairs("# My post\n\nSome *text* here.")).unwrap_err();
+        assert!(err.to_string().contains("text/markdown"), "{err}");
+        let err = form_request(pairs("page_size=A4")).unwrap_err();
+        assert!(!err.to_string().contains("curl"), "{err}");
     }
-}
-
-impl utoipa::ToSchema for OptionsSchema {
-    fn name() -> std::borrow::Cow<'static, str> {
-        "RenderOptions".into()
-    }
-}
-
-/// An RFC 9457 problem.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct ProblemDocument {
-    #[schema(rename = "type")]
-    kind: String,
-    title: String,
-    status: u16,
-    /// One line saying what went wrong.
-    detail: String,
-    /// The option at fault, for a bad option.
-    option: Option<String>,
-}
-
-#[derive(utoipa::OpenApi)]
-#[openapi(
-    info(
-        title = "Folio",
-        description = "Typesets markdown articles into book-quality PDFs."
-    ),
-    paths(render_doc, templates_doc),
-    components(schemas(OptionsSchema, JsonRenderRequest, ProblemDocument))
-)]
-struct ApiDoc;
-
-/// Render an article to PDF.
-///
-/// The body is the markdown (`text/markdown`, options in the query string), a JSON
-/// request, or a form with a `markdown` field (`application/x-www-form-urlencoded` or
-/// `multipart/form-data`, options as fields).
-#[utoipa::path(
-    post,
-    path = "/v1/render",
-    request_body(content = JsonRenderRequest, content_type = "application/json"),
-    responses(
-        (status = 200, description = "The PDF", content_type = "application/pdf"),
-        (status = 304, description = "Not modified (If-None-Match)"),
-        (status = 400, description = "Invalid UTF-8, JSON, option or front matter", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 413, description = "Body over the limit", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 415, description = "Unsupported media type", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 422, description = "Document over a limit", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 503, description = "Render queue full; retry after Retry-After", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 504, description = "Render deadline passed", body = ProblemDocument, content_type = "application/problem+json"),
-    )
-)]
-#[allow(dead_code)]
-fn render_doc() {}
-
-/// The page designs.
-#[utoipa::path(get, path = "/v1/templates", responses((status = 200, description = "Templates, as a JSON list")))]
-#[allow(dead_code)]
-fn templates_doc() {}
-
-/// `GET /openapi.json`: the API, as generated from these types and routes.
-pub async fn openapi() -> HttpResponse {
-    use utoipa::OpenApi;
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(ApiDoc::openapi().to_pretty_json().unwrap_or_default())
-}
-
-/// `GET /v1/render?url=...`: renders the markdown at a URL of an allowed origin (the
-/// blog's own), so that the button can be a plain link that caches well.
-pub async fn render_url(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let query = pairs(req.query_string());
-    let url = query
-        .iter()
-        .find(|(k, _)| k == "url")
-        .map(|(_, v)| v.clone())
-        .ok_or_else(|| ApiError::BadRequest {
-            detail: "give the article's address as `url`, or POST the markdown".to_string(),
-            option: None,
-        })?;
-    if state.config.fetch_origins.is_empty() {
-        return Err(ApiError::Forbidden {
-            detail:
-                "this service fetches no URLs; its operator can allow origins with fetch_origins"
-                    .to_string(),
-        });
-    }
-    let options_pairs: Vec<(String, String)> =
-        query.iter().filter(|(k, _)| k != "url").cloned().collect();
-    let options = options_from_pairs(&options_pairs)?;
-    let fetcher = super::fetch::Fetcher {
-        origins: state.config.fetch_origins.clone(),
-        connect_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
-        total_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
-        max_bytes: state.config.max_body,
-    };
-    let bytes = web::block(move || fetcher.fetch(&url))
-        .await
-        .map_err(|_| ApiError::Internal {
-            request_id: super::request_id(&req),
-        })?
-        .map_err(|e| match e {
-            super::fetch::FetchError::Forbidden(detail) => ApiError::Forbidden { detail },
-            super::fetch::FetchError::Upstream(detail) => ApiError::BadGateway { detail },
-            super::fetch::FetchError::TooLarge(limit) => ApiError::TooLarge { limit },
-        })?;
-    let markdown = utf8(bytes)?;
-    let download = flag(&query, "download");
-    let mut response = respond(
-        &state,
-        &req,
-        RenderRequest {
-            markdown,
-            options,
-            download,
-        },
-    )
-    .await?;
-    // A GET of a public article may be cached by browsers and proxies for a while.
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("public, max-age=300"),
-    );
-    Ok(response)
 }

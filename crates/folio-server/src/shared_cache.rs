@@ -115,6 +115,25 @@ impl SharedCache {
         false
     }
 
+    /// How Redis is doing, for `/metrics` and `/readyz`: `up` (connected), `down` (failed
+    /// recently; left alone for a few seconds), or `idle` (not connected yet).
+    pub fn status(&self) -> &'static str {
+        match self.state.try_lock() {
+            Ok(state) if state.down_until.is_some_and(|t| Instant::now() < t) => "down",
+            Ok(state) if state.connection.is_some() => "up",
+            Ok(_) => "idle",
+            // Someone is connecting right now.
+            Err(_) => "connecting",
+        }
+    }
+
+    /// Connects now if not connected (for `/readyz`, so the status it shows is fresh);
+    /// bounded by the connect timeout.
+    pub async fn probe(&self) -> &'static str {
+        let _ = self.connection().await;
+        self.status()
+    }
+
     pub async fn get(&self, key: &str) -> Option<Entry> {
         let mut connection = self.connection().await?;
         let call = connection.get::<_, Option<Vec<u8>>>(format!("{PREFIX}{key}"));

@@ -161,7 +161,11 @@ fn trickled_and_oversized_bodies_are_refused_while_others_are_served() {
 /// after `origin`.
 fn until_cancelled(origin: Instant, noticed: Arc<AtomicU64>, started: Arc<AtomicBool>) -> Renderer {
     Arc::new(
-        move |_: &str, _: &RenderOptions, cancel: &Cancel| -> Result<Rendered, Error> {
+        move |_: &str,
+              _: &RenderOptions,
+              cancel: &Cancel,
+              _: Option<&str>|
+              -> Result<Rendered, Error> {
             started.store(true, Ordering::SeqCst);
             for _ in 0..2_000 {
                 if cancel.is_cancelled() {

@@ -48,7 +48,7 @@ async fn markdown_body_gives_a_pdf_with_its_headers() {
     assert_eq!(h.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
     assert_eq!(
         h.get(header::CONTENT_DISPOSITION).unwrap(),
-        "inline; filename=\"hello-world.pdf\""
+        "inline; filename=\"hello-world.pdf\"; filename*=UTF-8''hello-world.pdf"
     );
     assert!(h.get(header::ETAG).is_some());
     assert_eq!(h.get("x-folio-pages").unwrap(), "1");
@@ -198,10 +198,12 @@ async fn user_mistakes_are_4xx_problems() {
 
 fn slow(ms: u64) -> Renderer {
     let engine = Arc::new(Engine::new());
-    Arc::new(move |md: &str, o: &RenderOptions, _: &folio::Cancel| {
-        std::thread::sleep(Duration::from_millis(ms));
-        engine.render(md, o)
-    })
+    Arc::new(
+        move |md: &str, o: &RenderOptions, _: &folio::Cancel, _: Option<&str>| {
+            std::thread::sleep(Duration::from_millis(ms));
+            engine.render(md, o)
+        },
+    )
 }
 
 #[actix_web::test]
@@ -237,7 +239,11 @@ async fn a_panic_is_a_500_with_a_request_id_and_the_worker_survives() {
     let engine = Arc::new(Engine::new());
     let inner = Arc::clone(&engine);
     let render: Renderer = Arc::new(
-        move |md: &str, o: &RenderOptions, _: &folio::Cancel| -> Result<Rendered, Error> {
+        move |md: &str,
+              o: &RenderOptions,
+              _: &folio::Cancel,
+              _: Option<&str>|
+              -> Result<Rendered, Error> {
             if md.contains("PANIC") {
                 panic!("a bug");
             }
@@ -566,7 +572,7 @@ async fn the_service_never_reads_local_files_or_unlisted_remote_images() {
     let mut cfg = config();
     cfg.image_origins = vec!["http://127.0.0.1:9".into()];
     let app = test::init_service(create_app(web::Data::new(AppState::new(cfg)))).await;
-    let md = "![passwd](/etc/passwd)\n\n![local](../secret.png)\n\n![remote](https://elsewhere.example/a.png)\n\n![loop](http://127.0.0.1:9/a.png)";
+    let md = "![passwd](file:///etc/passwd)\n\n![local](../secret.png)\n\n![remote](https://elsewhere.example/a.png)\n\n![loop](http://127.0.0.1:9/a.png)";
     let req = test::TestRequest::post()
         .uri("/v1/render")
         .insert_header((header::CONTENT_TYPE, "text/markdown"))
@@ -582,6 +588,12 @@ async fn the_service_never_reads_local_files_or_unlisted_remote_images() {
         .collect();
     assert!(
         warnings[0].contains("does not read local files"),
+        "{warnings:?}"
+    );
+    // A relative address is relative to the article's web address, not to a folder:
+    // without one, nothing is read.
+    assert!(
+        warnings[1].contains("needs the article's address"),
         "{warnings:?}"
     );
     assert!(

@@ -1,0 +1,304 @@
+//! Images from the blog: a post fetched by `?url=` from a local blog server (on a
+//! loopback network the operator trusts by name) prints with its images, whose relative
+//! addresses are resolved against the post's; posted markdown resolves them against its
+//! front matter's `url` or the `base_url` option; fetched images are cached; without the
+//! trusted network nothing is fetched.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{test, web};
+use folio::Engine;
+use folio_server::{create_app, engine_renderer, AppState, ServerConfig};
+
+/// A PNG of one colour.
+fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let data: Vec<u8> = (0..width * height).flat_map(|_| rgb).collect();
+        writer.write_image_data(&data).unwrap();
+    }
+    out
+}
+
+/// A tiny blog on loopback: serves its files, counts requests per path.
+struct Blog {
+    origin: String,
+    hits: Arc<Mutex<HashMap<String, usize>>>,
+    total: Arc<AtomicUsize>,
+}
+
+impl Blog {
+    fn start(files: Vec<(&'static str, &'static str, Vec<u8>)>) -> Blog {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let origin = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let hits = Arc::new(Mutex::new(HashMap::new()));
+        let total = Arc::new(AtomicUsize::new(0));
+        let (h, t) = (Arc::clone(&hits), Arc::clone(&total));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                        break;
+                    }
+                }
+                let path = line.split(' ').nth(1).unwrap_or("/").to_string();
+                t.fetch_add(1, Ordering::SeqCst);
+                *h.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
+                let found = files.iter().find(|(p, _, _)| *p == path);
+                let response = match found {
+                    Some((_, kind, body)) => {
+                        let mut r = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        )
+                        .into_bytes();
+                        r.extend_from_slice(body);
+                        r
+                    }
+                    None => {
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_vec()
+                    }
+                };
+                let _ = stream.write_all(&response);
+            }
+        });
+        Blog {
+            origin,
+            hits,
+            total,
+        }
+    }
+
+    fn hits(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+}
+
+const POST: &str = "---\ntitle: Photos from the coast\n---\n\nThe harbour at dawn.\n\n![A red boat](../images/red.png)\n\nAnd the lighthouse.\n\n![A blue lighthouse](/images/blue.png \"The lighthouse\")\n";
+
+fn blog() -> Blog {
+    Blog::start(vec![
+        ("/posts/coast.md", "text/markdown", POST.as_bytes().to_vec()),
+        ("/images/red.png", "image/png", png(40, 30, [200, 20, 20])),
+        ("/images/blue.png", "image/png", png(30, 40, [20, 20, 200])),
+    ])
+}
+
+fn config(blog: &Blog, trust: &[&str]) -> ServerConfig {
+    ServerConfig {
+        workers: 2,
+        queue: 8,
+        fetch_origins: vec![blog.origin.clone()],
+        image_origins: vec![blog.origin.clone()],
+        trust_networks: trust.iter().map(|s| s.to_string()).collect(),
+        fetch_timeout_ms: 2000,
+        ..ServerConfig::default()
+    }
+}
+
+fn state(config: ServerConfig) -> web::Data<AppState> {
+    let engine = Arc::new(Engine::new());
+    let render = engine_renderer(Arc::clone(&engine), &config);
+    web::Data::new(AppState::with_renderer(config, engine, render))
+}
+
+/// The image XObjects in a PDF, as (width, height).
+fn images(pdf: &[u8]) -> Vec<(i64, i64)> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut found: Vec<(i64, i64)> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| {
+            s.dict.get(b"Subtype").ok().and_then(|v| v.as_name().ok()) == Some(&b"Image"[..])
+        })
+        .filter(|s| s.dict.get(b"SMask").is_ok() || s.dict.get(b"ColorSpace").is_ok())
+        .map(|s| {
+            (
+                s.dict.get(b"Width").unwrap().as_i64().unwrap(),
+                s.dict.get(b"Height").unwrap().as_i64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[actix_web::test]
+async fn a_post_fetched_by_url_prints_with_its_relative_images() {
+    let blog = blog();
+    let app = test::init_service(create_app(state(config(&blog, &["127.0.0.1/32"])))).await;
+    let post = format!("{}/posts/coast.md", blog.origin);
+    let resp = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri(&format!("/v1/render?url={}", encode(&post)))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let warnings = resp
+        .headers()
+        .get("x-folio-warnings")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let warning = resp
+        .headers()
+        .get("x-folio-warning")
+        .map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(warnings, "0", "warnings: {warning:?}");
+    let pdf = test::read_body(resp).await;
+    assert_eq!(
+        images(&pdf),
+        [(30, 40), (40, 30)],
+        "both images are in the PDF"
+    );
+    assert_eq!(blog.hits("/images/red.png"), 1);
+    assert_eq!(blog.hits("/images/blue.png"), 1);
+
+    // Another render of the same post (other options): the images come from the cache.
+    let resp = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri(&format!(
+                "/v1/render?url={}&page_size=Letter",
+                encode(&post)
+            ))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(images(&test::read_body(resp).await).len(), 2);
+    assert_eq!(blog.hits("/posts/coast.md"), 2);
+    assert_eq!(blog.hits("/images/red.png"), 1, "the image was cached");
+}
+
+#[actix_web::test]
+async fn posted_markdown_resolves_against_front_matter_url_then_base_url() {
+    let blog = blog();
+    let app = test::init_service(create_app(state(config(&blog, &["127.0.0.1/32"])))).await;
+    let with_url = format!(
+        "---\ntitle: T\nurl: {}/posts/coast/\n---\n\n![red](../../images/red.png)\n",
+        blog.origin
+    );
+    let resp = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, "text/markdown"))
+            .set_payload(with_url)
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers().get("x-folio-warnings").unwrap(), "0");
+    assert_eq!(images(&test::read_body(resp).await), [(40, 30)]);
+
+    // No address in the article: the base_url option (query string, JSON or form).
+    let resp = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .set_json(serde_json::json!({
+                "markdown": "# T\n\n![blue](images/blue.png)\n",
+                "options": {"base_url": format!("{}/", blog.origin)}
+            }))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(images(&test::read_body(resp).await), [(30, 40)]);
+
+    // A bad base_url is a 400 naming the option.
+    let resp = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/v1/render?base_url=file%3A%2F%2F%2Fetc%2F")
+            .insert_header((header::CONTENT_TYPE, "text/markdown"))
+            .set_payload("![x](passwd)")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let problem: serde_json::Value = test::read_body_json(resp).await;
+    assert_eq!(problem["option"], "base_url");
+
+    // Without any address, a relative image is a placeholder with a warning that says why.
+    let resp = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, "text/markdown"))
+            .set_payload("# T\n\n![nowhere](images/x.png)\n")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let warning = resp
+        .headers()
+        .get("x-folio-warning")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(warning.contains("base_url"), "{warning}");
+}
+
+#[actix_web::test]
+async fn without_a_trusted_network_loopback_is_never_fetched() {
+    let blog = blog();
+    // 0.0.0.0/0 trusts private networks but not loopback: loopback must be named.
+    for trust in [&[][..], &["0.0.0.0/0", "10.0.0.0/8"][..]] {
+        let app = test::init_service(create_app(state(config(&blog, trust)))).await;
+        let resp = test::call_service(
+            &app,
+            test::TestRequest::get()
+                .uri(&format!(
+                    "/v1/render?url={}",
+                    encode(&format!("{}/posts/coast.md", blog.origin))
+                ))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "trusting {trust:?}");
+        let resp = test::call_service(
+            &app,
+            test::TestRequest::post()
+                .uri("/v1/render")
+                .insert_header((header::CONTENT_TYPE, "text/markdown"))
+                .set_payload(format!("![red]({}/images/red.png)", blog.origin))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_ne!(resp.headers().get("x-folio-warnings").unwrap(), "0");
+    }
+    assert_eq!(
+        blog.total.load(Ordering::SeqCst),
+        0,
+        "nothing reached the blog"
+    );
+}
