@@ -381,3 +381,75 @@ fn a_note_in_a_note_has_its_own_number_and_sits_with_its_parent() {
         "nested note after its parent: {text}"
     );
 }
+
+/// A JPEG that says (EXIF orientation 6) its stored pixels must turn a quarter clockwise.
+fn jpeg_turned_a_quarter(width: u32, height: u32) -> Vec<u8> {
+    let plain = jpeg_bytes(width, height);
+    // APP1 "Exif": a big-endian TIFF header and one IFD entry, Orientation (0x0112) = 6.
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let length = (app1.len() + 2) as u16;
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xff, 0xe1]);
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[test]
+fn a_phone_photo_prints_upright_with_its_bytes_unchanged() {
+    let dir = std::env::temp_dir().join(format!("folio-constructs-exif-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Stored landscape, 300x200; seen upright it is portrait, 200x300.
+    let jpeg = jpeg_turned_a_quarter(300, 200);
+    std::fs::write(dir.join("photo.jpg"), &jpeg).unwrap();
+    let md = "![A photo](photo.jpg)";
+    let source = folio::images::LocalFiles::new(&dir, &[]);
+    let out = render_with_images(md, &RenderOptions::default(), &source).unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert!(
+        out.pdf.windows(jpeg.len()).any(|w| w == jpeg.as_slice()),
+        "re-encoded"
+    );
+    let typeset = typeset_with_images(md, &RenderOptions::default(), &source);
+    let rect = typeset
+        .layout
+        .pages
+        .iter()
+        .flat_map(|p| &p.elements)
+        .find_map(|e| match e {
+            Element::Image { rect, .. } => Some(*rect),
+            _ => None,
+        })
+        .expect("the photo");
+    assert!(
+        (rect.width / rect.height - 2.0 / 3.0).abs() < 0.01,
+        "{rect:?}"
+    );
+    // The picture is drawn by a matrix that turns it: its first two numbers are 0 and
+    // minus the height.
+    let doc = lopdf(&out.pdf);
+    let page = doc.get_pages()[&1];
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let turned = content.operations.iter().any(|op| {
+        op.operator == "cm"
+            && op.operands.len() == 6
+            && op.operands[0].as_float().is_ok_and(|a| a.abs() < 1e-3)
+            && op.operands[1]
+                .as_float()
+                .is_ok_and(|b| (b + rect.height.0).abs() < 0.01)
+    });
+    assert!(turned, "no turning matrix in {:?}", content.operations);
+    // The image object keeps the stored size.
+    let (ok, list, _) = tool_on_file("pdfimages", &["-list"], &out.pdf, &[]);
+    assert!(ok);
+    assert!(
+        list.lines()
+            .nth(2)
+            .is_some_and(|row| row.contains(" 300 ") && row.contains(" 200 ")),
+        "{list}"
+    );
+}

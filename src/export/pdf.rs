@@ -10,13 +10,15 @@ use printpdf::{
 
 use std::sync::Arc;
 
-use printpdf::{ExternalStream, ExternalXObject, XObject, XObjectId, XObjectTransform};
+use printpdf::{
+    CurTransMat, ExternalStream, ExternalXObject, XObject, XObjectId, XObjectTransform,
+};
 
 use super::text::{self, BitmapGlyph, Embedded, EmbeddedFace, TextLayer};
 use super::{metadata, outline, subset};
 use crate::context::Cancel;
 use crate::error::Error;
-use crate::images::{self, ImageData, LoadedImage};
+use crate::images::{self, ImageData, LoadedImage, Orientation};
 use crate::layout::{Anchor, Element, Layout, LinkTarget, Page};
 use crate::text::fonts::Drawing;
 use crate::text::{FaceId, FontBook};
@@ -205,8 +207,9 @@ fn image_xobject(image: &LoadedImage) -> XObject {
     let name = |n: &str| DictItem::Name(n.as_bytes().to_vec());
     dict.insert("Type".into(), name("XObject"));
     dict.insert("Subtype".into(), name("Image"));
-    dict.insert("Width".into(), DictItem::Int(image.width as i64));
-    dict.insert("Height".into(), DictItem::Int(image.height as i64));
+    let (stored_width, stored_height) = image.stored_size();
+    dict.insert("Width".into(), DictItem::Int(stored_width as i64));
+    dict.insert("Height".into(), DictItem::Int(stored_height as i64));
     dict.insert("BitsPerComponent".into(), DictItem::Int(8));
     let content = match &image.data {
         ImageData::Jpeg { bytes, components } => {
@@ -279,17 +282,37 @@ fn page_ops(
         let Some((_, id)) = images.iter().find(|(k, _)| *k == Arc::as_ptr(image)) else {
             continue;
         };
-        ops.push(Op::UseXobject {
-            id: id.clone(),
-            transform: XObjectTransform {
-                translate_x: Some(Pt(rect.x.0)),
-                translate_y: Some(Pt(h - rect.y.0 - rect.height.0)),
-                scale_x: Some(rect.width.0),
-                scale_y: Some(rect.height.0),
-                no_auto_scale: true,
-                ..Default::default()
-            },
-        });
+        let bottom = h - rect.y.0 - rect.height.0;
+        if image.orientation == Orientation::default() {
+            ops.push(Op::UseXobject {
+                id: id.clone(),
+                transform: XObjectTransform {
+                    translate_x: Some(Pt(rect.x.0)),
+                    translate_y: Some(Pt(bottom)),
+                    scale_x: Some(rect.width.0),
+                    scale_y: Some(rect.height.0),
+                    no_auto_scale: true,
+                    ..Default::default()
+                },
+            });
+        } else {
+            // Turned (and perhaps mirrored) upright by the placement matrix.
+            let matrix = image
+                .orientation
+                .placement(rect.x.0, bottom, rect.width.0, rect.height.0);
+            ops.push(Op::SaveGraphicsState);
+            ops.push(Op::SetTransformationMatrix {
+                matrix: CurTransMat::Raw(matrix),
+            });
+            ops.push(Op::UseXobject {
+                id: id.clone(),
+                transform: XObjectTransform {
+                    no_auto_scale: true,
+                    ..Default::default()
+                },
+            });
+            ops.push(Op::RestoreGraphicsState);
+        }
     }
 
     // Colour glyphs (emoji), as pictures.

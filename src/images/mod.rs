@@ -23,10 +23,87 @@ use crate::context::Cancel;
 /// A decoded (or, for JPEG, checked) image.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedImage {
-    /// The image's own size in pixels (it is shown at 96 pixels to the inch, or smaller).
+    /// The image's own size in pixels as it is seen, upright (it is shown at 96 pixels to
+    /// the inch, or smaller).
     pub width: u32,
     pub height: u32,
     pub data: ImageData,
+    /// How the stored pixels are turned to be seen upright (a JPEG's EXIF orientation;
+    /// decoded pixels are turned when decoded, and stay as they are here).
+    pub orientation: Orientation,
+}
+
+impl LoadedImage {
+    /// The size of the stored picture, before it is turned upright.
+    pub fn stored_size(&self) -> (u32, u32) {
+        if self.orientation.swaps_sides() {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
+    }
+}
+
+/// How a picture's stored pixels are turned to be seen as the camera saw them: quarter
+/// turns clockwise, then a mirror left to right (the eight EXIF orientations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Orientation {
+    pub quarter_turns: u8,
+    pub mirrored: bool,
+}
+
+impl Orientation {
+    fn from_exif(orientation: image::metadata::Orientation) -> Orientation {
+        use image::metadata::Orientation as Exif;
+        let (quarter_turns, mirrored) = match orientation {
+            Exif::NoTransforms => (0, false),
+            Exif::Rotate90 => (1, false),
+            Exif::Rotate180 => (2, false),
+            Exif::Rotate270 => (3, false),
+            Exif::FlipHorizontal => (0, true),
+            Exif::FlipVertical => (2, true),
+            Exif::Rotate90FlipH => (1, true),
+            Exif::Rotate270FlipH => (3, true),
+        };
+        Orientation {
+            quarter_turns,
+            mirrored,
+        }
+    }
+
+    /// Whether width and height trade places.
+    pub fn swaps_sides(self) -> bool {
+        self.quarter_turns % 2 == 1
+    }
+
+    /// The matrix `[a b c d e f]` that draws the stored picture (a PDF image fills the
+    /// unit square, y up) upright in the rectangle at `(x, y)` (its lower left corner, y
+    /// up) of `width` by `height`.
+    pub fn placement(self, x: f32, y: f32, width: f32, height: f32) -> [f32; 6] {
+        // A point of the stored picture, from its top left corner, as seen upright.
+        let seen = |u: f32, t: f32| {
+            let (mut across, mut down) = (u, t);
+            for _ in 0..self.quarter_turns % 4 {
+                (across, down) = (1.0 - down, across);
+            }
+            if self.mirrored {
+                across = 1.0 - across;
+            }
+            (x + width * across, y + height * (1.0 - down))
+        };
+        // The unit square's corners (0, 0), (1, 0), (0, 1), y up: t = 1 - v.
+        let origin = seen(0.0, 1.0);
+        let along_u = seen(1.0, 1.0);
+        let along_v = seen(0.0, 0.0);
+        [
+            along_u.0 - origin.0,
+            along_u.1 - origin.1,
+            along_v.0 - origin.0,
+            along_v.1 - origin.1,
+            origin.0,
+            origin.1,
+        ]
+    }
 }
 
 /// The pixels of an image as a PDF embeds them.
@@ -226,6 +303,18 @@ pub fn load(
                 image::ExtendedColorType::Cmyk8 => 4,
                 _ => 3,
             };
+            // A phone's photo is stored as the sensor saw it and says how to turn it: the
+            // bytes stay as they are, the page turns them when it draws them.
+            let mut decoder = decoder;
+            let orientation = decoder
+                .orientation()
+                .map(Orientation::from_exif)
+                .unwrap_or_default();
+            let (width, height) = if orientation.swaps_sides() {
+                (height, width)
+            } else {
+                (width, height)
+            };
             Ok(LoadedImage {
                 width,
                 height,
@@ -233,6 +322,7 @@ pub fn load(
                     bytes: Arc::new(bytes.to_vec()),
                     components,
                 },
+                orientation,
             })
         }
         ImageFormat::Png | ImageFormat::Gif | ImageFormat::WebP => {
@@ -253,6 +343,7 @@ pub fn load(
                             width: samples.width,
                             height: samples.height,
                         },
+                        orientation: Orientation::default(),
                     });
                 }
             }
@@ -260,9 +351,15 @@ pub fn load(
             let mut limits = image::Limits::default();
             limits.max_alloc = Some(max_pixels.saturating_mul(8));
             reader.limits(limits);
-            let decoded = reader
-                .decode()
-                .map_err(|e| format!("unreadable {format:?} image: {e}"))?;
+            let unreadable = |e: image::ImageError| format!("unreadable {format:?} image: {e}");
+            let mut decoder = reader.into_decoder().map_err(unreadable)?;
+            let orientation = decoder
+                .orientation()
+                .unwrap_or(image::metadata::Orientation::NoTransforms);
+            let mut decoded = image::DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+            // Decoded pixels are turned upright here (their EXIF orientation, if any).
+            decoded.apply_orientation(orientation);
+            let (width, height) = (decoded.width(), decoded.height());
             let color = decoded.color();
             let (fit_w, fit_h) = (fit.0.max(1), fit.1.max(1));
             let decoded = if decoded.width() > fit_w || decoded.height() > fit_h {
@@ -288,6 +385,7 @@ pub fn load(
                     width: samples_w,
                     height: samples_h,
                 },
+                orientation: Orientation::default(),
             })
         }
         other => Err(format!(
@@ -338,6 +436,41 @@ fn paper_samples(mut rgba: Vec<u8>, gray: bool) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn placements_turn_the_stored_picture_upright() {
+        let upright = Orientation::default().placement(10.0, 20.0, 40.0, 60.0);
+        assert_eq!(upright, [40.0, 0.0, 0.0, 60.0, 10.0, 20.0]);
+        // EXIF 6: turned a quarter clockwise. The stored top edge ends on the right, the
+        // stored left edge on top.
+        let quarter = Orientation {
+            quarter_turns: 1,
+            mirrored: false,
+        };
+        assert_eq!(
+            quarter.placement(10.0, 20.0, 40.0, 60.0),
+            [0.0, -60.0, 40.0, 0.0, 10.0, 80.0]
+        );
+        // EXIF 3: half a turn.
+        let half = Orientation {
+            quarter_turns: 2,
+            mirrored: false,
+        };
+        assert_eq!(
+            half.placement(0.0, 0.0, 40.0, 60.0),
+            [-40.0, 0.0, 0.0, -60.0, 40.0, 60.0]
+        );
+        // EXIF 2: mirrored left to right only.
+        let mirror = Orientation {
+            quarter_turns: 0,
+            mirrored: true,
+        };
+        assert_eq!(
+            mirror.placement(0.0, 0.0, 40.0, 60.0),
+            [-40.0, 0.0, 0.0, 60.0, 40.0, 0.0]
+        );
+    }
+
     use super::*;
 
     const MAX: u64 = 40_000_000;
