@@ -453,3 +453,62 @@ fn a_phone_photo_prints_upright_with_its_bytes_unchanged() {
         "{list}"
     );
 }
+
+#[test]
+fn an_svg_diagram_is_drawn_as_vectors_with_its_caption() {
+    let dir = std::env::temp_dir().join(format!("folio-constructs-svg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="150">
+        <rect x="10" y="10" width="120" height="60" fill="#ddeeff" stroke="#234" stroke-width="2"/>
+        <text x="20" y="45" font-size="16">Markdown</text>
+        <path d="M130,40 L200,40" fill="none" stroke="black" stroke-dasharray="4 2"/>
+    </svg>"##;
+    std::fs::write(dir.join("diagram.svg"), svg).unwrap();
+    let md = "Before.\n\n![Pipeline](diagram.svg \"The pipeline\")\n\nAfter.";
+    let source = folio::images::LocalFiles::new(&dir, &[]);
+    let out = render_with_images(md, &RenderOptions::default(), &source).unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let text = pdftotext(&out.pdf);
+    assert!(text.contains("The pipeline"), "{text}");
+    // No picture object: the drawing is paths on the page.
+    let (ok, list, _) = tool_on_file("pdfimages", &["-list"], &out.pdf, &[]);
+    assert!(ok);
+    assert_eq!(list.lines().count(), 2, "{list}");
+    let doc = lopdf(&out.pdf);
+    let page = doc.get_pages()[&1];
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let count = |op: &str| {
+        content
+            .operations
+            .iter()
+            .filter(|o| o.operator == op)
+            .count()
+    };
+    assert!(
+        count("m") > 3 && count("c") > 3,
+        "no paths (letters are curves)"
+    );
+    assert!(
+        count("B") >= 1 && count("S") >= 1,
+        "the box is filled and stroked, the line stroked"
+    );
+    assert!(content.operations.iter().any(|o| o.operator == "d"
+        && o.operands
+            .first()
+            .and_then(|a| a.as_array().ok())
+            .is_some_and(|a| a.len() == 2)));
+    // Shown at 96 pixels to the inch: 400 x 150 px is 300 x 112.5 pt.
+    let typeset = typeset_with_images(md, &RenderOptions::default(), &source);
+    let rect = typeset.layout.pages[0]
+        .elements
+        .iter()
+        .find_map(|e| match e {
+            Element::Image { rect, .. } => Some(*rect),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        (rect.width.0 - 300.0).abs() < 0.5 && (rect.height.0 - 112.5).abs() < 0.5,
+        "{rect:?}"
+    );
+}

@@ -11,5 +11,6 @@ mod outline;
 mod pdf;
 mod subset;
 mod text;
+mod vector;
 
 pub use pdf::{write_pdf, PdfInfo};

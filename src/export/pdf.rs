@@ -15,7 +15,7 @@ use printpdf::{
 };
 
 use super::text::{self, BitmapGlyph, Embedded, EmbeddedFace, TextLayer};
-use super::{metadata, outline, subset};
+use super::{metadata, outline, subset, vector};
 use crate::context::Cancel;
 use crate::error::Error;
 use crate::images::{self, ImageData, LoadedImage, Orientation};
@@ -131,7 +131,9 @@ pub fn write_pdf(
         for element in &page.elements {
             if let Element::Image { image, .. } = element {
                 let key = Arc::as_ptr(image);
-                if image_ids.iter().any(|(k, _)| *k == key) {
+                // Drawings are paths on the page, not image objects.
+                let drawn = matches!(image.data, ImageData::Vector(_));
+                if drawn || image_ids.iter().any(|(k, _)| *k == key) {
                     continue;
                 }
                 let id = XObjectId(format!("Im{}", image_ids.len()));
@@ -174,7 +176,9 @@ pub fn write_pdf(
     let options = PdfSaveOptions {
         optimize: false,
         subset_fonts: false,
-        secure: true,
+        // Off so that the path operators of drawings (`Op::Unknown`) are written: every
+        // operator here is Folio's own; no content from another PDF is copied in.
+        secure: false,
         image_optimization: None,
     };
     let mut save_warnings = Vec::new();
@@ -234,6 +238,8 @@ fn image_xobject(image: &LoadedImage) -> XObject {
             }
             bytes.as_ref().clone()
         }
+        // Drawn as paths on the page (see `vector`), never made an image object.
+        ImageData::Vector(_) => Vec::new(),
         ImageData::Deflated {
             data,
             gray,
@@ -279,6 +285,10 @@ fn page_ops(
         let Element::Image { rect, image } = element else {
             continue;
         };
+        if let ImageData::Vector(drawing) = &image.data {
+            ops.extend(vector::drawing_ops(drawing, rect, h));
+            continue;
+        }
         let Some((_, id)) = images.iter().find(|(k, _)| *k == Arc::as_ptr(image)) else {
             continue;
         };

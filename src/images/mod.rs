@@ -11,6 +11,7 @@
 //! the service fetches from configured origins.
 
 mod png_rows;
+pub mod svg;
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -120,6 +121,8 @@ pub enum ImageData {
         width: u32,
         height: u32,
     },
+    /// A vector drawing (an SVG), drawn as paths at whatever size it is shown.
+    Vector(Arc<svg::Vector>),
 }
 
 /// Where image bytes come from.
@@ -284,6 +287,15 @@ pub fn load(
     cancel: &Cancel,
 ) -> Result<LoadedImage, String> {
     use image::{ImageDecoder, ImageFormat};
+    if svg::is_svg(bytes) {
+        let drawing = svg::load(bytes, max_pixels, limit, cancel)?;
+        return Ok(LoadedImage {
+            width: drawing.width.round().max(1.0) as u32,
+            height: drawing.height.round().max(1.0) as u32,
+            data: ImageData::Vector(Arc::new(drawing)),
+            orientation: Orientation::default(),
+        });
+    }
     let format = image::guess_format(bytes)
         .map_err(|_| "not an image (or a format Folio does not read)".to_string())?;
     let too_big = |w: u32, h: u32| {
@@ -389,7 +401,7 @@ pub fn load(
             })
         }
         other => Err(format!(
-            "{other:?} images are not supported; use PNG, JPEG, GIF or WebP"
+            "{other:?} images are not supported; use PNG, JPEG, GIF, WebP or SVG"
         )),
     }
 }

@@ -157,6 +157,11 @@ const BUNDLED: &[(&[u8], bool, bool, Option<Script>)] = &[
     ),
 ];
 
+/// The bytes of every bundled font file (for drawings that set their own text).
+pub fn bundled_font_data() -> impl Iterator<Item = &'static [u8]> {
+    BUNDLED.iter().map(|(bytes, ..)| *bytes)
+}
+
 /// How a face draws its glyphs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drawing {
