@@ -48,6 +48,19 @@ impl Default for Faces {
     }
 }
 
+/// The running header's baseline above the text area, and the footer's below it, in body
+/// ems, where the margins allow; in tight margins they come closer to the text, but no
+/// closer than the least distances. The least size they are set at.
+const HEADER_RAISE_EM: f32 = 2.2;
+const FOOTER_DROP_EM: f32 = 2.8;
+const LEAST_HEADER_RAISE_EM: f32 = 1.0;
+const LEAST_FOOTER_DROP_EM: f32 = 1.2;
+const MIN_FURNITURE_SIZE: f32 = 6.0;
+/// How far the header's letters rise above its baseline, and the footer's descend below
+/// it, in furniture ems (with room to spare: accents, descenders).
+const HEADER_ASCENT_EM: f32 = 0.9;
+const FOOTER_DESCENT_EM: f32 = 0.3;
+
 /// The text area must keep room for a readable line and a few lines per page.
 const MIN_TEXT_WIDTH: Pt = Pt(30.0 * MM);
 const MIN_TEXT_HEIGHT: Pt = Pt(40.0 * MM);
@@ -82,7 +95,56 @@ impl Settings {
                 ),
             ));
         }
+        settings.check_furniture_fits()?;
         Ok(settings)
+    }
+
+    /// Size of the running header and footer.
+    pub fn furniture_size(&self) -> f32 {
+        (self.font_size * self.design.furniture_scale).max(MIN_FURNITURE_SIZE)
+    }
+
+    /// The header's baseline above the text area: as designed, or less in a tight margin.
+    pub fn header_raise(&self) -> Pt {
+        let room = self.options.margins.top.0 - self.furniture_size() * HEADER_ASCENT_EM;
+        Pt((self.font_size * HEADER_RAISE_EM).min(room))
+    }
+
+    /// The footer's baseline below the text area: as designed, or less in a tight margin.
+    pub fn footer_drop(&self) -> Pt {
+        let room = self.options.margins.bottom.0 - self.furniture_size() * FOOTER_DESCENT_EM;
+        Pt((self.font_size * FOOTER_DROP_EM).min(room))
+    }
+
+    /// Header and footer stay on the paper and clear of the text: margins too small for
+    /// them are an error that names the least margin that holds them.
+    fn check_furniture_fits(&self) -> Result<(), Error> {
+        let size = self.furniture_size();
+        let margins = &self.options.margins;
+        let least_top = Pt(self.font_size * LEAST_HEADER_RAISE_EM + size * HEADER_ASCENT_EM);
+        let least_bottom = Pt(self.font_size * LEAST_FOOTER_DROP_EM + size * FOOTER_DESCENT_EM);
+        let has_footer =
+            !self.design.footer_left.is_empty() || !self.design.footer_right.is_empty();
+        let short = if !self.design.header.is_empty() && margins.top < least_top {
+            Some(("top", "header", margins.top, least_top))
+        } else if has_footer && margins.bottom < least_bottom {
+            Some(("bottom", "footer", margins.bottom, least_bottom))
+        } else {
+            None
+        };
+        match short {
+            Some((side, what, given, least)) => Err(Error::option(
+                "margins",
+                format!(
+                    "a {side} margin of {:.1}mm leaves no room for the {what} at {:.0} pt type; \
+                     it must be at least {:.0}mm",
+                    given.to_mm(),
+                    self.font_size,
+                    least.to_mm().ceil()
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Baseline-to-baseline distance of body text.

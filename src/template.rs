@@ -54,6 +54,12 @@ pub struct Design {
     /// The same for the spaces of the title block.
     #[serde(default = "third")]
     pub title_space_shrink: f32,
+    /// Notes (footnotes, link addresses) relative to body text.
+    #[serde(default = "four_fifths")]
+    pub note_scale: f32,
+    /// Running header and footer relative to body text.
+    #[serde(default = "four_fifths")]
+    pub furniture_scale: f32,
     /// The fonts, by family name (`[fonts]`); unset, the bundled ones.
     #[serde(default)]
     pub fonts: FontChoice,
@@ -86,6 +92,10 @@ fn two() -> f32 {
 
 fn half() -> f32 {
     0.5
+}
+
+fn four_fifths() -> f32 {
+    0.8
 }
 
 fn third() -> f32 {
@@ -207,6 +217,9 @@ impl Design {
             || !(0.0..=1.0).contains(&self.title_space_shrink)
         {
             return bad("space_shrink and title_space_shrink must be between 0 and 1");
+        }
+        if !(0.5..=1.5).contains(&self.note_scale) || !(0.5..=1.5).contains(&self.furniture_scale) {
+            return bad("note_scale and furniture_scale must be between 0.5 and 1.5");
         }
         Ok(())
     }

@@ -512,3 +512,47 @@ fn an_svg_diagram_is_drawn_as_vectors_with_its_caption() {
         "{rect:?}"
     );
 }
+
+#[test]
+fn header_and_footer_stay_on_the_paper_or_the_margins_are_refused() {
+    let md = "---\ntitle: Furniture\n---\n\nSome text.";
+    let tight = RenderOptions {
+        margins: Some("6mm 30mm".parse().unwrap()),
+        ..Default::default()
+    };
+    let err = engine().render(md, &tight).unwrap_err();
+    let message = err.to_string();
+    assert!(err.is_user_error(), "{message}");
+    assert!(
+        message.contains("margins") && message.contains("at least"),
+        "{message}"
+    );
+    // Tight but enough: the furniture comes closer to the text and stays on the paper.
+    let close = RenderOptions {
+        margins: Some("12mm 30mm".parse().unwrap()),
+        ..Default::default()
+    };
+    let typeset = typeset(md, &close);
+    let area = typeset.settings.text_area();
+    for page in &typeset.layout.pages {
+        for element in &page.elements {
+            if let Element::Text { y, run, .. } = element {
+                let size = run.size;
+                assert!(y.0 - size >= 0.0, "{:?} above the paper", run.text);
+                assert!(
+                    y.0 + 0.3 * size <= page.height.0,
+                    "{:?} below the paper",
+                    run.text
+                );
+                let in_text = y.0 > area.y.0 && y.0 < (area.y + area.height).0;
+                let clear = y.0 < area.y.0 - size * 0.5 || y.0 > (area.y + area.height).0;
+                assert!(
+                    in_text || clear,
+                    "{:?} at {} touches the text area",
+                    run.text,
+                    y.0
+                );
+            }
+        }
+    }
+}

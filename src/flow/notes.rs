@@ -16,8 +16,6 @@ use crate::layout::{AnchorKey, Element, LinkTarget, Role};
 use crate::model::{Block, Document, Inline, NoteId, NoteMark};
 use crate::options::LinkStyle;
 
-/// Notes are set at this fraction of the body size.
-const NOTE_SCALE: f32 = 0.8;
 /// A note's text is indented this many note ems (at most this share of the column), its
 /// number hanging in the indent, this far from the text.
 const NOTE_INDENT_EM: f32 = 1.8;
@@ -275,7 +273,8 @@ impl Flow<'_> {
     /// the foot of the page: smaller type, the number hanging in the margin and linking
     /// back to the reference. Links inside notes print their address inline.
     pub(super) fn layout_notes(&mut self) -> Vec<Vec<LineBox>> {
-        let size = self.size() * NOTE_SCALE;
+        let note_scale = self.settings.design.note_scale;
+        let size = self.size() * note_scale;
         let column = self.settings.text_width();
         let indent = (size * NOTE_INDENT_EM).min(column.0 * MAX_NOTE_INDENT_SHARE);
         let rtl = self.settings.rtl();
@@ -283,7 +282,7 @@ impl Flow<'_> {
             left: if rtl { Pt::ZERO } else { Pt(indent) },
             width: column - Pt(indent),
             bars: Vec::new(),
-            scale: NOTE_SCALE,
+            scale: note_scale,
             depth: MAX_INDENT_DEPTH,
             rtl,
         };

@@ -12,12 +12,6 @@ use crate::template::Design;
 use crate::text::fonts::FaceSet;
 use crate::text::{shape::shape_visual, FaceId, FontBook, ShapeOptions, ShapedRun};
 
-/// Header and footer size relative to body text, and the least size they are set at.
-const FURNITURE_SCALE: f32 = 0.8;
-const MIN_FURNITURE_SIZE: f32 = 6.0;
-/// The header's baseline above the text area, and the footer's below it, in body ems.
-const HEADER_RAISE_EM: f32 = 2.2;
-const FOOTER_DROP_EM: f32 = 2.8;
 /// The most of the text width the header may take, and the page number's share of it.
 const HEADER_WIDTH_SHARE: f32 = 0.8;
 const FOOTER_RIGHT_SHARE: f32 = 0.3;
@@ -107,21 +101,20 @@ fn width(runs: &[ShapedRun]) -> f32 {
     runs.iter().map(ShapedRun::width).sum()
 }
 
-/// Adds header and footer to every page.
+/// Adds header and footer to every page, at `size`.
 pub fn decorate(
     pages: &mut [Page],
     design: &Design,
     meta: &Meta,
     fonts: &FontBook,
     geometry: &Geometry,
-    body_size: f32,
+    size: f32,
     writing: Writing<'_>,
 ) {
     let count = pages.len();
-    let size = (body_size * FURNITURE_SCALE).max(MIN_FURNITURE_SIZE);
     let text_width = geometry.text_width.0;
-    let header_y = geometry.top - Pt(body_size * HEADER_RAISE_EM);
-    let footer_y = geometry.top + geometry.text_height + Pt(body_size * FOOTER_DROP_EM);
+    let header_y = geometry.top - geometry.header_raise;
+    let footer_y = geometry.top + geometry.text_height + geometry.footer_drop;
     for (i, page) in pages.iter_mut().enumerate() {
         let number = i + 1;
         if number > 1 {

@@ -40,6 +40,9 @@ pub struct Geometry {
     pub column_gap: Pt,
     /// A right-to-left document: the first column on the right, note rules on the right.
     pub rtl: bool,
+    /// The header's baseline above the text area, the footer's below it.
+    pub header_raise: Pt,
+    pub footer_drop: Pt,
 }
 
 impl Geometry {
@@ -57,6 +60,8 @@ impl Geometry {
             column_width: settings.text_width(),
             column_gap: settings.column_gap(),
             rtl: settings.rtl(),
+            header_raise: settings.header_raise(),
+            footer_drop: settings.footer_drop(),
         }
     }
 }
@@ -222,7 +227,7 @@ pub fn paginate(
         printed,
         fonts,
         &geometry,
-        settings.font_size,
+        settings.furniture_size(),
         furniture::Writing {
             lang: settings.options.lang.as_str(),
             rtl: settings.rtl(),
