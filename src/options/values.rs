@@ -182,7 +182,7 @@ impl OptionValue for Margins {
             .split_whitespace()
             .map(parse_length)
             .collect::<Result<_, _>>()
-            .map_err(|e| format!("{e}; use 1, 2 or 4 lengths like `20mm` or `1in 0.8in`"))?;
+            .map_err(|e| format!("{e}; use 1, 2, 3 or 4 lengths like `20mm` or `1in 0.8in`"))?;
         let m = match parts.as_slice() {
             [a] => Margins {
                 top: *a,
