@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::cli::{usage_error, RenderArgs};
 
@@ -19,7 +19,7 @@ pub struct Job {
 }
 
 impl Job {
-    fn name(&self) -> String {
+    pub fn name(&self) -> String {
         self.input
             .as_ref()
             .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string())
@@ -51,9 +51,9 @@ pub fn run(args: &RenderArgs) -> i32 {
             return 1;
         }
     };
-    let code = render_all(&setup, &jobs, args.jobs);
+    let (code, outcomes) = render_batch(&setup, &jobs, args.jobs);
     if args.watch {
-        return super::watch::run(&setup, args, code);
+        return super::watch::run(setup, args, jobs, outcomes);
     }
     code
 }
@@ -63,10 +63,7 @@ pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
     let mut options = args.options.options.clone();
     // A template given as a path is read here and offered to the engine by its name.
     if let Some(value) = &options.template {
-        if value.ends_with(".toml")
-            || value.contains(std::path::MAIN_SEPARATOR)
-            || value.contains('/')
-        {
+        if is_template_path(value) {
             let text = std::fs::read_to_string(value)
                 .map_err(|e| format!("{value}: {}", e.kind().to_string().to_lowercase()))?;
             let template =
@@ -82,6 +79,11 @@ pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
         image_dirs: args.image_dirs.clone(),
         quiet: args.quiet,
     })
+}
+
+/// `--template` names a file (`design.toml`, `designs/mine`) rather than a built-in.
+pub fn is_template_path(value: &str) -> bool {
+    value.ends_with(".toml") || value.contains(std::path::MAIN_SEPARATOR) || value.contains('/')
 }
 
 pub enum Plan {
@@ -189,11 +191,25 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// What became of one job: its page count, or the one-line error.
-type Outcome = Result<usize, String>;
+/// A job that rendered: its page count, the local images it asked for (whether they
+/// could be read or not; `--watch` watches them) and how long it took.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub pages: usize,
+    pub images: Vec<PathBuf>,
+    pub elapsed: Duration,
+}
 
-/// Renders every job, `jobs` at a time, and reports; returns the exit code.
-pub fn render_all(setup: &Setup, jobs: &[Job], parallel: Option<usize>) -> i32 {
+/// What became of one job: what it gave, or the one-line error.
+pub type Outcome = Result<Done, String>;
+
+/// Renders every job, `jobs` at a time, and reports; returns the exit code and what became
+/// of each job.
+pub fn render_batch(
+    setup: &Setup,
+    jobs: &[Job],
+    parallel: Option<usize>,
+) -> (i32, Vec<Option<Outcome>>) {
     let started = Instant::now();
     let workers = parallel
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -245,6 +261,7 @@ pub fn render_all(setup: &Setup, jobs: &[Job], parallel: Option<usize>) -> i32 {
     let pages: usize = outcomes
         .iter()
         .filter_map(|o| o.as_ref()?.as_ref().ok())
+        .map(|done| done.pages)
         .sum();
     if !setup.quiet && jobs.len() > 1 {
         let seconds = started.elapsed().as_secs_f64();
@@ -259,14 +276,12 @@ pub fn render_all(setup: &Setup, jobs: &[Job], parallel: Option<usize>) -> i32 {
         }
         eprintln!("{line}");
     }
-    if failed > 0 {
-        1
-    } else {
-        0
-    }
+    (if failed > 0 { 1 } else { 0 }, outcomes)
 }
 
-fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Outcome {
+/// Renders one job and writes its PDF; warnings go to `report`.
+pub fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Outcome {
+    let started = Instant::now();
     let name = job.name();
     let markdown = match &job.input {
         None => {
@@ -301,7 +316,11 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
         .and_then(|p| p.parent())
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let images = folio::images::LocalFiles::new(&base, &setup.image_dirs);
+    let images = Recorder {
+        files: folio::images::LocalFiles::new(&base, &setup.image_dirs),
+        base,
+        asked: Mutex::new(Vec::new()),
+    };
     let context = folio::Context {
         images: &images,
         limits: setup.limits,
@@ -335,7 +354,53 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
                 .map_err(|e| format!("{}: {}", path.display(), io_reason(&e)))?;
         }
     }
-    Ok(rendered.pages)
+    Ok(Done {
+        pages: rendered.pages,
+        images: images.asked.into_inner().unwrap_or_default(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Reads images as [`folio::images::LocalFiles`] does, and notes the local files an
+/// article asks for, so that `--watch` can render it again when one of them changes
+/// (or appears).
+struct Recorder {
+    files: folio::images::LocalFiles,
+    base: PathBuf,
+    asked: Mutex<Vec<PathBuf>>,
+}
+
+impl folio::ImageSource for Recorder {
+    fn fetch(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
+        if !url.starts_with("data:") && !url.contains("://") {
+            let path = url.strip_prefix("file:").unwrap_or(url);
+            let path = path.split(['?', '#']).next().unwrap_or(path);
+            if let Ok(mut asked) = self.asked.lock() {
+                asked.push(self.base.join(percent_decode(path)));
+            }
+        }
+        self.files.fetch(url, max_bytes)
+    }
+}
+
+/// `%20` → ` ` (an invalid escape stays as written).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Reads an article: a regular file only (a FIFO or a device would block or never end),
