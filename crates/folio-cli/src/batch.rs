@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::cli::{usage_error, RenderArgs};
+use crate::diag::{self, DiagnosticFormat};
 
 /// One article to render.
 #[derive(Debug, Clone)]
@@ -33,6 +34,13 @@ pub struct Setup {
     pub limits: folio::Limits,
     pub image_dirs: Vec<PathBuf>,
     pub quiet: bool,
+    pub format: DiagnosticFormat,
+}
+
+/// Why a run cannot start: the text to print, and the exit code.
+pub struct SetupError {
+    pub text: String,
+    pub code: i32,
 }
 
 pub fn run(args: &RenderArgs) -> i32 {
@@ -46,9 +54,9 @@ pub fn run(args: &RenderArgs) -> i32 {
     };
     let setup = match setup(args) {
         Ok(setup) => setup,
-        Err(message) => {
-            eprintln!("folio: {message}");
-            return 1;
+        Err(error) => {
+            eprintln!("{}", error.text);
+            return error.code;
         }
     };
     let (code, outcomes) = render_batch(&setup, &jobs, args.jobs);
@@ -58,18 +66,41 @@ pub fn run(args: &RenderArgs) -> i32 {
     code
 }
 
-pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
+/// The engine and options of a run. The template is checked here, once for the whole
+/// batch: an unknown name or a missing file is a usage error (exit 2), a template file
+/// that cannot be read as one is an error of that file (exit 1).
+pub fn setup(args: &RenderArgs) -> Result<Setup, SetupError> {
+    let format = DiagnosticFormat::resolve(args.diagnostic_format);
     let mut engine = folio::Engine::with_font_dirs(args.fonts.all());
     let mut options = args.options.options.clone();
     // A template given as a path is read here and offered to the engine by its name.
     if let Some(value) = &options.template {
         if is_template_path(value) {
-            let text = std::fs::read_to_string(value)
-                .map_err(|e| format!("{value}: {}", e.kind().to_string().to_lowercase()))?;
-            let template =
-                folio::Template::from_toml(&text).map_err(|e| format!("{value}: {e}"))?;
+            let text = std::fs::read_to_string(value).map_err(|e| SetupError {
+                text: usage_text(&format!("--template {value}: {}", io_reason(&e))),
+                code: 2,
+            })?;
+            let template = folio::Template::from_toml(&text).map_err(|e| {
+                let message = match &e {
+                    folio::Error::InvalidOption { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                SetupError {
+                    text: diag::toml_file_error(value, &text, &message, format),
+                    code: 1,
+                }
+            })?;
             options.template = Some(template.name.clone());
             engine.add_template(template);
+        } else if !engine.templates().iter().any(|t| &t.name == value) {
+            let names: Vec<String> = engine.templates().iter().map(|t| t.name.clone()).collect();
+            return Err(SetupError {
+                text: usage_text(&format!(
+                    "--template: no template named `{value}`; available: {} (or the path of a template file)",
+                    names.join(", ")
+                )),
+                code: 2,
+            });
         }
     }
     Ok(Setup {
@@ -78,7 +109,13 @@ pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
         limits: args.limits.limits,
         image_dirs: args.image_dirs.clone(),
         quiet: args.quiet,
+        format,
     })
+}
+
+/// A usage error's text for `folio render`.
+fn usage_text(message: &str) -> String {
+    format!("folio: {message}\nRun `folio render --help` for the options.")
 }
 
 /// `--template` names a file (`design.toml`, `designs/mine`) rather than a built-in.
@@ -238,7 +275,7 @@ pub fn render_batch(
                 let Some(job) = jobs.get(i) else { break };
                 let outcome = render_job(setup, job, &report);
                 if let Err(message) = &outcome {
-                    report(format!("folio: {message}"));
+                    report(message.clone());
                 }
                 if let Ok(mut all) = outcomes.lock() {
                     all[i] = Some(outcome);
@@ -279,8 +316,33 @@ pub fn render_batch(
     (if failed > 0 { 1 } else { 0 }, outcomes)
 }
 
-/// Renders one job and writes its PDF; warnings go to `report`.
+/// Renders one job and writes its PDF; warnings go to `report`. An error comes back as
+/// the text to print.
 pub fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Outcome {
+    render_job_inner(setup, job, report).map_err(|failure| match failure {
+        Failure::Plain(message) => format!("folio: {message}"),
+        Failure::Printed(text) => text,
+    })
+}
+
+enum Failure {
+    /// One line, to print after `folio: `.
+    Plain(String),
+    /// A diagnostic, as printed.
+    Printed(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Plain(message)
+    }
+}
+
+fn render_job_inner(
+    setup: &Setup,
+    job: &Job,
+    report: &(dyn Fn(String) + Sync),
+) -> Result<Done, Failure> {
     let started = Instant::now();
     let name = job.name();
     let markdown = match &job.input {
@@ -292,9 +354,9 @@ pub fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) ->
                 .read_to_string(&mut text)
                 .map_err(|e| format!("reading standard input: {}", io_reason(&e)))?;
             if text.len() > max {
-                return Err(format!(
+                return Err(Failure::Plain(format!(
                     "standard input is more than {max} bytes, the limit (max_input_bytes)"
-                ));
+                )));
             }
             text
         }
@@ -329,7 +391,7 @@ pub fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) ->
     let rendered = setup
         .engine
         .render_with(&markdown, &setup.options, &context)
-        .map_err(|e| format!("{name}: {e}"))?;
+        .map_err(|e| Failure::Printed(diag::render_error(&name, &markdown, &e, setup.format)))?;
     if !setup.quiet {
         for warning in &rendered.warnings {
             report(format!("folio: warning: {name}: {warning}"));
@@ -342,7 +404,12 @@ pub fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) ->
                 Ok(()) => {}
                 // A closed pipe (`folio render a.md -o - | head`) is the reader's choice.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(format!("writing standard output: {}", io_reason(&e))),
+                Err(e) => {
+                    return Err(Failure::Plain(format!(
+                        "writing standard output: {}",
+                        io_reason(&e)
+                    )))
+                }
             }
         }
         Some(path) => {
@@ -448,7 +515,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// An I/O error as a short lowercase reason ("no such file or directory").
-fn io_reason(e: &std::io::Error) -> String {
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),

@@ -80,6 +80,12 @@ pub struct RenderArgs {
     #[arg(short, long)]
     pub watch: bool,
 
+    /// How errors are printed: `short`, one line each (`file:line:col: error: message`),
+    /// or `human`, with the offending line and a caret under the place. Default: `human`
+    /// on a terminal, else `short`.
+    #[arg(long, value_name = "FORMAT")]
+    pub diagnostic_format: Option<crate::diag::DiagnosticFormat>,
+
     /// Also read images from DIR (by default only from the article's own folder and
     /// below). May be given several times.
     #[arg(long = "allow-images-from", value_name = "DIR")]
@@ -157,41 +163,59 @@ pub fn run() -> i32 {
     }
 }
 
-/// A usage error found after parsing: one line, exit code 2.
+/// A usage error of `folio render` found after parsing: one line, exit code 2.
 pub fn usage_error(message: &str) -> i32 {
     eprintln!("folio: {message}");
     eprintln!("Run `folio render --help` for the options.");
     2
 }
 
+/// A configuration error of `folio serve`: exit code 2. `hint` for a flag or variable
+/// (a file's error points at its line instead).
+fn config_error(text: &str, hint: bool) -> i32 {
+    eprintln!("{text}");
+    if hint {
+        eprintln!("Run `folio serve --help` for the settings.");
+    }
+    2
+}
+
 fn serve(args: &ServeArgs) -> i32 {
     use folio_server::ServerConfig;
+    let format = crate::diag::DiagnosticFormat::resolve(None);
     let mut config = match &args.config {
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(text) => match ServerConfig::from_toml(&text) {
-                Ok(config) => config,
-                Err(e) => return usage_error(&format!("{}: {e}", path.display())),
-            },
-            Err(e) => {
-                return usage_error(&format!(
-                    "{}: {}",
-                    path.display(),
-                    e.kind().to_string().to_lowercase()
-                ))
+        Some(path) => {
+            let name = path.display().to_string();
+            match std::fs::read_to_string(path) {
+                Ok(text) => match ServerConfig::from_toml(&text) {
+                    Ok(config) => config,
+                    Err(e) => {
+                        return config_error(
+                            &crate::diag::toml_file_error(&name, &text, &e, format),
+                            false,
+                        )
+                    }
+                },
+                Err(e) => {
+                    return config_error(
+                        &format!("folio: --config {name}: {}", crate::batch::io_reason(&e)),
+                        false,
+                    )
+                }
             }
-        },
+        }
         None => ServerConfig::default(),
     };
     if let Err(e) = config.apply_env(|name| std::env::var(name).ok()) {
-        return usage_error(&e);
+        return config_error(&format!("folio: {e}"), false);
     }
     for (name, value) in &args.settings.given {
         if let Err(e) = config.set(name, value) {
-            return usage_error(&format!("--{}: {e}", name.replace('_', "-")));
+            return config_error(&format!("folio: --{}: {e}", name.replace('_', "-")), true);
         }
     }
     if let Err(e) = config.check() {
-        return usage_error(&e);
+        return config_error(&format!("folio: {e}"), true);
     }
     folio_server::logging::init(config.log_format);
     match folio_server::run(config) {

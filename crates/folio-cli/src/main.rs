@@ -3,6 +3,7 @@
 
 mod batch;
 mod cli;
+mod diag;
 mod options;
 mod settings;
 mod watch;

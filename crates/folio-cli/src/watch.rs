@@ -218,8 +218,8 @@ impl State {
                         self.setup = setup;
                         all = true;
                     }
-                    Err(message) => {
-                        eprintln!("folio: {message}");
+                    Err(error) => {
+                        eprintln!("{}", error.text);
                         self.template_failed = true;
                     }
                 }
@@ -308,8 +308,8 @@ impl State {
                     eprintln!("{}", rendered_line(&article.job, &done));
                 }
             }
-            Err(message) => {
-                eprintln!("folio: {message}");
+            Err(text) => {
+                eprintln!("{text}");
                 article.failed = true;
             }
         }
