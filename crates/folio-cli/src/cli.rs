@@ -37,8 +37,16 @@ pub enum Command {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `folio man > folio.1`.
-    Man,
+    /// Print a manual page (roff), e.g. `folio man render | man -l -`, or write all of
+    /// them with `--dir` (folio.1, folio-render.1, folio-serve.1, folio-templates.1).
+    Man {
+        /// The page to print.
+        #[arg(value_name = "PAGE", default_value = "folio")]
+        page: crate::man::Page,
+        /// Write every page into DIR (created if needed) instead, and list their paths.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Settings of `folio serve`. Each flag wins over its `FOLIO_*` environment variable,
@@ -151,15 +159,7 @@ pub fn run() -> i32 {
             clap_complete::generate(shell, &mut Cli::command(), "folio", &mut std::io::stdout());
             0
         }
-        Command::Man => {
-            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("folio: writing the manual page: {e}");
-                    1
-                }
-            }
-        }
+        Command::Man { page, dir } => crate::man::run(page, dir.as_deref()),
     }
 }
 

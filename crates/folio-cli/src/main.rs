@@ -4,6 +4,7 @@
 mod batch;
 mod cli;
 mod diag;
+mod man;
 mod options;
 mod settings;
 mod watch;

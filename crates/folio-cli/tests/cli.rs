@@ -377,7 +377,101 @@ fn completions_and_man_page() {
     }
     let man = folio().arg("man").output().unwrap();
     assert!(man.status.success());
-    assert!(String::from_utf8_lossy(&man.stdout).contains(".TH folio"));
+    assert!(String::from_utf8_lossy(&man.stdout).contains("\n.TH folio 1 "));
+    let man = folio().args(["man", "render"]).output().unwrap();
+    assert!(man.status.success());
+    assert!(String::from_utf8_lossy(&man.stdout).contains("\n.TH folio-render 1 "));
+}
+
+/// Formats a manual page as `man -l` does (groff's man macros, warnings on: `-ww`) and
+/// returns the warnings. groff is installed by scripts/test; without it this fails.
+fn groff_warnings(page: &std::path::Path) -> String {
+    let out = Command::new("groff")
+        .args(["-t", "-man", "-Tutf8", "-ww", "-z"])
+        .arg(page)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("groff is needed to check the manual (scripts/test installs groff-base): {e}")
+        });
+    assert!(out.status.success(), "groff failed on {}", page.display());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn the_manual_pages_are_complete_and_format_without_warnings() {
+    let dir = temp_dir("man");
+    let out = folio().args(["man", "--dir"]).arg(&dir).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let read = |name: &str| {
+        let path = dir.join(format!("{name}.1"));
+        assert!(listed.contains(&path.display().to_string()), "{listed}");
+        let warnings = groff_warnings(&path);
+        assert!(warnings.is_empty(), "{name}.1:\n{warnings}");
+        let roff = std::fs::read_to_string(&path).unwrap();
+        assert!(roff.contains(&format!("\n.TH {name} 1 ")), "{name}");
+        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "EXIT STATUS", "SEE ALSO"] {
+            assert!(
+                roff.contains(&format!(".SH \"{section}\""))
+                    || roff.contains(&format!(".SH {section}\n")),
+                "{name}: {section}"
+            );
+        }
+        // As a reader sees it: roff's escaped hyphens are hyphens.
+        roff.replace("\\-", "-")
+    };
+    let folio_1 = read("folio");
+    for page in ["folio-render(1)", "folio-serve(1)", "folio-templates(1)"] {
+        assert!(folio_1.contains(page), "folio(1) refers to {page}");
+    }
+    assert!(folio_1.contains("FOLIO_FONT_DIRS"));
+
+    let render = read("folio-render");
+    for spec in folio::RenderOptions::SPECS {
+        let flag = format!("--{}", spec.name.replace('_', "-"));
+        assert!(render.contains(&flag), "folio-render(1): {flag}");
+        assert!(
+            render.contains(&format!("\n{}: ", spec.name))
+                || render.contains(&format!("\\fB{}\\fR: ", spec.name)),
+            "front matter key {}",
+            spec.name
+        );
+    }
+    for spec in folio::Limits::SPECS {
+        assert!(
+            render.contains(&format!("--{}", spec.name.replace('_', "-"))),
+            "{}",
+            spec.name
+        );
+    }
+    for needed in [
+        "FRONT MATTER",
+        "title",
+        "DIAGNOSTICS",
+        "--diagnostic-format",
+        "WATCH",
+        "FOLIO_FONT_DIRS",
+        "unknown template",
+    ] {
+        assert!(render.contains(needed), "folio-render(1): {needed}");
+    }
+
+    let serve = read("folio-serve");
+    for spec in folio_server::ServerConfig::specs() {
+        assert!(
+            serve.contains(&format!("--{}", spec.flag)),
+            "folio-serve(1): --{}",
+            spec.flag
+        );
+        assert!(serve.contains(&spec.env), "folio-serve(1): {}", spec.env);
+    }
+    assert!(serve.contains("ENVIRONMENT") && serve.contains("--config"));
+
+    let templates = read("folio-templates");
+    for name in folio::Template::built_in_names() {
+        assert!(templates.contains(name), "folio-templates(1): {name}");
+    }
+    assert!(templates.contains("line_height") && templates.contains("TEMPLATE FILES"));
 }
 
 #[test]
