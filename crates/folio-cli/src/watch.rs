@@ -248,17 +248,16 @@ impl State {
                     let Some(input) = job.input.as_deref().map(normalize) else {
                         continue;
                     };
-                    if !self.articles.contains_key(&input) {
-                        added.push(input.clone());
-                        self.articles.insert(
-                            input,
-                            Article {
-                                job,
-                                images: Vec::new(),
-                                failed: false,
-                                missing: false,
-                            },
-                        );
+                    if let std::collections::hash_map::Entry::Vacant(entry) =
+                        self.articles.entry(input.clone())
+                    {
+                        added.push(input);
+                        entry.insert(Article {
+                            job,
+                            images: Vec::new(),
+                            failed: false,
+                            missing: false,
+                        });
                     }
                 }
             }
