@@ -5,9 +5,10 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::cli::{usage_error, RenderArgs};
+use crate::diag::{self, DiagnosticFormat};
 
 /// One article to render.
 #[derive(Debug, Clone)]
@@ -19,7 +20,7 @@ pub struct Job {
 }
 
 impl Job {
-    fn name(&self) -> String {
+    pub fn name(&self) -> String {
         self.input
             .as_ref()
             .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string())
@@ -33,6 +34,13 @@ pub struct Setup {
     pub limits: folio::Limits,
     pub image_dirs: Vec<PathBuf>,
     pub quiet: bool,
+    pub format: DiagnosticFormat,
+}
+
+/// Why a run cannot start: the text to print, and the exit code.
+pub struct SetupError {
+    pub text: String,
+    pub code: i32,
 }
 
 pub fn run(args: &RenderArgs) -> i32 {
@@ -46,33 +54,53 @@ pub fn run(args: &RenderArgs) -> i32 {
     };
     let setup = match setup(args) {
         Ok(setup) => setup,
-        Err(message) => {
-            eprintln!("folio: {message}");
-            return 1;
+        Err(error) => {
+            eprintln!("{}", error.text);
+            return error.code;
         }
     };
-    let code = render_all(&setup, &jobs, args.jobs);
+    let (code, outcomes) = render_batch(&setup, &jobs, args.jobs);
     if args.watch {
-        return super::watch::run(&setup, args, code);
+        return super::watch::run(setup, args, jobs, outcomes);
     }
     code
 }
 
-pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
+/// The engine and options of a run. The template is checked here, once for the whole
+/// batch: an unknown name or a missing file is a usage error (exit 2), a template file
+/// that cannot be read as one is an error of that file (exit 1).
+pub fn setup(args: &RenderArgs) -> Result<Setup, SetupError> {
+    let format = DiagnosticFormat::resolve(args.diagnostic_format);
     let mut engine = folio::Engine::with_font_dirs(args.fonts.all());
     let mut options = args.options.options.clone();
     // A template given as a path is read here and offered to the engine by its name.
     if let Some(value) = &options.template {
-        if value.ends_with(".toml")
-            || value.contains(std::path::MAIN_SEPARATOR)
-            || value.contains('/')
-        {
-            let text = std::fs::read_to_string(value)
-                .map_err(|e| format!("{value}: {}", e.kind().to_string().to_lowercase()))?;
-            let template =
-                folio::Template::from_toml(&text).map_err(|e| format!("{value}: {e}"))?;
+        if is_template_path(value) {
+            let text = std::fs::read_to_string(value).map_err(|e| SetupError {
+                text: usage_text(&format!("--template {value}: {}", io_reason(&e))),
+                code: 2,
+            })?;
+            let template = folio::Template::from_toml(&text).map_err(|e| {
+                let message = match &e {
+                    folio::Error::InvalidOption { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                SetupError {
+                    text: diag::toml_file_error(value, &text, &message, format),
+                    code: 1,
+                }
+            })?;
             options.template = Some(template.name.clone());
             engine.add_template(template);
+        } else if !engine.templates().iter().any(|t| &t.name == value) {
+            let names: Vec<String> = engine.templates().iter().map(|t| t.name.clone()).collect();
+            return Err(SetupError {
+                text: usage_text(&format!(
+                    "--template: no template named `{value}`; available: {} (or the path of a template file)",
+                    names.join(", ")
+                )),
+                code: 2,
+            });
         }
     }
     Ok(Setup {
@@ -81,7 +109,18 @@ pub fn setup(args: &RenderArgs) -> Result<Setup, String> {
         limits: args.limits.limits,
         image_dirs: args.image_dirs.clone(),
         quiet: args.quiet,
+        format,
     })
+}
+
+/// A usage error's text for `folio render`.
+fn usage_text(message: &str) -> String {
+    format!("folio: {message}\nRun `folio render --help` for the options.")
+}
+
+/// `--template` names a file (`design.toml`, `designs/mine`) rather than a built-in.
+pub fn is_template_path(value: &str) -> bool {
+    value.ends_with(".toml") || value.contains(std::path::MAIN_SEPARATOR) || value.contains('/')
 }
 
 pub enum Plan {
@@ -189,11 +228,25 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// What became of one job: its page count, or the one-line error.
-type Outcome = Result<usize, String>;
+/// A job that rendered: its page count, the local images it asked for (whether they
+/// could be read or not; `--watch` watches them) and how long it took.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub pages: usize,
+    pub images: Vec<PathBuf>,
+    pub elapsed: Duration,
+}
 
-/// Renders every job, `jobs` at a time, and reports; returns the exit code.
-pub fn render_all(setup: &Setup, jobs: &[Job], parallel: Option<usize>) -> i32 {
+/// What became of one job: what it gave, or the one-line error.
+pub type Outcome = Result<Done, String>;
+
+/// Renders every job, `jobs` at a time, and reports; returns the exit code and what became
+/// of each job.
+pub fn render_batch(
+    setup: &Setup,
+    jobs: &[Job],
+    parallel: Option<usize>,
+) -> (i32, Vec<Option<Outcome>>) {
     let started = Instant::now();
     let workers = parallel
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -222,7 +275,7 @@ pub fn render_all(setup: &Setup, jobs: &[Job], parallel: Option<usize>) -> i32 {
                 let Some(job) = jobs.get(i) else { break };
                 let outcome = render_job(setup, job, &report);
                 if let Err(message) = &outcome {
-                    report(format!("folio: {message}"));
+                    report(message.clone());
                 }
                 if let Ok(mut all) = outcomes.lock() {
                     all[i] = Some(outcome);
@@ -245,6 +298,7 @@ pub fn render_all(setup: &Setup, jobs: &[Job], parallel: Option<usize>) -> i32 {
     let pages: usize = outcomes
         .iter()
         .filter_map(|o| o.as_ref()?.as_ref().ok())
+        .map(|done| done.pages)
         .sum();
     if !setup.quiet && jobs.len() > 1 {
         let seconds = started.elapsed().as_secs_f64();
@@ -259,14 +313,37 @@ pub fn render_all(setup: &Setup, jobs: &[Job], parallel: Option<usize>) -> i32 {
         }
         eprintln!("{line}");
     }
-    if failed > 0 {
-        1
-    } else {
-        0
+    (if failed > 0 { 1 } else { 0 }, outcomes)
+}
+
+/// Renders one job and writes its PDF; warnings go to `report`. An error comes back as
+/// the text to print.
+pub fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Outcome {
+    render_job_inner(setup, job, report).map_err(|failure| match failure {
+        Failure::Plain(message) => format!("folio: {message}"),
+        Failure::Printed(text) => text,
+    })
+}
+
+enum Failure {
+    /// One line, to print after `folio: `.
+    Plain(String),
+    /// A diagnostic, as printed.
+    Printed(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Plain(message)
     }
 }
 
-fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Outcome {
+fn render_job_inner(
+    setup: &Setup,
+    job: &Job,
+    report: &(dyn Fn(String) + Sync),
+) -> Result<Done, Failure> {
+    let started = Instant::now();
     let name = job.name();
     let markdown = match &job.input {
         None => {
@@ -277,9 +354,9 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
                 .read_to_string(&mut text)
                 .map_err(|e| format!("reading standard input: {}", io_reason(&e)))?;
             if text.len() > max {
-                return Err(format!(
+                return Err(Failure::Plain(format!(
                     "standard input is more than {max} bytes, the limit (max_input_bytes)"
-                ));
+                )));
             }
             text
         }
@@ -301,7 +378,11 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
         .and_then(|p| p.parent())
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let images = folio::images::LocalFiles::new(&base, &setup.image_dirs);
+    let images = Recorder {
+        files: folio::images::LocalFiles::new(&base, &setup.image_dirs),
+        base,
+        asked: Mutex::new(Vec::new()),
+    };
     let context = folio::Context {
         images: &images,
         limits: setup.limits,
@@ -310,7 +391,7 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
     let rendered = setup
         .engine
         .render_with(&markdown, &setup.options, &context)
-        .map_err(|e| format!("{name}: {e}"))?;
+        .map_err(|e| Failure::Printed(diag::render_error(&name, &markdown, &e, setup.format)))?;
     if !setup.quiet {
         for warning in &rendered.warnings {
             report(format!("folio: warning: {name}: {warning}"));
@@ -323,7 +404,12 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
                 Ok(()) => {}
                 // A closed pipe (`folio render a.md -o - | head`) is the reader's choice.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(format!("writing standard output: {}", io_reason(&e))),
+                Err(e) => {
+                    return Err(Failure::Plain(format!(
+                        "writing standard output: {}",
+                        io_reason(&e)
+                    )))
+                }
             }
         }
         Some(path) => {
@@ -335,7 +421,53 @@ fn render_job(setup: &Setup, job: &Job, report: &(dyn Fn(String) + Sync)) -> Out
                 .map_err(|e| format!("{}: {}", path.display(), io_reason(&e)))?;
         }
     }
-    Ok(rendered.pages)
+    Ok(Done {
+        pages: rendered.pages,
+        images: images.asked.into_inner().unwrap_or_default(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Reads images as [`folio::images::LocalFiles`] does, and notes the local files an
+/// article asks for, so that `--watch` can render it again when one of them changes
+/// (or appears).
+struct Recorder {
+    files: folio::images::LocalFiles,
+    base: PathBuf,
+    asked: Mutex<Vec<PathBuf>>,
+}
+
+impl folio::ImageSource for Recorder {
+    fn fetch(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
+        if !url.starts_with("data:") && !url.contains("://") {
+            let path = url.strip_prefix("file:").unwrap_or(url);
+            let path = path.split(['?', '#']).next().unwrap_or(path);
+            if let Ok(mut asked) = self.asked.lock() {
+                asked.push(self.base.join(percent_decode(path)));
+            }
+        }
+        self.files.fetch(url, max_bytes)
+    }
+}
+
+/// `%20` → ` ` (an invalid escape stays as written).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Reads an article: a regular file only (a FIFO or a device would block or never end),
@@ -383,7 +515,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// An I/O error as a short lowercase reason ("no such file or directory").
-fn io_reason(e: &std::io::Error) -> String {
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),

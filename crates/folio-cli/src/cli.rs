@@ -37,8 +37,16 @@ pub enum Command {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `folio man > folio.1`.
-    Man,
+    /// Print a manual page (roff), e.g. `folio man render | man -l -`, or write all of
+    /// them with `--dir` (folio.1, folio-render.1, folio-serve.1, folio-templates.1).
+    Man {
+        /// The page to print.
+        #[arg(value_name = "PAGE", default_value = "folio")]
+        page: crate::man::Page,
+        /// Write every page into DIR (created if needed) instead, and list their paths.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Settings of `folio serve`. Each flag wins over its `FOLIO_*` environment variable,
@@ -79,6 +87,12 @@ pub struct RenderArgs {
     /// Render again whenever an input changes (for writing with a PDF viewer open).
     #[arg(short, long)]
     pub watch: bool,
+
+    /// How errors are printed: `short`, one line each (`file:line:col: error: message`),
+    /// or `human`, with the offending line and a caret under the place. Default: `human`
+    /// on a terminal, else `short`.
+    #[arg(long, value_name = "FORMAT")]
+    pub diagnostic_format: Option<crate::diag::DiagnosticFormat>,
 
     /// Also read images from DIR (by default only from the article's own folder and
     /// below). May be given several times.
@@ -145,53 +159,63 @@ pub fn run() -> i32 {
             clap_complete::generate(shell, &mut Cli::command(), "folio", &mut std::io::stdout());
             0
         }
-        Command::Man => {
-            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("folio: writing the manual page: {e}");
-                    1
-                }
-            }
-        }
+        Command::Man { page, dir } => crate::man::run(page, dir.as_deref()),
     }
 }
 
-/// A usage error found after parsing: one line, exit code 2.
+/// A usage error of `folio render` found after parsing: one line, exit code 2.
 pub fn usage_error(message: &str) -> i32 {
     eprintln!("folio: {message}");
     eprintln!("Run `folio render --help` for the options.");
     2
 }
 
+/// A configuration error of `folio serve`: exit code 2. `hint` for a flag or variable
+/// (a file's error points at its line instead).
+fn config_error(text: &str, hint: bool) -> i32 {
+    eprintln!("{text}");
+    if hint {
+        eprintln!("Run `folio serve --help` for the settings.");
+    }
+    2
+}
+
 fn serve(args: &ServeArgs) -> i32 {
     use folio_server::ServerConfig;
+    let format = crate::diag::DiagnosticFormat::resolve(None);
     let mut config = match &args.config {
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(text) => match ServerConfig::from_toml(&text) {
-                Ok(config) => config,
-                Err(e) => return usage_error(&format!("{}: {e}", path.display())),
-            },
-            Err(e) => {
-                return usage_error(&format!(
-                    "{}: {}",
-                    path.display(),
-                    e.kind().to_string().to_lowercase()
-                ))
+        Some(path) => {
+            let name = path.display().to_string();
+            match std::fs::read_to_string(path) {
+                Ok(text) => match ServerConfig::from_toml(&text) {
+                    Ok(config) => config,
+                    Err(e) => {
+                        return config_error(
+                            &crate::diag::toml_file_error(&name, &text, &e, format),
+                            false,
+                        )
+                    }
+                },
+                Err(e) => {
+                    return config_error(
+                        &format!("folio: --config {name}: {}", crate::batch::io_reason(&e)),
+                        false,
+                    )
+                }
             }
-        },
+        }
         None => ServerConfig::default(),
     };
     if let Err(e) = config.apply_env(|name| std::env::var(name).ok()) {
-        return usage_error(&e);
+        return config_error(&format!("folio: {e}"), false);
     }
     for (name, value) in &args.settings.given {
         if let Err(e) = config.set(name, value) {
-            return usage_error(&format!("--{}: {e}", name.replace('_', "-")));
+            return config_error(&format!("folio: --{}: {e}", name.replace('_', "-")), true);
         }
     }
     if let Err(e) = config.check() {
-        return usage_error(&e);
+        return config_error(&format!("folio: {e}"), true);
     }
     folio_server::logging::init(config.log_format);
     match folio_server::run(config) {

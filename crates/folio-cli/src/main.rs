@@ -3,6 +3,8 @@
 
 mod batch;
 mod cli;
+mod diag;
+mod man;
 mod options;
 mod settings;
 mod watch;

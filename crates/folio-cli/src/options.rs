@@ -24,6 +24,27 @@ fn negative_id(spec: &OptionSpec) -> &'static str {
     Box::leak(format!("no_{}", spec.name).into_boxed_str())
 }
 
+/// The engine says "use 1, 2 or 4 lengths" of a margin that is not a length, although
+/// three are accepted (top, left/right, bottom); said right here until the engine's
+/// message is.
+pub fn fix_wording(message: &str) -> String {
+    message.replace("use 1, 2 or 4 lengths", "use 1, 2, 3 or 4 lengths")
+}
+
+/// What the command line adds to an option's help: how many lengths `--margins` takes,
+/// and the built-in templates (`--template` also takes a file, so they are not a closed
+/// list of possible values).
+fn extra_help(name: &str) -> Option<String> {
+    match name {
+        "margins" => Some("[1, 2, 3 or 4 lengths]".to_string()),
+        "template" => {
+            let names = folio::Template::built_in_names().join(", ");
+            Some(format!("[built in: {names}; or FILE.toml]"))
+        }
+        _ => None,
+    }
+}
+
 /// The first sentence of an option's description, for `-h`.
 fn summary(help: &str) -> String {
     let text = help.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -57,7 +78,7 @@ impl TypedValueParser for OptionValueParser {
                     .map_or_else(String::new, |long| format!(" for --{long}"));
                 let mut error = clap::Error::raw(
                     clap::error::ErrorKind::ValueValidation,
-                    format!("invalid value{flag}: {message}\n"),
+                    format!("invalid value{flag}: {}\n", fix_wording(&message)),
                 );
                 error = error.with_cmd(cmd);
                 Err(error)
@@ -103,12 +124,17 @@ impl Args for OptionArgs {
                     )
                     .arg(negative);
             } else {
+                let (mut short, mut long_help) = (summary(spec.help), help);
+                if let Some(extra) = extra_help(spec.name) {
+                    short = format!("{short} {extra}");
+                    long_help = format!("{long_help} {extra}");
+                }
                 cmd = cmd.arg(
                     Arg::new(spec.name)
                         .long(long)
                         .value_name(spec.value_name)
-                        .help(summary(spec.help))
-                        .long_help(help)
+                        .help(short)
+                        .long_help(long_help)
                         .value_parser(OptionValueParser(spec)),
                 );
             }

@@ -91,7 +91,7 @@ fn bad_front_matter_names_file_and_line() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("bad.md: front matter, line 3: option `font_size`"),
+        stderr.contains("bad.md:3:12: error: option `font_size`: `huge` is not"),
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -161,7 +161,7 @@ fn a_folder_batch_renders_the_good_files_and_reports_the_bad_one() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("broken.md: front matter, line 2: option `page_size`"),
+        stderr.contains("broken.md:2:12: error: option `page_size`"),
         "{stderr}"
     );
     assert!(stderr.contains("rendered 2 files"), "{stderr}");
@@ -377,7 +377,101 @@ fn completions_and_man_page() {
     }
     let man = folio().arg("man").output().unwrap();
     assert!(man.status.success());
-    assert!(String::from_utf8_lossy(&man.stdout).contains(".TH folio"));
+    assert!(String::from_utf8_lossy(&man.stdout).contains("\n.TH folio 1 "));
+    let man = folio().args(["man", "render"]).output().unwrap();
+    assert!(man.status.success());
+    assert!(String::from_utf8_lossy(&man.stdout).contains("\n.TH folio-render 1 "));
+}
+
+/// Formats a manual page as `man -l` does (groff's man macros, warnings on: `-ww`) and
+/// returns the warnings. groff is installed by scripts/test; without it this fails.
+fn groff_warnings(page: &std::path::Path) -> String {
+    let out = Command::new("groff")
+        .args(["-t", "-man", "-Tutf8", "-ww", "-z"])
+        .arg(page)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("groff is needed to check the manual (scripts/test installs groff-base): {e}")
+        });
+    assert!(out.status.success(), "groff failed on {}", page.display());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn the_manual_pages_are_complete_and_format_without_warnings() {
+    let dir = temp_dir("man");
+    let out = folio().args(["man", "--dir"]).arg(&dir).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let read = |name: &str| {
+        let path = dir.join(format!("{name}.1"));
+        assert!(listed.contains(&path.display().to_string()), "{listed}");
+        let warnings = groff_warnings(&path);
+        assert!(warnings.is_empty(), "{name}.1:\n{warnings}");
+        let roff = std::fs::read_to_string(&path).unwrap();
+        assert!(roff.contains(&format!("\n.TH {name} 1 ")), "{name}");
+        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "EXIT STATUS", "SEE ALSO"] {
+            assert!(
+                roff.contains(&format!(".SH \"{section}\""))
+                    || roff.contains(&format!(".SH {section}\n")),
+                "{name}: {section}"
+            );
+        }
+        // As a reader sees it: roff's escaped hyphens are hyphens.
+        roff.replace("\\-", "-")
+    };
+    let folio_1 = read("folio");
+    for page in ["folio-render(1)", "folio-serve(1)", "folio-templates(1)"] {
+        assert!(folio_1.contains(page), "folio(1) refers to {page}");
+    }
+    assert!(folio_1.contains("FOLIO_FONT_DIRS"));
+
+    let render = read("folio-render");
+    for spec in folio::RenderOptions::SPECS {
+        let flag = format!("--{}", spec.name.replace('_', "-"));
+        assert!(render.contains(&flag), "folio-render(1): {flag}");
+        assert!(
+            render.contains(&format!("\n{}: ", spec.name))
+                || render.contains(&format!("\\fB{}\\fR: ", spec.name)),
+            "front matter key {}",
+            spec.name
+        );
+    }
+    for spec in folio::Limits::SPECS {
+        assert!(
+            render.contains(&format!("--{}", spec.name.replace('_', "-"))),
+            "{}",
+            spec.name
+        );
+    }
+    for needed in [
+        "FRONT MATTER",
+        "title",
+        "DIAGNOSTICS",
+        "--diagnostic-format",
+        "WATCH",
+        "FOLIO_FONT_DIRS",
+        "unknown template",
+    ] {
+        assert!(render.contains(needed), "folio-render(1): {needed}");
+    }
+
+    let serve = read("folio-serve");
+    for spec in folio_server::ServerConfig::specs() {
+        assert!(
+            serve.contains(&format!("--{}", spec.flag)),
+            "folio-serve(1): --{}",
+            spec.flag
+        );
+        assert!(serve.contains(&spec.env), "folio-serve(1): {}", spec.env);
+    }
+    assert!(serve.contains("ENVIRONMENT") && serve.contains("--config"));
+
+    let templates = read("folio-templates");
+    for name in folio::Template::built_in_names() {
+        assert!(templates.contains(name), "folio-templates(1): {name}");
+    }
+    assert!(templates.contains("line_height") && templates.contains("TEMPLATE FILES"));
 }
 
 #[test]
@@ -399,4 +493,230 @@ fn the_readme_documents_every_option_setting_and_limit() {
             assert!(readme.contains(&spec.env), "variable {}", spec.env);
         }
     }
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn front_matter_errors_are_file_line_col_with_a_caret_excerpt_in_the_human_format() {
+    let dir = temp_dir("diag");
+    std::fs::write(
+        dir.join("a.md"),
+        "---\ntitle: fine\nfont_size:  huge\n---\nText\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("t.md"),
+        "+++\ntitle = \"x\"\npage_size = \"B7\"\n+++\nText\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("y.md"),
+        "---\ntitle: fine\nsubtitle: a: b\n---\nText\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("n.md"),
+        "---\ntitle: x\ntemplate: bogus\n---\nText\n",
+    )
+    .unwrap();
+    let run = |file: &str, format: &str| {
+        let out = folio()
+            .current_dir(&dir)
+            .args(["render", file, "--diagnostic-format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+        stderr_of(&out)
+    };
+    assert_eq!(
+        run("a.md", "human"),
+        "a.md:3:13: error: option `font_size`: `huge` is not a size in points; use a number from 6 to 24\n  |\n3 | font_size:  huge\n  |             ^^^^\n"
+    );
+    assert_eq!(
+        run("a.md", "short"),
+        "a.md:3:13: error: option `font_size`: `huge` is not a size in points; use a number from 6 to 24\n"
+    );
+    let toml = run("t.md", "human");
+    assert!(
+        toml.starts_with("t.md:3:13: error: option `page_size`: `B7` is not a page size")
+            && toml.ends_with("3 | page_size = \"B7\"\n  |             ^^^^\n"),
+        "{toml}"
+    );
+    // A YAML syntax error: the place the parser stopped.
+    let yaml = run("y.md", "short");
+    assert!(yaml.starts_with("y.md:3:"), "{yaml}");
+    assert!(
+        yaml.contains(": error: invalid YAML in the front matter: "),
+        "{yaml}"
+    );
+    assert_eq!(yaml.lines().count(), 1, "{yaml}");
+    // An option the render refused, set in the front matter: its value.
+    let template = run("n.md", "short");
+    assert!(
+        template.starts_with("n.md:3:11: error: option `template`: no template named `bogus`"),
+        "{template}"
+    );
+}
+
+#[test]
+fn template_file_errors_point_at_the_key() {
+    let dir = temp_dir("diag-template");
+    let article = include_str!("../../../templates/article.toml")
+        .replace("name = \"article\"", "name = \"x\"");
+    std::fs::write(dir.join("a.md"), "Text").unwrap();
+    let line_of =
+        |text: &str, start: &str| text.lines().position(|l| l.starts_with(start)).unwrap() + 1;
+    let run = |template: &str| {
+        let out = folio()
+            .current_dir(&dir)
+            .args([
+                "render",
+                "a.md",
+                "--template",
+                template,
+                "--diagnostic-format",
+                "human",
+            ])
+            .output()
+            .unwrap();
+        (out.status.code(), stderr_of(&out))
+    };
+    let unknown = article.replace("line_height", "line_hieght");
+    std::fs::write(dir.join("unknown.toml"), &unknown).unwrap();
+    let (code, text) = run("unknown.toml");
+    assert_eq!(code, Some(1));
+    let line = line_of(&unknown, "line_hieght");
+    assert!(
+        text.starts_with(&format!(
+            "unknown.toml:{line}:1: error: unknown field `line_hieght`"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!("{line} | line_hieght = 1.42\n   | ^^^^^^^^^^^\n")),
+        "{text}"
+    );
+    // The engine gives no line for a value out of range: found from the key.
+    let range = article.replace("line_height = 1.42", "line_height = 9");
+    std::fs::write(dir.join("range.toml"), &range).unwrap();
+    let (code, text) = run("range.toml");
+    assert_eq!(code, Some(1));
+    let line = line_of(&range, "line_height");
+    assert!(
+        text.starts_with(&format!(
+            "range.toml:{line}:15: error: line_height must be between 1 and 3"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_template_is_one_usage_error_for_the_whole_batch() {
+    let dir = temp_dir("unknown-template");
+    std::fs::write(dir.join("a.md"), "A").unwrap();
+    std::fs::write(dir.join("b.md"), "B").unwrap();
+    let out = folio()
+        .current_dir(&dir)
+        .args(["render", "a.md", "b.md", "--template", "bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr_of(&out);
+    assert_eq!(
+        text.matches("no template named `bogus`").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("available: article, large-print, compact"),
+        "{text}"
+    );
+    assert!(!dir.join("a.pdf").exists());
+    let out = folio()
+        .current_dir(&dir)
+        .args(["render", "a.md", "--template", "missing.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).starts_with("folio: --template missing.toml: no such file or directory\n"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[test]
+fn serve_configuration_errors_speak_of_serve() {
+    let dir = temp_dir("serve-config");
+    let out = folio()
+        .current_dir(&dir)
+        .args(["serve", "--config", "missing.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "folio: --config missing.toml: no such file or directory\n"
+    );
+    std::fs::write(
+        dir.join("bad.toml"),
+        "bind = \"127.0.0.1:9\"\nworkers = \"many\"\n",
+    )
+    .unwrap();
+    let out = folio()
+        .current_dir(&dir)
+        .args(["serve", "--config", "bad.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "bad.toml:2:11: error: `workers`: `many` is not a whole number\n"
+    );
+    let out = folio()
+        .args(["serve", "--bind", "nonsense"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr_of(&out);
+    assert!(!text.contains("folio render"), "{text}");
+    assert!(
+        text.ends_with("Run `folio serve --help` for the settings.\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn help_lists_possible_values_and_margins_take_one_to_four_lengths() {
+    let out = folio().args(["render", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).into_owned();
+    let short = folio().args(["render", "-h"]).output().unwrap();
+    let short = String::from_utf8_lossy(&short.stdout).into_owned();
+    for spec in folio::RenderOptions::SPECS {
+        if spec.possible.is_empty() || spec.is_flag() {
+            continue;
+        }
+        let list = format!("[possible values: {}]", spec.possible.join(", "));
+        assert!(help.contains(&list), "--help for {}: {list}", spec.name);
+        assert!(short.contains(&list), "-h for {}: {list}", spec.name);
+    }
+    assert!(short.contains("[possible values: short, human]"));
+    let margins = short
+        .lines()
+        .find(|l| l.trim_start().starts_with("--margins"))
+        .unwrap();
+    assert!(margins.contains("1, 2, 3 or 4 lengths"), "{margins}");
+    let out = folio()
+        .args(["render", "a.md", "--margins", "abc"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr_of(&out);
+    assert!(
+        text.contains("1, 2, 3 or 4 lengths") && !text.contains("1, 2 or 4"),
+        "{text}"
+    );
 }
