@@ -48,7 +48,6 @@ pub fn placed(
     message: &str,
     format: DiagnosticFormat,
 ) -> String {
-    let message = crate::options::fix_wording(message);
     let mut out = format!("{file}:{}:{}: error: {message}", place.line, place.column);
     if format == DiagnosticFormat::Human {
         if let Some(source) = text.lines().nth(place.line.saturating_sub(1)) {
@@ -78,7 +77,7 @@ pub fn render_error(
 ) -> String {
     match locate_render_error(text, error) {
         Some((place, message)) => placed(file, text, place, &message, format),
-        None => crate::options::fix_wording(&format!("folio: {file}: {error}")),
+        None => format!("folio: {file}: {error}"),
     }
 }
 

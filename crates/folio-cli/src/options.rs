@@ -24,13 +24,6 @@ fn negative_id(spec: &OptionSpec) -> &'static str {
     Box::leak(format!("no_{}", spec.name).into_boxed_str())
 }
 
-/// The engine says "use 1, 2 or 4 lengths" of a margin that is not a length, although
-/// three are accepted (top, left/right, bottom); said right here until the engine's
-/// message is.
-pub fn fix_wording(message: &str) -> String {
-    message.replace("use 1, 2 or 4 lengths", "use 1, 2, 3 or 4 lengths")
-}
-
 /// What the command line adds to an option's help: how many lengths `--margins` takes,
 /// and the built-in templates (`--template` also takes a file, so they are not a closed
 /// list of possible values).
@@ -78,7 +71,7 @@ impl TypedValueParser for OptionValueParser {
                     .map_or_else(String::new, |long| format!(" for --{long}"));
                 let mut error = clap::Error::raw(
                     clap::error::ErrorKind::ValueValidation,
-                    format!("invalid value{flag}: {}\n", fix_wording(&message)),
+                    format!("invalid value{flag}: {}\n", message),
                 );
                 error = error.with_cmd(cmd);
                 Err(error)
