@@ -60,6 +60,9 @@ const MIN_FURNITURE_SIZE: f32 = 6.0;
 /// it, in furniture ems (with room to spare: accents, descenders).
 const HEADER_ASCENT_EM: f32 = 0.9;
 const FOOTER_DESCENT_EM: f32 = 0.3;
+/// Header and footer keep this far from the paper's edge where the margin allows: many
+/// printers cannot print closer.
+const EDGE_CLEARANCE: Pt = Pt(6.0 * MM);
 
 /// The text area must keep room for a readable line and a few lines per page.
 const MIN_TEXT_WIDTH: Pt = Pt(30.0 * MM);
@@ -104,16 +107,23 @@ impl Settings {
         (self.font_size * self.design.furniture_scale).max(MIN_FURNITURE_SIZE)
     }
 
-    /// The header's baseline above the text area: as designed, or less in a tight margin.
+    /// The header's baseline above the text area: as designed, or closer to the text in a
+    /// tight margin (clear of the paper's edge if it can be, and always on the paper).
     pub fn header_raise(&self) -> Pt {
-        let room = self.options.margins.top.0 - self.furniture_size() * HEADER_ASCENT_EM;
-        Pt((self.font_size * HEADER_RAISE_EM).min(room))
+        let ink = self.furniture_size() * HEADER_ASCENT_EM;
+        let room = self.options.margins.top.0 - ink;
+        let least = self.font_size * LEAST_HEADER_RAISE_EM;
+        let designed = self.font_size * HEADER_RAISE_EM;
+        Pt(designed.min((room - EDGE_CLEARANCE.0).max(least)).min(room))
     }
 
-    /// The footer's baseline below the text area: as designed, or less in a tight margin.
+    /// The footer's baseline below the text area, placed as the header is.
     pub fn footer_drop(&self) -> Pt {
-        let room = self.options.margins.bottom.0 - self.furniture_size() * FOOTER_DESCENT_EM;
-        Pt((self.font_size * FOOTER_DROP_EM).min(room))
+        let ink = self.furniture_size() * FOOTER_DESCENT_EM;
+        let room = self.options.margins.bottom.0 - ink;
+        let least = self.font_size * LEAST_FOOTER_DROP_EM;
+        let designed = self.font_size * FOOTER_DROP_EM;
+        Pt(designed.min((room - EDGE_CLEARANCE.0).max(least)).min(room))
     }
 
     /// Header and footer stay on the paper and clear of the text: margins too small for

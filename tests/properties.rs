@@ -26,6 +26,9 @@ fn sentence() -> impl Strategy<Value = String> {
     prop::collection::vec(word(), 1..25).prop_map(|w| w.join(" "))
 }
 
+/// A small PNG (480 x 160 pixels) for figures.
+const PICTURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAeAAAACgCAIAAABbmSgaAAAByUlEQVR42u3UMQ0AAAgEsReGEtQhlRkHDE2q4IbLdAHwUCQAMGgADBrAoAEwaACDBsCgATBoAIMGwKABDBoAgwbAoAEMGgCDBjBoAAwawKABMGgADBrAoAEwaACDBsCgATBoAIMGwKABDBoAgwYwaAAMGgCDBjBoAAwawKABMGgADBrAoAEwaACDBsCgAQxaBQCDBsCgAQwaAIMGMGgADBoAgwYwaAAMGsCgATBoAAwawKABMGgAgwbAoAEMGgCDBsCgAQwaAIMGMGgADBoAgwYwaAAMGsCgATBoAIMGwKABMGgAgwbAoAEMGgCDBsCgAQwaAIMGMGgADBrAoFUAMGgADBrAoAEwaACDBsCgATBoAIMGwKABDBoAgwbAoAEMGgCDBjBoAAwawKABMGgADBrAoAEwaACDBsCgATBoAIMGwKABDBoAgwYwaAAMGgCDBjBoAAwawKABMGgADBrAoAEwaACDBsCgAQwaAIMGwKABDBoAgwYwaAAMGgCDBjBoAAwawKABMGgADBrAoAEwaACDBsCgAQwaAIMGwKABDBoAgwYwaAAMGgCDBjBoAAwawKABMGgAgwbAoAEwaACDBsCgAQwaAIMG4FrIvl1GrZo9twAAAABJRU5ErkJggg==";
+
 /// A block of markdown built from words, and the words it shows.
 fn block() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -36,6 +39,15 @@ fn block() -> impl Strategy<Value = String> {
         1 => (sentence(), word(), sentence()).prop_map(|(a, w, b)| format!("{a} *{w}* **{b}**")),
         1 => (sentence(), word()).prop_map(|(a, w)| format!("{a} `{w}`")),
         1 => (sentence(), sentence()).prop_map(|(a, b)| format!("{a}  \n{b}")),
+        1 => (sentence(), sentence()).prop_map(|(a, b)| format!("![{a}]({PICTURE} \"{b}\")")),
+        1 => prop::collection::vec(prop::collection::vec(word(), 1..12), 1..24).prop_map(|cells| {
+            // A table as wide as it has cells in its first row, up to 11 columns.
+            let columns = cells[0].len();
+            let row = |r: &[String]| format!("| {} |", (0..columns).map(|c| r.get(c).cloned().unwrap_or_default()).collect::<Vec<_>>().join(" | "));
+            let mut lines = vec![row(&cells[0]), format!("|{}", "---|".repeat(columns))];
+            lines.extend(cells[1..].iter().map(|r| row(r)));
+            lines.join("\n")
+        }),
     ]
 }
 
@@ -49,13 +61,35 @@ fn options() -> impl Strategy<Value = RenderOptions> {
         6.0f32..=24.0,
         any::<bool>(),
         any::<bool>(),
+        prop::sample::select(vec!["article", "compact", "large-print"]),
     )
-        .prop_map(|(page, size, justify, hyphenate)| RenderOptions {
-            page_size: Some(page.parse().unwrap()),
-            font_size: Some(folio::options::FontSize((size * 2.0).round() / 2.0)),
+        .prop_map(|(page, size, justify, hyphenate, template)| RenderOptions {
+            page_size: Some(
+                if template == "compact" && page != "Letter" {
+                    "A4"
+                } else {
+                    page
+                }
+                .parse()
+                .unwrap(),
+            ),
+            // Two columns hold a readable line only on a large page with text up to about
+            // 12 pt (at 22 pt a column of A6 holds four letters, words break everywhere
+            // and the test's reading of the text back cannot tell the pieces apart).
+            font_size: Some(folio::options::FontSize(
+                ((if template == "compact" {
+                    size.min(12.0)
+                } else {
+                    size
+                }) * 2.0)
+                    .round()
+                    / 2.0,
+            )),
+            template: Some(template.to_string()),
             justify: Some(justify),
             hyphenate: Some(hyphenate),
-            margins: Some("15mm".parse().unwrap()),
+            // Room for the header and footer at any size up to 24 pt.
+            margins: Some("18mm".parse().unwrap()),
             ..Default::default()
         })
 }
@@ -70,7 +104,8 @@ proptest! {
         prop_assert_eq!(doc.get_pages().len(), out.pages);
         let source = source_words(&markdown);
         let text = pdftotext(&out.pdf);
-        let extracted = pdf_words(&text, &source);
+        let vocabulary = [source.clone(), image_words(&markdown)].concat();
+        let extracted = pdf_words(&text, &vocabulary);
         let missing = missing_words(&source, &extracted);
         prop_assert!(missing.is_empty(), "missing {:?} from:\n{}", missing, text);
     }

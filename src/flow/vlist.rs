@@ -133,6 +133,12 @@ impl VList {
 
     /// Adds the lines of a block, with the page-break rule `keep` between them.
     pub fn push_lines(&mut self, boxes: Vec<LineBox>, keep: Keep) {
+        self.push_lines_glued(boxes, keep, &[]);
+    }
+
+    /// Adds the lines of a block like [`VList::push_lines`], and never breaks before line
+    /// `i` where `glued[i]` (the continuation of a wrapped line of code).
+    pub fn push_lines_glued(&mut self, boxes: Vec<LineBox>, keep: Keep, glued: &[bool]) {
         self.break_between_blocks();
         let n = boxes.len();
         let text_lines = if keep == Keep::Framed {
@@ -146,7 +152,7 @@ impl VList {
             if i > 0 {
                 let penalty = match keep {
                     Keep::WithNext => NO_BREAK,
-                    _ if whole => NO_BREAK,
+                    _ if whole || glued.get(i).copied().unwrap_or(false) => NO_BREAK,
                     // No orphan (after the first line) and no widow (before the last).
                     Keep::TwoLines if i == 1 || i == n - 1 => NO_BREAK,
                     // The rules are not lines of text: two of those on each side.

@@ -300,6 +300,8 @@ pub fn break_pages(
         while j < items.len() {
             match &items[j] {
                 VItem::Line(line) => {
+                    // Nothing on the page yet: its first line goes on it whatever its size.
+                    let page_empty = j == start && top_floats.is_empty();
                     let new = with_nested(&line.notes, notes, &on_page);
                     let new_height: f32 = new
                         .iter()
@@ -323,7 +325,7 @@ pub fn break_pages(
                     // note continued on the next page, if the page may end after it.
                     let may_end_after = j + 1 >= items.len()
                         || matches!(items[j + 1], VItem::Penalty(p) if p < NO_BREAK)
-                        || j == start;
+                        || page_empty;
                     if let (Some((&last, others)), true) = (new.split_last(), may_end_after) {
                         let others_height: f32 = others
                             .iter()
@@ -345,7 +347,7 @@ pub fn break_pages(
                             used += note_line.height.0;
                             fit += 1;
                         }
-                        let forced = j == start;
+                        let forced = page_empty;
                         if fit >= 1 || forced {
                             let fit = fit.max(1);
                             let mut split_parts = parts.clone();
@@ -390,7 +392,19 @@ pub fn break_pages(
                             }
                         }
                     }
-                    if j == start && best.is_none() {
+                    if j == start && !page_empty && best.is_none() {
+                        // Figures carried from before fill the page: the text waits.
+                        best = Some(Candidate {
+                            cost: 0.0,
+                            end: start,
+                            notes: parts.clone(),
+                            carry: carry_out.clone(),
+                            squeeze: 0.0,
+                            overrun: 0.0,
+                            deferred: deferred.clone(),
+                        });
+                    }
+                    if page_empty && best.is_none() {
                         // A line too tall for an empty page: place it anyway.
                         best = Some(Candidate {
                             cost: 0.0,
@@ -674,6 +688,26 @@ mod tests {
         let pages = pages_of(&items, 60.0);
         assert_eq!(pages[0], vec!["a1", "a2", "a3", "b1", "b2", "b3"]);
         assert_eq!(pages[1], vec!["[f1]", "b4", "b5"]);
+    }
+
+    #[test]
+    fn text_never_runs_past_a_page_filled_by_carried_figures() {
+        // A full-page figure waits for page 2 and fills it: the text goes on on page 3
+        // rather than hang below the figure.
+        let mut items = paragraph("a", 3);
+        items.push(VItem::Penalty(0.0));
+        items.push(figure("f", 6, 0.0));
+        items.push(VItem::Penalty(0.0));
+        items.extend(paragraph("b", 6));
+        let pages = pages_of(&items, 60.0);
+        assert_eq!(
+            pages,
+            vec![
+                vec!["a1", "a2", "a3", "b1", "b2", "b3"],
+                vec!["[f1]"],
+                vec!["b4", "b5", "b6"],
+            ]
+        );
     }
 
     #[test]

@@ -12,9 +12,10 @@ use crate::template::Design;
 use crate::text::fonts::FaceSet;
 use crate::text::{shape::shape_visual, FaceId, FontBook, ShapeOptions, ShapedRun};
 
-/// The most of the text width the header may take, and the page number's share of it.
+/// The most of the text width the header may take, and the footer's second slot (the page
+/// number: never cut short, the address beside it gives way).
 const HEADER_WIDTH_SHARE: f32 = 0.8;
-const FOOTER_RIGHT_SHARE: f32 = 0.3;
+const FOOTER_RIGHT_SHARE: f32 = 0.6;
 /// The gap between the footer's two slots, in furniture ems; the link area's height.
 const FOOTER_GAP_EM: f32 = 2.0;
 const LINK_HEIGHT_EM: f32 = 1.3;

@@ -190,6 +190,27 @@ pub fn source_words(markdown: &str) -> Vec<String> {
     words(&decode(&text))
 }
 
+/// Words of image titles and alt texts, which may or may not print (a figure's caption is
+/// its title, else its alt text; an image inside text prints its alt text): not words the
+/// PDF must have, but words it may have, for reading broken words back.
+pub fn image_words(markdown: &str) -> Vec<String> {
+    let (_, body) = split_front(markdown);
+    let mut html = String::new();
+    let parser = pulldown_cmark::Parser::new_ext(body, folio::markdown_extensions());
+    pulldown_cmark::html::push_html(&mut html, parser);
+    let mut text = String::new();
+    for image in html.split("<img ").skip(1) {
+        let tag = &image[..image.find('>').unwrap_or(image.len())];
+        for name in ["alt", "title"] {
+            if let Some((_, rest)) = tag.split_once(&format!("{name}=\"")) {
+                text.push_str(rest.split_once('"').map_or(rest, |(value, _)| value));
+                text.push('\n');
+            }
+        }
+    }
+    words(&decode(&text))
+}
+
 fn split_front(markdown: &str) -> (String, &str) {
     if let Some(rest) = markdown.strip_prefix("---\n") {
         if let Some(end) = rest.find("\n---\n") {
@@ -285,12 +306,17 @@ pub fn pdf_words_without(text: &str, vocabulary: &[String], furniture: &[&str]) 
                 .chars()
                 .next()
                 .is_some_and(char::is_alphanumeric);
+            // Both halves being words of their own (a compound broken at its own hyphen,
+            // `well-` / `known`) keeps them apart unless the joined form is a word too.
+            let halves_are_words = vocab.contains(head.as_str()) && vocab.contains(tail.as_str());
             let joins = !head.is_empty()
                 && !tail.is_empty()
                 && whole_tail
-                && (vocab.contains(joined.as_str()) || starts_a_word(&joined))
-                && (hyphenated
-                    || !(vocab.contains(head.as_str()) && vocab.contains(tail.as_str())));
+                && if hyphenated {
+                    vocab.contains(joined.as_str()) || (starts_a_word(&joined) && !halves_are_words)
+                } else {
+                    (vocab.contains(joined.as_str()) || starts_a_word(&joined)) && !halves_are_words
+                };
             if !joins {
                 break;
             }

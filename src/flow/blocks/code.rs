@@ -51,6 +51,8 @@ impl Flow<'_> {
             ..frame.clone()
         };
         let mut boxes = vec![code_rule(&inner, size, true)];
+        // Which boxes continue a wrapped line: a page never breaks before them.
+        let mut glued = vec![false];
         for line in text.trim_end_matches('\n').split('\n') {
             let inlines = [Inline::Text(line.to_string())];
             let measure = inner.measure(Align::Start, LINE_HEIGHT);
@@ -69,13 +71,14 @@ impl Flow<'_> {
                     size,
                 ));
             }
+            glued.extend((0..lines.len()).map(|k| k > 0));
             boxes.extend(lines);
         }
         boxes.push(code_rule(&inner, size, false));
         for line in &mut boxes {
             line.role = Role::Code;
         }
-        self.list.push_lines(boxes, Keep::Framed);
+        self.list.push_lines_glued(boxes, Keep::Framed, &glued);
         self.space(spacing, frame);
         self.previous_was_paragraph = false;
     }

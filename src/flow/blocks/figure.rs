@@ -50,15 +50,21 @@ pub(super) fn is_figure(inlines: &[Inline]) -> bool {
 
 impl Flow<'_> {
     pub(super) fn figures(&mut self, inlines: &[Inline], frame: &Frame) {
+        let mut all_float = true;
         for inline in inlines {
             if let Inline::Image { url, title, alt } = inline {
-                self.figure(url, title, alt, frame);
+                all_float &= self.figure(url, title, alt, frame);
             }
         }
-        self.previous_was_paragraph = false;
+        // Text around figures that float is one run of paragraphs (the figure may go to
+        // another page): the next paragraph is spaced and indented as after a paragraph.
+        if !all_float {
+            self.previous_was_paragraph = false;
+        }
     }
 
-    fn figure(&mut self, url: &str, title: &str, alt: &[Inline], frame: &Frame) {
+    /// Sets one figure; whether it floats.
+    fn figure(&mut self, url: &str, title: &str, alt: &[Inline], frame: &Frame) -> bool {
         let leading = self.leading();
         let caption_inlines: Vec<Inline> = if title.trim().is_empty() {
             alt.to_vec()
@@ -71,9 +77,9 @@ impl Flow<'_> {
                 ..self.body_style(frame)
             };
             self.set_text(alt, &style, frame, Keep::TwoLines);
-            return;
+            return false;
         }
-        let floats = self.may_float(frame);
+        let mut floats = self.may_float(frame);
         if !floats {
             self.space(leading * SPACE_AROUND, frame);
         }
@@ -110,16 +116,24 @@ impl Flow<'_> {
                 }
             }
         }
+        // A figure taller than a page (a long caption on a small page) cannot float
+        // whole: it is set in the text, where a page break may split it.
+        let height: f32 = boxes.iter().map(|b| b.height.0).sum();
+        if floats && height > self.settings.text_height().0 {
+            floats = false;
+            self.space(leading * SPACE_AROUND, frame);
+        }
         if floats {
             self.list.push_float(FloatBlock {
                 lines: boxes,
                 space: Pt(leading * SPACE_AROUND),
             });
-            return;
+            return true;
         }
         // One unbreakable block: the picture with its caption.
         self.list.push_rows(boxes, |_| NO_BREAK);
         self.space(leading * SPACE_AROUND, frame);
+        false
     }
 
     /// Whether a figure here may float: when the author allows it, in the main text (not
