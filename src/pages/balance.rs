@@ -53,32 +53,67 @@ pub fn balance_last_page(
         return Ok(());
     }
     let full = rules.for_column(first).text_height;
-    let trial = |height: f32| -> Result<Option<Vec<PagePlan>>, Error> {
-        // The carried figures head the first column.
-        let rules = PageRules {
-            text_height: height,
-            head: floats_height,
-            columns: 1,
-            ..*rules
-        };
-        let mut warnings = Vec::new();
-        let set = break_pages(slice, notes, &rules, cancel, &mut warnings)?;
-        Ok((set.len() <= columns && warnings.is_empty()).then_some(set))
+    // No column may be shorter than what it must hold whole: the tallest line, and the
+    // carried figures with the first line under them (a shorter trial would "place anyway"
+    // a line too tall for it, and look like a fit).
+    let height_of = |item: &VItem| match item {
+        VItem::Line(line) => line.height.0,
+        VItem::Float(block) => block.height_on_page(true),
+        _ => 0.0,
     };
-    let Some(mut best) = trial(full)? else {
+    let tallest = slice.iter().map(height_of).fold(0.0, f32::max);
+    let opening_height = slice
+        .iter()
+        .find(|item| matches!(item, VItem::Line(_) | VItem::Float(_)))
+        .map_or(0.0, height_of);
+    let least = tallest.max(floats_height + opening_height);
+    // The shortest columns that hold the slice with `weights` as the notes' lines.
+    let search = |weights: &[Vec<LineBox>]| -> Result<Option<Vec<PagePlan>>, Error> {
+        let trial = |height: f32| -> Result<Option<Vec<PagePlan>>, Error> {
+            if height < least {
+                return Ok(None);
+            }
+            // The carried figures head the first column.
+            let rules = PageRules {
+                text_height: height,
+                head: floats_height,
+                columns: 1,
+                ..*rules
+            };
+            let mut warnings = Vec::new();
+            let set = break_pages(slice, weights, &rules, cancel, &mut warnings)?;
+            Ok((set.len() <= columns && warnings.is_empty()).then_some(set))
+        };
+        let Some(mut best) = trial(full)? else {
+            return Ok(None);
+        };
+        let (mut low, mut high) = (least, full);
+        for _ in 0..SEARCH_STEPS {
+            let middle = (low + high) / 2.0;
+            match trial(middle)? {
+                Some(set) => {
+                    high = middle;
+                    best = set;
+                }
+                None => low = middle,
+            }
+        }
+        Ok(Some(best))
+    };
+    // Columns even by their text, the notes at the page's foot as on any page (weightless
+    // while the columns are evened); if a column's notes then do not fit under its text,
+    // columns even by text and notes together.
+    let weightless = vec![Vec::new(); notes.len()];
+    let mut chosen = None;
+    if let Some(set) = search(&weightless)? {
+        chosen = with_notes(set, slice, notes, rules, full, floats_height, cancel)?;
+    }
+    if chosen.is_none() {
+        chosen = search(notes)?;
+    }
+    let Some(mut best) = chosen else {
         return Ok(());
     };
-    let (mut low, mut high) = (0.0, full);
-    for _ in 0..SEARCH_STEPS {
-        let middle = (low + high) / 2.0;
-        match trial(middle)? {
-            Some(set) => {
-                high = middle;
-                best = set;
-            }
-            None => low = middle,
-        }
-    }
     for plan in &mut best {
         plan.items = plan.items.start + start..plan.items.end + start;
         for index in plan.top_floats.iter_mut().chain(plan.deferred.iter_mut()) {
@@ -91,6 +126,46 @@ pub fn balance_last_page(
     plans.truncate(first);
     plans.extend(best);
     Ok(())
+}
+
+/// Columns chosen by their text alone, given the notes their lines refer to at the foot;
+/// `None` if a column's text and notes do not fit its height together (or figures move
+/// between the columns, which the check does not follow).
+fn with_notes(
+    mut set: Vec<PagePlan>,
+    slice: &[VItem],
+    notes: &[Vec<LineBox>],
+    rules: &PageRules,
+    full: f32,
+    floats_height: f32,
+    cancel: &Cancel,
+) -> Result<Option<Vec<PagePlan>>, Error> {
+    if set
+        .iter()
+        .any(|plan| !plan.top_floats.is_empty() || !plan.deferred.is_empty())
+    {
+        return Ok(None);
+    }
+    for (k, plan) in set.iter_mut().enumerate() {
+        let column = &slice[plan.items.clone()];
+        let rules = PageRules {
+            text_height: full,
+            head: if k == 0 { floats_height } else { 0.0 },
+            columns: 1,
+            ..*rules
+        };
+        let mut warnings = Vec::new();
+        let alone = break_pages(column, notes, &rules, cancel, &mut warnings)?;
+        match alone.as_slice() {
+            [whole] if whole.items.end == column.len() && warnings.is_empty() => {
+                plan.notes = whole.notes.clone();
+                plan.squeeze = whole.squeeze;
+                plan.overrun = whole.overrun;
+            }
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some(set))
 }
 
 #[cfg(test)]
@@ -138,6 +213,33 @@ mod tests {
     fn a_short_text_shares_the_columns_evenly() {
         // 9 lines in columns of 20: not 9 and 0, but 5 and 4.
         assert_eq!(columns_of(&lines(9), &two_columns(200.0, 0.0)), vec![5, 4]);
+    }
+
+    #[test]
+    fn columns_even_by_their_text_with_notes_at_the_foot() {
+        // 10 lines, the first citing a 3-line note: 5 and 5, the note under the first.
+        let mut items = lines(10);
+        if let VItem::Line(line) = &mut items[0] {
+            line.notes = vec![crate::model::NoteId(0)];
+        }
+        let notes = vec![vec![LineBox::blank(Pt(10.0), Pt(8.0)); 3]];
+        let rules = two_columns(200.0, 0.0);
+        let mut warnings = Vec::new();
+        let mut plans =
+            break_pages(&items, &notes, &rules, &Cancel::never(), &mut warnings).unwrap();
+        balance_last_page(&mut plans, &items, &notes, &rules, &Cancel::never()).unwrap();
+        let counts: Vec<usize> = plans
+            .iter()
+            .map(|p| {
+                items[p.items.clone()]
+                    .iter()
+                    .filter(|i| matches!(i, VItem::Line(_)))
+                    .count()
+            })
+            .collect();
+        assert_eq!(counts, vec![5, 5]);
+        assert_eq!(plans[0].notes.len(), 1);
+        assert_eq!(plans[0].notes[0].lines, 0..3);
     }
 
     #[test]
