@@ -281,6 +281,43 @@ pub fn pdf_words_without(text: &str, vocabulary: &[String], furniture: &[&str]) 
             })
         })
         .collect();
+    // Two columns' lines side by side may come out as one line: a word broken at the foot
+    // of one column then reads `head- tail` inside the line.
+    let rejoin = |line: &str| -> String {
+        let mut out = String::new();
+        let mut pieces = line.split(' ').peekable();
+        while let Some(piece) = pieces.next() {
+            out.push_str(piece);
+            if let (Some(head), Some(next)) = (piece.strip_suffix('-'), pieces.peek()) {
+                let head_word = head
+                    .rsplit(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                let tail_word = next
+                    .split(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                let joined = format!("{head_word}{tail_word}");
+                let halves =
+                    vocab.contains(head_word.as_str()) && vocab.contains(tail_word.as_str());
+                if !head_word.is_empty()
+                    && !tail_word.is_empty()
+                    && vocab.contains(joined.as_str())
+                    && !halves
+                {
+                    out.pop();
+                    continue;
+                }
+            }
+            out.push(' ');
+        }
+        out.truncate(out.trim_end_matches(' ').len());
+        out
+    };
+    let lines: Vec<String> = lines.iter().map(|l| rejoin(l)).collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let mut i = 0;
     while i < lines.len() {
         let mut line = lines[i].to_string();
