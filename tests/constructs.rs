@@ -556,3 +556,25 @@ fn header_and_footer_stay_on_the_paper_or_the_margins_are_refused() {
         }
     }
 }
+
+#[test]
+fn an_author_s_page_break_starts_a_new_page_and_entities_are_decoded() {
+    let md = "First page.\n\n<div class=\"page-break\"></div>\n\nSecond page.\n\n<div style=\"break-after: page\"></div>\n\n<p>Third: caf&eacute; &rarr; &hearts;</p>";
+    let out = engine().render(md, &RenderOptions::default()).unwrap();
+    assert_eq!(out.pages, 3);
+    let text = pdftotext(&out.pdf);
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    assert!(
+        pages[0].contains("First page.") && !pages[0].contains("Second"),
+        "{text}"
+    );
+    assert!(pages[1].contains("Second page."), "{text}");
+    assert!(pages[2].contains("Third: café → ♥"), "{text}");
+    // In two columns the break ends the page, not the column.
+    let compact = RenderOptions {
+        template: Some("compact".to_string()),
+        ..Default::default()
+    };
+    let out = engine().render(md, &compact).unwrap();
+    assert_eq!(out.pages, 3);
+}

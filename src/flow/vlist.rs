@@ -8,6 +8,8 @@ use crate::layout::Element;
 
 /// A break here is forbidden.
 pub const NO_BREAK: f32 = crate::inline::items::INFINITE_PENALTY;
+/// A break here is forced (the author's page break): the page ends, in columns too.
+pub const FORCED_BREAK: f32 = -NO_BREAK;
 /// A page break after a hyphenated line splits a word across pages (TeX's
 /// \brokenpenalty). Style guides ask to avoid it, and a reader of the PDF's text gets
 /// the word back only if nothing stands between its halves, so the paginator leaves up
@@ -212,6 +214,15 @@ impl VList {
     /// must not float away from it.
     pub fn keeps_with_next(&self) -> bool {
         self.keep_with_next
+    }
+
+    /// Ends the page here (the author's page break); none at the very start.
+    pub fn force_break(&mut self) {
+        if self.items.is_empty() {
+            return;
+        }
+        self.items.push(VItem::Penalty(FORCED_BREAK));
+        self.keep_with_next = false;
     }
 
     /// Forbids a break here and keeps what comes next with what came before.

@@ -6,7 +6,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::html::{HtmlStyle, HtmlText, HtmlToken};
+use super::html::{BreakSide, HtmlStyle, HtmlText, HtmlToken};
 use super::{Block, ColumnAlign, Inline, ListItem};
 use crate::context::Cancel;
 use crate::error::{Error, Warning};
@@ -100,6 +100,8 @@ struct Builder {
     code: Option<(Option<String>, String)>,
     table: Option<TableBuilder>,
     html: HtmlText,
+    /// The raw HTML block being read asked for a page break after it.
+    break_after_html: bool,
     warnings: Vec<Warning>,
 }
 
@@ -158,7 +160,17 @@ impl Builder {
             Event::InlineMath(math) | Event::DisplayMath(math) => {
                 self.push_inline(Inline::Code(math.into_string()))
             }
-            Event::Html(html) => self.block_html(&html),
+            Event::Html(html) => {
+                match super::html::page_break(&html) {
+                    Some(BreakSide::Before) => {
+                        self.close_implicit();
+                        self.push_block(Block::PageBreak);
+                    }
+                    Some(BreakSide::After) => self.break_after_html = true,
+                    None => {}
+                }
+                self.block_html(&html)
+            }
             Event::InlineHtml(html) => {
                 let tokens = self.html.feed(&html);
                 self.apply_html(tokens);
@@ -314,6 +326,9 @@ impl Builder {
             TagEnd::HtmlBlock => {
                 self.end_html_block();
                 self.close_implicit();
+                if std::mem::take(&mut self.break_after_html) {
+                    self.push_block(Block::PageBreak);
+                }
             }
             TagEnd::List(_) => {
                 if let Some((start, items, loose)) = self.lists.pop() {

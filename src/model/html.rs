@@ -180,56 +180,81 @@ fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
 }
 
 /// Decodes the HTML entities that appear in raw HTML text (pulldown-cmark decodes those
-/// in markdown text itself).
+/// in markdown text itself): every named entity of HTML5 and numeric references.
 fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
+    html_escape::decode_html_entities(s).into_owned()
+}
+
+/// Where a raw HTML block asks for a page break, if it does: a `page-break` class, or a
+/// style with `page-break-before: always` / `break-before: page` (before the block) or
+/// `page-break-after: always` / `break-after: page` (after it). Invisible on the web.
+pub fn page_break(html: &str) -> Option<BreakSide> {
+    let squeezed: String = html
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let lower = html.to_ascii_lowercase();
+    let has_class = lower.split("class=").skip(1).any(|rest| {
+        let value = rest.trim_start_matches(['"', '\'']);
+        let value = &value[..value.find(['"', '\'', '>']).unwrap_or(value.len())];
+        value
+            .split_whitespace()
+            .any(|name| name == "page-break" || name == "pagebreak")
+    });
+    if has_class
+        || squeezed.contains("page-break-before:always")
+        || squeezed.contains("break-before:page")
+    {
+        Some(BreakSide::Before)
+    } else if squeezed.contains("page-break-after:always") || squeezed.contains("break-after:page")
+    {
+        Some(BreakSide::After)
+    } else {
+        None
     }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let entity = &rest[1..e];
-            let c = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                "shy" => Some('\u{ad}'),
-                "mdash" => Some('—'),
-                "ndash" => Some('–'),
-                "hellip" => Some('…'),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+}
+
+/// Which side of an HTML block a page break goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakSide {
+    Before,
+    After,
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn page_break_markers() {
+        assert_eq!(
+            page_break(r#"<div class="page-break"></div>"#),
+            Some(BreakSide::Before)
+        );
+        assert_eq!(
+            page_break(r#"<div class='note page-break'>"#),
+            Some(BreakSide::Before)
+        );
+        assert_eq!(
+            page_break(r#"<p style="page-break-before: always">"#),
+            Some(BreakSide::Before)
+        );
+        assert_eq!(
+            page_break(r#"<div style="break-after: page"></div>"#),
+            Some(BreakSide::After)
+        );
+        assert_eq!(page_break(r#"<div class="page-breaker"></div>"#), None);
+        assert_eq!(page_break("<p>page-break</p>"), None);
+    }
+
+    #[test]
+    fn every_named_entity() {
+        assert_eq!(
+            decode_entities("caf&eacute; &rarr; &hearts; &#x263A; &amp;c"),
+            "café → ♥ ☺ &c"
+        );
+        assert_eq!(decode_entities("AT&T &unknown;"), "AT&T &unknown;");
+    }
+
     use super::*;
 
     #[test]

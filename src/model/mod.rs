@@ -86,6 +86,10 @@ pub enum Block {
     Term(Vec<Inline>),
     /// The definition of the term before it: set indented.
     Definition(Vec<Block>),
+    /// A forced page break: a raw HTML block with the class `page-break`, or styled
+    /// `page-break-before: always` / `break-before: page` (or `-after`), which a browser
+    /// shows as nothing.
+    PageBreak,
     /// A footnote's text, collected where it is defined.
     FootnoteDefinition {
         label: String,

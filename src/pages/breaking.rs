@@ -9,6 +9,7 @@ use std::ops::Range;
 use crate::context::Cancel;
 use crate::error::{Error, Warning};
 use crate::flow::vlist::FloatBlock;
+use crate::flow::vlist::FORCED_BREAK;
 use crate::flow::{VItem, NO_BREAK};
 use crate::inline::LineBox;
 use crate::model::NoteId;
@@ -292,6 +293,7 @@ pub fn break_pages(
             y += header.height.0;
         }
         let mut deferred: Vec<usize> = Vec::new();
+        let mut forced_page = false;
         let mut best: Option<Candidate> = None;
         let mut chosen: Option<Candidate> = None;
         // Shrinkable space on the page so far.
@@ -459,6 +461,21 @@ pub fn break_pages(
                     y += height.0;
                     shrink += s.0;
                 }
+                VItem::Penalty(penalty) if *penalty <= FORCED_BREAK => {
+                    // The author's page break: the page ends here, whatever it holds.
+                    let (squeeze, overrun) = rules.settle(y + foot_total(foot), shrink);
+                    chosen = Some(Candidate {
+                        cost: 0.0,
+                        end: j,
+                        notes: parts.clone(),
+                        carry: carry_out.clone(),
+                        squeeze,
+                        overrun,
+                        deferred: deferred.clone(),
+                    });
+                    forced_page = true;
+                    break;
+                }
                 VItem::Penalty(penalty) => {
                     if *penalty < NO_BREAK {
                         let natural = y + foot_total(foot);
@@ -505,6 +522,18 @@ pub fn break_pages(
         pending.extend(chosen.deferred);
         carry = chosen.carry;
         i = chosen.end.max(start);
+        // A page break ends the page, not only the column: the page's other columns stay
+        // empty.
+        while forced_page && pages.len() % all_pages.columns.max(1) != 0 {
+            pages.push(PagePlan {
+                items: i..i,
+                notes: Vec::new(),
+                squeeze: 0.0,
+                overrun: 0.0,
+                top_floats: Vec::new(),
+                deferred: Vec::new(),
+            });
+        }
     }
     Ok(pages)
 }

@@ -260,6 +260,10 @@ impl<'a> Flow<'a> {
             Block::Term(inlines) => self.term(inlines, frame),
             Block::Definition(children) => self.definition(children, frame),
             Block::Rule => self.thematic_break(frame),
+            Block::PageBreak => {
+                self.list.force_break();
+                self.previous_was_paragraph = false;
+            }
             // Set as notes where they are referenced (see `layout_notes`), or at the end.
             Block::FootnoteDefinition { .. } => {}
         }
