@@ -29,6 +29,7 @@ pub mod images;
 pub mod layout;
 pub mod options;
 
+mod alerts;
 mod context;
 mod dates;
 mod error;

@@ -578,3 +578,19 @@ fn an_author_s_page_break_starts_a_new_page_and_entities_are_decoded() {
     let out = engine().render(md, &compact).unwrap();
     assert_eq!(out.pages, 3);
 }
+
+#[test]
+fn github_alerts_print_their_label_in_the_article_s_language() {
+    let md = "> [!WARNING]\n> Check the margins before printing.\n\n> [!NOTE]\n> - a list first\n\n> A plain quote.";
+    let text = pdftotext(&engine().render(md, &RenderOptions::default()).unwrap().pdf);
+    assert!(text.contains("Warning. Check the margins"), "{text}");
+    assert!(text.contains("Note."), "{text}");
+    assert!(!text.contains("[!"), "{text}");
+    assert!(!text.contains("Note. A plain quote"), "{text}");
+    let german = RenderOptions {
+        lang: Some("de".parse().unwrap()),
+        ..Default::default()
+    };
+    let text = pdftotext(&engine().render(md, &german).unwrap().pdf);
+    assert!(text.contains("Warnung. Check the margins"), "{text}");
+}

@@ -77,7 +77,9 @@ impl Notes {
                         }
                         walk(blocks, notes);
                     }
-                    Block::Quote(inner) | Block::Definition(inner) => walk(inner, notes),
+                    Block::Quote(inner)
+                    | Block::Definition(inner)
+                    | Block::Alert { blocks: inner, .. } => walk(inner, notes),
                     Block::List { items, .. } => items.iter().for_each(|i| walk(&i.blocks, notes)),
                     _ => {}
                 }
@@ -234,7 +236,9 @@ fn footnote_labels(blocks: &[Block], out: &mut Vec<String>) {
             Block::Paragraph(c) | Block::Term(c) | Block::Heading { content: c, .. } => {
                 inlines(c, out)
             }
-            Block::Quote(inner) | Block::Definition(inner) => footnote_labels(inner, out),
+            Block::Quote(inner) | Block::Definition(inner) | Block::Alert { blocks: inner, .. } => {
+                footnote_labels(inner, out)
+            }
             Block::FootnoteDefinition { blocks, .. } => footnote_labels(blocks, out),
             Block::List { items, .. } => {
                 for item in items {

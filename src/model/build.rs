@@ -312,10 +312,16 @@ impl Builder {
                     self.push_block(Block::Heading { level, id, content });
                 }
             }
-            TagEnd::BlockQuote(_) => {
+            TagEnd::BlockQuote(kind) => {
                 self.close_implicit();
                 if let Some((_, blocks)) = self.blocks.pop() {
-                    self.push_block(Block::Quote(blocks));
+                    self.push_block(match kind {
+                        Some(kind) => Block::Alert {
+                            kind: alert_kind(kind),
+                            blocks,
+                        },
+                        None => Block::Quote(blocks),
+                    });
                 }
             }
             TagEnd::CodeBlock => {
@@ -588,6 +594,18 @@ pub fn slug(text: &str) -> String {
         }
     }
     out
+}
+
+fn alert_kind(kind: pulldown_cmark::BlockQuoteKind) -> super::AlertKind {
+    use super::AlertKind;
+    use pulldown_cmark::BlockQuoteKind as Gfm;
+    match kind {
+        Gfm::Note => AlertKind::Note,
+        Gfm::Tip => AlertKind::Tip,
+        Gfm::Important => AlertKind::Important,
+        Gfm::Warning => AlertKind::Warning,
+        Gfm::Caution => AlertKind::Caution,
+    }
 }
 
 #[cfg(test)]

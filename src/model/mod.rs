@@ -86,6 +86,11 @@ pub enum Block {
     Term(Vec<Inline>),
     /// The definition of the term before it: set indented.
     Definition(Vec<Block>),
+    /// One of GitHub's alert blocks (`> [!NOTE]`…): a quote opened by its label.
+    Alert {
+        kind: AlertKind,
+        blocks: Vec<Block>,
+    },
     /// A forced page break: a raw HTML block with the class `page-break`, or styled
     /// `page-break-before: always` / `break-before: page` (or `-after`), which a browser
     /// shows as nothing.
@@ -95,6 +100,16 @@ pub enum Block {
         label: String,
         blocks: Vec<Block>,
     },
+}
+
+/// The kinds of GitHub's alert blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
 }
 
 /// How a table column's cells are aligned.

@@ -250,6 +250,7 @@ impl<'a> Flow<'a> {
             Block::Paragraph(inlines) => self.paragraph(inlines, frame),
             Block::Heading { level, id, content } => self.heading(*level, id, content, frame),
             Block::Quote(children) => self.quote(children, frame),
+            Block::Alert { kind, blocks } => self.alert(*kind, blocks, frame),
             Block::List {
                 start,
                 items,

@@ -3,7 +3,7 @@
 //! the quote (through page breaks, on each page).
 
 use super::{Flow, Frame};
-use crate::model::Block;
+use crate::model::{AlertKind, Block, Inline};
 
 /// The most a quote indents, as a share of its frame's width.
 const MAX_INDENT_SHARE: f32 = 0.12;
@@ -13,6 +13,23 @@ const BAR_POSITION: f32 = 0.45;
 const NARROWING: f32 = 1.5;
 
 impl Flow<'_> {
+    /// An alert block: a quote whose first paragraph opens with its label in bold (run in,
+    /// so that the label never stands alone at the foot of a page), in the article's
+    /// language; marked by words and the quote's rule, never by colour.
+    pub(super) fn alert(&mut self, kind: AlertKind, blocks: &[Block], frame: &Frame) {
+        let label = crate::alerts::label(self.settings.options.lang.as_str(), kind);
+        let mut blocks = blocks.to_vec();
+        let mark = Inline::Strong(vec![Inline::Text(format!("{label}."))]);
+        match blocks.first_mut() {
+            Some(Block::Paragraph(inlines)) => {
+                inlines.insert(0, Inline::Text(" ".to_string()));
+                inlines.insert(0, mark);
+            }
+            _ => blocks.insert(0, Block::Paragraph(vec![mark])),
+        }
+        self.quote(&blocks, frame);
+    }
+
     pub(super) fn quote(&mut self, children: &[Block], frame: &Frame) {
         let spacing = self.block_spacing(frame);
         self.space(spacing, frame);
