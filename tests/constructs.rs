@@ -594,3 +594,50 @@ fn github_alerts_print_their_label_in_the_article_s_language() {
     let text = pdftotext(&engine().render(md, &german).unwrap().pdf);
     assert!(text.contains("Warnung. Check the margins"), "{text}");
 }
+
+#[test]
+fn duplex_mirrors_even_pages_and_keeps_the_page_number_outside() {
+    let md = format!(
+        "---\ntitle: Both sides\nurl: https://example.org/both\n---\n\n{}",
+        "A paragraph long enough to fill pages when it is repeated. ".repeat(400)
+    );
+    let options = RenderOptions {
+        duplex: Some(true),
+        // Top, right, bottom, left: a wide left margin on odd pages, the binding side.
+        margins: Some("20mm 15mm 25mm 35mm".parse().unwrap()),
+        ..Default::default()
+    };
+    let typeset = typeset(&md, &options);
+    assert!(typeset.layout.pages.len() >= 2);
+    let area = typeset.settings.text_area();
+    let body_left = |page: &folio::layout::Page| {
+        page.elements
+            .iter()
+            .filter_map(|e| match e {
+                Element::Text { x, y, .. } if y.0 > area.y.0 && y.0 < (area.y + area.height).0 => {
+                    Some(x.0)
+                }
+                _ => None,
+            })
+            .fold(f32::MAX, f32::min)
+    };
+    let mm = 72.0 / 25.4;
+    assert!((body_left(&typeset.layout.pages[0]) - 35.0 * mm).abs() < 1.0);
+    assert!((body_left(&typeset.layout.pages[1]) - 15.0 * mm).abs() < 1.0);
+    // The page number: at the right edge of page 1, at the left edge of page 2.
+    let number_x = |page: &folio::layout::Page, n: usize| {
+        page.elements
+            .iter()
+            .find_map(|e| match e {
+                Element::Text { x, run, .. } if run.text.starts_with(&format!("{n} /")) => {
+                    Some(x.0)
+                }
+                _ => None,
+            })
+            .expect("page number")
+    };
+    let width = typeset.layout.pages[0].width.0;
+    assert!(number_x(&typeset.layout.pages[0], 1) > width / 2.0);
+    assert!(number_x(&typeset.layout.pages[1], 2) < width / 2.0);
+    assert!((number_x(&typeset.layout.pages[1], 2) - 15.0 * mm).abs() < 1.0);
+}

@@ -183,6 +183,10 @@ declare_options! {
     /// Open the first page with the title block (title, subtitle, byline, address).
     /// Default `true`.
     title_block: bool = true;
+    /// Print on both sides of the paper: on even pages the left and right margins trade
+    /// places (the wider one stays on the binding side) and the footer's slots swap, so
+    /// that the page number is always on the outer edge. Default `false`.
+    duplex: bool = false;
     /// Print the article's date (title block, header and footer). Default `true`.
     show_date: bool = true, negative_alias = "no-date";
     /// Print the article's source address (title block and footer). Default `true`.

@@ -118,6 +118,10 @@ pub fn decorate(
     let footer_y = geometry.top + geometry.text_height + geometry.footer_drop;
     for (i, page) in pages.iter_mut().enumerate() {
         let number = i + 1;
+        let edge = geometry.left_of(i);
+        // A mirrored page puts the footer's second slot (the page number) on the outer
+        // edge: the slots trade places, as in a right-to-left document.
+        let swapped = writing.rtl != geometry.mirrored(i);
         if number > 1 {
             if let Some(text) = fill(&design.header, meta, number, count) {
                 let runs = fitted(
@@ -128,7 +132,7 @@ pub fn decorate(
                     text_width * HEADER_WIDTH_SHARE,
                     writing,
                 );
-                let x = geometry.left + Pt((text_width - width(&runs)) / 2.0);
+                let x = edge + Pt((text_width - width(&runs)) / 2.0);
                 push_runs(page, Role::Header, runs, x, header_y, size);
             }
         }
@@ -157,15 +161,15 @@ pub fn decorate(
                 );
                 let w = width(&runs);
                 // The first slot at the start edge, the second at the end edge.
-                let start_x = if writing.rtl {
-                    geometry.left + Pt(text_width - w)
+                let start_x = if swapped {
+                    edge + Pt(text_width - w)
                 } else {
-                    geometry.left
+                    edge
                 };
-                let end_x = if writing.rtl {
-                    geometry.left
+                let end_x = if swapped {
+                    edge
                 } else {
-                    geometry.left + Pt(text_width - right_width)
+                    edge + Pt(text_width - right_width)
                 };
                 let link = meta
                     .url
@@ -190,7 +194,7 @@ pub fn decorate(
             }
             None => {
                 if let Some(runs) = right_runs {
-                    let x = geometry.left + Pt((text_width - right_width) / 2.0);
+                    let x = edge + Pt((text_width - right_width) / 2.0);
                     push_runs(page, Role::Footer, runs, x, footer_y, size);
                 }
             }

@@ -43,6 +43,10 @@ pub struct Geometry {
     /// The header's baseline above the text area, the footer's below it.
     pub header_raise: Pt,
     pub footer_drop: Pt,
+    /// Printed on both sides: even pages are mirrored.
+    pub duplex: bool,
+    /// The right margin (the left one of a mirrored page).
+    pub right: Pt,
 }
 
 impl Geometry {
@@ -62,6 +66,22 @@ impl Geometry {
             rtl: settings.rtl(),
             header_raise: settings.header_raise(),
             footer_drop: settings.footer_drop(),
+            duplex: settings.options.duplex,
+            right: margins.right,
+        }
+    }
+
+    /// Whether the page at `index` (from 0) is mirrored: an even page printed on both sides.
+    pub fn mirrored(&self, index: usize) -> bool {
+        self.duplex && index % 2 == 1
+    }
+
+    /// Where the text area starts on the page at `index` (from 0).
+    pub fn left_of(&self, index: usize) -> Pt {
+        if self.mirrored(index) {
+            self.right
+        } else {
+            self.left
         }
     }
 }

@@ -54,7 +54,7 @@ pub fn place(
                 match item {
                     VItem::Line(line) => {
                         if slot == 0 {
-                            add_line(page, page_index, line, geometry.left, head_y);
+                            add_line(page, page_index, line, geometry.left_of(0), head_y);
                         }
                         head_y += line.height;
                     }
@@ -69,7 +69,8 @@ pub fn place(
         } else {
             slot % columns
         };
-        let left = geometry.left + (geometry.column_width + geometry.column_gap) * column as f32;
+        let left = geometry.left_of(page_index)
+            + (geometry.column_width + geometry.column_gap) * column as f32;
         for &index in &plan.top_floats {
             if let VItem::Float(block) = &items[index] {
                 for line in &block.lines {
