@@ -74,10 +74,13 @@ pub fn balance_last_page(
                 return Ok(None);
             }
             // The carried figures head the first column.
+            // Columns as short as they can be, measured at their natural height (a page
+            // running long would be measured against the short trial, not the page).
             let rules = PageRules {
                 text_height: height,
                 head: floats_height,
                 columns: 1,
+                overrun: 0.0,
                 ..*rules
             };
             let mut warnings = Vec::new();

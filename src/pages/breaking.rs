@@ -198,15 +198,24 @@ pub fn break_pages(
         let mut foot = 0.0;
         // What the page must open with (a waiting figure, or its first line) is never
         // drawn over by notes continued from before: they wait another page if need be.
+        // A figure's own notes come with it, so they count in its room.
+        let float_room = |block: &FloatBlock| {
+            let refs = with_nested(&float_notes(block), notes, &[]);
+            let own: f32 = refs
+                .iter()
+                .map(|&k| lines_height(&notes[k.0 as usize]))
+                .sum();
+            block.height_on_page(true) + own
+        };
         let opening = match (pending.first(), items.get(i)) {
             (Some(&index), _) => match &items[index] {
-                VItem::Float(block) => block.height_on_page(true),
+                VItem::Float(block) => float_room(block),
                 _ => 0.0,
             },
             (None, Some(VItem::Line(line))) => {
                 line.height.0 + line.repeat_header.as_ref().map_or(0.0, |h| h.height.0)
             }
-            (None, Some(VItem::Float(block))) => block.height_on_page(true),
+            (None, Some(VItem::Float(block))) => float_room(block),
             _ => 0.0,
         };
         let cap = if i >= items.len() && pending.is_empty() {
@@ -244,7 +253,12 @@ pub fn break_pages(
                 });
             }
         }
-        let mut on_page: Vec<NoteId> = parts.iter().map(|p| p.note).collect();
+        // Notes carried on to a later page are not set whole here if cited again.
+        let mut on_page: Vec<NoteId> = parts
+            .iter()
+            .chain(carry_out.iter())
+            .map(|p| p.note)
+            .collect();
         let add_notes = |refs: &[NoteId], on_page: &mut Vec<NoteId>, parts: &mut Vec<NotePart>| {
             let mut added = 0.0;
             for &k in refs {
@@ -294,7 +308,17 @@ pub fn break_pages(
         }
         let mut deferred: Vec<usize> = Vec::new();
         let mut forced_page = false;
-        let mut best: Option<Candidate> = None;
+        // Under carried figures the text may wait for the next page rather than break a
+        // rule (a heading alone, a widow) to fill what is left.
+        let mut best: Option<Candidate> = (!top_floats.is_empty()).then(|| Candidate {
+            cost: underfull(text_height - y - foot_total(foot)),
+            end: start,
+            notes: parts.clone(),
+            carry: carry_out.clone(),
+            squeeze: 0.0,
+            overrun: 0.0,
+            deferred: Vec::new(),
+        });
         let mut chosen: Option<Candidate> = None;
         // Shrinkable space on the page so far.
         let mut shrink = 0.0;
@@ -737,6 +761,32 @@ mod tests {
                 vec!["b4", "b5", "b6"],
             ]
         );
+    }
+
+    #[test]
+    fn a_heading_under_carried_figures_waits_rather_than_stand_alone() {
+        // Page 2 opens with the waiting 5-line figure; the heading would fit under it but
+        // not its paragraph (3 lines, unbreakable): both go to page 3, no forced break.
+        let mut items = paragraph("a", 3);
+        items.push(VItem::Penalty(0.0));
+        items.push(figure("f", 5, 0.0));
+        items.push(VItem::Penalty(0.0));
+        items.push(line("h"));
+        items.push(VItem::Penalty(NO_BREAK));
+        items.extend(paragraph("b", 3));
+        let mut warnings = Vec::new();
+        let plans = break_pages(
+            &items,
+            &[],
+            &PageRules::natural(60.0, 10.0),
+            &Cancel::never(),
+            &mut warnings,
+        )
+        .unwrap();
+        let pages: Vec<Vec<String>> = plans.iter().map(|p| drawn(&items, p)).collect();
+        assert_eq!(pages[1], vec!["[f1]"]);
+        assert_eq!(pages[2], vec!["h", "b1", "b2", "b3"]);
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub fn place(
             }
             y = head_y;
         }
+        // Where this column's text starts (under the spanning head on the first page).
+        let column_top = y;
         let column = if geometry.rtl {
             columns - 1 - slot % columns
         } else {
@@ -122,7 +124,7 @@ pub fn place(
                     if plan.deferred.contains(&(plan.items.start + k)) {
                         continue;
                     }
-                    if y > geometry.top {
+                    if y > column_top {
                         y += block.space;
                     }
                     for line in &block.lines {
