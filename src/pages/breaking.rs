@@ -184,8 +184,21 @@ pub fn break_pages(
         }
         let rules = &all_pages.for_column(pages.len());
         let text_height = rules.text_height;
-        // Nothing discardable starts a page.
+        // Nothing discardable starts a page. An author's page break passed over here (the
+        // column before ended just ahead of it) still ends the page, not only the column.
         while i < items.len() && matches!(items[i], VItem::Space { .. } | VItem::Penalty(_)) {
+            if matches!(items[i], VItem::Penalty(p) if p <= FORCED_BREAK) {
+                while pages.len() % all_pages.columns.max(1) != 0 {
+                    pages.push(PagePlan {
+                        items: i..i,
+                        notes: Vec::new(),
+                        squeeze: 0.0,
+                        overrun: 0.0,
+                        top_floats: Vec::new(),
+                        deferred: Vec::new(),
+                    });
+                }
+            }
             i += 1;
         }
         if i >= items.len() && carry.is_empty() && pending.is_empty() {
@@ -787,6 +800,29 @@ mod tests {
         assert_eq!(pages[1], vec!["[f1]"]);
         assert_eq!(pages[2], vec!["h", "b1", "b2", "b3"]);
         assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_page_break_right_after_a_full_column_still_ends_the_page() {
+        // Two columns of 6 lines: a line too tall for a column is placed anyway and ends
+        // the first column just before the author's break; the text after it starts the
+        // next page, not the second column.
+        let mut tall = line("t");
+        if let VItem::Line(l) = &mut tall {
+            l.height = Pt(70.0);
+        }
+        let items = vec![tall, VItem::Penalty(FORCED_BREAK), line("b")];
+        let rules = PageRules {
+            columns: 2,
+            ..PageRules::natural(60.0, 10.0)
+        };
+        let mut warnings = Vec::new();
+        let plans = break_pages(&items, &[], &rules, &Cancel::never(), &mut warnings).unwrap();
+        let shown: Vec<Vec<String>> = plans.iter().map(|p| drawn(&items, p)).collect();
+        assert_eq!(
+            shown,
+            vec![vec!["t".to_string()], vec![], vec!["b".to_string()]]
+        );
     }
 
     #[test]
