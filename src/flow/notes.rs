@@ -218,16 +218,10 @@ impl Notes {
 fn footnote_labels(blocks: &[Block], out: &mut Vec<String>) {
     fn inlines(list: &[Inline], out: &mut Vec<String>) {
         for inline in list {
-            match inline {
-                Inline::FootnoteReference(label) => out.push(label.clone()),
-                Inline::Emphasis(c)
-                | Inline::Strong(c)
-                | Inline::Strikethrough(c)
-                | Inline::Superscript(c)
-                | Inline::Subscript(c)
-                | Inline::Link { content: c, .. }
-                | Inline::Image { alt: c, .. } => inlines(c, out),
-                _ => {}
+            if let Inline::FootnoteReference(label) = inline {
+                out.push(label.clone());
+            } else if let Some(children) = inline.children() {
+                inlines(children, out);
             }
         }
     }

@@ -179,26 +179,40 @@ pub enum Inline {
 }
 
 impl Inline {
+    /// The inlines nested in this one (an emphasis's text, a link's text, an image's alt
+    /// text), if it has any.
+    pub fn children(&self) -> Option<&[Inline]> {
+        match self {
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Image { alt: c, .. } => Some(c),
+            _ => None,
+        }
+    }
+
     /// The plain text of a sequence of inlines (for outlines, ids and messages).
     pub fn plain_text(inlines: &[Inline]) -> String {
         let mut out = String::new();
         fn walk(inlines: &[Inline], out: &mut String) {
             for inline in inlines {
+                if let Some(children) = inline.children() {
+                    walk(children, out);
+                    continue;
+                }
                 match inline {
                     Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-                    Inline::Emphasis(c)
-                    | Inline::Strong(c)
-                    | Inline::Strikethrough(c)
-                    | Inline::Superscript(c)
-                    | Inline::Subscript(c)
-                    | Inline::Link { content: c, .. }
-                    | Inline::Image { alt: c, .. } => walk(c, out),
                     Inline::FootnoteReference(label) => out.push_str(label),
                     Inline::NoteMark(NoteMark::Footnote(id)) => {
                         out.push_str(&format!("\u{202f}{}", id.number()))
                     }
                     Inline::NoteMark(NoteMark::Endnote(n)) => out.push_str(&format!("\u{202f}{n}")),
                     Inline::LineBreak | Inline::SoftBreak => out.push(' '),
+                    // Inlines with children were walked above.
+                    _ => {}
                 }
             }
         }

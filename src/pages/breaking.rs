@@ -44,6 +44,20 @@ pub struct PagePlan {
     pub deferred: Vec<usize>,
 }
 
+impl PagePlan {
+    /// A column left empty, at `at` in the list.
+    fn empty(at: usize) -> PagePlan {
+        PagePlan {
+            items: at..at,
+            notes: Vec::new(),
+            squeeze: 0.0,
+            overrun: 0.0,
+            top_floats: Vec::new(),
+            deferred: Vec::new(),
+        }
+    }
+}
+
 /// How full pages may be made.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PageRules {
@@ -116,6 +130,30 @@ struct Candidate {
     deferred: Vec<usize>,
 }
 
+impl Candidate {
+    /// A page ending before item `end`, costing `cost`, with the notes `notes` at its
+    /// foot, `carry` continued on the next page, the floats `deferred` waiting, and
+    /// `(squeeze, overrun)` as the rules settled it.
+    fn at(
+        cost: f32,
+        end: usize,
+        (squeeze, overrun): (f32, f32),
+        notes: &[NotePart],
+        carry: &[NotePart],
+        deferred: &[usize],
+    ) -> Candidate {
+        Candidate {
+            cost,
+            end,
+            notes: notes.to_vec(),
+            carry: carry.to_vec(),
+            squeeze,
+            overrun,
+            deferred: deferred.to_vec(),
+        }
+    }
+}
+
 pub(super) fn lines_height(lines: &[LineBox]) -> f32 {
     lines.iter().map(|l| l.height.0).sum()
 }
@@ -184,19 +222,13 @@ pub fn break_pages(
         }
         let rules = &all_pages.for_column(pages.len());
         let text_height = rules.text_height;
-        // Nothing discardable starts a page. An author's page break passed over here (the
-        // column before ended just ahead of it) still ends the page, not only the column.
+        // Nothing discardable starts a page. An author's page break (the column before ended
+        // at it, or just ahead of it) ends the page, not only the column: the page's other
+        // columns stay empty.
         while i < items.len() && matches!(items[i], VItem::Space { .. } | VItem::Penalty(_)) {
             if matches!(items[i], VItem::Penalty(p) if p <= FORCED_BREAK) {
                 while pages.len() % all_pages.columns.max(1) != 0 {
-                    pages.push(PagePlan {
-                        items: i..i,
-                        notes: Vec::new(),
-                        squeeze: 0.0,
-                        overrun: 0.0,
-                        top_floats: Vec::new(),
-                        deferred: Vec::new(),
-                    });
+                    pages.push(PagePlan::empty(i));
                 }
             }
             i += 1;
@@ -320,17 +352,17 @@ pub fn break_pages(
             y += header.height.0;
         }
         let mut deferred: Vec<usize> = Vec::new();
-        let mut forced_page = false;
         // Under carried figures the text may wait for the next page rather than break a
         // rule (a heading alone, a widow) to fill what is left.
-        let mut best: Option<Candidate> = (!top_floats.is_empty()).then(|| Candidate {
-            cost: underfull(text_height - y - foot_total(foot)),
-            end: start,
-            notes: parts.clone(),
-            carry: carry_out.clone(),
-            squeeze: 0.0,
-            overrun: 0.0,
-            deferred: Vec::new(),
+        let mut best: Option<Candidate> = (!top_floats.is_empty()).then(|| {
+            Candidate::at(
+                underfull(text_height - y - foot_total(foot)),
+                start,
+                (0.0, 0.0),
+                &parts,
+                &carry_out,
+                &deferred,
+            )
         });
         let mut chosen: Option<Candidate> = None;
         // Shrinkable space on the page so far.
@@ -433,27 +465,25 @@ pub fn break_pages(
                     }
                     if j == start && !page_empty && best.is_none() {
                         // Figures carried from before fill the page: the text waits.
-                        best = Some(Candidate {
-                            cost: 0.0,
-                            end: start,
-                            notes: parts.clone(),
-                            carry: carry_out.clone(),
-                            squeeze: 0.0,
-                            overrun: 0.0,
-                            deferred: deferred.clone(),
-                        });
+                        best = Some(Candidate::at(
+                            0.0,
+                            start,
+                            (0.0, 0.0),
+                            &parts,
+                            &carry_out,
+                            &deferred,
+                        ));
                     }
                     if page_empty && best.is_none() {
                         // A line too tall for an empty page: place it anyway.
-                        best = Some(Candidate {
-                            cost: 0.0,
-                            end: j + 1,
-                            notes: parts.clone(),
-                            carry: carry_out.clone(),
-                            squeeze: 0.0,
-                            overrun: 0.0,
-                            deferred: deferred.clone(),
-                        });
+                        best = Some(Candidate::at(
+                            0.0,
+                            j + 1,
+                            (0.0, 0.0),
+                            &parts,
+                            &carry_out,
+                            &deferred,
+                        ));
                     }
                     chosen = Some(match best.take() {
                         Some(b) => b,
@@ -464,15 +494,7 @@ pub fn break_pages(
                                 page: pages.len() + 1,
                             });
                             let (squeeze, overrun) = rules.settle(y + foot_total(foot), shrink);
-                            Candidate {
-                                cost: 0.0,
-                                end: j,
-                                notes: parts.clone(),
-                                carry: carry_out.clone(),
-                                squeeze,
-                                overrun,
-                                deferred: deferred.clone(),
-                            }
+                            Candidate::at(0.0, j, (squeeze, overrun), &parts, &carry_out, &deferred)
                         }
                     });
                     break;
@@ -501,16 +523,14 @@ pub fn break_pages(
                 VItem::Penalty(penalty) if *penalty <= FORCED_BREAK => {
                     // The author's page break: the page ends here, whatever it holds.
                     let (squeeze, overrun) = rules.settle(y + foot_total(foot), shrink);
-                    chosen = Some(Candidate {
-                        cost: 0.0,
-                        end: j,
-                        notes: parts.clone(),
-                        carry: carry_out.clone(),
-                        squeeze,
-                        overrun,
-                        deferred: deferred.clone(),
-                    });
-                    forced_page = true;
+                    chosen = Some(Candidate::at(
+                        0.0,
+                        j,
+                        (squeeze, overrun),
+                        &parts,
+                        &carry_out,
+                        &deferred,
+                    ));
                     break;
                 }
                 VItem::Penalty(penalty) => {
@@ -519,16 +539,8 @@ pub fn break_pages(
                         let cost = penalty + underfull(text_height - natural);
                         // Ties go to the later break: fuller pages.
                         if best.as_ref().is_none_or(|b| cost <= b.cost) {
-                            let (squeeze, overrun) = rules.settle(natural, shrink);
-                            best = Some(Candidate {
-                                cost,
-                                end: j,
-                                notes: parts.clone(),
-                                carry: carry_out.clone(),
-                                squeeze,
-                                overrun,
-                                deferred: deferred.clone(),
-                            });
+                            let fit = rules.settle(natural, shrink);
+                            best = Some(Candidate::at(cost, j, fit, &parts, &carry_out, &deferred));
                         }
                     }
                 }
@@ -559,18 +571,6 @@ pub fn break_pages(
         pending.extend(chosen.deferred);
         carry = chosen.carry;
         i = chosen.end.max(start);
-        // A page break ends the page, not only the column: the page's other columns stay
-        // empty.
-        while forced_page && pages.len() % all_pages.columns.max(1) != 0 {
-            pages.push(PagePlan {
-                items: i..i,
-                notes: Vec::new(),
-                squeeze: 0.0,
-                overrun: 0.0,
-                top_floats: Vec::new(),
-                deferred: Vec::new(),
-            });
-        }
     }
     Ok(pages)
 }
