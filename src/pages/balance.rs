@@ -189,10 +189,16 @@ mod tests {
         items
     }
 
-    fn columns_of(items: &[VItem], rules: &PageRules) -> Vec<usize> {
+    /// The columns of `items` with `notes`, the last page balanced.
+    fn balanced(items: &[VItem], notes: &[Vec<LineBox>], rules: &PageRules) -> Vec<PagePlan> {
         let mut warnings = Vec::new();
-        let mut plans = break_pages(items, &[], rules, &Cancel::never(), &mut warnings).unwrap();
-        balance_last_page(&mut plans, items, &[], rules, &Cancel::never()).unwrap();
+        let mut plans = break_pages(items, notes, rules, &Cancel::never(), &mut warnings).unwrap();
+        balance_last_page(&mut plans, items, notes, rules, &Cancel::never()).unwrap();
+        plans
+    }
+
+    /// How many lines each column holds.
+    fn line_counts(items: &[VItem], plans: &[PagePlan]) -> Vec<usize> {
         plans
             .iter()
             .map(|p| {
@@ -202,6 +208,10 @@ mod tests {
                     .count()
             })
             .collect()
+    }
+
+    fn columns_of(items: &[VItem], rules: &PageRules) -> Vec<usize> {
+        line_counts(items, &balanced(items, &[], rules))
     }
 
     fn two_columns(height: f32, head: f32) -> PageRules {
@@ -226,21 +236,8 @@ mod tests {
             line.notes = vec![crate::model::NoteId(0)];
         }
         let notes = vec![vec![LineBox::blank(Pt(10.0), Pt(8.0)); 3]];
-        let rules = two_columns(200.0, 0.0);
-        let mut warnings = Vec::new();
-        let mut plans =
-            break_pages(&items, &notes, &rules, &Cancel::never(), &mut warnings).unwrap();
-        balance_last_page(&mut plans, &items, &notes, &rules, &Cancel::never()).unwrap();
-        let counts: Vec<usize> = plans
-            .iter()
-            .map(|p| {
-                items[p.items.clone()]
-                    .iter()
-                    .filter(|i| matches!(i, VItem::Line(_)))
-                    .count()
-            })
-            .collect();
-        assert_eq!(counts, vec![5, 5]);
+        let plans = balanced(&items, &notes, &two_columns(200.0, 0.0));
+        assert_eq!(line_counts(&items, &plans), vec![5, 5]);
         assert_eq!(plans[0].notes.len(), 1);
         assert_eq!(plans[0].notes[0].lines, 0..3);
     }
