@@ -143,6 +143,8 @@ pub enum Role {
     Table,
     Figure,
     Caption,
+    /// An entry of the table of contents.
+    Contents,
     /// A decorative rule: under the title block, a thematic break, before end matter.
     Rule,
     Note,
@@ -163,6 +165,7 @@ impl Role {
             Role::Table => "table".into(),
             Role::Figure => "figure".into(),
             Role::Caption => "caption".into(),
+            Role::Contents => "contents".into(),
             Role::Rule => "rule".into(),
             Role::Note => "note".into(),
             Role::Header => "header".into(),

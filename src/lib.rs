@@ -29,7 +29,7 @@ pub mod images;
 pub mod layout;
 pub mod options;
 
-mod alerts;
+mod labels;
 mod context;
 mod dates;
 mod error;
@@ -55,6 +55,10 @@ pub use template::{Design, Template};
 use layout::Layout;
 use model::Document;
 use text::{FontBook, Hyphenator};
+
+/// How many times the pages may be broken again for the table of contents' numbers (one
+/// is enough: its entries keep room for any number).
+const MAX_CONTENTS_PASSES: usize = 3;
 
 /// A finished render.
 #[derive(Debug, Clone)]
@@ -199,17 +203,35 @@ impl Engine {
             cancel: context.cancel.clone(),
             limits: context.limits,
         };
-        let flowed = flow::flow(&document, &printed, &settings, services, &mut warnings)?;
+        let mut flowed = flow::flow(&document, &printed, &settings, services, &mut warnings)?;
         // 5. Vertical list → pages.
-        let layout = pages::paginate(
-            &flowed,
-            &settings,
-            &printed,
-            &self.fonts,
-            limits,
-            &context.cancel,
-            &mut warnings,
-        )?;
+        let paginate = |flowed: &flow::Flowed, warnings: &mut Vec<Warning>| {
+            pages::paginate(
+                flowed,
+                &settings,
+                &printed,
+                &self.fonts,
+                limits,
+                &context.cancel,
+                warnings,
+            )
+        };
+        let mut layout = paginate(&flowed, &mut warnings)?;
+        // The table of contents learns its page numbers from the pages. The entries kept
+        // room for them, so the pages break the same way again; the numbers are checked
+        // against the new pages all the same.
+        let mut numbered = Vec::new();
+        for _ in 0..MAX_CONTENTS_PASSES {
+            if flowed.contents.is_empty() {
+                break;
+            }
+            let numbers = flow::contents::number(&mut flowed, &layout.anchors, &self.fonts, &settings);
+            if numbers == numbered {
+                break;
+            }
+            layout = paginate(&flowed, &mut Vec::new())?;
+            numbered = numbers;
+        }
         dedup_warnings(&mut warnings);
         let id = document_id(markdown, &settings);
         Ok(Typeset {

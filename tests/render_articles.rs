@@ -130,6 +130,105 @@ fn outline_mirrors_the_heading_tree() {
     assert_eq!(titles, vec!["One", "  One A", "Two"]);
 }
 
+/// An article of sections of different lengths, over several pages, with headings of
+/// three levels (the deepest not listed at the default depth) and repeated names.
+fn article_with_contents() -> String {
+    let mut md = String::from("---\ntitle: Contents test\ntoc: true\n---\n\n");
+    for section in 1..=7 {
+        let words = "Words enough to take some room on the page. ".repeat(15 + 37 * section % 80);
+        md += &format!("## Section {section}\n\n{words}\n\n### Details\n\n");
+        md += &"More words for the details of the section. ".repeat(25);
+        md += "\n\n#### Too deep to list\n\nShort.\n\n";
+    }
+    md
+}
+
+#[test]
+fn contents_list_headings_at_the_pages_they_are_printed_on() {
+    let md = article_with_contents();
+    let out = render(&md);
+    assert!(out.pages >= 4, "{} pages", out.pages);
+    let text = pdftotext(&out.pdf);
+    let pages: Vec<&str> = text.split('\x0c').collect();
+    // Entries: a title, leader dots, a page number.
+    let entries: Vec<(String, usize)> = pages[0]
+        .lines()
+        .skip_while(|line| line.trim() != "Contents")
+        .skip(1)
+        .map_while(|line| {
+            let (rest, number) = line.trim().rsplit_once(' ')?;
+            let page = number.parse().ok().filter(|_| rest.ends_with('.'))?;
+            Some((rest.trim_end_matches([' ', '.']).to_string(), page))
+        })
+        .collect();
+    let titles: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
+    let expected: Vec<String> = (1..=7)
+        .flat_map(|n| [format!("Section {n}"), "Details".to_string()])
+        .collect();
+    assert_eq!(titles, expected, "{}", pages[0]);
+    // Each heading, found in order after the contents, is on the page its entry says.
+    let mut from = (0, pages[0].find("Section 7").expect("contents") + 1);
+    for (title, page) in &entries {
+        let found = pages
+            .iter()
+            .enumerate()
+            .skip(from.0)
+            .find_map(|(i, text)| {
+                let start = if i == from.0 { from.1 } else { 0 };
+                let at = text.get(start..)?.lines().position(|l| l.trim() == title)?;
+                let offset: usize = text[start..].lines().take(at).map(|l| l.len() + 1).sum();
+                Some((i, start + offset + 1))
+            })
+            .unwrap_or_else(|| panic!("heading {title} not found after the contents"));
+        assert_eq!(found.0 + 1, *page, "{title}");
+        from = found;
+    }
+    // Each entry links to its heading's page.
+    let doc = lopdf(&out.pdf);
+    let page_numbers: std::collections::HashMap<lopdf::ObjectId, u32> =
+        doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let first_page = doc.get_pages()[&1];
+    let annots = doc.get_dictionary(first_page).unwrap().get(b"Annots").unwrap();
+    let annots = match annots {
+        Object::Reference(id) => doc.get_object(*id).unwrap().as_array().unwrap().clone(),
+        other => other.as_array().unwrap().clone(),
+    };
+    let mut targets = Vec::new();
+    for annot in annots {
+        let annot = match annot {
+            Object::Reference(id) => doc.get_dictionary(id).unwrap().clone(),
+            Object::Dictionary(d) => d,
+            other => panic!("{other:?}"),
+        };
+        let action = annot.get(b"A").unwrap().as_dict().unwrap();
+        if action.get(b"S").unwrap().as_name().unwrap() == b"GoTo" {
+            let dest = action.get(b"D").unwrap().as_array().unwrap();
+            targets.push(page_numbers[&dest[0].as_reference().unwrap()] as usize);
+        }
+    }
+    let pages_listed: Vec<usize> = entries.iter().map(|(_, p)| *p).collect();
+    assert_eq!(targets, pages_listed);
+}
+
+#[test]
+fn contents_depth_and_off_by_default() {
+    let md = article_with_contents();
+    let options = RenderOptions {
+        toc_depth: Some("2".parse().unwrap()),
+        ..Default::default()
+    };
+    let text = pdftotext(&render_with_images(&md, &options, &folio::images::DataUrisOnly).unwrap().pdf);
+    let first = text.split('\x0c').next().unwrap();
+    assert!(first.contains("Section 3"), "{first}");
+    assert!(!first.contains("Details"), "{first}");
+    let off = RenderOptions {
+        toc: Some(false),
+        ..Default::default()
+    };
+    let text = pdftotext(&render_with_images(&md, &off, &folio::images::DataUrisOnly).unwrap().pdf);
+    assert!(!text.lines().any(|l| l.trim() == "Contents"), "{text}");
+}
+
 #[test]
 fn links_are_clickable_uris_and_internal_jumps() {
     let md = "# Doc\n\nSee [the spec](https://spec.commonmark.org/) and [below](#later).\n\n## Later\n\nDone.";

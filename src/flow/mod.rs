@@ -9,6 +9,7 @@
 //! stage only has to find breaks.
 
 mod blocks;
+pub mod contents;
 mod matter;
 pub mod notes;
 pub mod vlist;
@@ -35,6 +36,8 @@ pub struct Flowed {
     pub items: Vec<VItem>,
     /// Note `i` (numbered `i + 1`) as line boxes for the foot of a page.
     pub notes: Vec<Vec<LineBox>>,
+    /// Where the table of contents' page numbers go (see [`contents::number`]).
+    pub contents: Vec<contents::NumberSlot>,
 }
 
 /// The engine's services a flow uses.
@@ -66,6 +69,12 @@ pub fn flow(
             head = flow.list.take().0;
         }
     }
+    let contents = if settings.options.toc {
+        let entries = contents::entries(&doc.blocks, settings.options.toc_depth.0);
+        flow.contents(&entries, &frame)
+    } else {
+        Vec::new()
+    };
     flow.blocks(&doc.blocks, &frame);
     flow.notes.number_nested();
     flow.end_matter(&frame);
@@ -93,5 +102,6 @@ pub fn flow(
         head,
         items: flow.list.items,
         notes,
+        contents,
     })
 }

@@ -4,6 +4,8 @@
 //! smart punctuation. Raw HTML is never interpreted: it contributes its text content
 //! (`<br>` breaks a line; `<script>`, `<style>` and comments vanish).
 
+use std::collections::HashSet;
+
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::html::{BreakSide, HtmlStyle, HtmlText, HtmlToken};
@@ -102,6 +104,8 @@ struct Builder {
     html: HtmlText,
     /// The raw HTML block being read asked for a page break after it.
     break_after_html: bool,
+    /// Heading ids given so far, so that each heading's is unique.
+    heading_ids: HashSet<String>,
     warnings: Vec<Warning>,
 }
 
@@ -115,6 +119,18 @@ struct TableBuilder {
 }
 
 impl Builder {
+    /// `slug`, or as GitHub does for the second heading of the same name, `slug-1`, then
+    /// `slug-2`..., so that links and the table of contents reach every heading.
+    fn unique_id(&self, slug: String) -> String {
+        if !self.heading_ids.contains(&slug) {
+            return slug;
+        }
+        (1..)
+            .map(|n| format!("{slug}-{n}"))
+            .find(|id| !self.heading_ids.contains(id))
+            .expect("some suffix is free")
+    }
+
     fn event(&mut self, event: Event<'_>) {
         if self.blocks.is_empty() {
             self.blocks.push((Container::Root, Vec::new()));
@@ -308,7 +324,11 @@ impl Builder {
                 self.end_html_block();
                 self.close_html_spans();
                 if let Some((Span::Heading { level, id }, content)) = self.spans.pop() {
-                    let id = id.unwrap_or_else(|| slug(&Inline::plain_text(&content)));
+                    let id = match id {
+                        Some(id) => id,
+                        None => self.unique_id(slug(&Inline::plain_text(&content))),
+                    };
+                    self.heading_ids.insert(id.clone());
                     self.push_block(Block::Heading { level, id, content });
                 }
             }
@@ -644,6 +664,20 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn heading_ids_are_unique_as_on_github() {
+        let blocks = parse_markdown("## Notes\n\n## Notes\n\n## Notes {#notes-1}\n\n## Notes");
+        let ids: Vec<&str> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { id, .. } => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        // An explicit id is the author's; a later slug steps around it.
+        assert_eq!(ids, ["notes", "notes-1", "notes-1", "notes-2"]);
     }
 
     #[test]

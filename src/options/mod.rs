@@ -19,7 +19,7 @@ use crate::error::Error;
 pub use units::parse_length;
 pub use values::{
     BaseUrl, Direction, FiguresMode, FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins,
-    OptionValue, PageSize, PageSizeName, TextScale,
+    OptionValue, PageSize, PageSizeName, TextScale, TocDepth,
 };
 
 /// What describes one option for help texts and API schemas.
@@ -183,6 +183,11 @@ declare_options! {
     /// Open the first page with the title block (title, subtitle, byline, address).
     /// Default `true`.
     title_block: bool = true;
+    /// Print a table of contents after the title block: the headings down to `toc_depth`,
+    /// with dot leaders and page numbers, each entry linked to its heading. Default `false`.
+    toc: bool = false;
+    /// How many levels of headings the table of contents lists, 1 to 6. Default 3.
+    toc_depth: TocDepth = TocDepth(3);
     /// Print on both sides of the paper: on even pages the left and right margins trade
     /// places (the wider one stays on the binding side) and the footer's slots swap, so
     /// that the page number is always on the outer edge. Default `false`.

@@ -270,6 +270,29 @@ impl fmt::Display for FontSize {
     }
 }
 
+/// How many levels of headings the table of contents lists (1 to 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TocDepth(pub u8);
+
+impl OptionValue for TocDepth {
+    const VALUE_NAME: &'static str = "LEVELS";
+    const JSON_TYPE: JsonType = JsonType::Number;
+    fn parse_value(s: &str) -> Result<Self, String> {
+        match s.trim().parse::<u8>() {
+            Ok(levels @ 1..=6) => Ok(TocDepth(levels)),
+            _ => Err(format!(
+                "`{s}` is not a number of heading levels; use a number from 1 to 6"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for TocDepth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// A BCP 47 language tag, checked for shape (letters, digits and hyphens).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Lang(String);
@@ -366,6 +389,7 @@ from_str_via_option_value!(
     FontSize,
     Lang,
     TextScale,
+    TocDepth,
     LinkStyle,
     ImagesMode,
     FiguresMode,

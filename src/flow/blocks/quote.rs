@@ -17,7 +17,7 @@ impl Flow<'_> {
     /// so that the label never stands alone at the foot of a page), in the article's
     /// language; marked by words and the quote's rule, never by colour.
     pub(super) fn alert(&mut self, kind: AlertKind, blocks: &[Block], frame: &Frame) {
-        let label = crate::alerts::label(self.settings.options.lang.as_str(), kind);
+        let label = crate::labels::alert(self.settings.options.lang.as_str(), kind);
         let mut blocks = blocks.to_vec();
         let mark = Inline::Strong(vec![Inline::Text(format!("{label}."))]);
         match blocks.first_mut() {
