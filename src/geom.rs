@@ -1,10 +1,19 @@
-//! Lengths and rectangles: every length that crosses a stage boundary is a [`Pt`], a
-//! PostScript point (1/72 inch), with `y` measured down from the top of what contains it.
+//! Lengths, rectangles and ink: every length that crosses a stage boundary is a [`Pt`],
+//! a PostScript point (1/72 inch), with `y` measured down from the top of what contains
+//! it; text is printed in an [`Rgb`] ink (black but for highlighted code).
 
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
 
 use serde::Serialize;
+
+/// An ink colour: red, green and blue from 0 to 255.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Rgb(pub [u8; 3]);
+
+impl Rgb {
+    pub const BLACK: Rgb = Rgb([0, 0, 0]);
+}
 
 /// A length in points.
 #[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd, Serialize)]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::geom::{Point, Pt, Rect};
+use crate::geom::{Point, Pt, Rect, Rgb};
 use crate::images::LoadedImage;
 use crate::text::ShapedRun;
 
@@ -80,8 +80,13 @@ fn ascii_uri(href: &str) -> String {
 /// Something drawn on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Element {
-    /// Glyphs with their baseline starting at (`x`, `y`).
-    Text { x: Pt, y: Pt, run: ShapedRun },
+    /// Glyphs with their baseline starting at (`x`, `y`), in `color`.
+    Text {
+        x: Pt,
+        y: Pt,
+        run: ShapedRun,
+        color: Rgb,
+    },
     /// A straight line; `gray` 0 is black.
     Rule {
         from: Point,
@@ -264,7 +269,7 @@ fn elements_text<'a>(elements: impl Iterator<Item = &'a Element>, newline: char)
     // (baseline, where the previous run ended)
     let mut last: Option<(Pt, Pt)> = None;
     for element in elements {
-        if let Element::Text { x, y, run } = element {
+        if let Element::Text { x, y, run, .. } = element {
             match last {
                 Some((ly, _)) if (ly - *y).abs() > Pt(0.5) => out.push(newline),
                 // A visible gap is a space; pieces of one word touch.

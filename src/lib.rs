@@ -29,13 +29,13 @@ pub mod images;
 pub mod layout;
 pub mod options;
 
-mod labels;
 mod context;
 mod dates;
 mod error;
 mod export;
 mod flow;
 mod inline;
+mod labels;
 mod model;
 mod pages;
 mod settings;
@@ -54,7 +54,7 @@ pub use template::{Design, Template};
 
 use layout::Layout;
 use model::Document;
-use text::{FontBook, Hyphenator};
+use text::{FontBook, Highlighter, Hyphenator};
 
 /// How many times the pages may be broken again for the table of contents' numbers (one
 /// is enough: its entries keep room for any number).
@@ -95,6 +95,7 @@ pub fn markdown_extensions() -> pulldown_cmark::Options {
 pub struct Engine {
     fonts: FontBook,
     hyphenator: Hyphenator,
+    highlighter: Highlighter,
     templates: Vec<Template>,
     dates: dates::Dates,
 }
@@ -118,6 +119,7 @@ impl Engine {
         Engine {
             fonts: FontBook::new(font_dirs),
             hyphenator: Hyphenator::new(),
+            highlighter: Highlighter::new(),
             templates: Template::built_in(),
             dates: dates::Dates::built_in(),
         }
@@ -199,6 +201,7 @@ impl Engine {
         let services = flow::Services {
             fonts: &self.fonts,
             hyphenator: &self.hyphenator,
+            highlighter: &self.highlighter,
             images: context.images,
             cancel: context.cancel.clone(),
             limits: context.limits,
@@ -225,7 +228,8 @@ impl Engine {
             if flowed.contents.is_empty() {
                 break;
             }
-            let numbers = flow::contents::number(&mut flowed, &layout.anchors, &self.fonts, &settings);
+            let numbers =
+                flow::contents::number(&mut flowed, &layout.anchors, &self.fonts, &settings);
             if numbers == numbered {
                 break;
             }
@@ -284,7 +288,7 @@ impl Engine {
         let defaults = settings::Faces::default();
         let body = family(&choice.body).unwrap_or(defaults.body);
         let heading = family(&choice.heading).unwrap_or(body);
-        let code = family(&choice.code).map_or(defaults.code, |set| set.regular);
+        let code = family(&choice.code).unwrap_or(defaults.code);
         let fallback = choice
             .fallback
             .iter()

@@ -31,7 +31,7 @@ pub struct Settings {
 pub struct Faces {
     pub body: FaceSet,
     pub heading: FaceSet,
-    pub code: FaceId,
+    pub code: FaceSet,
     /// Faces tried first for characters the others lack.
     pub fallback: Vec<FaceId>,
 }
@@ -42,7 +42,7 @@ impl Default for Faces {
         Faces {
             body: FaceSet::SERIF,
             heading: FaceSet::SERIF,
-            code: FaceId::MONO,
+            code: FaceSet::MONO,
             fallback: Vec::new(),
         }
     }

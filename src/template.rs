@@ -132,10 +132,13 @@ impl Template {
     /// Reads a template from TOML text; an unknown key or a bad value is an error naming
     /// it and its line.
     pub fn from_toml(text: &str) -> Result<Template, Error> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(0, |s| line_of_offset(text, s.start));
             template_error(line, e.message().lines().next().unwrap_or_default())
         })?;
+        if let Some(base) = table.remove("extends") {
+            table = extended(base, table, key_line(text, "extends"))?;
+        }
         let mut options = toml::Table::new();
         let mut design = toml::Table::new();
         let (mut name, mut description) = (None, String::new());
@@ -185,6 +188,41 @@ impl Template {
             design,
         })
     }
+}
+
+/// A template's keys over those of the built-in design it `extends` (its `[fonts]` table
+/// key by key), so that a file sets only what it changes.
+fn extended(base: toml::Value, keys: toml::Table, line: usize) -> Result<toml::Table, Error> {
+    let names = Template::built_in_names().join(", ");
+    let toml::Value::String(base) = base else {
+        return Err(template_error(
+            line,
+            &format!("`extends` must name a built-in template ({names})"),
+        ));
+    };
+    let (_, base_text) = BUILT_IN
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(&base))
+        .ok_or_else(|| {
+            template_error(
+                line,
+                &format!("`extends`: no built-in template named `{base}`; available: {names}"),
+            )
+        })?;
+    let mut merged: toml::Table =
+        toml::from_str(base_text).expect("built-in templates are valid (checked by the tests)");
+    // The file names itself: it must not pass for the design it starts from.
+    merged.remove("name");
+    merged.remove("description");
+    for (key, value) in keys {
+        match (merged.get_mut(&key), value) {
+            (Some(toml::Value::Table(base)), toml::Value::Table(table)) => base.extend(table),
+            (_, value) => {
+                merged.insert(key, value);
+            }
+        }
+    }
+    Ok(merged)
 }
 
 impl Design {
@@ -270,6 +308,33 @@ mod tests {
             .unwrap()
             + 1;
         assert!(err.contains(&format!("line {line}:")), "{err}");
+    }
+
+    #[test]
+    fn a_template_extends_a_built_in_one_with_only_what_it_changes() {
+        let text = "name = \"mine\"\nextends = \"compact\"\njustify = false\nline_height = 1.5\n\
+                    [fonts]\ncode = \"Iosevka\"\n";
+        let mine = Template::from_toml(text).unwrap();
+        let compact = &Template::built_in()[2];
+        assert_eq!(mine.name, "mine");
+        assert_eq!(mine.design.line_height, 1.5);
+        assert_eq!(mine.design.columns, compact.design.columns);
+        assert_eq!(mine.design.heading_sizes, compact.design.heading_sizes);
+        assert_eq!(mine.design.fonts.code.as_deref(), Some("Iosevka"));
+        assert_eq!(mine.defaults.justify, Some(false));
+        assert_eq!(mine.defaults.margins, compact.defaults.margins);
+        // It must name itself, and extend a design that exists.
+        let err = Template::from_toml("extends = \"article\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("missing field `name`"), "{err}");
+        let err = Template::from_toml("name = \"x\"\nextends = \"bogus\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 2:") && err.contains("available: article"),
+            "{err}"
+        );
     }
 
     #[test]

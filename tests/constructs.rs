@@ -641,3 +641,84 @@ fn duplex_mirrors_even_pages_and_keeps_the_page_number_outside() {
     assert!(number_x(&typeset.layout.pages[1], 2) < width / 2.0);
     assert!((number_x(&typeset.layout.pages[1], 2) - 15.0 * mm).abs() < 1.0);
 }
+
+/// The fonts a PDF embeds, by their names without the subset tag.
+fn embedded_fonts(pdf: &[u8]) -> Vec<String> {
+    let (ok, fonts, err) = tool_on_file("pdffonts", &[], pdf, &[]);
+    assert!(ok, "pdffonts: {err}");
+    fonts
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|name| name.split_once('+').map_or(name, |(_, n)| n).to_string())
+        .collect()
+}
+
+/// Whether any page sets a colour for filling (text in a colour other than black).
+fn fills_in_colour(pdf: &[u8]) -> bool {
+    let doc = lopdf(pdf);
+    doc.get_pages().values().any(|&page| {
+        let content = doc.get_page_content(page);
+        lopdf::content::Content::decode(&content)
+            .expect("content decodes")
+            .operations
+            .iter()
+            .any(|op| {
+                op.operator == "rg"
+                    && op
+                        .operands
+                        .iter()
+                        .any(|v| v.as_float().unwrap_or(0.0) > 0.0)
+            })
+    })
+}
+
+#[test]
+fn highlighted_code_copies_out_as_written_in_every_theme() {
+    let rust = "// greet the reader\nfn main() {\n    let answer = 42; /* six times seven */\n    println!(\"hi {answer}\");\n}";
+    let python = "def twice(x):\n    \"\"\"Doubles.\"\"\"\n    return x * 2  # as said";
+    let md = format!(
+        "Text.\n\n```rust\n{rust}\n```\n\n```python\n{python}\n```\n\n```\nplain text\n```\n"
+    );
+    for (theme, bold_and_italic, colour) in [
+        ("print", true, false),
+        ("color", true, true),
+        ("none", false, false),
+    ] {
+        let options = RenderOptions {
+            code_theme: Some(theme.parse().unwrap()),
+            ..Default::default()
+        };
+        let rendered = engine().render(&md, &options).expect("renders");
+        // MuPDF reads every character as drawn (poppler folds runs of spaces): the code
+        // comes back with its indentation and its double spaces.
+        let (ok, text, err) = tool_on_file(
+            "mutool",
+            &["draw", "-F", "txt", "-o", "-"],
+            &rendered.pdf,
+            &[],
+        );
+        assert!(ok, "mutool: {err}");
+        let lines: Vec<&str> = text.lines().collect();
+        for line in rust.lines().chain(python.lines()) {
+            assert!(lines.contains(&line), "{theme}: `{line}` in {text}");
+        }
+        let fonts = embedded_fonts(&rendered.pdf);
+        for face in ["JetBrainsMono-Bold", "JetBrainsMono-Italic"] {
+            assert_eq!(
+                fonts.iter().any(|f| f == face),
+                bold_and_italic,
+                "{theme}: {fonts:?}"
+            );
+        }
+        assert_eq!(fills_in_colour(&rendered.pdf), colour, "{theme}");
+    }
+    // Ink saver prints the colour theme in black.
+    let options = RenderOptions {
+        code_theme: Some("color".parse().unwrap()),
+        ink_saver: Some(true),
+        ..Default::default()
+    };
+    let rendered = engine().render(&md, &options).expect("renders");
+    assert!(!fills_in_colour(&rendered.pdf));
+}

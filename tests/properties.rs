@@ -119,7 +119,7 @@ proptest! {
         let bottom = (area.y + area.height).0;
         for (n, page) in typeset.layout.pages.iter().enumerate() {
             for element in &page.elements {
-                if let Element::Text { x, y, run } = element {
+                if let Element::Text { x, y, run, .. } = element {
                     let (x, y) = (x.0, y.0);
                     // Header and footer sit in the margins; body text must not.
                     if y < top - 1.0 || y > bottom + typeset.settings.font_size {

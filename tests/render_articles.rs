@@ -188,7 +188,11 @@ fn contents_list_headings_at_the_pages_they_are_printed_on() {
     let page_numbers: std::collections::HashMap<lopdf::ObjectId, u32> =
         doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
     let first_page = doc.get_pages()[&1];
-    let annots = doc.get_dictionary(first_page).unwrap().get(b"Annots").unwrap();
+    let annots = doc
+        .get_dictionary(first_page)
+        .unwrap()
+        .get(b"Annots")
+        .unwrap();
     let annots = match annots {
         Object::Reference(id) => doc.get_object(*id).unwrap().as_array().unwrap().clone(),
         other => other.as_array().unwrap().clone(),
@@ -217,7 +221,11 @@ fn contents_depth_and_off_by_default() {
         toc_depth: Some("2".parse().unwrap()),
         ..Default::default()
     };
-    let text = pdftotext(&render_with_images(&md, &options, &folio::images::DataUrisOnly).unwrap().pdf);
+    let text = pdftotext(
+        &render_with_images(&md, &options, &folio::images::DataUrisOnly)
+            .unwrap()
+            .pdf,
+    );
     let first = text.split('\x0c').next().unwrap();
     assert!(first.contains("Section 3"), "{first}");
     assert!(!first.contains("Details"), "{first}");
@@ -225,7 +233,11 @@ fn contents_depth_and_off_by_default() {
         toc: Some(false),
         ..Default::default()
     };
-    let text = pdftotext(&render_with_images(&md, &off, &folio::images::DataUrisOnly).unwrap().pdf);
+    let text = pdftotext(
+        &render_with_images(&md, &off, &folio::images::DataUrisOnly)
+            .unwrap()
+            .pdf,
+    );
     assert!(!text.lines().any(|l| l.trim() == "Contents"), "{text}");
 }
 
@@ -361,7 +373,7 @@ fn mixed_article_keeps_text_inside_the_text_area_without_overlaps() {
     for (n, page) in typeset.layout.pages.iter().enumerate() {
         let mut boxes: Vec<(f32, f32, f32, f32, String)> = Vec::new();
         for element in &page.elements {
-            if let folio::layout::Element::Text { x, y, run } = element {
+            if let folio::layout::Element::Text { x, y, run, .. } = element {
                 let (x, y) = (&x.0, &y.0);
                 let in_body = *y > top - 1.0 && *y < bottom + 1.0;
                 if !in_body {

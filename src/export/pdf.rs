@@ -327,7 +327,7 @@ fn page_ops(
 
     // Colour glyphs (emoji), as pictures.
     for element in &page.elements {
-        let Element::Text { x, y, run } = element else {
+        let Element::Text { x, y, run, .. } = element else {
             continue;
         };
         if book.face(run.face).drawing != Drawing::ColorBitmaps {

@@ -208,10 +208,26 @@ pub fn text_ops(
             }
         }
     };
+    // The ink text is printed in (a page's content starts in black).
+    let mut current_color = crate::geom::Rgb::BLACK;
+    let mut set_color = |ops: &mut Vec<Op>, color: crate::geom::Rgb| {
+        if current_color != color {
+            let [r, g, b] = color.0.map(|c| f32::from(c) / 255.0);
+            ops.push(Op::SetFillColor {
+                col: printpdf::Color::Rgb(printpdf::Rgb {
+                    r,
+                    g,
+                    b,
+                    icc_profile: None,
+                }),
+            });
+            current_color = color;
+        }
+    };
     // The end of an open /ActualText span over a line's overridden runs (see below).
     let mut span_end: Option<usize> = None;
     for (index, element) in elements.iter().enumerate() {
-        let Element::Text { x, y, run } = element else {
+        let Element::Text { x, y, run, color } = element else {
             continue;
         };
         let (x, y) = (x.0, y.0);
@@ -254,6 +270,7 @@ pub fn text_ops(
             continue;
         };
         set_font(ops, run.face, run.size);
+        set_color(ops, *color);
         // A right-to-left run is drawn in visual order, each glyph mapped to its own
         // text: readers put runs of right-to-left letters back in reading order
         // themselves (an /ActualText over such a run would be reversed a second time).
@@ -298,6 +315,7 @@ pub fn text_ops(
             span_end = None;
         }
     }
+    set_color(ops, crate::geom::Rgb::BLACK);
 }
 
 /// Draws a run's glyphs from (`x`, `baseline`) in PDF space. Each piece starts with a

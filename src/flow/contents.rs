@@ -10,7 +10,7 @@
 use super::blocks::{Flow, Frame};
 use super::vlist::{Keep, VItem, NO_BREAK};
 use super::Flowed;
-use crate::geom::{Pt, Rect};
+use crate::geom::{Pt, Rect, Rgb};
 use crate::inline::{Align, LineBox, Measure, ParagraphStyle};
 use crate::layout::{Anchor, AnchorKey, Element, LinkTarget, Role};
 use crate::model::{Block, Inline};
@@ -223,7 +223,14 @@ pub fn number(
             continue;
         };
         numbers.push(page);
-        let digits = shape(fonts, face, slot.size, &page.to_string(), &options, &mut missing);
+        let digits = shape(
+            fonts,
+            face,
+            slot.size,
+            &page.to_string(),
+            &options,
+            &mut missing,
+        );
         let number_width: f32 = digits.iter().map(ShapedRun::width).sum();
         let clearance = LEADER_CLEARANCE * slot.size;
         let mut x = if slot.rtl {
@@ -233,7 +240,10 @@ pub fn number(
         };
         // The leaders fill the gap between the text and the number.
         let (from, to) = if slot.rtl {
-            (slot.frame_left + Pt(number_width + clearance), slot.text_end - Pt(clearance))
+            (
+                slot.frame_left + Pt(number_width + clearance),
+                slot.text_end - Pt(clearance),
+            )
         } else {
             (slot.text_end + Pt(clearance), x - Pt(clearance))
         };
@@ -244,6 +254,7 @@ pub fn number(
                 x: leader_x,
                 y: line.baseline,
                 run: leaders.1,
+                color: Rgb::BLACK,
             });
         }
         for run in digits {
@@ -252,6 +263,7 @@ pub fn number(
                 x,
                 y: line.baseline,
                 run,
+                color: Rgb::BLACK,
             });
             x += width;
         }
@@ -261,7 +273,13 @@ pub fn number(
 
 /// A run of dots on the grid that starts at `origin`, filling `from`..`to`; none when
 /// fewer than two fit.
-fn leaders(dot: Vec<ShapedRun>, origin: Pt, from: Pt, to: Pt, size: f32) -> Option<(Pt, ShapedRun)> {
+fn leaders(
+    dot: Vec<ShapedRun>,
+    origin: Pt,
+    from: Pt,
+    to: Pt,
+    size: f32,
+) -> Option<(Pt, ShapedRun)> {
     let mut run = dot.into_iter().next()?;
     let glyph = *run.glyphs.first()?;
     let pitch = LEADER_PITCH * size;

@@ -22,7 +22,7 @@ use crate::images::ImageSource;
 use crate::inline::LineBox;
 use crate::model::{Document, Meta};
 use crate::settings::Settings;
-use crate::text::{FontBook, Hyphenator};
+use crate::text::{FontBook, Highlighter, Hyphenator};
 
 use blocks::{Flow, Frame};
 use notes::Notes;
@@ -44,6 +44,7 @@ pub struct Flowed {
 pub struct Services<'a> {
     pub fonts: &'a FontBook,
     pub hyphenator: &'a Hyphenator,
+    pub highlighter: &'a Highlighter,
     pub images: &'a dyn ImageSource,
     pub cancel: Cancel,
     pub limits: Limits,

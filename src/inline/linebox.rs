@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::finalize::Line;
 use super::prepare::{ParagraphStyle, Prepared};
-use crate::geom::{Pt, Rect};
+use crate::geom::{Pt, Rect, Rgb};
 use crate::layout::{AnchorKey, Element, LinkTarget, NoteId, Role};
 use crate::text::{FontBook, ShapedRun};
 
@@ -160,10 +160,14 @@ pub fn line_boxes(
                 x: prev_x,
                 y: prev_y,
                 run: prev,
+                color,
             }) = lb.elements.last_mut()
             {
                 let touches = (prev_x.0 + prev.width() - x).abs() < 0.001;
-                let same = prev.face == run.face && prev.size == run.size && prev_y.0 == y;
+                let same = prev.face == run.face
+                    && prev.size == run.size
+                    && prev_y.0 == y
+                    && *color == piece.color;
                 // Right-to-left pieces are drawn in the reverse of their text's order.
                 if touches && same && !prev.is_rtl() && !run.is_rtl() {
                     prev.append(run);
@@ -174,6 +178,7 @@ pub fn line_boxes(
                 x: Pt(x),
                 y: Pt(y),
                 run,
+                color: piece.color,
             });
         }
         boxes.push(lb);
@@ -213,6 +218,7 @@ impl LineBox {
                     x,
                     y: self.baseline,
                     run,
+                    color: Rgb::BLACK,
                 },
             );
             x += width;

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use super::bidi;
 use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
 use crate::context::Cancel;
+use crate::geom::Rgb;
 use crate::layout::{AnchorKey, LinkTarget};
 use crate::model::{Inline, NoteMark};
 use crate::options::Direction;
@@ -58,9 +59,9 @@ pub struct ParagraphStyle {
     /// The last line is held to the same standard as the others, so a centred title
     /// breaks into lines of similar length instead of leaving one word alone.
     pub balance: bool,
-    /// The family the text is set in, and the face of code in it.
+    /// The family the text is set in, and the family of code in it.
     pub family: FaceSet,
-    pub code: FaceId,
+    pub code: FaceSet,
 }
 
 /// Printable material of a box, or the hyphen of a penalty.
@@ -74,6 +75,7 @@ pub struct Piece {
     pub strike: bool,
     /// Raise (superscript, > 0) or lower the baseline, in points.
     pub rise: f32,
+    pub color: Rgb,
 }
 
 /// A paragraph ready for the line breaker.
@@ -120,6 +122,7 @@ struct Span {
     link: Option<usize>,
     strike: bool,
     rise: f32,
+    color: Rgb,
     kind: TextKind,
 }
 
@@ -131,6 +134,7 @@ struct Style {
     link: Option<usize>,
     strike: bool,
     rise: f32,
+    color: Rgb,
     url: bool,
 }
 
@@ -162,6 +166,7 @@ pub fn prepare(
         link: None,
         strike: false,
         rise: 0.0,
+        color: Rgb::BLACK,
     });
     let mut chunks = Vec::new();
     let base = Style {
@@ -171,6 +176,7 @@ pub fn prepare(
         link: None,
         strike: false,
         rise: 0.0,
+        color: Rgb::BLACK,
         url: false,
     };
     flatten(inlines, base, style, &mut chunks, &mut prepared.links);
@@ -305,6 +311,16 @@ fn flatten(
                 out,
                 links,
             ),
+            Inline::Colored { color, content } => flatten(
+                content,
+                Style {
+                    color: *color,
+                    ..style
+                },
+                para,
+                out,
+                links,
+            ),
             Inline::Superscript(children) => {
                 flatten(children, raised(style, 0.33), para, out, links)
             }
@@ -377,7 +393,7 @@ fn push_text(out: &mut Vec<Chunk>, text: &str, style: Style, para: &ParagraphSty
     }
     let monospace = code || para.monospace;
     let face = if monospace {
-        para.code
+        para.code.pick(style.bold, style.italic)
     } else {
         para.family.pick(style.bold, style.italic)
     };
@@ -402,6 +418,7 @@ fn push_text(out: &mut Vec<Chunk>, text: &str, style: Style, para: &ParagraphSty
             && prev.link == style.link
             && prev.strike == style.strike
             && prev.rise == style.rise
+            && prev.color == style.color
             && prev.kind == kind
         {
             prev.text.push_str(text);
@@ -415,6 +432,7 @@ fn push_text(out: &mut Vec<Chunk>, text: &str, style: Style, para: &ParagraphSty
         link: style.link,
         strike: style.strike,
         rise: style.rise,
+        color: style.color,
         kind,
     }));
 }
@@ -510,6 +528,14 @@ fn add_span(
                     ctx,
                 );
             }
+            if c == ' ' && span.kind == TextKind::Code && pending_space.is_none() {
+                let end = text[i..]
+                    .find(|c: char| c != ' ')
+                    .map_or(text.len(), |n| i + n);
+                while chars.next_if(|&(j, _)| j < end).is_some() {}
+                push_code_spaces(prepared, span, &runs, i..end);
+                continue;
+            }
             let width = if span.kind == TextKind::Code && c == '\t' {
                 space * 4.0
             } else if c == '\u{202f}' {
@@ -560,6 +586,38 @@ fn add_span(
     }
 }
 
+/// Spaces of code as glyphs, so that copying the code gives back its indentation and its
+/// runs of spaces (a gap between glyphs reads as one space at most), then a place to break
+/// the line (none in the indentation).
+fn push_code_spaces(
+    prepared: &mut Prepared,
+    span: &Span,
+    runs: &[ShapedRun],
+    range: std::ops::Range<usize>,
+) {
+    let indentation = at_line_start(&prepared.items);
+    for run in slice_runs(runs, range) {
+        push_box(prepared, span, run);
+    }
+    if !indentation {
+        prepared.items.push(Item::Glue {
+            width: 0.0,
+            stretch: 0.0,
+            shrink: 0.0,
+        });
+    }
+}
+
+/// Whether nothing but indentation precedes on the line: the paragraph's start, or a
+/// forced line break.
+fn at_line_start(items: &[Item<usize>]) -> bool {
+    match items.last() {
+        None => true,
+        Some(Item::Box { content, .. }) => *content == INDENT_PIECE,
+        Some(item) => item.is_forced_break(),
+    }
+}
+
 fn push_space(
     items: &mut Vec<Item<usize>>,
     width: f32,
@@ -570,12 +628,7 @@ fn push_space(
 ) {
     // A space at the very start of a paragraph (or after a forced break) is dropped,
     // except in code, where leading spaces are indentation: they become a fixed box.
-    let at_line_start = match items.last() {
-        None => true,
-        Some(Item::Box { content, .. }) => *content == INDENT_PIECE,
-        Some(item) => item.is_forced_break(),
-    };
-    if at_line_start {
+    if at_line_start(items) {
         if style.monospace || kind == TextKind::Code {
             items.push(Item::Box {
                 width,
@@ -789,6 +842,7 @@ fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun) {
         link: span.link,
         strike: span.strike,
         rise: span.rise,
+        color: span.color,
     });
     prepared.items.push(Item::Box {
         width,
@@ -863,6 +917,7 @@ fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usiz
         link: span.link,
         strike: span.strike,
         rise: span.rise,
+        color: span.color,
     });
     prepared.hyphen = Some(piece);
     piece

@@ -172,6 +172,12 @@ pub enum Inline {
     /// A numbered note's mark. The parser never makes one: the flow stage puts them where
     /// footnotes are referenced and after links whose addresses it prints as notes.
     NoteMark(NoteMark),
+    /// Text printed in a colour (highlighted code). The parser never makes one: the flow
+    /// stage colours code blocks.
+    Colored {
+        color: crate::geom::Rgb,
+        content: Vec<Inline>,
+    },
     /// A hard line break (two spaces or a backslash at the end of a line, `<br>`).
     LineBreak,
     /// A line ending inside a paragraph: an inter-word space.
@@ -189,6 +195,7 @@ impl Inline {
             | Inline::Superscript(c)
             | Inline::Subscript(c)
             | Inline::Link { content: c, .. }
+            | Inline::Colored { content: c, .. }
             | Inline::Image { alt: c, .. } => Some(c),
             _ => None,
         }

@@ -18,8 +18,8 @@ use crate::error::Error;
 
 pub use units::parse_length;
 pub use values::{
-    BaseUrl, Direction, FiguresMode, FontSize, ImagesMode, JsonType, Lang, LinkStyle, Margins,
-    OptionValue, PageSize, PageSizeName, TextScale, TocDepth,
+    BaseUrl, CodeTheme, Direction, FiguresMode, FontSize, ImagesMode, JsonType, Lang, LinkStyle,
+    Margins, OptionValue, PageSize, PageSizeName, TextScale, TocDepth,
 };
 
 /// What describes one option for help texts and API schemas.
@@ -176,6 +176,12 @@ declare_options! {
     /// page from where it stands in the text; `inline` keeps figures exactly where they are
     /// written, leaving the rest of the page empty when one does not fit.
     figures: FiguresMode = FiguresMode::Float;
+    /// Highlighting of fenced code whose opening fence names a language (`rust`,
+    /// `python`, `sh`...): `print`
+    /// (default: keywords in bold and comments in italics, all in black), `color` (the
+    /// same, in dark colours that hold on paper; black with `ink_saver`) or `none`. The
+    /// text of the code is never changed.
+    code_theme: CodeTheme = CodeTheme::Print;
     /// Scales all text, as a percentage from 50 to 200 (`120%` or `120`). Default 100%.
     text_scale: TextScale = TextScale::default();
     /// Print every text and rule in black, with no grey tints. Default `false`.

@@ -393,6 +393,7 @@ from_str_via_option_value!(
     LinkStyle,
     ImagesMode,
     FiguresMode,
+    CodeTheme,
     Direction
 );
 
@@ -484,6 +485,15 @@ word_option!(
     ImagesMode, "an images mode", "MODE", {
         Show = "show",
         Hide = "hide",
+    }
+);
+
+word_option!(
+    /// How fenced code is highlighted (see [`RenderOptions::code_theme`](super::RenderOptions::code_theme)).
+    CodeTheme, "a code theme", "THEME", {
+        Print = "print" | "gray" | "grey",
+        Color = "color" | "colour",
+        None = "none",
     }
 );
 

@@ -208,7 +208,12 @@ fn push_runs(page: &mut Page, role: Role, runs: Vec<ShapedRun>, x: Pt, y: Pt, si
     let mut elements = Vec::with_capacity(runs.len());
     for run in runs {
         let w = run.width();
-        elements.push(Element::Text { x, y, run });
+        elements.push(Element::Text {
+            x,
+            y,
+            run,
+            color: crate::geom::Rgb::BLACK,
+        });
         x += Pt(w);
     }
     page.push_placed(role, y - Pt(size), Pt(size * LINK_HEIGHT_EM), elements);

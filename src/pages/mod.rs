@@ -235,8 +235,10 @@ pub fn paginate(
     if settings.options.ink_saver {
         for page in &mut pages {
             for element in &mut page.elements {
-                if let Element::Rule { gray, .. } = element {
-                    *gray = 0.0;
+                match element {
+                    Element::Rule { gray, .. } => *gray = 0.0,
+                    Element::Text { color, .. } => *color = crate::geom::Rgb::BLACK,
+                    _ => {}
                 }
             }
         }

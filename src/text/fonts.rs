@@ -24,6 +24,8 @@ impl FaceId {
     pub const SERIF_BOLD: FaceId = FaceId(2);
     pub const SERIF_BOLD_ITALIC: FaceId = FaceId(3);
     pub const MONO: FaceId = FaceId(4);
+    pub const MONO_BOLD: FaceId = FaceId(5);
+    pub const MONO_ITALIC: FaceId = FaceId(6);
 
     /// The serif face with this weight and slant.
     pub fn serif(bold: bool, italic: bool) -> FaceId {
@@ -52,6 +54,14 @@ impl FaceSet {
         italic: FaceId::SERIF_ITALIC,
         bold: FaceId::SERIF_BOLD,
         bold_italic: FaceId::SERIF_BOLD_ITALIC,
+    };
+
+    /// The bundled monospace (JetBrains Mono; its bold stands in for bold italic).
+    pub const MONO: FaceSet = FaceSet {
+        regular: FaceId::MONO,
+        italic: FaceId::MONO_ITALIC,
+        bold: FaceId::MONO_BOLD,
+        bold_italic: FaceId::MONO_BOLD,
     };
 
     /// One face for every style.
@@ -105,6 +115,18 @@ const BUNDLED: &[(&[u8], bool, bool, Option<Script>)] = &[
         include_bytes!("../../fonts/JetBrainsMono-Regular.ttf"),
         false,
         false,
+        None,
+    ),
+    (
+        include_bytes!("../../fonts/JetBrainsMono-Bold.ttf"),
+        true,
+        false,
+        None,
+    ),
+    (
+        include_bytes!("../../fonts/JetBrainsMono-Italic.ttf"),
+        false,
+        true,
         None,
     ),
     (

@@ -143,17 +143,21 @@ pub fn run() -> i32 {
         Command::Serve(args) => serve(&args),
         Command::Templates => {
             let engine = folio::Engine::new();
-            for template in engine.templates() {
-                println!("{:<12} {}", template.name, template.description);
-            }
-            0
+            print_lines(
+                engine
+                    .templates()
+                    .iter()
+                    .map(|t| format!("{:<12} {}", t.name, t.description)),
+            )
         }
         Command::Fonts { fonts } => {
             let engine = folio::Engine::with_font_dirs(fonts.all());
-            for (family, style, source) in engine.fonts() {
-                println!("{family:<36} {style:<12} {source}");
-            }
-            0
+            print_lines(
+                engine
+                    .fonts()
+                    .into_iter()
+                    .map(|(family, style, source)| format!("{family:<36} {style:<12} {source}")),
+            )
         }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "folio", &mut std::io::stdout());
@@ -225,4 +229,21 @@ fn serve(args: &ServeArgs) -> i32 {
             1
         }
     }
+}
+
+/// Prints a listing on standard output; a reader that stops early (`folio fonts | head`)
+/// ends it quietly, as for any Unix tool. Returns the exit code.
+fn print_lines(lines: impl Iterator<Item = String>) -> i32 {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if let Err(e) = writeln!(out, "{line}") {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return 0;
+            }
+            eprintln!("folio: standard output: {e}");
+            return 1;
+        }
+    }
+    0
 }

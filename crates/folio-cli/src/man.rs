@@ -345,8 +345,10 @@ fn templates_sections(roff: &mut Roff) {
         [roman(
             "folio render --template FILE.toml uses a design of one's own: a TOML file with \
              a name, a description, defaults for any render option (see folio-render(1)) \
-             and the design's keys. An unknown key is an error naming its file, line and \
-             column. The built-in article template, as a starting point:",
+             and the design's keys. With extends = \"article\" (or another built-in \
+             template) it sets only what it changes and takes the rest from that design, \
+             its [fonts] table key by key. An unknown key is an error naming its file, line \
+             and column. The built-in article template, as a starting point:",
         )],
     );
     roff.control("PP", []);

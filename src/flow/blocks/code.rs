@@ -1,13 +1,16 @@
 //! Code blocks: monospace at a smaller size, inset, between two light rules; every
-//! space kept; a line too long for the measure wraps, its continuations marked by a
-//! hooked arrow drawn in the margin (drawn, so that copying the code gives back the code).
+//! space kept; highlighted by the code theme when the fence names a language; a line too
+//! long for the measure wraps, its continuations marked by a hooked arrow drawn in the
+//! margin (drawn, so that copying the code gives back the code).
 
 use super::{Flow, Frame};
 use crate::flow::vlist::{add_bars, Keep};
-use crate::geom::Pt;
+use crate::geom::{Pt, Rgb};
 use crate::inline::{Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
 use crate::model::Inline;
+use crate::options::CodeTheme;
+use crate::text::highlight::Token;
 
 /// Code relative to the body size.
 const CODE_SCALE: f32 = 0.85;
@@ -23,12 +26,19 @@ const RULE_BELOW_AT: f32 = 0.65;
 const RULE_OVERHANG_EM: f32 = 0.6;
 const RULE_THICKNESS: Pt = Pt(0.4);
 const RULE_GRAY: f32 = 0.55;
+/// The `color` code theme's inks: dark enough to read as text on paper (each at least
+/// 7:1 against white) and told apart by weight and slant as well as by hue.
+const KEYWORD_INK: Rgb = Rgb([0x12, 0x3c, 0x8c]);
+const COMMENT_INK: Rgb = Rgb([0x55, 0x55, 0x55]);
+const STRING_INK: Rgb = Rgb([0x1b, 0x5e, 0x20]);
+const CONSTANT_INK: Rgb = Rgb([0x8a, 0x2c, 0x00]);
+const NAME_INK: Rgb = Rgb([0x5e, 0x1a, 0x8c]);
 /// The continuation mark: its stroke and grey.
 const MARK_THICKNESS: Pt = Pt(0.45);
 const MARK_GRAY: f32 = 0.35;
 
 impl Flow<'_> {
-    pub(super) fn code(&mut self, text: &str, frame: &Frame) {
+    pub(super) fn code(&mut self, lang: Option<&str>, text: &str, frame: &Frame) {
         let spacing = self.block_spacing(frame);
         self.space(spacing, frame);
         let size = self.size() * frame.scale * CODE_SCALE;
@@ -50,11 +60,16 @@ impl Flow<'_> {
             width: frame.width - Pt(inset),
             ..frame.clone()
         };
+        let text = text.trim_end_matches('\n');
+        let highlighted = self.highlighted(lang, text);
         let mut boxes = vec![code_rule(&inner, size, true)];
         // Which boxes continue a wrapped line: a page never breaks before them.
         let mut glued = vec![false];
-        for line in text.trim_end_matches('\n').split('\n') {
-            let inlines = [Inline::Text(line.to_string())];
+        for (i, line) in text.split('\n').enumerate() {
+            let inlines = match highlighted.as_ref().and_then(|lines| lines.get(i)) {
+                Some(spans) => spans.clone(),
+                None => vec![Inline::Text(line.to_string())],
+            };
             let measure = inner.measure(Align::Start, LINE_HEIGHT);
             let mut lines = self.set(&inlines, &style, &measure);
             for line in &mut lines {
@@ -81,6 +96,56 @@ impl Flow<'_> {
         self.list.push_lines_glued(boxes, Keep::Framed, &glued);
         self.space(spacing, frame);
         self.previous_was_paragraph = false;
+    }
+
+    /// The lines of `text` as inlines printed by the code theme, or `None` to print it
+    /// plain (no theme, no language, or one no grammar knows).
+    fn highlighted(&self, lang: Option<&str>, text: &str) -> Option<Vec<Vec<Inline>>> {
+        let theme = self.settings.options.code_theme;
+        if theme == CodeTheme::None {
+            return None;
+        }
+        let lines = self
+            .services
+            .highlighter
+            .highlight(lang?, text, &self.services.cancel)?;
+        let colored = theme == CodeTheme::Color && !self.settings.options.ink_saver;
+        let inlines = lines
+            .into_iter()
+            .map(|spans| {
+                spans
+                    .into_iter()
+                    .map(|(token, text)| printed(token, text, colored))
+                    .collect()
+            })
+            .collect();
+        Some(inlines)
+    }
+}
+
+/// How a theme prints a token: keywords in bold, comments in italics, and with colours,
+/// each kind in a dark ink that holds on paper (and in grey print).
+fn printed(token: Token, text: String, colored: bool) -> Inline {
+    let mut inline = Inline::Text(text);
+    match token {
+        Token::Keyword => inline = Inline::Strong(vec![inline]),
+        Token::Comment => inline = Inline::Emphasis(vec![inline]),
+        _ => {}
+    }
+    let ink = match token {
+        Token::Plain => return inline,
+        Token::Keyword => KEYWORD_INK,
+        Token::Comment => COMMENT_INK,
+        Token::String => STRING_INK,
+        Token::Constant => CONSTANT_INK,
+        Token::Name => NAME_INK,
+    };
+    if !colored {
+        return inline;
+    }
+    Inline::Colored {
+        color: ink,
+        content: vec![inline],
     }
 }
 

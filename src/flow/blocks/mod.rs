@@ -256,7 +256,7 @@ impl<'a> Flow<'a> {
                 items,
                 tight,
             } => self.list(*start, items, *tight, frame),
-            Block::Code { text, .. } => self.code(text, frame),
+            Block::Code { lang, text } => self.code(lang.as_deref(), text, frame),
             Block::Table { aligns, head, rows } => self.table_block(aligns, head, rows, frame),
             Block::Term(inlines) => self.term(inlines, frame),
             Block::Definition(children) => self.definition(children, frame),
