@@ -31,10 +31,17 @@ fn table() -> &'static HashMap<String, Labels> {
 
 /// The labels of `lang`.
 fn labels(lang: &str) -> &'static Labels {
-    let lower = lang.to_ascii_lowercase();
-    let primary = lower.split(['-', '_']).next().unwrap_or_default();
-    table()
-        .get(primary)
+    let lower = lang.to_ascii_lowercase().replace('_', "-");
+    let primary = lower.split('-').next().unwrap_or_default();
+    // A language with a region or script of its own words (zh-TW, pt-PT) before the
+    // language's.
+    let tags = [
+        lower.as_str(),
+        lower.rsplit_once('-').map_or("", |(tag, _)| tag),
+    ];
+    tags.iter()
+        .find_map(|tag| table().get(*tag))
+        .or_else(|| table().get(primary))
         .or_else(|| table().get("en"))
         .expect("English labels are in the table")
 }
@@ -68,6 +75,10 @@ mod tests {
         assert_eq!(alert("fi", AlertKind::Caution), "Caution");
         assert_eq!(contents("fr-CA"), "Table des matières");
         assert_eq!(contents("fi"), "Contents");
-        assert_eq!(table().len(), 14);
+        assert_eq!(table().len(), 18);
+        assert_eq!(contents("zh-TW"), "目錄");
+        assert_eq!(contents("zh-Hant-HK"), "目錄");
+        assert_eq!(contents("zh-CN"), "目录");
+        assert_eq!(contents("pt-PT"), "Índice");
     }
 }

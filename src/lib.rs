@@ -28,6 +28,8 @@ pub mod geom;
 pub mod images;
 pub mod layout;
 pub mod options;
+#[doc(hidden)]
+pub mod stages;
 
 mod context;
 mod dates;
@@ -250,7 +252,7 @@ impl Engine {
 
     /// The settings of a render: the caller's options over the front matter's, over the
     /// template's, over the defaults.
-    fn settings(
+    pub(crate) fn settings(
         &self,
         document: &Document,
         options: &RenderOptions,

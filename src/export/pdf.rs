@@ -1,6 +1,6 @@
 //! The PDF writer: positioned pages → printpdf operations → lopdf document → bytes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use printpdf::{
     Actions, BorderArray, Color, ColorArray, Destination, DictItem, FontId, Greyscale, Line,
@@ -19,7 +19,7 @@ use super::{metadata, outline, subset, vector};
 use crate::context::Cancel;
 use crate::error::Error;
 use crate::images::{self, ImageData, LoadedImage, Orientation};
-use crate::layout::{Anchor, Element, Layout, LinkTarget, Page};
+use crate::layout::{Anchor, AnchorKey, Element, Layout, LinkTarget, Page};
 use crate::text::fonts::Drawing;
 use crate::text::{FaceId, FontBook};
 
@@ -147,6 +147,10 @@ pub fn write_pdf(
     }
 
     // 4. Pages.
+    let mut anchors: Anchors<'_> = HashMap::new();
+    for anchor in &layout.anchors {
+        anchors.entry(&anchor.key).or_default().push(anchor);
+    }
     let mut pages: Vec<PdfPage> = Vec::with_capacity(layout.pages.len());
     for (index, page) in layout.pages.iter().enumerate() {
         if cancel.is_cancelled() {
@@ -162,12 +166,7 @@ pub fn write_pdf(
             layer: &layer,
         };
         pages.push(page_ops(
-            page,
-            index,
-            fonts,
-            &embedded,
-            &resources,
-            &layout.anchors,
+            page, index, fonts, &embedded, &resources, &anchors,
         ));
     }
     doc.pages = pages;
@@ -268,13 +267,17 @@ fn image_xobject(image: &LoadedImage) -> XObject {
     })
 }
 
+/// Every place of each anchor, in page order: a document's links find theirs without a
+/// search through all anchors (which made a long table of contents quadratic).
+type Anchors<'a> = HashMap<&'a AnchorKey, Vec<&'a Anchor>>;
+
 fn page_ops(
     page: &Page,
     index: usize,
     book: &FontBook,
     embedded: &Embedded<'_>,
     resources: &PageResources<'_>,
-    anchors: &[Anchor],
+    anchors: &Anchors<'_>,
 ) -> PdfPage {
     let h = page.height.0;
     let mut ops = Vec::new();
@@ -409,11 +412,12 @@ fn page_ops(
         let actions = match target {
             LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
             // A note may be set on several pages: jump to the one on this page.
-            LinkTarget::Internal(key) => match anchors
-                .iter()
-                .find(|a| a.key == *key && a.page == index)
-                .or_else(|| anchors.iter().find(|a| a.key == *key))
-            {
+            LinkTarget::Internal(key) => match anchors.get(key).and_then(|places| {
+                places
+                    .iter()
+                    .find(|a| a.page == index)
+                    .or_else(|| places.first())
+            }) {
                 Some(anchor) => Actions::Goto(Destination::Xyz {
                     page: anchor.page + 1,
                     left: Some(0.0),

@@ -7,6 +7,8 @@
 //! where), and [`number`] draws the leaders and numbers once the pages are known. The
 //! entries' heights never depend on the numbers, so the pages break the same way again.
 
+use std::collections::HashMap;
+
 use super::blocks::{Flow, Frame};
 use super::vlist::{Keep, VItem, NO_BREAK};
 use super::Flowed;
@@ -41,7 +43,8 @@ const TITLE_LINE_HEIGHT: f32 = 1.25;
 pub struct Entry {
     pub level: u8,
     pub id: String,
-    pub title: String,
+    /// The heading's text with its emphasis and code, without its note references.
+    pub title: Vec<Inline>,
 }
 
 /// Where an entry's leaders and page number go: the last line of the entry (an index in
@@ -68,7 +71,7 @@ pub fn entries(blocks: &[Block], depth: u8) -> Vec<Entry> {
             Block::Heading { level, id, content } if *level <= depth => Some(Entry {
                 level: *level,
                 id: id.clone(),
-                title: Inline::plain_text(content).trim().to_string(),
+                title: Inline::without_references(content),
             }),
             _ => None,
         })
@@ -143,7 +146,7 @@ impl Flow<'_> {
             line_height: self.settings.design.line_height,
             max_lines: usize::MAX,
         };
-        let mut lines = self.set(&[Inline::Text(entry.title.clone())], &style, &measure);
+        let mut lines = self.set(&entry.title, &style, &measure);
         let target = LinkTarget::Internal(AnchorKey::Id(entry.id.clone()));
         for line in &mut lines {
             line.role = Role::Contents;
@@ -200,12 +203,14 @@ pub fn number(
     fonts: &FontBook,
     settings: &Settings,
 ) -> Vec<usize> {
-    let page_of = |id: &str| {
-        anchors
-            .iter()
-            .find(|a| matches!(&a.key, AnchorKey::Id(key) if key == id))
-            .map(|a| a.page + 1)
-    };
+    // Each heading's page (the first heading of an id: the one its links reach).
+    let mut pages: HashMap<&str, usize> = HashMap::new();
+    for anchor in anchors {
+        if let AnchorKey::Id(id) = &anchor.key {
+            pages.entry(id.as_str()).or_insert(anchor.page + 1);
+        }
+    }
+    let page_of = |id: &str| pages.get(id).copied();
     let face = settings.faces.body.regular;
     let options = ShapeOptions {
         lang: settings.options.lang.as_str(),
@@ -308,21 +313,21 @@ mod tests {
     #[test]
     fn entries_list_top_level_headings_to_the_depth() {
         let doc = parse(
-            "# Title\n\n## One\n\n### One.a\n\n#### Deep\n\n> ## Quoted\n\n## Two `code`\n",
+            "# Title\n\n## One[^n]\n\n### One.a\n\n#### Deep\n\n> ## Quoted\n\n## Two `code` [link](https://a.b)\n\n[^n]: Note.\n",
             &Default::default(),
             &Default::default(),
         )
         .unwrap();
         let listed: Vec<(u8, String)> = entries(&doc.blocks, 3)
             .into_iter()
-            .map(|e| (e.level, e.title))
+            .map(|e| (e.level, Inline::plain_text(&e.title)))
             .collect();
         assert_eq!(
             listed,
             [
                 (2, "One".to_string()),
                 (3, "One.a".to_string()),
-                (2, "Two code".to_string())
+                (2, "Two code link".to_string())
             ]
         );
         assert_eq!(entries(&doc.blocks, 2).len(), 2);

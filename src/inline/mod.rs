@@ -109,6 +109,25 @@ pub fn layout(
             ..SetParagraph::default()
         };
     }
+    let (breaks, emergency) = choose_breaks(&prepared, style, line_width, services.cancel);
+    let lines = finalize::set_lines(&prepared, &breaks, line_width);
+    SetParagraph {
+        lines: linebox::line_boxes(&mut prepared, &lines, style, measure, services.fonts),
+        missing: prepared.missing,
+        emergency,
+        too_long: None,
+    }
+}
+
+/// The breaks of a prepared paragraph by total fit: a first pass without hyphenation, a
+/// second with it (when the style hyphenates), a last one with emergency stretch; and
+/// whether the lines had to be stretched or broken beyond the rules (an overfull word).
+pub fn choose_breaks(
+    prepared: &prepare::Prepared,
+    style: &ParagraphStyle,
+    line_width: f32,
+    cancel: &crate::context::Cancel,
+) -> (Vec<linebreak::Break>, bool) {
     let background = if style.balance {
         // Balanced lines: the stretch of a whole measure makes a half-empty line mildly
         // bad and a nearly empty one bad, so the breaker evens the lines out.
@@ -119,7 +138,7 @@ pub fn layout(
         RAGGED_STRETCH_EM * style.size as f64
     };
     let first = Params {
-        cancel: services.cancel.clone(),
+        cancel: cancel.clone(),
         tolerance: FIRST_PASS_TOLERANCE,
         hyphenate: false,
         background_stretch: background,
@@ -157,11 +176,5 @@ pub fn layout(
                 }
             )
     });
-    let lines = finalize::set_lines(&prepared, &breaks, line_width);
-    SetParagraph {
-        lines: linebox::line_boxes(&mut prepared, &lines, style, measure, services.fonts),
-        missing: prepared.missing,
-        emergency,
-        too_long: None,
-    }
+    (breaks, emergency)
 }

@@ -528,16 +528,17 @@ fn add_span(
                     ctx,
                 );
             }
-            if c == ' ' && span.kind == TextKind::Code && pending_space.is_none() {
+            if matches!(c, ' ' | '\t') && span.kind == TextKind::Code && pending_space.is_none() {
                 let end = text[i..]
-                    .find(|c: char| c != ' ')
+                    .find(|c: char| !matches!(c, ' ' | '\t'))
                     .map_or(text.len(), |n| i + n);
-                while chars.next_if(|&(j, _)| j < end).is_some() {}
-                push_code_spaces(prepared, span, &runs, i..end);
-                continue;
+                if push_code_whitespace(prepared, span, &runs, &text[i..end], i, style, ctx) {
+                    while chars.next_if(|&(j, _)| j < end).is_some() {}
+                    continue;
+                }
             }
             let width = if span.kind == TextKind::Code && c == '\t' {
-                space * 4.0
+                space * TAB_SPACES
             } else if c == '\u{202f}' {
                 // Narrow no-break space: about a sixth of an em, the least that text
                 // extraction (poppler) still reads as a word gap.
@@ -586,26 +587,77 @@ fn add_span(
     }
 }
 
-/// Spaces of code as glyphs, so that copying the code gives back its indentation and its
-/// runs of spaces (a gap between glyphs reads as one space at most), then a place to break
-/// the line (none in the indentation).
-fn push_code_spaces(
+/// A tab in code is as wide as this many spaces.
+const TAB_SPACES: f32 = 4.0;
+
+/// Spaces and tabs of code drawn as glyphs (the space glyph, a tab four times as wide),
+/// so that copying the code gives back its indentation, its tabs and its runs of spaces (a
+/// gap between glyphs reads as one space at most). In a code block the line may break
+/// after them (a wrapped line's end is not justified); in inline code the first of them
+/// is the place to break, as a fixed space that vanishes at a break, so that a justified
+/// line still ends flush. `false` if the face has no space glyph (then they are plain
+/// spaces).
+fn push_code_whitespace(
     prepared: &mut Prepared,
     span: &Span,
     runs: &[ShapedRun],
-    range: std::ops::Range<usize>,
-) {
-    let indentation = at_line_start(&prepared.items);
-    for run in slice_runs(runs, range) {
-        push_box(prepared, span, run);
-    }
-    if !indentation {
+    whitespace: &str,
+    offset: usize,
+    style: &ParagraphStyle,
+    ctx: &Context<'_>,
+) -> bool {
+    let face = ctx.services.fonts.face(span.face);
+    let Some(glyph) = face.shaper.glyph_index(' ') else {
+        return false;
+    };
+    let space = face.space_width * span.size;
+    let width = |c: char| if c == '\t' { space * TAB_SPACES } else { space };
+    let level = run_offsets(runs)
+        .take_while(|(start, _)| *start <= offset)
+        .last()
+        .map_or(0, |(_, run)| run.level);
+    let glyphs = |text: &str| ShapedRun {
+        face: span.face,
+        size: span.size,
+        text: text.to_string(),
+        glyphs: text
+            .char_indices()
+            .map(|(i, c)| crate::text::Glyph {
+                id: glyph.0,
+                advance: width(c),
+                x_offset: 0.0,
+                y_offset: 0.0,
+                cluster: i as u32,
+            })
+            .collect(),
+        ascending: true,
+        level,
+    };
+    if at_line_start(&prepared.items) {
+        push_box(prepared, span, glyphs(whitespace));
+    } else if style.monospace {
+        push_box(prepared, span, glyphs(whitespace));
         prepared.items.push(Item::Glue {
             width: 0.0,
             stretch: 0.0,
             shrink: 0.0,
         });
+    } else {
+        let first = whitespace.chars().next().unwrap_or(' ');
+        push_space(
+            &mut prepared.items,
+            width(first),
+            false,
+            true,
+            style,
+            span.kind,
+        );
+        let rest = &whitespace[first.len_utf8()..];
+        if !rest.is_empty() {
+            push_box(prepared, span, glyphs(rest));
+        }
     }
+    true
 }
 
 /// Whether nothing but indentation precedes on the line: the paragraph's start, or a

@@ -4,7 +4,7 @@
 //! smart punctuation. Raw HTML is never interpreted: it contributes its text content
 //! (`<br>` breaks a line; `<script>`, `<style>` and comments vanish).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -31,7 +31,10 @@ pub fn parse_markdown(
     markdown: &str,
     cancel: &Cancel,
 ) -> Result<(Vec<Block>, Vec<Warning>), Error> {
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        explicit_ids: explicit_heading_ids(markdown),
+        ..Builder::default()
+    };
     for (n, event) in Parser::new_ext(markdown, parser_options()).enumerate() {
         if n % CANCEL_CHECK_EVENTS == 0 && cancel.is_cancelled() {
             return Err(Error::Cancelled);
@@ -40,6 +43,20 @@ pub fn parse_markdown(
     }
     let warnings = std::mem::take(&mut builder.warnings);
     Ok((builder.finish(), warnings))
+}
+
+/// The ids authors give headings (`## Title {#id}`), read ahead so that a made-up id never
+/// takes one an author gives a later heading. Only a document with `{#` has any.
+fn explicit_heading_ids(markdown: &str) -> HashSet<String> {
+    if !markdown.contains("{#") {
+        return HashSet::new();
+    }
+    Parser::new_ext(markdown, parser_options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// How many events go by between two looks at the cancellation flag.
@@ -104,8 +121,12 @@ struct Builder {
     html: HtmlText,
     /// The raw HTML block being read asked for a page break after it.
     break_after_html: bool,
-    /// Heading ids given so far, so that each heading's is unique.
+    /// Heading ids given so far, so that each heading's is unique, and the suffix to try
+    /// next for each made-up id (a thousand headings of one name cost no more than one).
     heading_ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    /// The ids authors give headings anywhere in the document.
+    explicit_ids: HashSet<String>,
     warnings: Vec<Warning>,
 }
 
@@ -120,15 +141,19 @@ struct TableBuilder {
 
 impl Builder {
     /// `slug`, or as GitHub does for the second heading of the same name, `slug-1`, then
-    /// `slug-2`..., so that links and the table of contents reach every heading.
-    fn unique_id(&self, slug: String) -> String {
-        if !self.heading_ids.contains(&slug) {
+    /// `slug-2`..., never an id an author gives a heading, so that links and the table of
+    /// contents reach every heading.
+    fn unique_id(&mut self, slug: String) -> String {
+        let taken = |id: &str| self.heading_ids.contains(id) || self.explicit_ids.contains(id);
+        if !taken(&slug) {
             return slug;
         }
-        (1..)
-            .map(|n| format!("{slug}-{n}"))
-            .find(|id| !self.heading_ids.contains(id))
-            .expect("some suffix is free")
+        let mut n = self.next_suffix.get(&slug).copied().unwrap_or(1);
+        while taken(&format!("{slug}-{n}")) {
+            n += 1;
+        }
+        self.next_suffix.insert(slug.clone(), n + 1);
+        format!("{slug}-{n}")
     }
 
     fn event(&mut self, event: Event<'_>) {
@@ -676,8 +701,9 @@ mod tests {
                 _ => None,
             })
             .collect();
-        // An explicit id is the author's; a later slug steps around it.
-        assert_eq!(ids, ["notes", "notes-1", "notes-1", "notes-2"]);
+        // An explicit id is the author's, even on a later heading: made-up ids step
+        // around it.
+        assert_eq!(ids, ["notes", "notes-2", "notes-1", "notes-3"]);
     }
 
     #[test]

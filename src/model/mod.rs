@@ -202,6 +202,35 @@ impl Inline {
     }
 
     /// The plain text of a sequence of inlines (for outlines, ids and messages).
+    /// A heading's inlines as they print elsewhere (the table of contents, the outline):
+    /// without footnote references or note marks, links as their text, breaks as spaces.
+    pub fn without_references(inlines: &[Inline]) -> Vec<Inline> {
+        let inner = Inline::without_references;
+        let mut out = Vec::with_capacity(inlines.len());
+        for inline in inlines {
+            out.push(match inline {
+                Inline::FootnoteReference(_) | Inline::NoteMark(_) => continue,
+                Inline::Link { content, .. } => {
+                    out.extend(inner(content));
+                    continue;
+                }
+                Inline::LineBreak | Inline::SoftBreak => Inline::Text(" ".to_string()),
+                Inline::Image { alt, .. } => Inline::Text(Inline::plain_text(&inner(alt))),
+                Inline::Emphasis(c) => Inline::Emphasis(inner(c)),
+                Inline::Strong(c) => Inline::Strong(inner(c)),
+                Inline::Strikethrough(c) => Inline::Strikethrough(inner(c)),
+                Inline::Superscript(c) => Inline::Superscript(inner(c)),
+                Inline::Subscript(c) => Inline::Subscript(inner(c)),
+                Inline::Colored { color, content } => Inline::Colored {
+                    color: *color,
+                    content: inner(content),
+                },
+                Inline::Text(_) | Inline::Code(_) => inline.clone(),
+            });
+        }
+        out
+    }
+
     pub fn plain_text(inlines: &[Inline]) -> String {
         let mut out = String::new();
         fn walk(inlines: &[Inline], out: &mut String) {

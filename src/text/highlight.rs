@@ -5,6 +5,7 @@
 //! says.
 
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 
@@ -24,10 +25,26 @@ pub enum Token {
 }
 
 /// A block longer than this, or with a line longer than [`MAX_LINE_BYTES`], prints
-/// plain: the grammars' regular expressions are not made for megabytes of one line, and
-/// a public service takes any input.
+/// plain: some grammars' regular expressions take time that grows with the square of a
+/// line's length (the shell's, on a long run of spaces), and a public service takes any
+/// input. A render also stops highlighting once it has spent [`TIME_BUDGET`] on it (a
+/// last resort: only input made to be slow gets there).
 const MAX_BLOCK_BYTES: usize = 64 * 1024;
-const MAX_LINE_BYTES: usize = 2_000;
+const MAX_LINE_BYTES: usize = 500;
+pub const TIME_BUDGET: Duration = Duration::from_millis(300);
+
+/// Names fences use for languages whose grammar goes by another (TypeScript and JSX are
+/// highlighted as JavaScript, a shell session as the shell).
+const ALIASES: [(&str, &str); 8] = [
+    ("shell", "bash"),
+    ("console", "bash"),
+    ("zsh", "bash"),
+    ("ts", "js"),
+    ("typescript", "js"),
+    ("tsx", "js"),
+    ("jsx", "js"),
+    ("py3", "python"),
+];
 
 /// Scopes and the token they make, the more specific first; the innermost scope of a
 /// piece of text that matches one decides (operators are keywords to the grammars, but
@@ -72,35 +89,54 @@ impl Highlighter {
     }
 
     /// The lines of `code` (split at `\n`) as spans by the grammar of `lang` (a name or
-    /// file extension: `rust`, `rs`, `python`, `js`, `sh`...). `None` when no grammar knows
-    /// the language, the block is too long to highlight, the grammar fails, or the render
-    /// is cancelled: the code then prints plain.
+    /// file extension: `rust`, `rs`, `python`, `js`, `sh`...; a fence's `rust,ignore` or
+    /// `{python}` name it too). `None` when no grammar knows the language, the block is too
+    /// long to highlight, the grammar fails, the render is cancelled or `budget` (the time
+    /// the render may still spend highlighting, reduced by what this block takes) runs
+    /// out: the code then prints plain.
     pub fn highlight(
         &self,
         lang: &str,
         code: &str,
         cancel: &Cancel,
+        budget: &mut Duration,
     ) -> Option<Vec<HighlightedLine>> {
-        let lang = lang.trim();
+        let lang = lang
+            .split([',', ' ', '{', '}', '.'])
+            .find(|part| !part.is_empty())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let lang = ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == lang)
+            .map_or(lang.as_str(), |(_, name)| name);
         if lang.is_empty()
+            || budget.is_zero()
             || code.len() > MAX_BLOCK_BYTES
             || code.split('\n').any(|line| line.len() > MAX_LINE_BYTES)
         {
             return None;
         }
         let (syntaxes, scopes) = self.loaded();
-        let syntax = syntaxes
-            .find_syntax_by_token(lang)
-            .or_else(|| syntaxes.find_syntax_by_token(&lang.to_ascii_lowercase()))?;
+        let syntax = syntaxes.find_syntax_by_token(lang)?;
+        let started = Instant::now();
         let mut state = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
         let mut lines = Vec::new();
         for line in code.split('\n') {
-            if cancel.is_cancelled() {
+            let spent = started.elapsed();
+            if cancel.is_cancelled() || spent >= *budget {
+                *budget = budget.saturating_sub(spent);
                 return None;
             }
-            // The grammars read lines with their newline.
-            let with_newline = format!("{line}\n");
+            // The grammars read lines with their newline; a line of only spaces is read as
+            // an empty one (it is printed as it is).
+            let blank = line.trim().is_empty();
+            let with_newline = if blank {
+                "\n".to_string()
+            } else {
+                format!("{line}\n")
+            };
             let ops = state.parse_line(&with_newline, syntaxes).ok()?;
             let mut spans: HighlightedLine = Vec::new();
             let mut start = 0;
@@ -116,13 +152,16 @@ impl Highlighter {
                 }
             };
             for (at, op) in ops {
-                push(&stack, start, at);
-                start = start.max(at);
+                if !blank {
+                    push(&stack, start, at);
+                    start = start.max(at);
+                }
                 stack.apply(&op).ok()?;
             }
             push(&stack, start, line.len());
             lines.push(spans);
         }
+        *budget = budget.saturating_sub(started.elapsed());
         Some(lines)
     }
 }
@@ -148,7 +187,7 @@ mod tests {
 
     fn tokens(lang: &str, code: &str) -> Vec<HighlightedLine> {
         Highlighter::new()
-            .highlight(lang, code, &Cancel::never())
+            .highlight(lang, code, &Cancel::never(), &mut TIME_BUDGET.clone())
             .expect("highlighted")
     }
 
@@ -176,7 +215,7 @@ mod tests {
     #[test]
     fn spans_give_back_the_code_exactly() {
         let code = "def f(x):\n\treturn x  # twice\n\n\"\"\"doc\nstring\"\"\"\n";
-        for lang in ["python", "py", "Python"] {
+        for lang in ["python", "py", "Python", "{python}", "python,ignore"] {
             let lines = tokens(lang, code);
             let text: Vec<String> = lines
                 .iter()
@@ -190,13 +229,22 @@ mod tests {
     fn unknown_languages_and_huge_blocks_print_plain() {
         let highlighter = Highlighter::new();
         let never = Cancel::never();
+        let mut budget = TIME_BUDGET;
+        let mut plain = |lang: &str, code: &str| {
+            highlighter
+                .highlight(lang, code, &never, &mut budget)
+                .is_none()
+        };
+        assert!(plain("no-such-language", "x"));
+        assert!(plain("", "x"));
+        assert!(plain("rust", &"x".repeat(MAX_LINE_BYTES + 1)));
+        assert!(plain("rust", &"let x = 1;\n".repeat(MAX_BLOCK_BYTES / 8)));
+        assert!(!plain("ts", "const x = 1;"));
+        assert!(!plain("console", "ls -l"));
+        // Out of time: plain.
+        let mut spent = Duration::ZERO;
         assert!(highlighter
-            .highlight("no-such-language", "x", &never)
+            .highlight("rust", "fn f() {}", &never, &mut spent)
             .is_none());
-        assert!(highlighter.highlight("", "x", &never).is_none());
-        let long_line = "x".repeat(MAX_LINE_BYTES + 1);
-        assert!(highlighter.highlight("rust", &long_line, &never).is_none());
-        let many_lines = "let x = 1;\n".repeat(MAX_BLOCK_BYTES / 8);
-        assert!(highlighter.highlight("rust", &many_lines, &never).is_none());
     }
 }

@@ -100,15 +100,17 @@ impl Flow<'_> {
 
     /// The lines of `text` as inlines printed by the code theme, or `None` to print it
     /// plain (no theme, no language, or one no grammar knows).
-    fn highlighted(&self, lang: Option<&str>, text: &str) -> Option<Vec<Vec<Inline>>> {
+    fn highlighted(&mut self, lang: Option<&str>, text: &str) -> Option<Vec<Vec<Inline>>> {
         let theme = self.settings.options.code_theme;
         if theme == CodeTheme::None {
             return None;
         }
-        let lines = self
-            .services
-            .highlighter
-            .highlight(lang?, text, &self.services.cancel)?;
+        let lines = self.services.highlighter.highlight(
+            lang?,
+            text,
+            &self.services.cancel,
+            &mut self.highlight_budget,
+        )?;
         let colored = theme == CodeTheme::Color && !self.settings.options.ink_saver;
         let inlines = lines
             .into_iter()

@@ -41,7 +41,12 @@ impl Flow<'_> {
         self.space(before, frame);
         let anchor = LineAnchor {
             key: AnchorKey::Id(id.to_string()),
-            outline: Some((level, Inline::plain_text(content).trim().to_string())),
+            outline: Some((
+                level,
+                Inline::plain_text(&Inline::without_references(content))
+                    .trim()
+                    .to_string(),
+            )),
         };
         self.set_block(
             content,

@@ -1,0 +1,201 @@
+//! The pipeline's stages one at a time, for the benchmarks (`benches/stages.rs`): each
+//! function runs one stage (or one service of a stage: shaping, hyphenation, line
+//! breaking) on what the stage before gave, so that a change is measured where it lands.
+//! Not a stable API: hidden from the documentation.
+
+use crate::context::{Cancel, Limits};
+use crate::error::Error;
+use crate::flow::{self, Flowed};
+use crate::images::DataUrisOnly;
+use crate::inline::{self, ParagraphStyle, TextServices};
+use crate::layout::Layout;
+use crate::model::{Block, Document, Inline, Meta};
+use crate::settings::Settings;
+use crate::text::{shape::shape, ShapeOptions};
+use crate::{Engine, RenderOptions, Typeset};
+
+/// A parsed article with its settings.
+pub struct Parsed {
+    document: Document,
+    settings: Settings,
+    printed: Meta,
+}
+
+/// Stage 1: markdown and front matter → the document, and the render's settings.
+pub fn parse(engine: &Engine, markdown: &str, options: &RenderOptions) -> Result<Parsed, Error> {
+    let document = crate::model::parse(markdown, &Limits::default(), &Cancel::never())?;
+    let settings = engine.settings(&document, options, &mut Vec::new())?;
+    let printed = document.meta.clone();
+    Ok(Parsed {
+        document,
+        settings,
+        printed,
+    })
+}
+
+/// The words of the article's paragraphs, in order (repeats kept).
+pub fn words(parsed: &Parsed) -> Vec<String> {
+    paragraphs(&parsed.document.blocks)
+        .flat_map(|inlines| {
+            Inline::plain_text(inlines)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The top-level paragraphs' inlines.
+fn paragraphs(blocks: &[Block]) -> impl Iterator<Item = &[Inline]> {
+    blocks.iter().filter_map(|block| match block {
+        Block::Paragraph(inlines) => Some(inlines.as_slice()),
+        _ => None,
+    })
+}
+
+fn services<'a>(
+    engine: &'a Engine,
+    settings: &'a Settings,
+    cancel: &'a Cancel,
+) -> TextServices<'a> {
+    TextServices {
+        fonts: &engine.fonts,
+        hyphenator: &engine.hyphenator,
+        lang: settings.options.lang.as_str(),
+        direction: settings.direction,
+        fallback: &settings.faces.fallback,
+        cancel,
+    }
+}
+
+fn body_style(settings: &Settings) -> ParagraphStyle {
+    ParagraphStyle {
+        size: settings.font_size,
+        bold: false,
+        italic: false,
+        justify: settings.options.justify,
+        hyphenate: settings.hyphenate,
+        indent: 0.0,
+        monospace: false,
+        balance: false,
+        family: settings.faces.body,
+        code: settings.faces.code,
+    }
+}
+
+/// Shaping: every word in the body face at the body size. Returns the glyphs made.
+pub fn shape_words(engine: &Engine, parsed: &Parsed, words: &[String]) -> usize {
+    let settings = &parsed.settings;
+    let options = ShapeOptions {
+        lang: settings.options.lang.as_str(),
+        ..ShapeOptions::default()
+    };
+    let mut missing = Default::default();
+    words
+        .iter()
+        .map(|word| {
+            shape(
+                &engine.fonts,
+                settings.faces.body.regular,
+                settings.font_size,
+                word,
+                &options,
+                &mut missing,
+            )
+            .iter()
+            .map(|run| run.glyphs.len())
+            .sum::<usize>()
+        })
+        .sum()
+}
+
+/// Hyphenation: every word by the language's patterns. Returns the points found.
+pub fn hyphenate_words(engine: &Engine, parsed: &Parsed, words: &[String]) -> usize {
+    let lang = parsed.settings.options.lang.as_str();
+    words
+        .iter()
+        .map(|word| engine.hyphenator.breaks(lang, word).len())
+        .sum()
+}
+
+/// The article's paragraphs as items for the line breaker (shaped and hyphenated).
+pub struct Prepared {
+    paragraphs: Vec<inline::prepare::Prepared>,
+    style: ParagraphStyle,
+    width: f32,
+}
+
+/// The inline stage's first half: each top-level paragraph shaped and hyphenated into
+/// boxes, glue and penalties, at the text width.
+pub fn prepare(engine: &Engine, parsed: &Parsed) -> Prepared {
+    let settings = &parsed.settings;
+    let cancel = Cancel::never();
+    let services = services(engine, settings, &cancel);
+    let style = body_style(settings);
+    let width = settings.text_width().0;
+    let paragraphs = paragraphs(&parsed.document.blocks)
+        .map(|inlines| inline::prepare::prepare(inlines, &style, &services, width))
+        .collect();
+    Prepared {
+        paragraphs,
+        style,
+        width,
+    }
+}
+
+/// Line breaking: the total-fit passes on every prepared paragraph. Returns the lines.
+pub fn break_lines(prepared: &Prepared) -> usize {
+    let cancel = Cancel::never();
+    prepared
+        .paragraphs
+        .iter()
+        .map(|paragraph| {
+            inline::choose_breaks(paragraph, &prepared.style, prepared.width, &cancel)
+                .0
+                .len()
+        })
+        .sum()
+}
+
+/// Stages 2–4: the document's blocks → the vertical list (every paragraph shaped,
+/// hyphenated and broken into lines on the way).
+pub fn flow(engine: &Engine, parsed: &Parsed) -> Result<Flowed, Error> {
+    let services = flow::Services {
+        fonts: &engine.fonts,
+        hyphenator: &engine.hyphenator,
+        highlighter: &engine.highlighter,
+        images: &DataUrisOnly,
+        cancel: Cancel::never(),
+        limits: Limits::default(),
+    };
+    flow::flow(
+        &parsed.document,
+        &parsed.printed,
+        &parsed.settings,
+        services,
+        &mut Vec::new(),
+    )
+}
+
+/// Stage 5: the vertical list → pages.
+pub fn paginate(engine: &Engine, parsed: &Parsed, flowed: &Flowed) -> Result<Layout, Error> {
+    crate::pages::paginate(
+        flowed,
+        &parsed.settings,
+        &parsed.printed,
+        &engine.fonts,
+        &Limits::default(),
+        &Cancel::never(),
+        &mut Vec::new(),
+    )
+}
+
+/// Stage 6: pages → PDF bytes (subset fonts, compression, links, outline, metadata).
+pub fn write(engine: &Engine, typeset: &Typeset) -> Result<Vec<u8>, Error> {
+    crate::export::write_pdf(
+        &typeset.layout,
+        &engine.fonts,
+        &typeset.info,
+        &Cancel::never(),
+    )
+}
