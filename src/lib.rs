@@ -109,9 +109,10 @@ impl Default for Engine {
 }
 
 impl Engine {
-    /// Parses the bundled fonts and templates and loads the default hyphenation
-    /// dictionary (other languages load on first use and are kept). Installed fonts are
-    /// looked for only when a character needs one.
+    /// Reads the bundled fonts' character maps and the templates: cheap, so that a
+    /// command-line render starts at once. A face's layout tables are parsed, a
+    /// language's hyphenation patterns and a code language's grammar loaded, on first
+    /// use, and kept. Installed fonts are looked for only when a character needs one.
     pub fn new() -> Engine {
         Engine::with_font_dirs(Vec::new())
     }

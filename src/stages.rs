@@ -11,7 +11,7 @@ use crate::inline::{self, ParagraphStyle, TextServices};
 use crate::layout::Layout;
 use crate::model::{Block, Document, Inline, Meta};
 use crate::settings::Settings;
-use crate::text::{shape::shape, ShapeOptions};
+use crate::text::{shape, ShapeOptions};
 use crate::{Engine, RenderOptions, Typeset};
 
 /// A parsed article with its settings.
@@ -83,7 +83,8 @@ fn body_style(settings: &Settings) -> ParagraphStyle {
     }
 }
 
-/// Shaping: every word in the body face at the body size. Returns the glyphs made.
+/// Shaping: every word in the body face at the body size, as the line breaker's
+/// preparation shapes them (through the engine's word cache). Returns the glyphs made.
 pub fn shape_words(engine: &Engine, parsed: &Parsed, words: &[String]) -> usize {
     let settings = &parsed.settings;
     let options = ShapeOptions {
@@ -94,7 +95,7 @@ pub fn shape_words(engine: &Engine, parsed: &Parsed, words: &[String]) -> usize 
     words
         .iter()
         .map(|word| {
-            shape(
+            shape::shape_words(
                 &engine.fonts,
                 settings.faces.body.regular,
                 settings.font_size,

@@ -6,6 +6,7 @@
 //! article), links, a nested outline, document info and XMP metadata. This is the only
 //! module that knows printpdf and lopdf.
 
+mod compact;
 mod metadata;
 mod outline;
 mod pdf;

@@ -13,7 +13,8 @@ use crate::layout::{AnchorKey, LinkTarget};
 use crate::model::{Inline, NoteMark};
 use crate::options::Direction;
 use crate::text::{
-    breaks, fonts::FaceSet, shape::shape, FaceId, FontBook, Hyphenator, ShapeOptions, ShapedRun,
+    breaks, fonts::FaceSet, shape::shape_words, FaceId, FontBook, Hyphenator, ShapeOptions,
+    ShapedRun,
 };
 
 /// TeX's \hyphenpenalty and \exhyphenpenalty.
@@ -476,7 +477,7 @@ fn add_span(
             text_levels.resize(text.len(), level);
         }
     }
-    // Each stretch of one bidi level is shaped in its direction.
+    // Each stretch of one bidi level is shaped in its direction, a word at a time.
     let mut runs = Vec::new();
     let mut start = 0;
     while start < text.len() {
@@ -491,7 +492,7 @@ fn add_span(
             literal: span.kind == TextKind::Code,
             fallback: ctx.services.fallback,
         };
-        runs.extend(shape(
+        runs.extend(shape_words(
             ctx.services.fonts,
             span.face,
             span.size,
@@ -501,6 +502,7 @@ fn add_span(
         ));
         start = end;
     }
+    let runs = SpanRuns::new(runs);
     let space = ctx.services.fonts.face(span.face).space_width * span.size;
 
     let mut word_start: Option<usize> = None;
@@ -600,7 +602,7 @@ const TAB_SPACES: f32 = 4.0;
 fn push_code_whitespace(
     prepared: &mut Prepared,
     span: &Span,
-    runs: &[ShapedRun],
+    runs: &SpanRuns,
     whitespace: &str,
     offset: usize,
     style: &ParagraphStyle,
@@ -612,10 +614,7 @@ fn push_code_whitespace(
     };
     let space = face.space_width * span.size;
     let width = |c: char| if c == '\t' { space * TAB_SPACES } else { space };
-    let level = run_offsets(runs)
-        .take_while(|(start, _)| *start <= offset)
-        .last()
-        .map_or(0, |(_, run)| run.level);
+    let level = runs.level_at(offset);
     let glyphs = |text: &str| ShapedRun {
         face: span.face,
         size: span.size,
@@ -716,7 +715,7 @@ fn push_space(
 fn add_word(
     prepared: &mut Prepared,
     span: &Span,
-    runs: &[ShapedRun],
+    runs: &SpanRuns,
     text: &str,
     range: std::ops::Range<usize>,
     soft_hyphens: &[usize],
@@ -788,16 +787,13 @@ fn add_word(
     let mut start = 0;
     for (offset, kind, hyphen) in breaks {
         let cut = range.start + offset;
-        if !runs_boundary(runs, cut) {
+        if !runs.is_boundary(cut) {
             continue;
         }
-        pieces.push((
-            slice_runs(runs, range.start + start..cut),
-            Some((kind, hyphen)),
-        ));
+        pieces.push((runs.slice(range.start + start..cut), Some((kind, hyphen))));
         start = offset;
     }
-    pieces.push((slice_runs(runs, range.start + start..range.end), None));
+    pieces.push((runs.slice(range.start + start..range.end), None));
 
     // A piece that may not fit a line (the first line is shorter by the indent, and a
     // piece may carry a hyphen) gets
@@ -975,30 +971,64 @@ fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usiz
     piece
 }
 
-/// Byte offset where each run starts in the span text.
-fn run_offsets(runs: &[ShapedRun]) -> impl Iterator<Item = (usize, &ShapedRun)> {
-    runs.iter().scan(0, |offset, run| {
-        let start = *offset;
-        *offset += run.text.len();
-        Some((start, run))
-    })
+/// A span's glyph runs with where each starts in the span's text, so that a word's runs
+/// are found by binary search (a span shaped a word at a time has two runs per word).
+struct SpanRuns {
+    runs: Vec<ShapedRun>,
+    /// The byte offset where each run ends.
+    ends: Vec<usize>,
 }
 
-fn runs_boundary(runs: &[ShapedRun], at: usize) -> bool {
-    run_offsets(runs).any(|(start, run)| {
-        at >= start && at <= start + run.text.len() && run.is_cluster_boundary(at - start)
-    })
-}
+impl SpanRuns {
+    fn new(runs: Vec<ShapedRun>) -> SpanRuns {
+        let ends = runs
+            .iter()
+            .scan(0, |end, run| {
+                *end += run.text.len();
+                Some(*end)
+            })
+            .collect();
+        SpanRuns { runs, ends }
+    }
 
-fn slice_runs(runs: &[ShapedRun], range: std::ops::Range<usize>) -> Vec<ShapedRun> {
-    run_offsets(runs)
-        .filter_map(|(start, run)| {
-            let end = start + run.text.len();
-            let from = range.start.max(start);
-            let to = range.end.min(end);
-            (from < to).then(|| run.slice(from - start..to - start))
-        })
-        .collect()
+    fn start(&self, i: usize) -> usize {
+        if i == 0 {
+            0
+        } else {
+            self.ends[i - 1]
+        }
+    }
+
+    /// The bidi level of the text at `offset`.
+    fn level_at(&self, offset: usize) -> u8 {
+        let i = self.ends.partition_point(|&end| end <= offset);
+        self.runs
+            .get(i)
+            .or(self.runs.last())
+            .map_or(0, |run| run.level)
+    }
+
+    /// Whether `at` falls between two clusters.
+    fn is_boundary(&self, at: usize) -> bool {
+        let first = self.ends.partition_point(|&end| end < at);
+        (first..self.runs.len())
+            .take_while(|&i| self.start(i) <= at)
+            .any(|i| self.runs[i].is_cluster_boundary(at - self.start(i)))
+    }
+
+    /// The glyphs of the bytes `range`, which start and end between clusters.
+    fn slice(&self, range: std::ops::Range<usize>) -> Vec<ShapedRun> {
+        let first = self.ends.partition_point(|&end| end <= range.start);
+        (first..self.runs.len())
+            .take_while(|&i| self.start(i) < range.end)
+            .filter_map(|i| {
+                let start = self.start(i);
+                let from = range.start.max(start);
+                let to = range.end.min(self.ends[i]);
+                (from < to).then(|| self.runs[i].slice(from - start..to - start))
+            })
+            .collect()
+    }
 }
 
 fn trim_trailing_glue(items: &mut Vec<Item<usize>>) {

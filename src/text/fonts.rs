@@ -205,7 +205,6 @@ pub struct Face {
     /// Negative: below the baseline.
     pub descender: f32,
     pub postscript_name: String,
-    pub family: String,
     pub bold: bool,
     pub italic: bool,
     /// The script a bundled face is for (`None` for the body and code faces and for
@@ -243,9 +242,6 @@ impl Face {
         };
         let postscript_name =
             name(ttf_parser::name_id::POST_SCRIPT_NAME).unwrap_or_else(|| format!("Face{index}"));
-        let family = name(ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
-            .or_else(|| name(ttf_parser::name_id::FAMILY))
-            .unwrap_or_else(|| postscript_name.clone());
         let advance = |c: char| {
             shaper
                 .glyph_index(c)
@@ -273,7 +269,6 @@ impl Face {
             bold: shaper.is_bold(),
             italic: shaper.is_italic(),
             postscript_name,
-            family,
             script: None,
             drawing,
             space_width: advance(' ').1,
@@ -343,6 +338,35 @@ impl Face {
     }
 }
 
+/// A bundled face: what choosing it needs (family, style, script, its character map) at
+/// once, the shaper's parse of its layout tables when first used (a Latin article never
+/// parses the Arabic or Thai faces, and a start-up parses none).
+struct Bundled {
+    data: &'static [u8],
+    outline: ttf_parser::Face<'static>,
+    family: String,
+    bold: bool,
+    italic: bool,
+    script: Option<Script>,
+    face: OnceLock<Face>,
+}
+
+impl Bundled {
+    fn face(&self) -> &Face {
+        self.face.get_or_init(|| {
+            let mut face = Face::parse(self.data, 0).expect("bundled font parses");
+            face.bold = self.bold;
+            face.italic = self.italic;
+            face.script = self.script;
+            face
+        })
+    }
+
+    fn has_char(&self, c: char) -> bool {
+        self.outline.glyph_index(c).is_some()
+    }
+}
+
 /// A face found on the machine (or in a user's font folder), parsed when first needed.
 struct Installed {
     family: String,
@@ -361,7 +385,7 @@ type FallbackKey = (FaceId, char, &'static str);
 
 /// Every font Folio can use.
 pub struct FontBook {
-    bundled: Vec<Face>,
+    bundled: Vec<Bundled>,
     /// Whether installed fonts are looked for at all.
     use_installed: bool,
     /// Folders the user added (`--font-dir`, `FOLIO_FONT_DIRS`), scanned with the system's.
@@ -370,6 +394,8 @@ pub struct FontBook {
     /// Which face serves a character that the face asked for lacks, by (face, char, CJK
     /// region of the language).
     fallback_cache: Mutex<HashMap<FallbackKey, Option<FaceId>>>,
+    /// Words shaped so far (see [`super::shape::shape_words`]).
+    pub(crate) words: super::shape::WordCache,
 }
 
 /// Families tried first for a script, in order (Noto's CJK families name the region in
@@ -448,13 +474,28 @@ impl FontBook {
     fn bundled_with(font_dirs: Vec<PathBuf>) -> FontBook {
         let bundled = BUNDLED
             .iter()
-            .map(|(data, bold, italic, script)| {
+            .map(|&(data, bold, italic, script)| {
                 // The bundled files are checked by the test suite.
-                let mut face = Face::parse(data, 0).expect("bundled font parses");
-                face.bold = *bold;
-                face.italic = *italic;
-                face.script = *script;
-                face
+                let outline = ttf_parser::Face::parse(data, 0).expect("bundled font parses");
+                let name = |id: u16| {
+                    outline
+                        .names()
+                        .into_iter()
+                        .filter(|n| n.name_id == id)
+                        .find_map(|n| n.to_string())
+                };
+                let family = name(ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+                    .or_else(|| name(ttf_parser::name_id::FAMILY))
+                    .unwrap_or_default();
+                Bundled {
+                    data,
+                    outline,
+                    family,
+                    bold,
+                    italic,
+                    script,
+                    face: OnceLock::new(),
+                }
             })
             .collect();
         FontBook {
@@ -463,13 +504,14 @@ impl FontBook {
             font_dirs,
             installed: OnceLock::new(),
             fallback_cache: Mutex::new(HashMap::new()),
+            words: Default::default(),
         }
     }
 
     pub fn face(&self, id: FaceId) -> &Face {
         let i = id.0 as usize;
-        if let Some(face) = self.bundled.get(i) {
-            return face;
+        if let Some(bundled) = self.bundled.get(i) {
+            return bundled.face();
         }
         // Ids of installed faces are handed out only once the face is parsed.
         self.installed
@@ -477,7 +519,20 @@ impl FontBook {
             .and_then(|all| all.get(i - self.bundled.len()))
             .and_then(|f| f.face.get())
             .and_then(Option::as_ref)
-            .unwrap_or(&self.bundled[0])
+            .unwrap_or_else(|| self.bundled[0].face())
+    }
+
+    /// The family name of a face.
+    #[cfg(test)]
+    pub fn family_name(&self, id: FaceId) -> &str {
+        let i = id.0 as usize;
+        match self.bundled.get(i) {
+            Some(bundled) => &bundled.family,
+            None => self
+                .installed()
+                .get(i - self.bundled.len())
+                .map_or("", |installed| installed.family.as_str()),
+        }
     }
 
     /// The faces of a family by its name (any case): bundled, or installed (found then,
@@ -768,7 +823,7 @@ mod tests {
         for id in 0..5 {
             let face = book.face(FaceId(id));
             for c in "AzÉŁőßЖжЯΩωλ€–—“”…".chars() {
-                assert!(face.has_char(c), "{} lacks {c}", face.family);
+                assert!(face.has_char(c), "{} lacks {c}", face.postscript_name);
             }
             assert!(face.space_width > 0.1 && face.space_width < 0.7);
             assert!(face.hyphen.0 != 0);

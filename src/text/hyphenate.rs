@@ -3,14 +3,23 @@
 //! three after, and only words made of letters are hyphenated.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
 /// Dictionaries by language, each loaded on first use and then shared.
 pub struct Hyphenator {
     dictionaries: HashMap<Language, OnceLock<Option<Standard>>>,
+    /// Break points found so far, by language tag and word: most words of an article
+    /// come back, and a word's points cost a walk through the patterns every time.
+    found: Mutex<FxHashMap<String, FxHashMap<String, Vec<usize>>>>,
 }
+
+/// Longer words are not kept, and the cache starts again when it holds this many.
+const MAX_CACHED_WORD_BYTES: usize = 48;
+const MAX_CACHED_WORDS: usize = 50_000;
 
 /// Minimum letters before and after a break (TeX's \lefthyphenmin, \righthyphenmin).
 const LEFT_MIN: usize = 2;
@@ -156,16 +165,17 @@ impl Default for Hyphenator {
 }
 
 impl Hyphenator {
-    /// Prepares the table of languages; English (US) is loaded now, the rest on first use.
+    /// Prepares the table of languages; each dictionary is loaded on first use.
     pub fn new() -> Hyphenator {
         let dictionaries = PATTERN_CODES
             .iter()
             .filter_map(Language::try_from_code)
             .map(|lang| (lang, OnceLock::new()))
             .collect();
-        let hyphenator = Hyphenator { dictionaries };
-        hyphenator.dictionary(Language::EnglishUS);
-        hyphenator
+        Hyphenator {
+            dictionaries,
+            found: Mutex::new(FxHashMap::default()),
+        }
     }
 
     /// Whether patterns exist for a language tag.
@@ -186,7 +196,29 @@ impl Hyphenator {
 
     /// Byte offsets in `word` where a hyphen may be inserted. Leading and trailing
     /// punctuation is ignored; words with digits or other non-letters inside get none.
+    /// Words seen before (by language) are answered from the engine's cache.
     pub fn breaks(&self, tag: &str, word: &str) -> Vec<usize> {
+        if word.len() > MAX_CACHED_WORD_BYTES {
+            return self.find_breaks(tag, word);
+        }
+        let known = |found: &FxHashMap<String, FxHashMap<String, Vec<usize>>>| {
+            found.get(tag).and_then(|words| words.get(word)).cloned()
+        };
+        if let Some(breaks) = self.found.lock().ok().and_then(|found| known(&found)) {
+            return breaks;
+        }
+        let breaks = self.find_breaks(tag, word);
+        if let Ok(mut found) = self.found.lock() {
+            let words = found.entry(tag.to_string()).or_default();
+            if words.len() >= MAX_CACHED_WORDS {
+                words.clear();
+            }
+            words.insert(word.to_string(), breaks.clone());
+        }
+        breaks
+    }
+
+    fn find_breaks(&self, tag: &str, word: &str) -> Vec<usize> {
         let Some(dict) = language_for(tag).and_then(|lang| self.dictionary(lang)) else {
             return Vec::new();
         };

@@ -3,7 +3,10 @@
 //! gives back exactly the source (a ligature "fi" maps back to two letters).
 
 use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use super::fonts::{FaceId, FontBook};
 
@@ -274,6 +277,116 @@ pub fn shape(
     runs
 }
 
+/// Words longer than this are shaped each time (they rarely repeat), and the cache holds
+/// at most [`MAX_CACHED_WORDS`] words; when full it starts again (a render's words come
+/// back soon enough).
+const MAX_CACHED_WORD_BYTES: usize = 48;
+const MAX_CACHED_WORDS: usize = 50_000;
+
+/// What a word shaped to, and the characters no face had.
+struct ShapedWord {
+    runs: Vec<ShapedRun>,
+    missing: Vec<char>,
+}
+
+/// What words are shaped with besides their text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct StyleKey {
+    face: FaceId,
+    size: u32,
+    level: u8,
+    literal: bool,
+    lang: String,
+    fallback: Vec<FaceId>,
+}
+
+/// Words shaped before, by face, size, direction, language, features and fallback faces:
+/// an article repeats most of its words (three in four), and a service its articles'.
+#[derive(Default)]
+pub struct WordCache {
+    words: Mutex<FxHashMap<StyleKey, FxHashMap<String, Arc<ShapedWord>>>>,
+}
+
+/// Shapes `text` a word at a time (the words and the runs of spaces between them), each
+/// word through the book's cache. Kerning and joining stop at a space in every script
+/// Folio sets, so the glyphs are those of shaping the whole text at once.
+pub fn shape_words(
+    book: &FontBook,
+    face: FaceId,
+    size: f32,
+    text: &str,
+    options: &ShapeOptions<'_>,
+    missing: &mut BTreeSet<char>,
+) -> Vec<ShapedRun> {
+    // The words and spaces, as byte ranges.
+    let mut pieces = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while start < text.len() {
+        let space = bytes[start] == b' ';
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| (b == b' ') != space)
+            .map_or(text.len(), |n| start + n);
+        pieces.push(start..end);
+        start = end;
+    }
+    let style = StyleKey {
+        face,
+        size: size.to_bits(),
+        level: options.level,
+        literal: options.literal,
+        lang: options.lang.to_string(),
+        fallback: options.fallback.to_vec(),
+    };
+    let cacheable = |range: &std::ops::Range<usize>| range.len() <= MAX_CACHED_WORD_BYTES;
+    // Words seen before, looked up under one lock; the others are shaped without it.
+    let mut found: Vec<Option<Arc<ShapedWord>>> = match book.words.words.lock() {
+        Ok(mut cache) => {
+            let words = cache.entry(style.clone()).or_default();
+            pieces
+                .iter()
+                .map(|range| {
+                    cacheable(range)
+                        .then(|| words.get(&text[range.clone()]).cloned())
+                        .flatten()
+                })
+                .collect()
+        }
+        Err(_) => vec![None; pieces.len()],
+    };
+    let mut new_words = Vec::new();
+    for (range, word) in pieces.iter().zip(&mut found) {
+        if word.is_none() {
+            let mut own = BTreeSet::new();
+            let runs = shape(book, face, size, &text[range.clone()], options, &mut own);
+            let shaped = Arc::new(ShapedWord {
+                runs,
+                missing: own.into_iter().collect(),
+            });
+            if cacheable(range) {
+                new_words.push((text[range.clone()].to_string(), Arc::clone(&shaped)));
+            }
+            *word = Some(shaped);
+        }
+    }
+    if !new_words.is_empty() {
+        if let Ok(mut cache) = book.words.words.lock() {
+            let total: usize = cache.values().map(|words| words.len()).sum();
+            if total + new_words.len() > MAX_CACHED_WORDS {
+                cache.clear();
+            }
+            cache.entry(style).or_default().extend(new_words);
+        }
+    }
+    let mut runs = Vec::with_capacity(found.len());
+    for word in found.into_iter().flatten() {
+        runs.extend(word.runs.iter().cloned());
+        missing.extend(word.missing.iter().copied());
+    }
+    runs
+}
+
 /// A character that belongs to the cluster before it: a combining mark, a joiner, a
 /// variation selector, an emoji modifier or tag.
 fn is_attached(c: char) -> bool {
@@ -496,7 +609,7 @@ mod script_tests {
             &mut missing,
         )
         .into_iter()
-        .map(|run| (book.face(run.face).family.clone(), run.text))
+        .map(|run| (book.family_name(run.face).to_string(), run.text))
         .collect()
     }
 
