@@ -7,6 +7,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+use allsorts::tag;
+
+/// The tables an embedded subset keeps besides the outlines (`glyf` and `loca`, or
+/// `CFF `): what a PDF reader needs to draw the glyphs (the PDF carries the name, the
+/// widths and the text). Hinting programs (`cvt `, `fpgm`, `prep`), the `name` table
+/// (a kilobyte and a half of names and licence text per face) and `post` are left out:
+/// paper never uses them.
+const EMBEDDED_TABLES: [u32; 5] = [tag::CMAP, tag::HEAD, tag::HHEA, tag::HMTX, tag::MAXP];
 
 /// A subset font program and where each original glyph went.
 pub struct Subset {
@@ -39,7 +47,7 @@ pub fn subset_font(
     let bytes = subset(
         &provider,
         &ids,
-        &SubsetProfile::Pdf,
+        &SubsetProfile::Custom(EMBEDDED_TABLES.to_vec()),
         CmapTarget::Unrestricted,
     )
     .map_err(|e| e.to_string())?;
