@@ -182,6 +182,9 @@ pub fn write_pdf(
     };
     let mut save_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut save_warnings);
+    // The operations are in `lo` now: free them before compressing and saving, which
+    // need memory of their own (a long document's peak).
+    drop(doc);
     lo.version = "1.7".to_string();
     metadata::write_info(&mut lo, info)?;
     outline::write_outline(&mut lo, &layout.anchors, &layout.pages)?;
