@@ -209,11 +209,16 @@ impl Hyphenator {
         }
         let breaks = self.find_breaks(tag, word);
         if let Ok(mut found) = self.found.lock() {
-            let words = found.entry(tag.to_string()).or_default();
-            if words.len() >= MAX_CACHED_WORDS {
-                words.clear();
+            // One bound for all languages together: a service that sees many languages
+            // keeps no more than one that sees one.
+            let total: usize = found.values().map(|words| words.len()).sum();
+            if total >= MAX_CACHED_WORDS {
+                found.clear();
             }
-            words.insert(word.to_string(), breaks.clone());
+            found
+                .entry(tag.to_string())
+                .or_default()
+                .insert(word.to_string(), breaks.clone());
         }
         breaks
     }
@@ -258,6 +263,31 @@ impl Hyphenator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_of_break_points_stays_bounded_across_languages() {
+        let h = Hyphenator::new();
+        let word = |n: usize| {
+            let letters: String = format!("{n:06}")
+                .bytes()
+                .map(|d| (b'a' + d - b'0') as char)
+                .collect();
+            format!("hyphen{letters}ation")
+        };
+        for n in 0..MAX_CACHED_WORDS / 2 + 10 {
+            h.breaks("en-US", &word(n));
+            h.breaks("de", &word(n));
+        }
+        let found = h.found.lock().unwrap();
+        let total: usize = found.values().map(|words| words.len()).sum();
+        assert!(total <= MAX_CACHED_WORDS, "{total}");
+        // A word seen again gets the same points from the cache.
+        drop(found);
+        assert_eq!(
+            h.breaks("en-US", "hyphenation"),
+            h.breaks("en-US", "hyphenation")
+        );
+    }
 
     /// The word with a hyphen at every break point, as in `hy-phen-a-tion`.
     fn marked(h: &Hyphenator, tag: &str, word: &str) -> String {

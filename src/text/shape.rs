@@ -376,6 +376,8 @@ pub fn shape_words(
             if total + new_words.len() > MAX_CACHED_WORDS {
                 cache.clear();
             }
+            // A single huge text keeps no more than the bound either.
+            new_words.truncate(MAX_CACHED_WORDS);
             cache.entry(style).or_default().extend(new_words);
         }
     }
@@ -503,6 +505,53 @@ fn shape_one(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shaped_words_come_back_from_a_bounded_cache() {
+        let book = FontBook::bundled();
+        let options = ShapeOptions::default();
+        let mut missing = BTreeSet::new();
+        let first = shape_words(
+            &book,
+            FaceId::SERIF,
+            11.0,
+            "office affine",
+            &options,
+            &mut missing,
+        );
+        let again = shape_words(
+            &book,
+            FaceId::SERIF,
+            11.0,
+            "office affine",
+            &options,
+            &mut missing,
+        );
+        assert_eq!(first, again);
+        // The same glyphs as shaping the text at once (no kerning or ligature crosses a
+        // space in Latin text).
+        let whole = shape(
+            &book,
+            FaceId::SERIF,
+            11.0,
+            "office affine",
+            &options,
+            &mut missing,
+        );
+        let ids = |runs: &[ShapedRun]| -> Vec<u16> {
+            runs.iter()
+                .flat_map(|r| r.glyphs.iter().map(|g| g.id))
+                .collect()
+        };
+        assert_eq!(ids(&first), ids(&whole));
+        let text: String = (0..MAX_CACHED_WORDS + 10)
+            .map(|n| format!("w{n} "))
+            .collect();
+        shape_words(&book, FaceId::SERIF, 11.0, &text, &options, &mut missing);
+        let cache = book.words.words.lock().unwrap();
+        let total: usize = cache.values().map(|words| words.len()).sum();
+        assert!(total <= MAX_CACHED_WORDS, "{total}");
+    }
 
     #[test]
     fn ligatures_map_back_to_their_letters() {
