@@ -1,5 +1,6 @@
-//! The faces Folio sets text in: the bundled ones (parsed once, with the engine), and
-//! installed or user-given fonts for the scripts the bundled faces lack (CJK, emoji...),
+//! The faces Folio sets text in: the bundled ones (their character maps read with the
+//! engine, their layout tables parsed on first use and kept), and installed or user-given
+//! fonts for the scripts the bundled faces lack (CJK, emoji...),
 //! discovered on the first character that needs them, so that an article the bundled
 //! faces cover never pays for a font scan.
 //!
