@@ -7,7 +7,7 @@ use crate::context::{Cancel, Limits};
 use crate::error::Error;
 use crate::flow::{self, Flowed};
 use crate::images::DataUrisOnly;
-use crate::inline::{self, ParagraphStyle, TextServices};
+use crate::inline::{self, ParagraphStyle};
 use crate::layout::Layout;
 use crate::model::{Block, Document, Inline, Meta};
 use crate::settings::Settings;
@@ -51,36 +51,6 @@ fn paragraphs(blocks: &[Block]) -> impl Iterator<Item = &[Inline]> {
         Block::Paragraph(inlines) => Some(inlines.as_slice()),
         _ => None,
     })
-}
-
-fn services<'a>(
-    engine: &'a Engine,
-    settings: &'a Settings,
-    cancel: &'a Cancel,
-) -> TextServices<'a> {
-    TextServices {
-        fonts: &engine.fonts,
-        hyphenator: &engine.hyphenator,
-        lang: settings.options.lang.as_str(),
-        direction: settings.direction,
-        fallback: &settings.faces.fallback,
-        cancel,
-    }
-}
-
-fn body_style(settings: &Settings) -> ParagraphStyle {
-    ParagraphStyle {
-        size: settings.font_size,
-        bold: false,
-        italic: false,
-        justify: settings.options.justify,
-        hyphenate: settings.hyphenate,
-        indent: 0.0,
-        monospace: false,
-        balance: false,
-        family: settings.faces.body,
-        code: settings.faces.code,
-    }
 }
 
 /// Shaping: every word in the body face at the body size, as the line breaker's
@@ -131,8 +101,8 @@ pub struct Prepared {
 pub fn prepare(engine: &Engine, parsed: &Parsed) -> Prepared {
     let settings = &parsed.settings;
     let cancel = Cancel::never();
-    let services = services(engine, settings, &cancel);
-    let style = body_style(settings);
+    let services = flow::text_services(&engine.fonts, &engine.hyphenator, settings, &cancel);
+    let style = flow::body_style(settings, 1.0);
     let width = settings.text_width().0;
     let paragraphs = paragraphs(&parsed.document.blocks)
         .map(|inlines| inline::prepare::prepare(inlines, &style, &services, width))

@@ -107,12 +107,20 @@ impl Flow<'_> {
         self.space(SPACE_BELOW_TITLE * self.leading(), frame);
         let top = entries.iter().map(|e| e.level).min().unwrap_or(1);
         let levels = entries.iter().any(|e| e.level > top);
+        // Room for a number at the end of each entry's lines (the same for all of them).
+        let size = self.body_style(frame).size;
+        let digit: f32 = self
+            .shape_marker("0", size, false)
+            .iter()
+            .map(ShapedRun::width)
+            .sum();
+        let number_room = digit * NUMBER_ROOM_DIGITS;
         let mut slots = Vec::with_capacity(entries.len());
         for (i, entry) in entries.iter().enumerate() {
             if levels && entry.level == top && i > 0 {
                 self.space(SPACE_ABOVE_TOP_ENTRY * self.leading(), frame);
             }
-            if let Some(slot) = self.contents_entry(entry, top, frame) {
+            if let Some(slot) = self.contents_entry(entry, top, number_room, frame) {
                 slots.push(slot);
             }
         }
@@ -123,15 +131,18 @@ impl Flow<'_> {
 
     /// One entry: its title set ragged in the room its indent and number leave, never
     /// split across pages, linked to its heading.
-    fn contents_entry(&mut self, entry: &Entry, top: u8, frame: &Frame) -> Option<NumberSlot> {
+    fn contents_entry(
+        &mut self,
+        entry: &Entry,
+        top: u8,
+        number_room: f32,
+        frame: &Frame,
+    ) -> Option<NumberSlot> {
         let style = ParagraphStyle {
             justify: false,
             hyphenate: false,
             ..self.body_style(frame)
         };
-        let digit = self.shape_marker("0", style.size, false);
-        let digit_width = digit.iter().map(ShapedRun::width).sum::<f32>();
-        let number_room = digit_width * NUMBER_ROOM_DIGITS;
         let indent = f32::from(entry.level - top) * INDENT_PER_LEVEL * style.size;
         let width = (frame.width.0 - indent - number_room).max(frame.width.0 / 3.0);
         let left = if frame.rtl {
@@ -217,6 +228,8 @@ pub fn number(
         ..ShapeOptions::default()
     };
     let mut missing = std::collections::BTreeSet::new();
+    // The leader dot, shaped once for each size the entries are set at (one in practice).
+    let mut dot: (f32, Vec<ShapedRun>) = (0.0, Vec::new());
     let mut numbers = Vec::with_capacity(flowed.contents.len());
     for slot in &flowed.contents {
         let Some(VItem::Line(line)) = flowed.items.get_mut(slot.item) else {
@@ -252,8 +265,13 @@ pub fn number(
         } else {
             (slot.text_end + Pt(clearance), x - Pt(clearance))
         };
-        let dot = shape(fonts, face, slot.size, ".", &options, &mut missing);
-        if let Some(leaders) = leaders(dot, slot.frame_left, from, to, slot.size) {
+        if dot.0 != slot.size {
+            dot = (
+                slot.size,
+                shape(fonts, face, slot.size, ".", &options, &mut missing),
+            );
+        }
+        if let Some(leaders) = leaders(&dot.1, slot.frame_left, from, to, slot.size) {
             let leader_x = leaders.0;
             line.elements.push(Element::Text {
                 x: leader_x,
@@ -278,14 +296,8 @@ pub fn number(
 
 /// A run of dots on the grid that starts at `origin`, filling `from`..`to`; none when
 /// fewer than two fit.
-fn leaders(
-    dot: Vec<ShapedRun>,
-    origin: Pt,
-    from: Pt,
-    to: Pt,
-    size: f32,
-) -> Option<(Pt, ShapedRun)> {
-    let mut run = dot.into_iter().next()?;
+fn leaders(dot: &[ShapedRun], origin: Pt, from: Pt, to: Pt, size: f32) -> Option<(Pt, ShapedRun)> {
+    let run = dot.first()?;
     let glyph = *run.glyphs.first()?;
     let pitch = LEADER_PITCH * size;
     let first = ((from - origin).0 / pitch).ceil().max(0.0);
@@ -294,14 +306,9 @@ fn leaders(
         return None;
     }
     let count = (last - first).floor() as usize + 1;
-    run.text = ".".repeat(count);
-    run.glyphs = (0..count)
-        .map(|i| crate::text::Glyph {
-            advance: if i + 1 == count { glyph.advance } else { pitch },
-            cluster: i as u32,
-            ..glyph
-        })
-        .collect();
+    let dots = ".".repeat(count);
+    let advance = |n: usize, _| if n + 1 == count { glyph.advance } else { pitch };
+    let run = ShapedRun::repeated(run.face, run.size, glyph.id, &dots, run.level, advance);
     Some((origin + Pt(first * pitch), run))
 }
 
@@ -348,12 +355,12 @@ mod tests {
             ..ShapedRun::empty(crate::text::FaceId(0), 10.0)
         };
         // Pitch 5.5 pt from x = 0: the first dot at 22 (>= 20), the last ending by 60.
-        let (x, run) = leaders(vec![dot.clone()], Pt(0.0), Pt(20.0), Pt(60.0), 10.0).unwrap();
+        let (x, run) = leaders(std::slice::from_ref(&dot), Pt(0.0), Pt(20.0), Pt(60.0), 10.0).unwrap();
         assert_eq!(x, Pt(22.0));
         assert_eq!(run.glyphs.len(), 7);
         assert!(x.0 + run.width() <= 60.0, "{}", run.width());
         assert_eq!(run.text, ".......");
         // No room for two dots: none.
-        assert!(leaders(vec![dot], Pt(0.0), Pt(20.0), Pt(26.0), 10.0).is_none());
+        assert!(leaders(&[dot], Pt(0.0), Pt(20.0), Pt(26.0), 10.0).is_none());
     }
 }

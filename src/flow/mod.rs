@@ -19,7 +19,7 @@ pub use vlist::{VItem, NO_BREAK};
 use crate::context::{Cancel, Limits};
 use crate::error::{Error, Warning};
 use crate::images::ImageSource;
-use crate::inline::LineBox;
+use crate::inline::{LineBox, ParagraphStyle, TextServices};
 use crate::model::{Document, Meta};
 use crate::settings::Settings;
 use crate::text::{FontBook, Highlighter, Hyphenator};
@@ -48,6 +48,41 @@ pub struct Services<'a> {
     pub images: &'a dyn ImageSource,
     pub cancel: Cancel,
     pub limits: Limits,
+}
+
+/// Body text's paragraph style at `scale` times the body size (1 outside quotes, notes and
+/// tables).
+pub fn body_style(settings: &Settings, scale: f32) -> ParagraphStyle {
+    ParagraphStyle {
+        size: settings.font_size * scale,
+        bold: false,
+        italic: false,
+        justify: settings.options.justify,
+        hyphenate: settings.hyphenate,
+        indent: 0.0,
+        monospace: false,
+        balance: false,
+        family: settings.faces.body,
+        code: settings.faces.code,
+    }
+}
+
+/// What the paragraphs of a document are set with: the engine's fonts and patterns, and
+/// the document's language, direction and fallback faces.
+pub fn text_services<'a>(
+    fonts: &'a FontBook,
+    hyphenator: &'a Hyphenator,
+    settings: &'a Settings,
+    cancel: &'a Cancel,
+) -> TextServices<'a> {
+    TextServices {
+        fonts,
+        hyphenator,
+        lang: settings.options.lang.as_str(),
+        direction: settings.direction,
+        fallback: &settings.faces.fallback,
+        cancel,
+    }
 }
 
 /// Typesets the document's blocks into a vertical list. `printed` is the metadata as the

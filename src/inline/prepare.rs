@@ -615,22 +615,8 @@ fn push_code_whitespace(
     let space = face.space_width * span.size;
     let width = |c: char| if c == '\t' { space * TAB_SPACES } else { space };
     let level = runs.level_at(offset);
-    let glyphs = |text: &str| ShapedRun {
-        face: span.face,
-        size: span.size,
-        text: text.to_string(),
-        glyphs: text
-            .char_indices()
-            .map(|(i, c)| crate::text::Glyph {
-                id: glyph.0,
-                advance: width(c),
-                x_offset: 0.0,
-                y_offset: 0.0,
-                cluster: i as u32,
-            })
-            .collect(),
-        ascending: true,
-        level,
+    let glyphs = |text: &str| {
+        ShapedRun::repeated(span.face, span.size, glyph.0, text, level, |_, c| width(c))
     };
     if at_line_start(&prepared.items) {
         push_box(prepared, span, glyphs(whitespace));

@@ -48,6 +48,36 @@ impl ShapedRun {
         }
     }
 
+    /// One glyph, `glyph`, for each character of `text` (a run of spaces, leader dots),
+    /// the `n`th advancing by `advance(n, character)`.
+    pub fn repeated(
+        face: FaceId,
+        size: f32,
+        glyph: u16,
+        text: &str,
+        level: u8,
+        advance: impl Fn(usize, char) -> f32,
+    ) -> ShapedRun {
+        ShapedRun {
+            face,
+            size,
+            text: text.to_string(),
+            glyphs: text
+                .char_indices()
+                .enumerate()
+                .map(|(n, (at, c))| Glyph {
+                    id: glyph,
+                    advance: advance(n, c),
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    cluster: at as u32,
+                })
+                .collect(),
+            ascending: true,
+            level,
+        }
+    }
+
     /// Right to left: the glyphs are in visual order, the text in logical order.
     pub fn is_rtl(&self) -> bool {
         self.level % 2 == 1

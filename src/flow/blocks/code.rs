@@ -128,12 +128,11 @@ impl Flow<'_> {
 /// How a theme prints a token: keywords in bold, comments in italics, and with colours,
 /// each kind in a dark ink that holds on paper (and in grey print).
 fn printed(token: Token, text: String, colored: bool) -> Inline {
-    let mut inline = Inline::Text(text);
-    match token {
-        Token::Keyword => inline = Inline::Strong(vec![inline]),
-        Token::Comment => inline = Inline::Emphasis(vec![inline]),
-        _ => {}
-    }
+    let inline = match token {
+        Token::Keyword => Inline::Strong(vec![Inline::Text(text)]),
+        Token::Comment => Inline::Emphasis(vec![Inline::Text(text)]),
+        _ => Inline::Text(text),
+    };
     let ink = match token {
         Token::Plain => return inline,
         Token::Keyword => KEYWORD_INK,
@@ -142,12 +141,13 @@ fn printed(token: Token, text: String, colored: bool) -> Inline {
         Token::Constant => CONSTANT_INK,
         Token::Name => NAME_INK,
     };
-    if !colored {
-        return inline;
-    }
-    Inline::Colored {
-        color: ink,
-        content: vec![inline],
+    if colored {
+        Inline::Colored {
+            color: ink,
+            content: vec![inline],
+        }
+    } else {
+        inline
     }
 }
 

@@ -213,18 +213,7 @@ impl<'a> Flow<'a> {
     }
 
     pub fn body_style(&self, frame: &Frame) -> ParagraphStyle {
-        ParagraphStyle {
-            size: self.size() * frame.scale,
-            bold: false,
-            italic: false,
-            justify: self.settings.options.justify,
-            hyphenate: self.settings.hyphenate,
-            indent: 0.0,
-            monospace: false,
-            balance: false,
-            family: self.settings.faces.body,
-            code: self.settings.faces.code,
-        }
+        super::body_style(self.settings, frame.scale)
     }
 
     /// Space between blocks, which may shrink by the design's share when a page must
@@ -326,14 +315,12 @@ impl<'a> Flow<'a> {
 
     /// What paragraphs of this document are set with.
     pub fn text_services(&self) -> TextServices<'_> {
-        TextServices {
-            fonts: self.services.fonts,
-            hyphenator: self.services.hyphenator,
-            lang: self.settings.options.lang.as_str(),
-            direction: self.settings.direction,
-            fallback: &self.settings.faces.fallback,
-            cancel: &self.services.cancel,
-        }
+        super::text_services(
+            self.services.fonts,
+            self.services.hyphenator,
+            self.settings,
+            &self.services.cancel,
+        )
     }
 
     /// A marker set on its own (a list's bullet or number, a note's number) in the body's
