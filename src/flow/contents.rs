@@ -355,7 +355,14 @@ mod tests {
             ..ShapedRun::empty(crate::text::FaceId(0), 10.0)
         };
         // Pitch 5.5 pt from x = 0: the first dot at 22 (>= 20), the last ending by 60.
-        let (x, run) = leaders(std::slice::from_ref(&dot), Pt(0.0), Pt(20.0), Pt(60.0), 10.0).unwrap();
+        let (x, run) = leaders(
+            std::slice::from_ref(&dot),
+            Pt(0.0),
+            Pt(20.0),
+            Pt(60.0),
+            10.0,
+        )
+        .unwrap();
         assert_eq!(x, Pt(22.0));
         assert_eq!(run.glyphs.len(), 7);
         assert!(x.0 + run.width() <= 60.0, "{}", run.width());
