@@ -6,7 +6,8 @@
 //! article), links, a nested outline, document info and XMP metadata. This is the only
 //! module that knows printpdf and lopdf.
 
-mod compact;
+mod content;
+mod embed;
 mod metadata;
 mod outline;
 mod pdf;

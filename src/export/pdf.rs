@@ -1,11 +1,13 @@
-//! The PDF writer: positioned pages → printpdf operations → lopdf document → bytes.
+//! The PDF writer: positioned pages → a lopdf document → bytes. printpdf writes the
+//! document and what is drawn besides text (pictures, rules, links); the text and its
+//! fonts are written directly (see `content` and `embed`), which is most of a page.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use printpdf::{
-    Actions, BorderArray, Color, ColorArray, Destination, DictItem, FontId, Greyscale, Line,
-    LineCapStyle, LinePoint, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfPage, PdfSaveOptions,
-    Point, Pt, Rect as PdfRect,
+    Actions, BorderArray, Color, ColorArray, Destination, DictItem, Greyscale, Line, LineCapStyle,
+    LinePoint, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions, Point, Pt,
+    Rect as PdfRect,
 };
 
 use std::sync::Arc;
@@ -15,7 +17,7 @@ use printpdf::{
 };
 
 use super::text::{self, BitmapGlyph, Embedded, EmbeddedFace, TextLayer};
-use super::{compact, metadata, outline, subset, vector};
+use super::{embed, metadata, outline, vector};
 use crate::context::Cancel;
 use crate::error::Error;
 use crate::images::{self, ImageData, LoadedImage, Orientation};
@@ -76,40 +78,7 @@ pub fn write_pdf(
         (face, glyph)
     });
 
-    // 2. Subset each face and register it under a stable resource name.
-    let mut embedded: BTreeMap<FaceId, EmbeddedFace> = BTreeMap::new();
-    for (n, (face_id, glyphs)) in used.iter().enumerate() {
-        let face = fonts.face(*face_id);
-        let copies = layer.copies(*face_id);
-        let originals: Vec<u16> = copies.iter().map(|(glyph, _)| *glyph).collect();
-        let subset = subset::subset_font(face.data, face.index, glyphs, &originals)
-            .map_err(|e| Error::Internal(format!("subsetting {}: {e}", face.postscript_name)))?;
-        let mut warnings = Vec::new();
-        let mut parsed =
-            ParsedFont::from_bytes(&subset.bytes, 0, &mut warnings).ok_or_else(|| {
-                Error::Internal(format!("re-reading the subset of {}", face.postscript_name))
-            })?;
-        parsed.font_name = Some(format!(
-            "{}+{}",
-            subset::subset_tag(&face.postscript_name, glyphs),
-            face.postscript_name
-        ));
-        let id = FontId(format!("F{n}"));
-        doc.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::PdfFont::new(parsed));
-        embedded.insert(
-            *face_id,
-            EmbeddedFace {
-                id,
-                new_ids: subset.new_ids,
-                copies: copies.into_iter().zip(subset.copy_ids).collect(),
-            },
-        );
-    }
-
-    // 3. Images, each embedded once however often it appears; colour glyphs too.
+    // 2. Images, each embedded once however often it appears; colour glyphs too.
     let mut glyph_pictures: BTreeMap<(FaceId, u16), (XObjectId, BitmapGlyph)> = BTreeMap::new();
     for ((face, glyph), picture) in pictures {
         let Some(picture) = picture else {
@@ -146,32 +115,23 @@ pub fn write_pdf(
         }
     }
 
-    // 4. Pages.
+    // 3. Pages, with what printpdf draws: pictures, rules, links.
     let mut anchors: Anchors<'_> = HashMap::new();
     for anchor in &layout.anchors {
         anchors.entry(&anchor.key).or_default().push(anchor);
     }
+    let resources = PageResources {
+        images: &image_ids,
+        glyph_pictures: &glyph_pictures,
+    };
     let mut pages: Vec<PdfPage> = Vec::with_capacity(layout.pages.len());
     for (index, page) in layout.pages.iter().enumerate() {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let embedded = Embedded {
-            fonts: &embedded,
-            carrier,
-        };
-        let resources = PageResources {
-            images: &image_ids,
-            glyph_pictures: &glyph_pictures,
-            layer: &layer,
-        };
-        pages.push(page_ops(
-            page, index, fonts, &embedded, &resources, &anchors,
-        ));
+        pages.push(page_ops(page, index, fonts, &resources, &anchors));
     }
     doc.pages = pages;
-
-    // 5. Serialize through lopdf, then finish what printpdf does not do.
     let options = PdfSaveOptions {
         optimize: false,
         subset_fonts: false,
@@ -182,16 +142,47 @@ pub fn write_pdf(
     };
     let mut save_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut save_warnings);
-    // The operations are in `lo` now: free them before compressing and saving, which
-    // need memory of their own (a long document's peak).
+    // The operations are in `lo` now: free them before the text is written.
     drop(doc);
+
+    // 4. Fonts, subset to the glyphs drawn, under stable resource names.
+    let mut font_resources = lopdf::Dictionary::new();
+    let mut embedded: BTreeMap<FaceId, EmbeddedFace> = BTreeMap::new();
+    for (n, (face_id, glyphs)) in used.iter().enumerate() {
+        let (font, face) = embed::embed_face(
+            &mut lo,
+            fonts.face(*face_id),
+            *face_id,
+            format!("F{n}"),
+            glyphs,
+            &layer,
+        )?;
+        font_resources.set(face.name.as_bytes(), lopdf::Object::Reference(font));
+        embedded.insert(*face_id, face);
+    }
+    let font_resources = lo.add_object(font_resources);
+
+    // 5. Text, written straight into each page's content after its drawings.
+    let embedded = Embedded {
+        fonts: &embedded,
+        carrier,
+    };
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    for (page, page_id) in layout.pages.iter().zip(page_ids) {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let text = text::page_text(&page.elements, page.height.0, fonts, &embedded, &layer);
+        add_page_text(&mut lo, page_id, font_resources, text)?;
+    }
+
+    // 6. Serialize, with what printpdf does not write.
     lo.version = "1.7".to_string();
     metadata::write_info(&mut lo, info)?;
     outline::write_outline(&mut lo, &layout.anchors, &layout.pages)?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled);
     }
-    compact_pages(&mut lo);
     metadata::compress_streams(&mut lo);
     // The dictionaries (fonts' widths, annotations, the outline, pages) go in compressed
     // object streams, with a cross-reference stream: PDF 1.5, read by every current
@@ -207,12 +198,10 @@ pub fn write_pdf(
     Ok(bytes)
 }
 
-/// What a page draws besides its own elements: images, colour glyph pictures, and the
-/// text layer's map.
+/// What a page draws besides its own elements: images and colour glyph pictures.
 struct PageResources<'a> {
     images: &'a [(*const LoadedImage, XObjectId)],
     glyph_pictures: &'a BTreeMap<(FaceId, u16), (XObjectId, BitmapGlyph)>,
-    layer: &'a TextLayer,
 }
 
 /// An image as a PDF image XObject: JPEG bytes as they are (DCTDecode), pixels
@@ -279,25 +268,40 @@ fn image_xobject(image: &LoadedImage) -> XObject {
     })
 }
 
-/// Rewrites each page's content stream compactly (see [`compact`]); a stream the pass
-/// cannot read stays as it is.
-fn compact_pages(doc: &mut lopdf::Document) {
-    let contents: Vec<lopdf::ObjectId> = doc
-        .get_pages()
-        .values()
-        .flat_map(|page| doc.get_page_contents(*page))
-        .collect();
-    for id in contents {
-        let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(id) else {
-            continue;
+/// Appends a page's text to its content stream and gives the page the fonts.
+fn add_page_text(
+    doc: &mut lopdf::Document,
+    page: lopdf::ObjectId,
+    fonts: lopdf::ObjectId,
+    text: Vec<u8>,
+) -> Result<(), Error> {
+    let broken = |what: &str| Error::Internal(format!("printpdf wrote a page without {what}"));
+    let page = doc
+        .get_dictionary(page)
+        .map_err(|_| broken("a dictionary"))?;
+    let resources = page
+        .get(b"Resources")
+        .and_then(lopdf::Object::as_reference)
+        .map_err(|_| broken("resources"))?;
+    let contents = page
+        .get(b"Contents")
+        .and_then(lopdf::Object::as_reference)
+        .map_err(|_| broken("contents"))?;
+    doc.get_dictionary_mut(resources)
+        .map_err(|_| broken("resources"))?
+        .set("Font", lopdf::Object::Reference(fonts));
+    if !text.is_empty() {
+        let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(contents) else {
+            return Err(broken("a content stream"));
         };
-        if stream.dict.get(b"Filter").is_ok() {
-            continue;
+        let mut content = std::mem::take(&mut stream.content);
+        if content.last().is_some_and(|b| !b.is_ascii_whitespace()) {
+            content.push(b'\n');
         }
-        if let Some(content) = compact::compact_content(&stream.content) {
-            stream.set_content(content);
-        }
+        content.extend_from_slice(&text);
+        stream.set_content(content);
     }
+    Ok(())
 }
 
 /// Every place of each anchor, in page order: a document's links find theirs without a
@@ -308,7 +312,6 @@ fn page_ops(
     page: &Page,
     index: usize,
     book: &FontBook,
-    embedded: &Embedded<'_>,
     resources: &PageResources<'_>,
     anchors: &Anchors<'_>,
 ) -> PdfPage {
@@ -432,10 +435,7 @@ fn page_ops(
         }
     }
 
-    // Text, with its text layer.
-    ops.push(Op::StartTextSection);
-    text::text_ops(&page.elements, h, book, embedded, resources.layer, &mut ops);
-    ops.push(Op::EndTextSection);
+    // The text goes after all this (see `add_page_text`).
 
     // Links.
     for element in &page.elements {

@@ -14,10 +14,8 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use printpdf::{
-    Codepoint, DictItem, FontId, Op, PdfFontHandle, Pt, TextItem, TextMatrix, TextRenderingMode,
-};
-
+use super::content::Content;
+use crate::geom::Rgb;
 use crate::layout::{Element, Layout};
 use crate::text::fonts::Drawing;
 use crate::text::{FaceId, FontBook, ShapedRun};
@@ -114,6 +112,11 @@ impl TextLayer {
             .map_or("", String::as_str)
     }
 
+    /// The texts of a glyph: its own entry's first, then its copies'.
+    pub fn texts(&self, face: FaceId, glyph: u16) -> &[String] {
+        self.texts.get(&(face, glyph)).map_or(&[], Vec::as_slice)
+    }
+
     /// Which of a glyph's texts `text` is (0: its own entry; n: its n-th copy's).
     fn variant(&self, face: FaceId, glyph: u16, text: &str) -> Option<usize> {
         self.texts
@@ -136,45 +139,11 @@ impl TextLayer {
     }
 }
 
-/// Text as a PDF text string: UTF-16BE with a byte order mark.
-pub fn utf16_text(text: &str) -> Vec<u8> {
-    let mut bytes = vec![0xfe, 0xff];
-    for unit in text.encode_utf16() {
-        bytes.extend_from_slice(&unit.to_be_bytes());
-    }
-    bytes
-}
-
-fn begin_actual_text(ops: &mut Vec<Op>, text: &str) {
-    ops.push(Op::BeginMarkedContentWithProperties {
-        tag: "Span".to_string(),
-        properties: DictItem::Dict {
-            map: [(
-                "ActualText".to_string(),
-                DictItem::String {
-                    data: utf16_text(text),
-                    literal: false,
-                },
-            )]
-            .into_iter()
-            .collect(),
-        },
-    });
-}
-
-fn flush(ops: &mut Vec<Op>, pending: &mut Vec<Codepoint>) {
-    if !pending.is_empty() {
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(std::mem::take(pending))],
-        });
-    }
-}
-
-/// A face as embedded: its resource name, where each of its glyphs went in the subset,
-/// and where the copies of glyphs went, by (glyph, variant) (see [`TextLayer`]).
+/// A face as embedded: its resource name, the code each of its glyphs is drawn with,
+/// and the codes of glyphs' copies, by (glyph, variant) (see [`TextLayer`]).
 pub struct EmbeddedFace {
-    pub id: FontId,
-    pub new_ids: BTreeMap<u16, u16>,
+    pub name: String,
+    pub codes: HashMap<u16, u16>,
     pub copies: HashMap<(u16, usize), u16>,
 }
 
@@ -186,44 +155,123 @@ pub struct Embedded<'a> {
     pub carrier: Option<(FaceId, u16)>,
 }
 
-/// The operators that draw a page's text (inside one text section). `h` is the page's
-/// height (PDF's y grows upwards).
-pub fn text_ops(
+/// Writes glyphs where the layout put them. Glyphs that follow each other on one
+/// baseline in one font go in one `TJ` array, whatever their runs, moved into place by
+/// adjustments (a word space is one number, not a new text matrix). The pen is tracked
+/// in the rounded units written, so rounding never adds up along a line.
+struct GlyphWriter {
+    content: Content,
+    font: Option<(FaceId, f32)>,
+    /// The fill colour (a page's content starts in black).
+    color: Rgb,
+    /// The open `TJ` array: codes with the adjustment after each.
+    run: Vec<(u16, f32)>,
+    /// The open array's baseline, and where its next glyph would be drawn.
+    baseline: f32,
+    pen: f32,
+}
+
+impl GlyphWriter {
+    fn new() -> GlyphWriter {
+        GlyphWriter {
+            content: Content::new(),
+            font: None,
+            color: Rgb::BLACK,
+            run: Vec::new(),
+            baseline: 0.0,
+            pen: 0.0,
+        }
+    }
+
+    fn flush(&mut self) {
+        self.content.show_glyphs(&self.run);
+        self.run.clear();
+    }
+
+    fn set_font(&mut self, face: FaceId, name: &str, size: f32) {
+        if self.font != Some((face, size)) {
+            self.flush();
+            self.content.set_font(name, size);
+            self.font = Some((face, size));
+        }
+    }
+
+    fn set_color(&mut self, color: Rgb) {
+        if self.color != color {
+            self.flush();
+            self.content
+                .set_fill_rgb(color.0.map(|c| f32::from(c) / 255.0));
+            self.color = color;
+        }
+    }
+
+    fn set_rendering_mode(&mut self, mode: u8) {
+        self.flush();
+        self.content.set_rendering_mode(mode);
+    }
+
+    fn begin_actual_text(&mut self, text: &str) {
+        self.flush();
+        self.content.begin_actual_text(text);
+    }
+
+    fn end_marked(&mut self) {
+        self.flush();
+        self.content.end_marked();
+    }
+
+    /// Draws glyph `code`, `width` thousandths of an em wide in the PDF's widths, with
+    /// its origin at (`x`, `y`) in PDF space, in the current font.
+    fn glyph(&mut self, code: u16, width: i64, x: f32, y: f32) {
+        let size = self.font.map_or(0.0, |(_, size)| size);
+        let to_units = 1000.0 / size.max(f32::EPSILON);
+        match self.run.last_mut() {
+            Some(last) if self.baseline == y => {
+                // Positive adjustments move the next glyph left.
+                let adjustment = ((self.pen - x) * to_units).round();
+                last.1 += adjustment;
+                self.pen -= adjustment / to_units;
+            }
+            _ => {
+                self.flush();
+                self.content.set_text_position(x, y);
+                self.baseline = y;
+                self.pen = rounded(x);
+            }
+        }
+        self.run.push((code, 0.0));
+        self.pen += width as f32 / to_units;
+    }
+
+    /// Closes the open array, and the text section if anything was drawn.
+    fn finish(mut self) -> Vec<u8> {
+        self.set_color(Rgb::BLACK);
+        self.flush();
+        if self.content.is_empty() {
+            return Vec::new();
+        }
+        let mut bytes = b"BT\n".to_vec();
+        bytes.extend(self.content.into_bytes());
+        bytes.extend_from_slice(b"ET\n");
+        bytes
+    }
+}
+
+/// A text position as written (to the hundredth of a point).
+fn rounded(x: f32) -> f32 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The content that draws a page's text (one text section; empty if the page has no
+/// text). `h` is the page's height (PDF's y grows upwards).
+pub fn page_text(
     elements: &[Element],
     h: f32,
     book: &FontBook,
     embedded: &Embedded<'_>,
     layer: &TextLayer,
-    ops: &mut Vec<Op>,
-) {
-    let mut current_font: Option<(FaceId, f32)> = None;
-    let mut set_font = |ops: &mut Vec<Op>, face: FaceId, size: f32| {
-        if current_font != Some((face, size)) {
-            if let Some(embedded_face) = embedded.fonts.get(&face) {
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(embedded_face.id.clone()),
-                    size: Pt(size),
-                });
-                current_font = Some((face, size));
-            }
-        }
-    };
-    // The ink text is printed in (a page's content starts in black).
-    let mut current_color = crate::geom::Rgb::BLACK;
-    let mut set_color = |ops: &mut Vec<Op>, color: crate::geom::Rgb| {
-        if current_color != color {
-            let [r, g, b] = color.0.map(|c| f32::from(c) / 255.0);
-            ops.push(Op::SetFillColor {
-                col: printpdf::Color::Rgb(printpdf::Rgb {
-                    r,
-                    g,
-                    b,
-                    icc_profile: None,
-                }),
-            });
-            current_color = color;
-        }
-    };
+) -> Vec<u8> {
+    let mut writer = GlyphWriter::new();
     // The end of an open /ActualText span over a line's overridden runs (see below).
     let mut span_end: Option<usize> = None;
     for (index, element) in elements.iter().enumerate() {
@@ -239,38 +287,25 @@ pub fn text_ops(
             let Some(carrier_face) = embedded.fonts.get(&carrier) else {
                 continue;
             };
-            set_font(ops, carrier, run.size);
-            ops.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::Invisible,
-            });
-            let (gid, mapped) = mapped_glyph(layer, carrier_face, carrier, glyph, &run.text);
+            writer.set_font(carrier, &carrier_face.name, run.size);
+            writer.set_rendering_mode(3);
+            let (code, mapped) = mapped_glyph(layer, carrier_face, carrier, glyph, &run.text);
             let span = mapped != run.text;
             if span {
-                begin_actual_text(ops, &run.text);
+                writer.begin_actual_text(&run.text);
             }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(x), Pt(h - y)),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(vec![Codepoint {
-                    gid,
-                    offset: 0.0,
-                    cid: Some(mapped.to_string()),
-                }])],
-            });
+            writer.glyph(code, book.face(carrier).pdf_width(glyph), x, h - y);
             if span {
-                ops.push(Op::EndMarkedContentWithProperties);
+                writer.end_marked();
             }
-            ops.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::Fill,
-            });
+            writer.set_rendering_mode(0);
             continue;
         }
         let Some(embedded_face) = embedded.fonts.get(&run.face) else {
             continue;
         };
-        set_font(ops, run.face, run.size);
-        set_color(ops, *color);
+        writer.set_font(run.face, &embedded_face.name, run.size);
+        writer.set_color(*color);
         // A right-to-left run is drawn in visual order, each glyph mapped to its own
         // text: readers put runs of right-to-left letters back in reading order
         // themselves (an /ActualText over such a run would be reversed a second time).
@@ -297,7 +332,7 @@ pub fn text_ops(
                     _ => None,
                 })
                 .collect();
-            begin_actual_text(ops, &text);
+            writer.begin_actual_text(&text);
             span_end = Some(end);
         }
         draw_glyphs(
@@ -308,20 +343,19 @@ pub fn text_ops(
             embedded_face,
             layer,
             span_end.is_none(),
-            ops,
+            &mut writer,
         );
         if span_end == Some(index + 1) {
-            ops.push(Op::EndMarkedContentWithProperties);
+            writer.end_marked();
             span_end = None;
         }
     }
-    set_color(ops, crate::geom::Rgb::BLACK);
+    writer.finish()
 }
 
-/// Draws a run's glyphs from (`x`, `baseline`) in PDF space. Each piece starts with a
-/// text matrix; inside it glyphs advance by their `/W` widths and kerning is a TJ
-/// adjustment. A glyph whose text is not its map entry is wrapped in an `/ActualText`
-/// span, unless `spans` is off (the caller has put the whole run in one).
+/// Draws a run's glyphs from (`x`, `baseline`) in PDF space. A glyph whose text is not
+/// its map entry is wrapped in an `/ActualText` span, unless `spans` is off (the caller
+/// has put the whole run in one).
 #[allow(clippy::too_many_arguments)]
 fn draw_glyphs(
     run: &ShapedRun,
@@ -331,67 +365,28 @@ fn draw_glyphs(
     embedded: &EmbeddedFace,
     layer: &TextLayer,
     spans: bool,
-    ops: &mut Vec<Op>,
+    writer: &mut GlyphWriter,
 ) {
     let face = book.face(run.face);
-    let to_units = 1000.0 / run.size;
-    // Each glyph's pen position along the run.
-    let mut pens = Vec::with_capacity(run.glyphs.len());
     let mut pen = x;
-    for glyph in &run.glyphs {
-        pens.push(pen);
+    let texts = glyph_texts(run);
+    for (glyph, text) in run.glyphs.iter().zip(&texts) {
+        let (code, mapped) = mapped_glyph(layer, embedded, run.face, glyph.id, text);
+        let own_span = spans && text != mapped;
+        if own_span {
+            writer.begin_actual_text(text);
+        }
+        writer.glyph(
+            code,
+            face.pdf_width(glyph.id),
+            pen + glyph.x_offset,
+            baseline + glyph.y_offset,
+        );
+        if own_span {
+            writer.end_marked();
+        }
         pen += glyph.advance;
     }
-    let mut pending: Vec<Codepoint> = Vec::new();
-    // Where the pen is after the last glyph drawn in sequence (None: set a new matrix).
-    let mut at: Option<usize> = None;
-    let texts = glyph_texts(run);
-    for (i, glyph) in run.glyphs.iter().enumerate() {
-        let text = &texts[i];
-        let (gid, mapped) = mapped_glyph(layer, embedded, run.face, glyph.id, text);
-        let codepoint = |offset: f32| Codepoint {
-            gid,
-            offset,
-            cid: Some(mapped.to_string()),
-        };
-        let own_span = spans && text != mapped;
-        if own_span || glyph.x_offset != 0.0 || glyph.y_offset != 0.0 {
-            // A glyph placed on its own: a positioned mark, or one whose text is not
-            // its map entry (then with that text as /ActualText).
-            flush(ops, &mut pending);
-            if own_span {
-                begin_actual_text(ops, text);
-            }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(
-                    Pt(pens[i] + glyph.x_offset),
-                    Pt(baseline + glyph.y_offset),
-                ),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(vec![codepoint(0.0)])],
-            });
-            if own_span {
-                ops.push(Op::EndMarkedContentWithProperties);
-            }
-            at = None;
-            continue;
-        }
-        if at != Some(i) {
-            flush(ops, &mut pending);
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(pens[i]), Pt(baseline)),
-            });
-        }
-        // Positive offsets move the next glyph left: the nominal width minus the shaped
-        // advance is the kerning. Rounded, so unkerned glyphs get none.
-        let offset = ((face.pdf_width(glyph.id) as f32 - glyph.advance * to_units) * 1000.0)
-            .round()
-            / 1000.0;
-        pending.push(codepoint(offset));
-        at = Some(i + 1);
-    }
-    flush(ops, &mut pending);
 }
 
 /// Whether a run is set right to left without right-to-left letters: left-to-right text
@@ -415,7 +410,7 @@ fn mapped_glyph<'a>(
     glyph: u16,
     text: &'a str,
 ) -> (u16, &'a str) {
-    let own = embedded.new_ids.get(&glyph).copied().unwrap_or(0);
+    let own = embedded.codes.get(&glyph).copied().unwrap_or(0);
     match layer.variant(face, glyph, text) {
         Some(0) => (own, text),
         Some(n) => match embedded.copies.get(&(glyph, n)) {
