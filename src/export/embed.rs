@@ -248,17 +248,44 @@ fn widths(codes: &[(u16, i64, &str)]) -> Object {
 }
 
 /// The `/ToUnicode` CMap: each code's text, in UTF-16BE. Codes that stand for nothing
-/// (the second glyph of a cluster) are left out.
+/// (the second glyph of a cluster) are left out. Runs of codes that map to runs of
+/// characters (digits, an alphabet in order) are written as ranges.
 fn to_unicode(codes: &[(u16, i64, &str)]) -> Vec<u8> {
     let mut out = b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
 /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
 /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
 1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
         .to_vec();
-    let mapped: Vec<&(u16, i64, &str)> = codes.iter().filter(|(_, _, t)| !t.is_empty()).collect();
-    for block in mapped.chunks(BFCHAR_BLOCK) {
+    let mut singles: Vec<(u16, &str)> = Vec::new();
+    let mut ranges: Vec<(u16, u16, u16)> = Vec::new();
+    let mapped = codes.iter().filter(|(_, _, text)| !text.is_empty());
+    for &(code, _, text) in mapped {
+        let unit = single_unit(text);
+        // A range may only vary the codes' and the characters' last byte.
+        let extends = |&(first, last, start): &(u16, u16, u16)| {
+            code == last + 1
+                && code >> 8 == first >> 8
+                && unit.is_some_and(|u| u == start + (code - first) && u >> 8 == start >> 8)
+        };
+        match ranges.last_mut() {
+            Some(range) if extends(range) => range.1 = code,
+            _ => match (singles.last(), unit) {
+                (Some(&(before, text_before)), Some(u))
+                    if before + 1 == code
+                        && before >> 8 == code >> 8
+                        && single_unit(text_before) == u.checked_sub(1)
+                        && u >> 8 == (u - 1) >> 8 =>
+                {
+                    singles.pop();
+                    ranges.push((before, code, u - 1));
+                }
+                _ => singles.push((code, text)),
+            },
+        }
+    }
+    for block in singles.chunks(BFCHAR_BLOCK) {
         out.extend_from_slice(format!("{} beginbfchar\n", block.len()).as_bytes());
-        for (code, _, text) in block {
+        for (code, text) in block {
             out.push(b'<');
             push_hex(&mut out, &code.to_be_bytes());
             out.extend_from_slice(b"> <");
@@ -268,8 +295,29 @@ fn to_unicode(codes: &[(u16, i64, &str)]) -> Vec<u8> {
         }
         out.extend_from_slice(b"endbfchar\n");
     }
+    for block in ranges.chunks(BFCHAR_BLOCK) {
+        out.extend_from_slice(format!("{} beginbfrange\n", block.len()).as_bytes());
+        for (first, last, start) in block {
+            for (i, value) in [first, last, start].into_iter().enumerate() {
+                out.extend_from_slice(if i == 0 { b"<" } else { b" <" });
+                push_hex(&mut out, &value.to_be_bytes());
+                out.push(b'>');
+            }
+            out.push(b'\n');
+        }
+        out.extend_from_slice(b"endbfrange\n");
+    }
     out.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     out
+}
+
+/// The text's one UTF-16 unit, if it is one character of the basic plane.
+fn single_unit(text: &str) -> Option<u16> {
+    let mut units = text.encode_utf16();
+    match (units.next(), units.next()) {
+        (Some(unit), None) => Some(unit),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -305,5 +353,23 @@ mod tests {
             1,
             "only in the code space range"
         );
+    }
+
+    #[test]
+    fn to_unicode_writes_runs_as_ranges() {
+        let codes = [
+            (6, 0, "0"),
+            (7, 0, "1"),
+            (8, 0, "2"),
+            (9, 0, "x"),
+            (10, 0, "fi"),
+            (0xff, 0, "a"),
+            (0x100, 0, "b"),
+        ];
+        let cmap = String::from_utf8(to_unicode(&codes)).unwrap();
+        assert!(cmap.contains("1 beginbfrange\n<0006> <0008> <0030>\nendbfrange"));
+        assert!(cmap.contains(
+            "4 beginbfchar\n<0009> <0078>\n<000A> <00660069>\n<00FF> <0061>\n<0100> <0062>\n"
+        ));
     }
 }
