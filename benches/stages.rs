@@ -30,7 +30,7 @@ fn stages(c: &mut Criterion) {
         let parsed = stages::parse(&engine, &markdown, &options).expect("parses");
         let words_of = stages::words(&parsed);
         let prepared = stages::prepare(&engine, &parsed);
-        let flowed = stages::flow(&engine, &parsed).expect("flows");
+        let mut flowed = stages::flow(&engine, &parsed).expect("flows");
         let typeset = engine
             .typeset(&markdown, &options, &Context::default())
             .expect("typesets");
@@ -52,7 +52,7 @@ fn stages(c: &mut Criterion) {
             b.iter(|| stages::flow(&engine, &parsed).expect("flows"))
         });
         group.bench_function(id("paginate"), |b| {
-            b.iter(|| stages::paginate(&engine, &parsed, &flowed).expect("paginates"))
+            b.iter(|| stages::paginate(&engine, &parsed, &mut flowed).expect("paginates"))
         });
         group.bench_function(id("write"), |b| {
             b.iter(|| stages::write(&engine, &typeset).expect("writes"))

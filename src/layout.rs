@@ -210,17 +210,10 @@ impl Page {
     }
 
     /// Adds a line's elements, moved to (`x`, `y`), and records the line.
-    pub fn push_line<'a>(
-        &mut self,
-        role: Role,
-        x: Pt,
-        y: Pt,
-        height: Pt,
-        elements: impl IntoIterator<Item = &'a Element>,
-    ) {
+    pub fn push_line(&mut self, role: Role, x: Pt, y: Pt, height: Pt, elements: Vec<Element>) {
         let start = self.elements.len();
         self.elements
-            .extend(elements.into_iter().map(|e| e.clone().translated(x, y)));
+            .extend(elements.into_iter().map(|e| e.translated(x, y)));
         self.lines.push(PageLine {
             role,
             top: y,

@@ -211,9 +211,13 @@ impl Engine {
         };
         let mut flowed = flow::flow(&document, &printed, &settings, services, &mut warnings)?;
         // 5. Vertical list → pages.
-        let paginate = |flowed: &flow::Flowed, warnings: &mut Vec<Warning>| {
+        // Without a table of contents the pages are made once: they take the lines'
+        // glyphs instead of copying them.
+        let once = flowed.contents.is_empty();
+        let paginate = |flowed: &mut flow::Flowed, warnings: &mut Vec<Warning>| {
             pages::paginate(
                 flowed,
+                once,
                 &settings,
                 &printed,
                 &self.fonts,
@@ -222,7 +226,7 @@ impl Engine {
                 warnings,
             )
         };
-        let mut layout = paginate(&flowed, &mut warnings)?;
+        let mut layout = paginate(&mut flowed, &mut warnings)?;
         // The table of contents learns its page numbers from the pages. The entries kept
         // room for them, so the pages break the same way again; the numbers are checked
         // against the new pages all the same.
@@ -236,7 +240,7 @@ impl Engine {
             if numbers == numbered {
                 break;
             }
-            layout = paginate(&flowed, &mut Vec::new())?;
+            layout = paginate(&mut flowed, &mut Vec::new())?;
             numbered = numbers;
         }
         dedup_warnings(&mut warnings);

@@ -148,10 +148,12 @@ pub fn flow(engine: &Engine, parsed: &Parsed) -> Result<Flowed, Error> {
     )
 }
 
-/// Stage 5: the vertical list → pages.
-pub fn paginate(engine: &Engine, parsed: &Parsed, flowed: &Flowed) -> Result<Layout, Error> {
+/// Stage 5: the vertical list → pages (copying the lines, so `flowed` can be paginated
+/// again, as the benchmark does).
+pub fn paginate(engine: &Engine, parsed: &Parsed, flowed: &mut Flowed) -> Result<Layout, Error> {
     crate::pages::paginate(
         flowed,
+        false,
         &parsed.settings,
         &parsed.printed,
         &engine.fonts,

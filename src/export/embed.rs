@@ -7,7 +7,9 @@
 //! subset's glyph ids (TrueType, and CFF keyed by name) or the CIDs its charset gives
 //! them (CFF keyed by CID, which readers look up through that charset).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
@@ -73,7 +75,7 @@ pub fn embed_face(
 
     // Each code's width and text.
     let mut glyph_codes: Vec<(u16, i64, &str)> = Vec::with_capacity(glyphs.len() + copies.len());
-    let mut codes = HashMap::with_capacity(subset.new_ids.len());
+    let mut codes = FxHashMap::default();
     for (&original, &gid) in &subset.new_ids {
         let text = layer.texts(face_id, original).first();
         glyph_codes.push((
@@ -83,7 +85,7 @@ pub fn embed_face(
         ));
         codes.insert(original, code(gid));
     }
-    let mut copy_codes = HashMap::with_capacity(copies.len());
+    let mut copy_codes = FxHashMap::default();
     for (&(original, variant), &gid) in copies.iter().zip(&subset.copy_ids) {
         let text = layer.texts(face_id, original).get(variant);
         glyph_codes.push((

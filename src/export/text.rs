@@ -12,7 +12,9 @@
 //! pictures (see [`bitmap_glyphs`]) with an invisible glyph carrying their text.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use super::content::Content;
 use crate::geom::Rgb;
@@ -38,17 +40,17 @@ const MAX_GLYPH_COPIES: usize = 64;
 #[derive(Debug, Default)]
 pub struct TextLayer {
     /// The texts of each glyph: the first is its own entry, the others its copies'.
-    texts: HashMap<(FaceId, u16), Vec<String>>,
+    texts: FxHashMap<(FaceId, u16), Vec<String>>,
 }
 
 /// The texts one glyph stands for: how often, and when first seen.
-type Uses<'a> = HashMap<Cow<'a, str>, (usize, usize)>;
+type Uses<'a> = FxHashMap<Cow<'a, str>, (usize, usize)>;
 
 impl TextLayer {
     /// Reads every glyph of the layout: a glyph's own entry is the text it stands for
     /// most often (the earliest, on a tie); other texts follow in order of first use.
-    pub fn of(layout: &Layout, fonts: &FontBook) -> TextLayer {
-        let mut counts: HashMap<(FaceId, u16), Uses<'_>> = HashMap::new();
+    pub fn of<'a>(layout: &'a Layout, fonts: &FontBook) -> TextLayer {
+        let mut counts: FxHashMap<(FaceId, u16), Uses<'a>> = FxHashMap::default();
         let mut seen = 0usize;
         for page in &layout.pages {
             for element in &page.elements {
@@ -66,14 +68,24 @@ impl TextLayer {
                     seen += 1;
                     continue;
                 }
-                for (glyph, text) in run.glyphs.iter().zip(glyph_texts(run)) {
+                let mut count = |glyph: u16, text: Cow<'a, str>| {
                     let entry = counts
-                        .entry((run.face, glyph.id))
+                        .entry((run.face, glyph))
                         .or_default()
                         .entry(text)
                         .or_insert((0, seen));
                     entry.0 += 1;
                     seen += 1;
+                };
+                if run.is_rtl() {
+                    for (glyph, text) in run.glyphs.iter().zip(glyph_texts(run)) {
+                        count(glyph.id, text);
+                    }
+                } else {
+                    // Left to right, each glyph's text is a slice of the run's.
+                    for (i, glyph) in run.glyphs.iter().enumerate() {
+                        count(glyph.id, Cow::Borrowed(run.glyph_text(i)));
+                    }
                 }
             }
         }
@@ -143,8 +155,8 @@ impl TextLayer {
 /// and the codes of glyphs' copies, by (glyph, variant) (see [`TextLayer`]).
 pub struct EmbeddedFace {
     pub name: String,
-    pub codes: HashMap<u16, u16>,
-    pub copies: HashMap<(u16, usize), u16>,
+    pub codes: FxHashMap<u16, u16>,
+    pub copies: FxHashMap<(u16, usize), u16>,
 }
 
 /// Where the fonts of the document are, and the invisible glyph that carries the text
@@ -369,8 +381,13 @@ fn draw_glyphs(
 ) {
     let face = book.face(run.face);
     let mut pen = x;
-    let texts = glyph_texts(run);
-    for (glyph, text) in run.glyphs.iter().zip(&texts) {
+    // Left to right, each glyph's text is a slice of the run's (no list to build).
+    let rtl_texts = run.is_rtl().then(|| glyph_texts(run));
+    for (i, glyph) in run.glyphs.iter().enumerate() {
+        let text = match &rtl_texts {
+            Some(texts) => texts[i].as_ref(),
+            None => run.glyph_text(i),
+        };
         let (code, mapped) = mapped_glyph(layer, embedded, run.face, glyph.id, text);
         let own_span = spans && text != mapped;
         if own_span {

@@ -199,9 +199,12 @@ fn last_page_fill(
     used / (text_height * columns as f32)
 }
 
-/// Breaks the vertical list into pages and lays them out, with header and footer.
+/// Breaks the vertical list into pages and lays them out, with header and footer. With
+/// `take_lines` the lines' elements are moved onto the pages (see [`place::place`]), and
+/// `flowed` cannot be paginated again.
 pub fn paginate(
-    flowed: &Flowed,
+    flowed: &mut Flowed,
+    take_lines: bool,
     settings: &Settings,
     printed: &Meta,
     fonts: &FontBook,
@@ -221,12 +224,13 @@ pub fn paginate(
         }));
     }
     let (mut pages, anchors) = place::place(
-        &flowed.head,
-        &flowed.items,
-        &flowed.notes,
+        &mut flowed.head,
+        &mut flowed.items,
+        &mut flowed.notes,
         &plans,
         &geometry,
         line_unit,
+        take_lines,
     );
     if pages.is_empty() {
         // An empty article still gives a (blank) page with its footer.

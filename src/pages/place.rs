@@ -18,18 +18,28 @@ const NOTE_RULE_THICKNESS: Pt = Pt(0.5);
 /// Lays out each page: the items of each column's range from the top, its notes at the
 /// column's foot under a short rule. `plans` are columns; with two columns a page holds
 /// plans 0 and 1, the next 2 and 3. `head` spans the columns at the top of the first page.
+///
+/// With `take_lines`, each line's elements are moved onto its page, leaving the line
+/// empty: when the list is not placed again, the pages then never hold a second copy of
+/// every glyph (a long article's peak memory).
 pub fn place(
-    head: &[VItem],
-    items: &[VItem],
-    notes: &[Vec<LineBox>],
+    head: &mut [VItem],
+    items: &mut [VItem],
+    notes: &mut [Vec<LineBox>],
     plans: &[PagePlan],
     geometry: &Geometry,
     line_unit: f32,
+    take_lines: bool,
 ) -> (Vec<Page>, Vec<Anchor>) {
     let columns = geometry.columns.max(1);
     let mut pages: Vec<Page> = Vec::with_capacity(plans.len().div_ceil(columns));
     let mut anchors = Vec::new();
-    let mut add_line = |page: &mut Page, page_index: usize, line: &LineBox, x: Pt, y: Pt| {
+    let mut add_line = |page: &mut Page,
+                        page_index: usize,
+                        line: &LineBox,
+                        elements: Vec<Element>,
+                        x: Pt,
+                        y: Pt| {
         for anchor in &line.anchors {
             anchors.push(Anchor {
                 key: anchor.key.clone(),
@@ -38,7 +48,7 @@ pub fn place(
                 y,
             });
         }
-        page.push_line(line.role, x, y, line.height, &line.elements);
+        page.push_line(line.role, x, y, line.height, elements);
     };
     for (slot, plan) in plans.iter().enumerate() {
         let page_index = slot / columns;
@@ -50,11 +60,19 @@ pub fn place(
         if page_index == 0 {
             // Drawn anew for each column of the first page, so measured the same way.
             let mut head_y = geometry.top;
-            for item in head {
+            for item in head.iter_mut() {
                 match item {
                     VItem::Line(line) => {
                         if slot == 0 {
-                            add_line(page, page_index, line, geometry.left_of(0), head_y);
+                            let elements = elements_of(line, take_lines);
+                            add_line(
+                                page,
+                                page_index,
+                                line,
+                                elements,
+                                geometry.left_of(0),
+                                head_y,
+                            );
                         }
                         head_y += line.height;
                     }
@@ -74,21 +92,22 @@ pub fn place(
         let left = geometry.left_of(page_index)
             + (geometry.column_width + geometry.column_gap) * column as f32;
         for &index in &plan.top_floats {
-            if let VItem::Float(block) = &items[index] {
-                for line in &block.lines {
-                    add_line(page, page_index, line, left, y);
+            if let VItem::Float(block) = &mut items[index] {
+                for line in &mut block.lines {
+                    let elements = elements_of(line, take_lines);
+                    add_line(page, page_index, line, elements, left, y);
                     y += line.height;
                 }
                 y += block.space;
             }
         }
-        let slice = &items[plan.items.clone()];
+        let slice = &mut items[plan.items.clone()];
         if let Some(VItem::Line(LineBox {
             repeat_header: Some(header),
             ..
-        })) = slice.first()
+        })) = slice.first_mut()
         {
-            add_line(page, page_index, header, left, y);
+            add_line(page, page_index, header, header.elements.clone(), left, y);
             y += header.height;
         }
         // Trailing spaces do not draw their quote bars into the bottom margin.
@@ -96,10 +115,11 @@ pub fn place(
             .iter()
             .rposition(|item| matches!(item, VItem::Line(_)))
             .unwrap_or(0);
-        for (k, item) in slice.iter().enumerate() {
+        for (k, item) in slice.iter_mut().enumerate() {
             match item {
                 VItem::Line(line) => {
-                    add_line(page, page_index, line, left, y);
+                    let elements = elements_of(line, take_lines);
+                    add_line(page, page_index, line, elements, left, y);
                     y += line.height;
                 }
                 VItem::Space {
@@ -109,7 +129,7 @@ pub fn place(
                 } => {
                     let height = *height - *shrink * plan.squeeze;
                     if k < last_line {
-                        for &x in bars {
+                        for &x in bars.iter() {
                             page.elements.push(Element::rule(
                                 (left + x, y),
                                 (left + x, y + height),
@@ -127,8 +147,9 @@ pub fn place(
                     if y > column_top {
                         y += block.space;
                     }
-                    for line in &block.lines {
-                        add_line(page, page_index, line, left, y);
+                    for line in &mut block.lines {
+                        let elements = elements_of(line, take_lines);
+                        add_line(page, page_index, line, elements, left, y);
                         y += line.height;
                     }
                     y += block.space;
@@ -158,12 +179,22 @@ pub fn place(
                 0.0,
             ));
             for part in &plan.notes {
-                for line in &notes[part.note.0 as usize][part.lines.clone()] {
-                    add_line(page, page_index, line, left, y);
+                for line in &mut notes[part.note.0 as usize][part.lines.clone()] {
+                    let elements = elements_of(line, take_lines);
+                    add_line(page, page_index, line, elements, left, y);
                     y += line.height;
                 }
             }
         }
     }
     (pages, anchors)
+}
+
+/// A line's elements for its page: moved out of the line with `take`, else copied.
+fn elements_of(line: &mut LineBox, take: bool) -> Vec<Element> {
+    if take {
+        std::mem::take(&mut line.elements)
+    } else {
+        line.elements.clone()
+    }
 }
