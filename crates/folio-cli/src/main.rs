@@ -9,6 +9,16 @@ mod options;
 mod settings;
 mod watch;
 
+/// A render allocates and frees hundreds of thousands of small objects (glyph runs, line
+/// and page elements), on several threads at once in the service. With mimalloc the
+/// service renders about half as many documents again per second as with the system
+/// allocator, whose threads contend for its arenas (scripts/load-test, 64 clients: 356 →
+/// 560 renders/s), and a single render takes a fifth less time; it holds more memory at
+/// its peak (a 50,000-word article: 57 → 74 MB). Version 2 of mimalloc: version 3
+/// commits its arenas up front (97 MB for the same article).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(cli::run());
 }
