@@ -8,6 +8,7 @@
 
 mod content;
 mod embed;
+mod links;
 mod metadata;
 mod outline;
 mod pdf;

@@ -2,12 +2,11 @@
 //! document and what is drawn besides text (pictures, rules, links); the text and its
 //! fonts are written directly (see `content` and `embed`), which is most of a page.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
-    Actions, BorderArray, Color, ColorArray, Destination, DictItem, Greyscale, Line, LineCapStyle,
-    LinePoint, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions, Point, Pt,
-    Rect as PdfRect,
+    Color, DictItem, Greyscale, Line, LineCapStyle, LinePoint, Op, PdfDocument, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect as PdfRect,
 };
 
 use std::sync::Arc;
@@ -17,11 +16,11 @@ use printpdf::{
 };
 
 use super::text::{self, BitmapGlyph, Embedded, EmbeddedFace, TextLayer};
-use super::{embed, metadata, outline, vector};
+use super::{embed, links, metadata, outline, vector};
 use crate::context::Cancel;
 use crate::error::Error;
 use crate::images::{self, ImageData, LoadedImage, Orientation};
-use crate::layout::{Anchor, AnchorKey, Element, Layout, LinkTarget, Page};
+use crate::layout::{Element, Layout, Page};
 use crate::text::fonts::Drawing;
 use crate::text::{FaceId, FontBook};
 
@@ -116,20 +115,16 @@ pub fn write_pdf(
     }
 
     // 3. Pages, with what printpdf draws: pictures, rules, links.
-    let mut anchors: Anchors<'_> = HashMap::new();
-    for anchor in &layout.anchors {
-        anchors.entry(&anchor.key).or_default().push(anchor);
-    }
     let resources = PageResources {
         images: &image_ids,
         glyph_pictures: &glyph_pictures,
     };
     let mut pages: Vec<PdfPage> = Vec::with_capacity(layout.pages.len());
-    for (index, page) in layout.pages.iter().enumerate() {
+    for page in &layout.pages {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        pages.push(page_ops(page, index, fonts, &resources, &anchors));
+        pages.push(page_ops(page, fonts, &resources));
     }
     doc.pages = pages;
     let options = PdfSaveOptions {
@@ -168,12 +163,14 @@ pub fn write_pdf(
         carrier,
     };
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    for (page, page_id) in layout.pages.iter().zip(page_ids) {
+    let anchors = links::index(&layout.anchors);
+    for (index, (page, &page_id)) in layout.pages.iter().zip(&page_ids).enumerate() {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
         let text = text::page_text(&page.elements, page.height.0, fonts, &embedded, &layer);
-        add_page_text(&mut lo, page_id, font_resources, text)?;
+        let annotations = links::annotations(page, index, &anchors, &page_ids);
+        add_page_text(&mut lo, page_id, font_resources, text, annotations)?;
     }
 
     // 6. Serialize, with what printpdf does not write.
@@ -268,16 +265,26 @@ fn image_xobject(image: &LoadedImage) -> XObject {
     })
 }
 
-/// Appends a page's text to its content stream and gives the page the fonts.
+/// Appends a page's text to its content stream, gives the page the fonts and sets its
+/// link annotations.
 fn add_page_text(
     doc: &mut lopdf::Document,
-    page: lopdf::ObjectId,
+    page_id: lopdf::ObjectId,
     fonts: lopdf::ObjectId,
     text: Vec<u8>,
+    annotations: Vec<lopdf::Object>,
 ) -> Result<(), Error> {
     let broken = |what: &str| Error::Internal(format!("printpdf wrote a page without {what}"));
     let page = doc
-        .get_dictionary(page)
+        .get_dictionary_mut(page_id)
+        .map_err(|_| broken("a dictionary"))?;
+    if annotations.is_empty() {
+        page.remove(b"Annots");
+    } else {
+        page.set("Annots", lopdf::Object::Array(annotations));
+    }
+    let page = doc
+        .get_dictionary(page_id)
         .map_err(|_| broken("a dictionary"))?;
     let resources = page
         .get(b"Resources")
@@ -304,17 +311,7 @@ fn add_page_text(
     Ok(())
 }
 
-/// Every place of each anchor, in page order: a document's links find theirs without a
-/// search through all anchors (which made a long table of contents quadratic).
-type Anchors<'a> = HashMap<&'a AnchorKey, Vec<&'a Anchor>>;
-
-fn page_ops(
-    page: &Page,
-    index: usize,
-    book: &FontBook,
-    resources: &PageResources<'_>,
-    anchors: &Anchors<'_>,
-) -> PdfPage {
+fn page_ops(page: &Page, book: &FontBook, resources: &PageResources<'_>) -> PdfPage {
     let h = page.height.0;
     let mut ops = Vec::new();
     let images = resources.images;
@@ -435,47 +432,7 @@ fn page_ops(
         }
     }
 
-    // The text goes after all this (see `add_page_text`).
-
-    // Links.
-    for element in &page.elements {
-        let Element::Link { rect, target } = element else {
-            continue;
-        };
-        let actions = match target {
-            LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
-            // A note may be set on several pages: jump to the one on this page.
-            LinkTarget::Internal(key) => match anchors.get(key).and_then(|places| {
-                places
-                    .iter()
-                    .find(|a| a.page == index)
-                    .or_else(|| places.first())
-            }) {
-                Some(anchor) => Actions::Goto(Destination::Xyz {
-                    page: anchor.page + 1,
-                    left: Some(0.0),
-                    top: Some(h - anchor.y.0),
-                    zoom: None,
-                }),
-                // A link to an anchor that does not exist goes nowhere; keep the text.
-                None => continue,
-            },
-        };
-        ops.push(Op::LinkAnnotation {
-            link: LinkAnnotation::new(
-                PdfRect::from_xywh(
-                    Pt(rect.x.0),
-                    Pt(h - rect.y.0 - rect.height.0),
-                    Pt(rect.width.0),
-                    Pt(rect.height.0),
-                ),
-                actions,
-                Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                Some(ColorArray::Transparent),
-                None,
-            ),
-        });
-    }
+    // The text goes after all this, and the links over it (see `add_page_text`).
 
     // Page boxes in points, as every other length (no round trip through millimetres).
     let size = PdfRect::from_wh(Pt(page.width.0), Pt(page.height.0));

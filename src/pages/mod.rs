@@ -226,7 +226,7 @@ pub fn paginate(
     let (mut pages, anchors) = place::place(
         &mut flowed.head,
         &mut flowed.items,
-        &mut flowed.notes,
+        &flowed.notes,
         &plans,
         &geometry,
         line_unit,

@@ -21,11 +21,12 @@ const NOTE_RULE_THICKNESS: Pt = Pt(0.5);
 ///
 /// With `take_lines`, each line's elements are moved onto its page, leaving the line
 /// empty: when the list is not placed again, the pages then never hold a second copy of
-/// every glyph (a long article's peak memory).
+/// every glyph (a long article's peak memory). Notes are copied all the same: one cited
+/// on several pages is set at the foot of each.
 pub fn place(
     head: &mut [VItem],
     items: &mut [VItem],
-    notes: &mut [Vec<LineBox>],
+    notes: &[Vec<LineBox>],
     plans: &[PagePlan],
     geometry: &Geometry,
     line_unit: f32,
@@ -179,8 +180,9 @@ pub fn place(
                 0.0,
             ));
             for part in &plan.notes {
-                for line in &mut notes[part.note.0 as usize][part.lines.clone()] {
-                    let elements = elements_of(line, take_lines);
+                // A note cited on several pages is set on each: always copied.
+                for line in &notes[part.note.0 as usize][part.lines.clone()] {
+                    let elements = line.elements.clone();
                     add_line(page, page_index, line, elements, left, y);
                     y += line.height;
                 }
