@@ -85,7 +85,7 @@ impl Content {
         self.op("EMC");
     }
 
-    /// `[<codes>adjustment<codes>…] TJ`: two-byte glyph codes, each followed by how far
+    /// `[(codes)adjustment(codes)…] TJ`: two-byte glyph codes, each followed by how far
     /// to move the next one back, in thousandths of an em (rounded; none when it rounds
     /// to nothing).
     pub fn show_glyphs(&mut self, glyphs: &[(u16, f32)]) {
@@ -96,19 +96,25 @@ impl Content {
         let mut open = false;
         for (i, &(code, adjustment)) in glyphs.iter().enumerate() {
             if !open {
-                self.bytes.push(b'<');
+                self.bytes.push(b'(');
                 open = true;
             }
-            push_hex(&mut self.bytes, &code.to_be_bytes());
+            for byte in code.to_be_bytes() {
+                match byte {
+                    b'(' | b')' | b'\\' => self.bytes.extend_from_slice(&[b'\\', byte]),
+                    b'\r' => self.bytes.extend_from_slice(b"\\r"),
+                    _ => self.bytes.push(byte),
+                }
+            }
             let adjustment = adjustment.round();
             if adjustment != 0.0 && i + 1 < glyphs.len() {
-                self.bytes.push(b'>');
+                self.bytes.push(b')');
                 open = false;
                 write_number(&mut self.bytes, adjustment, 0);
             }
         }
         if open {
-            self.bytes.push(b'>');
+            self.bytes.push(b')');
         }
         self.bytes.extend_from_slice(b"] ");
         self.op("TJ");
@@ -218,17 +224,18 @@ mod tests {
     #[test]
     fn glyph_runs_join_and_drop_zero_adjustments() {
         let mut content = Content::new();
-        content.show_glyphs(&[
-            (5, -260.0),
-            (6, 0.3),
-            (0x14, -260.0006),
-            (5, 0.0),
-            (0x1f, 60.0),
-        ]);
+        content.show_glyphs(&[(5, -260.0), (6, 0.3), (0x14, -260.0006), (5, 0.0), (0x1f, 60.0)]);
         assert_eq!(
-            String::from_utf8(content.into_bytes()).unwrap(),
-            "[<0005>-260<00060014>-260<0005001F>] TJ\n"
+            content.into_bytes(),
+            b"[(\0\x05)-260(\0\x06\0\x14)-260(\0\x05\0\x1f)] TJ\n"
         );
+    }
+
+    #[test]
+    fn glyph_codes_that_read_as_string_syntax_are_escaped() {
+        let mut content = Content::new();
+        content.show_glyphs(&[(0x2829, 0.0), (0x5c0d, 0.0), (0x0a00, 0.0)]);
+        assert_eq!(content.into_bytes(), b"[(\\(\\)\\\\\\r\n\0)] TJ\n");
     }
 
     #[test]
