@@ -2,7 +2,7 @@
 //! document and what is drawn besides text (pictures, rules, links); the text and its
 //! fonts are written directly (see `content` and `embed`), which is most of a page.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use printpdf::{
     Color, DictItem, Greyscale, Line, LineCapStyle, LinePoint, Op, PdfDocument, PdfPage,
@@ -53,7 +53,7 @@ pub fn write_pdf(
     // 1. Which glyphs of which face, and what each means in the text layer. Colour
     // glyphs are pictures; an invisible space of the body face carries their text.
     let layer = TextLayer::of(layout, fonts);
-    let mut used: BTreeMap<FaceId, BTreeSet<u16>> = BTreeMap::new();
+    let mut used = layer.glyphs();
     let mut pictures: BTreeMap<(FaceId, u16), Option<BitmapGlyph>> = BTreeMap::new();
     for page in &layout.pages {
         for element in &page.elements {
@@ -64,11 +64,7 @@ pub fn write_pdf(
                 for (_, glyph, picture) in text::bitmap_glyphs(run, fonts) {
                     pictures.entry((run.face, glyph)).or_insert(picture);
                 }
-                continue;
             }
-            used.entry(run.face)
-                .or_default()
-                .extend(run.glyphs.iter().map(|g| g.id));
         }
     }
     let carrier = (!pictures.is_empty()).then(|| {

@@ -12,7 +12,7 @@
 //! pictures (see [`bitmap_glyphs`]) with an invisible glyph carrying their text.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
 
@@ -114,6 +114,18 @@ impl TextLayer {
             })
             .collect();
         TextLayer { texts }
+    }
+
+    /// The glyphs drawn with outlines, face by face (with the carrier of pictures' text
+    /// when there are pictures).
+    pub fn glyphs(&self) -> BTreeMap<FaceId, BTreeSet<u16>> {
+        let mut glyphs: Vec<(FaceId, u16)> = self.texts.keys().copied().collect();
+        glyphs.sort_unstable();
+        let mut faces: BTreeMap<FaceId, BTreeSet<u16>> = BTreeMap::new();
+        for run in glyphs.chunk_by(|a, b| a.0 == b.0) {
+            faces.insert(run[0].0, run.iter().map(|(_, glyph)| *glyph).collect());
+        }
+        faces
     }
 
     /// The map entry of a glyph.
