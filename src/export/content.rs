@@ -65,6 +65,20 @@ impl Content {
         self.op("Tm");
     }
 
+    /// `dx dy Td`, in hundredths of a point: the next glyph's origin, from the start of
+    /// the current text line.
+    pub fn move_line(&mut self, dx: i64, dy: i64) {
+        for hundredths in [dx, dy] {
+            write_number(
+                &mut self.bytes,
+                hundredths as f32 / 100.0,
+                POSITION_DECIMALS,
+            );
+            self.bytes.push(b' ');
+        }
+        self.op("Td");
+    }
+
     /// `mode Tr` (0 fill, 3 invisible).
     pub fn set_rendering_mode(&mut self, mode: u8) {
         self.bytes.push(b'0' + mode);
@@ -224,7 +238,13 @@ mod tests {
     #[test]
     fn glyph_runs_join_and_drop_zero_adjustments() {
         let mut content = Content::new();
-        content.show_glyphs(&[(5, -260.0), (6, 0.3), (0x14, -260.0006), (5, 0.0), (0x1f, 60.0)]);
+        content.show_glyphs(&[
+            (5, -260.0),
+            (6, 0.3),
+            (0x14, -260.0006),
+            (5, 0.0),
+            (0x1f, 60.0),
+        ]);
         assert_eq!(
             content.into_bytes(),
             b"[(\0\x05)-260(\0\x06\0\x14)-260(\0\x05\0\x1f)] TJ\n"
@@ -243,13 +263,14 @@ mod tests {
         let mut content = Content::new();
         content.set_font("F2", 20.9);
         content.set_text_position(110.37382, 753.2091);
+        content.move_line(0, -1430);
         content.set_fill_rgb([0.0706, 0.2353, 0.549]);
         content.set_rendering_mode(3);
         content.begin_actual_text("a");
         content.end_marked();
         assert_eq!(
             String::from_utf8(content.into_bytes()).unwrap(),
-            "/F2 20.9 Tf\n1 0 0 1 110.37 753.21 Tm\n0.0706 0.2353 0.549 rg\n3 Tr\n\
+            "/F2 20.9 Tf\n1 0 0 1 110.37 753.21 Tm\n0 -14.3 Td\n0.0706 0.2353 0.549 rg\n3 Tr\n\
              /Span <</ActualText <FEFF0061>>> BDC\nEMC\n"
         );
     }

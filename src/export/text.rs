@@ -190,10 +190,19 @@ struct GlyphWriter {
     color: Rgb,
     /// The open `TJ` array: codes with the adjustment after each.
     run: Vec<(u16, f32)>,
-    /// The open array's baseline, and where its next glyph would be drawn.
+    /// The open array's baseline, where its next glyph would be drawn, and where the
+    /// last glyph ends had it been placed exactly.
     baseline: f32,
     pen: f32,
+    exact_end: f32,
+    /// Where the current text line starts (the text line matrix), in hundredths of a
+    /// point; `None` before the first.
+    line_start: Option<(i64, i64)>,
 }
+
+/// How far a glyph may land from its place, in thousandths of an em, when the
+/// adjustment before it repeats the gap's own rounding (0.017 pt at 11 pt).
+const MAX_DRIFT: f32 = 1.5;
 
 impl GlyphWriter {
     fn new() -> GlyphWriter {
@@ -204,6 +213,8 @@ impl GlyphWriter {
             run: Vec::new(),
             baseline: 0.0,
             pen: 0.0,
+            exact_end: 0.0,
+            line_start: None,
         }
     }
 
@@ -251,20 +262,41 @@ impl GlyphWriter {
         let to_units = 1000.0 / size.max(f32::EPSILON);
         match self.run.last_mut() {
             Some(last) if self.baseline == y => {
-                // Positive adjustments move the next glyph left.
-                let adjustment = ((self.pen - x) * to_units).round();
+                // Positive adjustments move the next glyph left. The gap from where the
+                // previous glyph ends, rounded on its own, lands close enough as long as
+                // the rounding carried along the line stays small; the word spaces of a
+                // justified line are then one number repeated (which compresses), not
+                // two alternating ones.
+                let exact = ((self.pen - x) * to_units).round();
+                let natural = ((self.exact_end - x) * to_units).round();
+                let landing = (self.pen - x) * to_units - natural;
+                let adjustment = if landing.abs() <= MAX_DRIFT {
+                    natural
+                } else {
+                    exact
+                };
                 last.1 += adjustment;
                 self.pen -= adjustment / to_units;
             }
             _ => {
                 self.flush();
-                self.content.set_text_position(x, y);
+                // In hundredths of a point, as written: moves from one line's start to
+                // the next add up exactly.
+                let at = ((x * 100.0).round() as i64, (y * 100.0).round() as i64);
+                match self.line_start {
+                    // A move from the last line's start (`Td`): the same few numbers
+                    // line after line, where a new matrix would repeat the page position.
+                    Some((sx, sy)) => self.content.move_line(at.0 - sx, at.1 - sy),
+                    None => self.content.set_text_position(x, y),
+                }
+                self.line_start = Some(at);
                 self.baseline = y;
-                self.pen = rounded(x);
+                self.pen = at.0 as f32 / 100.0;
             }
         }
         self.run.push((code, 0.0));
         self.pen += width as f32 / to_units;
+        self.exact_end = x + width as f32 / to_units;
     }
 
     /// Closes the open array, and the text section if anything was drawn.
@@ -279,11 +311,6 @@ impl GlyphWriter {
         bytes.extend_from_slice(b"ET\n");
         bytes
     }
-}
-
-/// A text position as written (to the hundredth of a point).
-fn rounded(x: f32) -> f32 {
-    (x * 100.0).round() / 100.0
 }
 
 /// The content that draws a page's text (one text section; empty if the page has no
