@@ -55,7 +55,11 @@ fn stages(c: &mut Criterion) {
             b.iter(|| stages::paginate(&engine, &parsed, &mut flowed).expect("paginates"))
         });
         group.bench_function(id("write"), |b| {
-            b.iter(|| stages::write(&engine, &typeset).expect("writes"))
+            b.iter_batched(
+                || typeset.layout.clone(),
+                |layout| stages::write(&engine, &typeset, layout).expect("writes"),
+                criterion::BatchSize::LargeInput,
+            )
         });
         group.bench_function(id("render"), |b| {
             b.iter(|| engine.render(&markdown, &options).expect("renders"))

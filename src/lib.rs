@@ -163,10 +163,11 @@ impl Engine {
         context: &Context<'_>,
     ) -> Result<Rendered, Error> {
         let typeset = self.typeset(markdown, options, context)?;
-        let pdf = export::write_pdf(&typeset.layout, &self.fonts, &typeset.info, &context.cancel)?;
+        let pages = typeset.layout.pages.len();
+        let pdf = export::write_pdf(typeset.layout, &self.fonts, &typeset.info, &context.cancel)?;
         Ok(Rendered {
             pdf,
-            pages: typeset.layout.pages.len(),
+            pages,
             warnings: typeset.warnings,
             title: typeset.meta.title,
         })

@@ -141,39 +141,56 @@ xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1
     )
 }
 
-/// Deflates every stream that is not compressed yet, with one compressor reset between
-/// streams (a fresh one allocates and clears its tables every time). Level 6 is the knee
-/// of the curve: level 9 costs several times the time for a few percent of size.
-pub fn compress_streams(doc: &mut Document) {
-    let mut compressor = flate2::Compress::new(flate2::Compression::new(6), true);
-    for object in doc.objects.values_mut() {
-        let Object::Stream(stream) = object else {
-            continue;
-        };
-        // Font programs compress well too; only the XMP packet stays readable.
+/// A deflate compressor reused from stream to stream (a fresh one allocates and clears
+/// its tables every time). Level 6 is the knee of the curve: level 9 costs several times
+/// the time for a few percent of size.
+pub struct Deflater {
+    compressor: flate2::Compress,
+}
+
+impl Deflater {
+    pub fn new() -> Deflater {
+        Deflater {
+            compressor: flate2::Compress::new(flate2::Compression::new(6), true),
+        }
+    }
+
+    /// Deflates `stream` if it is not compressed yet and compression makes it smaller.
+    /// The XMP packet stays readable.
+    pub fn compress(&mut self, stream: &mut lopdf::Stream) {
         let is_metadata =
             stream.dict.get(b"Type").ok() == Some(&Object::Name(b"Metadata".to_vec()));
         if stream.dict.get(b"Filter").is_ok() || is_metadata {
-            continue;
+            return;
         }
-        compressor.reset();
+        self.compressor.reset();
         // Deflate never grows data by more than a few bytes per 16 KB block; a stream that
         // would not fit this room is not worth compressing.
         let room = stream.content.len() + stream.content.len() / 1000 + 64;
         let mut compressed = Vec::with_capacity(room);
-        let done = compressor.compress_vec(
+        let done = self.compressor.compress_vec(
             &stream.content,
             &mut compressed,
             flate2::FlushCompress::Finish,
         );
         if !matches!(done, Ok(flate2::Status::StreamEnd)) {
-            continue;
+            return;
         }
         if compressed.len() < stream.content.len() {
             stream
                 .dict
                 .set("Filter", Object::Name(b"FlateDecode".to_vec()));
             stream.set_content(compressed);
+        }
+    }
+}
+
+/// Deflates every stream of `doc` that is not compressed yet (font programs compress well
+/// too).
+pub fn compress_streams(doc: &mut Document, deflater: &mut Deflater) {
+    for object in doc.objects.values_mut() {
+        if let Object::Stream(stream) = object {
+            deflater.compress(stream);
         }
     }
 }

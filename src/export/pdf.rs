@@ -41,9 +41,11 @@ pub struct PdfInfo {
     pub id: [u8; 16],
 }
 
-/// Writes the layout as a PDF, giving up if `cancel` is set (checked page by page).
+/// Writes the layout as a PDF, giving up if `cancel` is set (checked page by page). The
+/// layout is taken so that each page's elements are freed once its text is written: a
+/// long document's elements and its compressed PDF are never all in memory at once.
 pub fn write_pdf(
-    layout: &Layout,
+    layout: Layout,
     fonts: &FontBook,
     info: &PdfInfo,
     cancel: &Cancel,
@@ -52,7 +54,7 @@ pub fn write_pdf(
 
     // 1. Which glyphs of which face, and what each means in the text layer. Colour
     // glyphs are pictures; an invisible space of the body face carries their text.
-    let layer = TextLayer::of(layout, fonts);
+    let layer = TextLayer::of(&layout, fonts);
     let mut used = layer.glyphs();
     let mut pictures: BTreeMap<(FaceId, u16), Option<BitmapGlyph>> = BTreeMap::new();
     for page in &layout.pages {
@@ -159,24 +161,38 @@ pub fn write_pdf(
         carrier,
     };
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    let anchors = links::index(&layout.anchors);
-    for (index, (page, &page_id)) in layout.pages.iter().zip(&page_ids).enumerate() {
+    let Layout {
+        mut pages,
+        anchors: places,
+    } = layout;
+    let anchors = links::index(&places);
+    let mut deflater = metadata::Deflater::new();
+    for (index, (page, &page_id)) in pages.iter_mut().zip(&page_ids).enumerate() {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
         let text = text::page_text(&page.elements, page.height.0, fonts, &embedded, &layer);
         let annotations = links::annotations(page, index, &anchors, &page_ids);
-        add_page_text(&mut lo, page_id, font_resources, text, annotations)?;
+        add_page_text(
+            &mut lo,
+            page_id,
+            font_resources,
+            text,
+            annotations,
+            &mut deflater,
+        )?;
+        page.elements = Vec::new();
+        page.lines = Vec::new();
     }
 
     // 6. Serialize, with what printpdf does not write.
     lo.version = "1.7".to_string();
     metadata::write_info(&mut lo, info)?;
-    outline::write_outline(&mut lo, &layout.anchors, &layout.pages)?;
+    outline::write_outline(&mut lo, &places, &pages)?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled);
     }
-    metadata::compress_streams(&mut lo);
+    metadata::compress_streams(&mut lo, &mut deflater);
     // The dictionaries (fonts' widths, annotations, the outline, pages) go in compressed
     // object streams, with a cross-reference stream: PDF 1.5, read by every current
     // reader, and a quarter of a short article's file.
@@ -261,14 +277,15 @@ fn image_xobject(image: &LoadedImage) -> XObject {
     })
 }
 
-/// Appends a page's text to its content stream, gives the page the fonts and sets its
-/// link annotations.
+/// Appends a page's text to its content stream and compresses it, gives the page the
+/// fonts and sets its link annotations.
 fn add_page_text(
     doc: &mut lopdf::Document,
     page_id: lopdf::ObjectId,
     fonts: lopdf::ObjectId,
     text: Vec<u8>,
     annotations: Vec<lopdf::Object>,
+    deflater: &mut metadata::Deflater,
 ) -> Result<(), Error> {
     let broken = |what: &str| Error::Internal(format!("printpdf wrote a page without {what}"));
     let page = doc
@@ -303,6 +320,9 @@ fn add_page_text(
         }
         content.extend_from_slice(&text);
         stream.set_content(content);
+    }
+    if let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(contents) {
+        deflater.compress(stream);
     }
     Ok(())
 }
