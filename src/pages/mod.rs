@@ -202,6 +202,7 @@ fn last_page_fill(
 /// Breaks the vertical list into pages and lays them out, with header and footer. With
 /// `take_lines` the lines' elements are moved onto the pages (see [`place::place`]), and
 /// `flowed` cannot be paginated again.
+#[allow(clippy::too_many_arguments)]
 pub fn paginate(
     flowed: &mut Flowed,
     take_lines: bool,
