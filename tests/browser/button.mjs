@@ -90,10 +90,10 @@ let otherBlog;
 corsBlog = await startBlog(blogPage(() => corsBlog.origin));
 otherBlog = await startBlog(blogPage(() => otherBlog.origin));
 
-const port = 20000 + Math.floor(Math.random() * 20000);
-service = `http://127.0.0.1:${port}`;
+// Port 0: the system picks a free port, which the service names in its log (a port
+// picked here at random could be taken, by a blog above or by a closing connection).
 const server = spawn(binary, [
-  'serve', '--bind', `127.0.0.1:${port}`,
+  'serve', '--bind', '127.0.0.1:0',
   '--fetch-origin', corsBlog.origin, '--fetch-origin', otherBlog.origin,
   '--image-origin', corsBlog.origin, '--image-origin', otherBlog.origin,
   '--trust-network', '127.0.0.1/32',
@@ -106,6 +106,12 @@ server.stderr.on('data', (chunk) => {
 
 async function waitForService() {
   for (let i = 0; i < 100; i++) {
+    const bound = /listening address=\[([^\]]+)\]/.exec(serverLog);
+    if (!bound) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    service = `http://${bound[1]}`;
     try {
       const r = await fetch(`${service}/healthz`);
       if (r.ok) return;
