@@ -1,6 +1,7 @@
 //! The PDF writer: positioned pages → a lopdf document → bytes. printpdf writes the
-//! document and what is drawn besides text (pictures, rules, links); the text and its
-//! fonts are written directly (see `content` and `embed`), which is most of a page.
+//! document and what is drawn besides text (pictures, rules); the text, its fonts and
+//! the links are written directly into that document (see `content`, `embed` and
+//! `links`): they are most of a page, and printpdf's way costs an object per glyph.
 
 use std::collections::BTreeMap;
 
