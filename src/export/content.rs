@@ -57,26 +57,25 @@ impl Content {
         self.op("rg");
     }
 
-    /// `1 0 0 1 x y Tm`: the next glyph's origin.
-    pub fn set_text_position(&mut self, x: f32, y: f32) {
+    /// `1 0 0 1 x y Tm`, in hundredths of a point: the next glyph's origin.
+    pub fn set_text_position(&mut self, x: i64, y: i64) {
         self.bytes.extend_from_slice(b"1 0 0 1 ");
-        self.number(x, POSITION_DECIMALS);
-        self.number(y, POSITION_DECIMALS);
+        self.hundredths(x);
+        self.hundredths(y);
         self.op("Tm");
     }
 
     /// `dx dy Td`, in hundredths of a point: the next glyph's origin, from the start of
     /// the current text line.
     pub fn move_line(&mut self, dx: i64, dy: i64) {
-        for hundredths in [dx, dy] {
-            write_number(
-                &mut self.bytes,
-                hundredths as f32 / 100.0,
-                POSITION_DECIMALS,
-            );
-            self.bytes.push(b' ');
-        }
+        self.hundredths(dx);
+        self.hundredths(dy);
         self.op("Td");
+    }
+
+    /// A length given in hundredths of a point, and a space.
+    fn hundredths(&mut self, value: i64) {
+        self.number(value as f32 / 100.0, POSITION_DECIMALS);
     }
 
     /// `mode Tr` (0 fill, 3 invisible).
@@ -136,7 +135,7 @@ impl Content {
 }
 
 /// Text as a PDF text string: UTF-16BE with a byte order mark.
-fn utf16_text(text: &str) -> Vec<u8> {
+pub fn utf16_text(text: &str) -> Vec<u8> {
     let mut bytes = vec![0xfe, 0xff];
     for unit in text.encode_utf16() {
         bytes.extend_from_slice(&unit.to_be_bytes());
@@ -262,7 +261,7 @@ mod tests {
     fn text_operators() {
         let mut content = Content::new();
         content.set_font("F2", 20.9);
-        content.set_text_position(110.37382, 753.2091);
+        content.set_text_position(11037, 75321);
         content.move_line(0, -1430);
         content.set_fill_rgb([0.0706, 0.2353, 0.549]);
         content.set_rendering_mode(3);

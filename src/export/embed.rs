@@ -7,7 +7,7 @@
 //! subset's glyph ids (TrueType, and CFF keyed by name) or the CIDs its charset gives
 //! them (CFF keyed by CID, which readers look up through that charset).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
 
@@ -31,18 +31,6 @@ const FLAG_FIXED_PITCH: i64 = 1;
 const FLAG_NONSYMBOLIC: i64 = 1 << 5;
 const FLAG_ITALIC: i64 = 1 << 6;
 
-/// What kind of program a subset is, and so how it is embedded.
-enum Program {
-    /// TrueType outlines: `/FontFile2`, `CIDFontType2`, codes are glyph ids.
-    TrueType(Vec<u8>),
-    /// A whole OpenType font with CFF outlines keyed by name: `/FontFile3 /OpenType`,
-    /// codes are glyph ids.
-    OpenType(Vec<u8>),
-    /// The bare `CFF ` table of a CID-keyed font: `/FontFile3 /CIDFontType0C`, codes
-    /// are the charset's CIDs.
-    CidKeyedCff(Vec<u8>),
-}
-
 /// Subsets `face` to `glyphs` (and copies of glyphs that stand for further texts, from
 /// `layer`), adds its objects to `doc` and returns the font dictionary's id and how to
 /// draw with it under resource name `resource`.
@@ -61,39 +49,56 @@ pub fn embed_face(
     let subset = subset::subset_font(face.data, face.index, glyphs, &originals)
         .map_err(|e| failed("subsetting", e))?;
 
-    let (program, charset) = match printpdf::extract_cid_keyed_cff(&subset.bytes, 0) {
-        Some(cff) => (
-            Program::CidKeyedCff(cff),
-            printpdf::cff_charset_gid_to_cid_map(&subset.bytes, 0).unwrap_or_default(),
-        ),
-        None if subset.bytes.starts_with(b"OTTO") => {
-            (Program::OpenType(subset.bytes), Default::default())
+    // What kind of program the subset is decides how it is embedded, and what its codes
+    // are: glyph ids, except in a CID-keyed CFF font, where readers look the codes up as
+    // CIDs in its charset.
+    let mut charset = BTreeMap::new();
+    let (subtype, file_key, file) = match printpdf::extract_cid_keyed_cff(&subset.bytes, 0) {
+        // The bare `CFF ` table.
+        Some(cff) => {
+            charset = printpdf::cff_charset_gid_to_cid_map(&subset.bytes, 0).unwrap_or_default();
+            (
+                "CIDFontType0",
+                "FontFile3",
+                font_file3("CIDFontType0C", cff),
+            )
         }
-        None => (Program::TrueType(subset.bytes), Default::default()),
+        // A whole OpenType font with CFF outlines keyed by name.
+        None if subset.bytes.starts_with(b"OTTO") => (
+            "CIDFontType0",
+            "FontFile3",
+            font_file3("OpenType", subset.bytes),
+        ),
+        // TrueType outlines.
+        None => {
+            let length = subset.bytes.len() as i64;
+            let dict = Dictionary::from_iter([("Length1", Object::Integer(length))]);
+            ("CIDFontType2", "FontFile2", Stream::new(dict, subset.bytes))
+        }
     };
     let code = |gid: u16| charset.get(&gid).copied().unwrap_or(gid);
 
-    // Each code's width and text.
+    // Each code's width and text: the glyphs' own (variant 0), then their copies'.
     let mut glyph_codes: Vec<(u16, i64, &str)> = Vec::with_capacity(glyphs.len() + copies.len());
     let mut codes = FxHashMap::default();
-    for (&original, &gid) in &subset.new_ids {
-        let text = layer.texts(face_id, original).first();
-        glyph_codes.push((
-            code(gid),
-            face.pdf_width(original),
-            text.map_or("", String::as_str),
-        ));
-        codes.insert(original, code(gid));
-    }
     let mut copy_codes = FxHashMap::default();
-    for (&(original, variant), &gid) in copies.iter().zip(&subset.copy_ids) {
+    let own = subset
+        .new_ids
+        .iter()
+        .map(|(&glyph, &gid)| ((glyph, 0), gid));
+    let copied = copies.iter().copied().zip(subset.copy_ids.iter().copied());
+    for ((original, variant), gid) in own.chain(copied) {
         let text = layer.texts(face_id, original).get(variant);
         glyph_codes.push((
             code(gid),
             face.pdf_width(original),
             text.map_or("", String::as_str),
         ));
-        copy_codes.insert((original, variant), code(gid));
+        if variant == 0 {
+            codes.insert(original, code(gid));
+        } else {
+            copy_codes.insert((original, variant), code(gid));
+        }
     }
     glyph_codes.sort_unstable_by_key(|(code, _, _)| *code);
     glyph_codes.dedup_by_key(|(code, _, _)| *code);
@@ -106,29 +111,6 @@ pub fn embed_face(
         )
         .into_bytes(),
     );
-    let (subtype, file_key, file) = match program {
-        Program::TrueType(bytes) => {
-            let mut dict = Dictionary::new();
-            dict.set("Length1", bytes.len() as i64);
-            ("CIDFontType2", "FontFile2", Stream::new(dict, bytes))
-        }
-        Program::OpenType(bytes) => (
-            "CIDFontType0",
-            "FontFile3",
-            Stream::new(
-                Dictionary::from_iter([("Subtype", name("OpenType"))]),
-                bytes,
-            ),
-        ),
-        Program::CidKeyedCff(bytes) => (
-            "CIDFontType0",
-            "FontFile3",
-            Stream::new(
-                Dictionary::from_iter([("Subtype", name("CIDFontType0C"))]),
-                bytes,
-            ),
-        ),
-    };
     let file = doc.add_object(file);
     let mut descriptor = descriptor(face, base_font.clone());
     descriptor.set(file_key, file);
@@ -179,6 +161,11 @@ pub fn embed_face(
             copies: copy_codes,
         },
     ))
+}
+
+/// A `/FontFile3` stream of the given subtype.
+fn font_file3(subtype: &str, program: Vec<u8>) -> Stream {
+    Stream::new(Dictionary::from_iter([("Subtype", name(subtype))]), program)
 }
 
 fn name(n: &str) -> Object {

@@ -10,11 +10,7 @@ const PRODUCER: &str = concat!("Folio ", env!("CARGO_PKG_VERSION"));
 
 /// A text string as PDF wants it: UTF-16BE with a byte order mark.
 pub fn text_string(s: &str) -> Object {
-    let mut bytes = vec![0xfe, 0xff];
-    for unit in s.encode_utf16() {
-        bytes.extend_from_slice(&unit.to_be_bytes());
-    }
-    Object::String(bytes, StringFormat::Hexadecimal)
+    Object::String(super::content::utf16_text(s), StringFormat::Hexadecimal)
 }
 
 /// `2024-03-01` (or a longer ISO 8601 date-time) as a PDF date, if it is one.

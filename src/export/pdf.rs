@@ -56,7 +56,8 @@ pub fn write_pdf(
     // 1. Which glyphs of which face, and what each means in the text layer. Colour
     // glyphs are pictures; an invisible space of the body face carries their text.
     let layer = TextLayer::of(&layout, fonts);
-    let mut used = layer.glyphs();
+    // The layer counts the carrier of pictures' text among the glyphs used.
+    let used = layer.glyphs();
     let mut pictures: BTreeMap<(FaceId, u16), Option<BitmapGlyph>> = BTreeMap::new();
     for page in &layout.pages {
         for element in &page.elements {
@@ -70,11 +71,7 @@ pub fn write_pdf(
             }
         }
     }
-    let carrier = (!pictures.is_empty()).then(|| {
-        let (face, glyph) = text::carrier_glyph(fonts);
-        used.entry(face).or_default().insert(glyph);
-        (face, glyph)
-    });
+    let carrier = (!pictures.is_empty()).then(|| text::carrier_glyph(fonts));
 
     // 2. Images, each embedded once however often it appears; colour glyphs too.
     let mut glyph_pictures: BTreeMap<(FaceId, u16), (XObjectId, BitmapGlyph)> = BTreeMap::new();
@@ -113,7 +110,7 @@ pub fn write_pdf(
         }
     }
 
-    // 3. Pages, with what printpdf draws: pictures, rules, links.
+    // 3. Pages, with what printpdf draws: pictures and rules.
     let resources = PageResources {
         images: &image_ids,
         glyph_pictures: &glyph_pictures,
@@ -297,9 +294,6 @@ fn add_page_text(
     } else {
         page.set("Annots", lopdf::Object::Array(annotations));
     }
-    let page = doc
-        .get_dictionary(page_id)
-        .map_err(|_| broken("a dictionary"))?;
     let resources = page
         .get(b"Resources")
         .and_then(lopdf::Object::as_reference)
@@ -311,10 +305,10 @@ fn add_page_text(
     doc.get_dictionary_mut(resources)
         .map_err(|_| broken("resources"))?
         .set("Font", lopdf::Object::Reference(fonts));
+    let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(contents) else {
+        return Err(broken("a content stream"));
+    };
     if !text.is_empty() {
-        let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(contents) else {
-            return Err(broken("a content stream"));
-        };
         let mut content = std::mem::take(&mut stream.content);
         if content.last().is_some_and(|b| !b.is_ascii_whitespace()) {
             content.push(b'\n');
@@ -322,9 +316,7 @@ fn add_page_text(
         content.extend_from_slice(&text);
         stream.set_content(content);
     }
-    if let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(contents) {
-        deflater.compress(stream);
-    }
+    deflater.compress(stream);
     Ok(())
 }
 

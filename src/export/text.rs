@@ -267,13 +267,12 @@ impl GlyphWriter {
                 // the rounding carried along the line stays small; the word spaces of a
                 // justified line are then one number repeated (which compresses), not
                 // two alternating ones.
-                let exact = ((self.pen - x) * to_units).round();
+                let needed = (self.pen - x) * to_units;
                 let natural = ((self.exact_end - x) * to_units).round();
-                let landing = (self.pen - x) * to_units - natural;
-                let adjustment = if landing.abs() <= MAX_DRIFT {
+                let adjustment = if (needed - natural).abs() <= MAX_DRIFT {
                     natural
                 } else {
-                    exact
+                    needed.round()
                 };
                 last.1 += adjustment;
                 self.pen -= adjustment / to_units;
@@ -287,7 +286,7 @@ impl GlyphWriter {
                     // A move from the last line's start (`Td`): the same few numbers
                     // line after line, where a new matrix would repeat the page position.
                     Some((sx, sy)) => self.content.move_line(at.0 - sx, at.1 - sy),
-                    None => self.content.set_text_position(x, y),
+                    None => self.content.set_text_position(at.0, at.1),
                 }
                 self.line_start = Some(at);
                 self.baseline = y;

@@ -106,7 +106,7 @@ pub fn place(
         if let Some(VItem::Line(LineBox {
             repeat_header: Some(header),
             ..
-        })) = slice.first_mut()
+        })) = slice.first()
         {
             add_line(page, page_index, header, header.elements.clone(), left, y);
             y += header.height;

@@ -234,15 +234,8 @@ impl Face {
         let shaper = rustybuzz::Face::from_slice(data, index)?;
         let units_per_em = shaper.units_per_em() as f32;
         let em = |v: i16| v as f32 / units_per_em;
-        let name = |id: u16| {
-            shaper
-                .names()
-                .into_iter()
-                .filter(|n| n.name_id == id)
-                .find_map(|n| n.to_string())
-        };
-        let postscript_name =
-            name(ttf_parser::name_id::POST_SCRIPT_NAME).unwrap_or_else(|| format!("Face{index}"));
+        let postscript_name = font_name(&shaper, ttf_parser::name_id::POST_SCRIPT_NAME)
+            .unwrap_or_else(|| format!("Face{index}"));
         let advance = |c: char| {
             shaper
                 .glyph_index(c)
@@ -337,6 +330,14 @@ impl Face {
     pub fn copyable_outlines(&self) -> bool {
         self.shaper.tables().glyf.is_some()
     }
+}
+
+/// The first of a face's names with id `id` that reads as text.
+fn font_name(face: &ttf_parser::Face<'_>, id: u16) -> Option<String> {
+    face.names()
+        .into_iter()
+        .filter(|n| n.name_id == id)
+        .find_map(|n| n.to_string())
 }
 
 /// A bundled face: what choosing it needs (family, style, script, its character map) at
@@ -478,15 +479,8 @@ impl FontBook {
             .map(|&(data, bold, italic, script)| {
                 // The bundled files are checked by the test suite.
                 let outline = ttf_parser::Face::parse(data, 0).expect("bundled font parses");
-                let name = |id: u16| {
-                    outline
-                        .names()
-                        .into_iter()
-                        .filter(|n| n.name_id == id)
-                        .find_map(|n| n.to_string())
-                };
-                let family = name(ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
-                    .or_else(|| name(ttf_parser::name_id::FAMILY))
+                let family = font_name(&outline, ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+                    .or_else(|| font_name(&outline, ttf_parser::name_id::FAMILY))
                     .unwrap_or_default();
                 Bundled {
                     data,

@@ -13,9 +13,9 @@ mod watch;
 /// and page elements), on several threads at once in the service. With mimalloc the
 /// service renders about half as many documents again per second as with the system
 /// allocator, whose threads contend for its arenas (scripts/load-test, 64 clients: 356 →
-/// 560 renders/s), and a single render takes a fifth less time; it holds more memory at
-/// its peak (a 50,000-word article: 57 → 74 MB). Version 2 of mimalloc: version 3
-/// commits its arenas up front (97 MB for the same article).
+/// 560 renders/s), and a single render takes a fifth to a quarter less time; it holds
+/// more memory at its peak (a 50,000-word article: 49 → 64 MB). Version 2 of mimalloc:
+/// version 3 commits its arenas up front (97 MB for the same article, an earlier build).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
