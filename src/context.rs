@@ -45,7 +45,7 @@ macro_rules! declare_limits {
         /// Exceeding one stops the render with [`Error::Limit`](crate::Error::Limit),
         /// which names it; images past their limits become placeholders with a warning
         /// that names the limit instead.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         pub struct Limits {
             $($(#[doc = $doc])+ pub $name: $ty,)+
         }
@@ -112,7 +112,7 @@ declare_limits! {
 }
 
 /// A limit a render exceeded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Limit {
     InputBytes,
     Pages,
@@ -150,7 +150,7 @@ impl Limit {
 
 /// What exceeding a limit looks like, for the error message. `found` is what was
 /// counted when the render stopped (a lower bound where it stopped early).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Exceeded {
     pub limit: Limit,
     pub allowed: u64,
@@ -218,6 +218,11 @@ impl Cancel {
         if let Some(state) = &self.inner {
             state.cancelled.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// When the render must stop at the latest, if it has a deadline.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.inner.as_ref().and_then(|state| state.deadline)
     }
 
     /// Whether the render should stop now (cheap: an atomic load and, with a deadline,

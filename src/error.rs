@@ -10,15 +10,20 @@ use crate::context::Exceeded;
 
 /// A problem that stops the render. Every variant is the caller's or the document's
 /// unless it says otherwise.
-#[derive(Debug, Error, Clone, PartialEq)]
+#[derive(Debug, Error, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Error {
     /// An option has an unknown name or a value outside its allowed set.
     #[error("invalid option `{option}`: {message}")]
     InvalidOption { option: String, message: String },
 
-    /// The front matter block could not be read.
+    /// The front matter block could not be read: where (1-based line of the file, and
+    /// column in characters, 0 when the problem is the whole line) and what.
     #[error("front matter, line {line}: {message}")]
-    FrontMatter { line: usize, message: String },
+    FrontMatter {
+        line: usize,
+        column: usize,
+        message: String,
+    },
 
     /// The document exceeds one of the limits the operator set.
     #[error("document too large: {0}")]
@@ -48,7 +53,7 @@ impl Error {
 }
 
 /// A recoverable problem: the PDF was written, but something in it is not as asked.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Warning {
     /// Some characters of a script have no glyph in any font Folio can use and print as
     /// blanks (their text is still in the PDF's text layer). `package` is the Debian

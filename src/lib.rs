@@ -365,6 +365,14 @@ fn document_id(markdown: &str, settings: &Settings) -> [u8; 16] {
     id
 }
 
+/// Reads an article's front matter alone, with the reader and limits a render uses: what
+/// it says about the article, and the options it sets. An article without front matter
+/// gives the defaults.
+pub fn front_matter(markdown: &str, limits: &Limits) -> Result<(Meta, RenderOptions), Error> {
+    let (front, _) = model::split_front_matter(markdown, limits)?;
+    Ok((front.meta, front.options))
+}
+
 /// Renders with a default engine built on first use and shared afterwards.
 pub fn render(markdown: &str, options: &RenderOptions) -> Result<Rendered, Error> {
     static ENGINE: OnceLock<Engine> = OnceLock::new();

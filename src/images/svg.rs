@@ -17,6 +17,22 @@ use crate::context::Cancel;
 /// attack or a rendering of a photograph, too slow to print.
 pub const MAX_STEPS: usize = 400_000;
 
+/// The most XML nodes (elements, text, attributes' nodes as roxmltree counts them) an SVG
+/// may have before it is converted: a detailed diagram has tens of thousands.
+pub const MAX_NODES: u32 = 200_000;
+
+/// The deepest element nesting an SVG may have. Converting a drawing walks its groups
+/// recursively (usvg, then Folio), so depth costs stack; drawings from editors nest a
+/// few dozen levels.
+pub const MAX_DEPTH: usize = 128;
+
+/// The most elements an SVG may stand for once every `<use>` is expanded (a `<use>` of
+/// a group that holds ten `<use>`s of another... multiplies).
+pub const MAX_EXPANDED: u64 = 400_000;
+
+/// The largest SVG text, gzip-compressed (`.svgz`) or not, once decompressed.
+pub const MAX_SVG_TEXT: usize = 16 * 1024 * 1024;
+
 /// A vector drawing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vector {
@@ -90,9 +106,27 @@ fn faces() -> Arc<fontdb::Database> {
         .clone()
 }
 
+/// The stack an SVG is converted on. Conversion recurses once per level of nesting (in
+/// usvg and here), up to [`MAX_DEPTH`] levels: an unoptimised build needs about 20 KB a
+/// level. The conversion runs on its own thread with this stack, so the bound holds
+/// whatever thread the caller renders on; it costs address space, not memory, until used.
+const SVG_STACK: usize = 64 * 1024 * 1024;
+
 /// Parses an SVG document into a drawing, within `max_pixels` for its size at 96 to the
 /// inch (the budget raster images have).
 pub fn load(bytes: &[u8], max_pixels: u64, limit: &str, cancel: &Cancel) -> Result<Vector, String> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("folio-svg".into())
+            .stack_size(SVG_STACK)
+            .spawn_scoped(scope, || convert(bytes, max_pixels, limit, cancel))
+            .map_err(|e| format!("the SVG could not be converted: {e}"))?
+            .join()
+            .map_err(|_| "the SVG could not be converted (the converter failed)".to_string())?
+    })
+}
+
+fn convert(bytes: &[u8], max_pixels: u64, limit: &str, cancel: &Cancel) -> Result<Vector, String> {
     let options = usvg::Options {
         font_family: "Noto Serif".to_string(),
         fontdb: faces(),
@@ -103,8 +137,23 @@ pub fn load(bytes: &[u8], max_pixels: u64, limit: &str, cancel: &Cancel) -> Resu
         },
         ..usvg::Options::default()
     };
-    let tree =
-        usvg::Tree::from_data(bytes, &options).map_err(|e| format!("unreadable SVG: {e}"))?;
+    let text = svg_text(bytes)?;
+    let document = roxmltree::Document::parse_with_options(
+        &text,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            nodes_limit: MAX_NODES,
+        },
+    )
+    .map_err(|e| match e {
+        roxmltree::Error::NodesLimitReached => {
+            format!("the SVG has more than {MAX_NODES} XML nodes, too many to print")
+        }
+        e => format!("unreadable SVG: {e}"),
+    })?;
+    check_shape(&document)?;
+    let tree = usvg::Tree::from_xmltree(&document, &options)
+        .map_err(|e| format!("unreadable SVG: {e}"))?;
     let size = tree.size();
     let (width, height) = (size.width(), size.height());
     if (width as f64) * (height as f64) > max_pixels as f64 {
@@ -129,6 +178,107 @@ pub fn load(bytes: &[u8], max_pixels: u64, limit: &str, cancel: &Cancel) -> Resu
         return Err("cancelled".to_string());
     }
     Ok(drawing)
+}
+
+/// The SVG's text: decompressed if it is gzip (`.svgz`), within [`MAX_SVG_TEXT`].
+fn svg_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
+    use std::io::Read;
+    let not_utf8 = || "unreadable SVG: not UTF-8 text".to_string();
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return std::str::from_utf8(bytes)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|_| not_utf8());
+    }
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(MAX_SVG_TEXT as u64 + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| format!("unreadable SVG: {e}"))?;
+    if text.len() > MAX_SVG_TEXT {
+        return Err(format!(
+            "the compressed SVG expands to more than {} MB",
+            MAX_SVG_TEXT / (1024 * 1024)
+        ));
+    }
+    String::from_utf8(text)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|_| not_utf8())
+}
+
+/// Refuses a document nested deeper than [`MAX_DEPTH`], or whose `<use>` elements expand
+/// it past [`MAX_EXPANDED`] elements, before anything recursive sees it.
+fn check_shape(document: &roxmltree::Document) -> Result<(), String> {
+    let count = document.descendants().count();
+    // Depth of each node, by id (a parent always comes before its children).
+    let mut depth = vec![0usize; count + 1];
+    let index = |node: roxmltree::Node| node.id().get() as usize;
+    let mut ids = std::collections::HashMap::new();
+    for node in document.descendants() {
+        let d = node.parent().map_or(0, |p| depth[index(p)] + 1);
+        if d > MAX_DEPTH {
+            return Err(format!(
+                "the SVG nests its elements more than {MAX_DEPTH} deep, too deep to print"
+            ));
+        }
+        depth[index(node)] = d;
+        if let Some(id) = node.attribute("id") {
+            ids.entry(id).or_insert(node);
+        }
+    }
+    // What each element stands for once `<use>` is expanded: itself, its children, and
+    // for a `<use>`, what it refers to. Computed children first, with an explicit stack;
+    // a reference that loops counts nothing (usvg leaves such `<use>` out).
+    const XLINK: &str = "http://www.w3.org/1999/xlink";
+    let target = |node: roxmltree::Node| {
+        if !node.has_tag_name("use") {
+            return None;
+        }
+        let href = node
+            .attribute((XLINK, "href"))
+            .or_else(|| node.attribute("href"))?;
+        ids.get(href.strip_prefix('#')?).copied()
+    };
+    let mut expanded: Vec<Option<u64>> = vec![None; count + 1];
+    let mut visiting = vec![false; count + 1];
+    let mut stack: Vec<(roxmltree::Node, bool)> = vec![(document.root(), false)];
+    while let Some((node, children_done)) = stack.pop() {
+        let i = index(node);
+        if expanded[i].is_some() {
+            continue;
+        }
+        let referenced = target(node);
+        if !children_done {
+            visiting[i] = true;
+            stack.push((node, true));
+            for child in node.children() {
+                if expanded[index(child)].is_none() && !visiting[index(child)] {
+                    stack.push((child, false));
+                }
+            }
+            if let Some(t) = referenced {
+                if expanded[index(t)].is_none() && !visiting[index(t)] {
+                    stack.push((t, false));
+                }
+            }
+            continue;
+        }
+        let mut total: u64 = 1;
+        for child in node.children() {
+            total = total.saturating_add(expanded[index(child)].unwrap_or(0));
+        }
+        if let Some(t) = referenced {
+            total = total.saturating_add(expanded[index(t)].unwrap_or(0));
+        }
+        if total > MAX_EXPANDED {
+            return Err(format!(
+                "the SVG's <use> elements expand it to more than {MAX_EXPANDED} elements, \
+                 too many to print"
+            ));
+        }
+        visiting[i] = false;
+        expanded[i] = Some(total);
+    }
+    Ok(())
 }
 
 /// Adds the shapes of `group` (under `transform`, at `opacity`) to `out`.
@@ -319,5 +469,60 @@ mod tests {
         .unwrap();
         assert!(drawing.shapes.is_empty());
         assert!(load(b"<svg", 1_000_000, "x", &Cancel::never()).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_of_any_element_is_refused_before_conversion() {
+        for tag in ["g", "a", "svg", "switch", "text"] {
+            let svg = format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}{}</svg>"#,
+                format!("<{tag}>").repeat(5_000),
+                format!("</{tag}>").repeat(5_000)
+            );
+            let err = load(svg.as_bytes(), 1_000_000, "x", &Cancel::never()).unwrap_err();
+            assert!(err.contains("nests"), "{tag}: {err}");
+        }
+        // Within the limit, a drawing nested a hundred deep is drawn.
+        let svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}<rect width="5" height="5"/>{}</svg>"#,
+            "<g>".repeat(100),
+            "</g>".repeat(100)
+        );
+        let drawing = load(svg.as_bytes(), 1_000_000, "x", &Cancel::never()).unwrap();
+        assert_eq!(drawing.shapes.len(), 1);
+    }
+
+    #[test]
+    fn use_amplification_and_gzip_bombs_are_refused() {
+        let mut defs = String::from(r#"<g id="l0"><rect width="1" height="1"/></g>"#);
+        for level in 1..12 {
+            defs.push_str(&format!(r#"<g id="l{level}">"#));
+            for _ in 0..10 {
+                defs.push_str(&format!(r##"<use xlink:href="#l{}"/>"##, level - 1));
+            }
+            defs.push_str("</g>");
+        }
+        let svg = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><defs>{defs}</defs><use xlink:href="#l11"/></svg>"##
+        );
+        let err = load(svg.as_bytes(), 1_000_000, "x", &Cancel::never()).unwrap_err();
+        assert!(err.contains("<use>"), "{err}");
+        // A `<use>` that refers to itself is not a loop here.
+        let looped = r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><g id="a"><use xlink:href="#a"/></g></svg>"##;
+        assert!(load(looped.as_bytes(), 1_000_000, "x", &Cancel::never()).is_ok());
+
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(br#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">"#)
+            .unwrap();
+        let spaces = vec![b' '; 1 << 20];
+        for _ in 0..20 {
+            gz.write_all(&spaces).unwrap();
+        }
+        gz.write_all(b"</svg>").unwrap();
+        let bomb = gz.finish().unwrap();
+        assert!(bomb.len() < 100_000);
+        let err = load(&bomb, 1_000_000, "x", &Cancel::never()).unwrap_err();
+        assert!(err.contains("expands"), "{err}");
     }
 }

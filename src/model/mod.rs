@@ -9,6 +9,7 @@ mod build;
 mod frontmatter;
 mod html;
 mod unclosed;
+mod yaml;
 
 pub use build::{parse_markdown, parser_options};
 pub use frontmatter::split_front_matter;

@@ -85,16 +85,29 @@ fn locate_render_error(text: &str, error: &folio::Error) -> Option<(Place, Strin
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (block_start, block, sep) = front_matter(text)?;
     match error {
-        folio::Error::FrontMatter { line, message } => {
+        folio::Error::FrontMatter {
+            line,
+            column,
+            message,
+        } => {
             if let Some(rest) = message
                 .strip_prefix("invalid YAML: ")
                 .or_else(|| message.strip_prefix("invalid TOML: "))
             {
-                let place = syntax_place(block, sep, block_start).unwrap_or(Place {
-                    line: *line,
-                    column: 1,
-                    width: line_width(text, *line),
-                });
+                // The engine's reader says where it stopped.
+                let place = if *column > 0 {
+                    Place {
+                        line: *line,
+                        column: *column,
+                        width: 1,
+                    }
+                } else {
+                    syntax_place(block, sep, block_start).unwrap_or(Place {
+                        line: *line,
+                        column: 1,
+                        width: line_width(text, *line),
+                    })
+                };
                 let kind = if sep == ':' { "YAML" } else { "TOML" };
                 return Some((place, format!("invalid {kind} in the front matter: {rest}")));
             }
@@ -254,13 +267,8 @@ fn line_width(text: &str, line: usize) -> usize {
 /// `first_line` of the file.
 fn syntax_place(block: &str, sep: char, first_line: usize) -> Option<Place> {
     if sep == ':' {
-        let error = serde_yaml::from_str::<serde_yaml::Value>(block).err()?;
-        let location = error.location()?;
-        Some(Place {
-            line: location.line() + first_line - 1,
-            column: location.column(),
-            width: 1,
-        })
+        // The engine's YAML errors carry their column; nothing to parse again.
+        None
     } else {
         let place = toml_syntax_place(block)?;
         Some(Place {
@@ -336,6 +344,7 @@ mod tests {
         let text = "---\ntitle: fine\nfont_size:  huge # big\n---\nText";
         let error = folio::Error::FrontMatter {
             line: 3,
+            column: 13,
             message: "option `font_size`: `huge` is not a size".into(),
         };
         assert_eq!(
@@ -349,6 +358,7 @@ mod tests {
         let text = "---\ntitle: ok\nauthor: [unclosed\n---\nText";
         let error = folio::Error::FrontMatter {
             line: 4,
+            column: 1,
             message: "invalid YAML: did not find expected ',' or ']'".into(),
         };
         let short = render_error("a.md", text, &error, DiagnosticFormat::Short);

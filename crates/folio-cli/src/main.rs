@@ -20,5 +20,16 @@ mod watch;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // A render worker of `folio serve` (started by the service, never by a user): the
+    // rest of the arguments are font folders.
+    let mut args = std::env::args_os().skip(1);
+    if args
+        .next()
+        .is_some_and(|a| a == folio_server::worker::WORKER_ARG)
+    {
+        std::process::exit(folio_server::worker::child::run(
+            args.map(Into::into).collect(),
+        ));
+    }
     std::process::exit(cli::run());
 }

@@ -129,6 +129,44 @@ impl SettingValue for LogFormat {
     }
 }
 
+/// Where renders run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isolation {
+    /// In the service's own threads: a render that crashes takes the service with it.
+    Thread,
+    /// In worker processes the service supervises (Linux).
+    Process,
+}
+
+impl Isolation {
+    /// Worker processes where the system allows them to be watched (Linux's `/proc`).
+    pub const DEFAULT: Isolation = if cfg!(target_os = "linux") {
+        Isolation::Process
+    } else {
+        Isolation::Thread
+    };
+}
+
+impl SettingValue for Isolation {
+    const VALUE_NAME: &'static str = "thread|process";
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "thread" => Ok(Isolation::Thread),
+            "process" if cfg!(target_os = "linux") => Ok(Isolation::Process),
+            "process" => Err("process isolation needs Linux; use thread".to_string()),
+            _ => Err(format!(
+                "`{text}` is not an isolation; use thread or process"
+            )),
+        }
+    }
+    fn show(&self) -> String {
+        match self {
+            Isolation::Thread => "thread".to_string(),
+            Isolation::Process => "process".to_string(),
+        }
+    }
+}
+
 /// A file's path.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FilePath(pub Option<std::path::PathBuf>);
@@ -228,6 +266,14 @@ declare_settings! {
     bind: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 8080));
     /// Renders running at once (default: the number of cores).
     workers: usize = std::thread::available_parallelism().map_or(2, |n| n.get());
+    /// Where renders run: `process` (supervised worker processes, one per render
+    /// running at once; a render that crashes, runs out of memory or will not stop ends
+    /// only its worker, which is replaced; the default on Linux) or `thread` (in the
+    /// service's own threads).
+    isolation: Isolation = Isolation::DEFAULT;
+    /// Memory a worker process may use, in MiB (resident); a render that needs more is
+    /// stopped with 422 and its worker replaced.
+    worker_memory_mb: u64 = 512;
     /// Renders waiting for a worker before new ones are refused with 503.
     queue: usize = 64;
     /// Largest request body in bytes, whatever its type (multipart boundaries and field

@@ -10,7 +10,7 @@
 
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use url::Url;
 
@@ -195,19 +195,37 @@ pub struct RemoteImages {
 }
 
 impl RemoteImages {
-    /// The images of one render, with relative addresses resolved against `base`.
-    pub fn for_article<'a>(&'a self, base: Base<'a>) -> ArticleImages<'a> {
+    /// The images of one render, with relative addresses resolved against `base`,
+    /// fetched until `deadline` (the render's) at the latest.
+    pub fn for_article<'a>(
+        &'a self,
+        base: Base<'a>,
+        deadline: Option<Instant>,
+    ) -> ArticleImages<'a> {
         ArticleImages {
             images: self,
             base,
             resolved: std::sync::OnceLock::new(),
+            deadline,
         }
     }
 
-    fn fetch_absolute(&self, url: &Url, max_bytes: usize) -> Result<Vec<u8>, String> {
+    /// Fetches an absolute image address under the policy, stopping at `deadline`: a
+    /// fetch's connect and total timeouts never reach past it.
+    pub fn fetch_absolute(
+        &self,
+        url: &Url,
+        max_bytes: usize,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<u8>, String> {
         if self.fetcher.origins.is_empty() {
             return Err("this service fetches no remote images".to_string());
         }
+        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if remaining.is_some_and(|r| r.is_zero()) {
+            return Err("the render's deadline passed before the image was fetched".to_string());
+        }
+        let bound = |timeout: Duration| remaining.map_or(timeout, |r| timeout.min(r));
         if let Some(bytes) = self.cache.get(url.as_str()) {
             if bytes.len() > max_bytes {
                 return Err(FetchError::TooLarge(max_bytes).to_string());
@@ -216,6 +234,8 @@ impl RemoteImages {
         }
         let fetcher = Fetcher {
             max_bytes: self.fetcher.max_bytes.min(max_bytes),
+            connect_timeout: bound(self.fetcher.connect_timeout),
+            total_timeout: bound(self.fetcher.total_timeout),
             ..self.fetcher.clone()
         };
         let bytes = fetcher.fetch(url.as_str()).map_err(|e| e.to_string())?;
@@ -239,7 +259,8 @@ pub struct Base<'a> {
 }
 
 impl Base<'_> {
-    fn resolve(&self) -> Option<Url> {
+    /// The address relative image addresses are resolved against, if any.
+    pub fn resolve(&self) -> Option<Url> {
         let front = || front_matter_addresses(self.markdown, self.max_front_matter_bytes);
         let (front_url, front_base) = if self.fetched_from.is_some() {
             (None, None)
@@ -267,6 +288,7 @@ pub struct ArticleImages<'a> {
     images: &'a RemoteImages,
     base: Base<'a>,
     resolved: std::sync::OnceLock<Option<Url>>,
+    deadline: Option<Instant>,
 }
 
 impl folio::ImageSource for ArticleImages<'_> {
@@ -274,79 +296,51 @@ impl folio::ImageSource for ArticleImages<'_> {
         if url.starts_with("data:") {
             return folio::images::decode_data_uri(url, max_bytes);
         }
-        let absolute = match Url::parse(url) {
-            Ok(absolute) => absolute,
-            Err(url::ParseError::RelativeUrlWithoutBase) => {
-                let base = self
-                    .resolved
-                    .get_or_init(|| self.base.resolve())
-                    .as_ref()
-                    .ok_or_else(|| {
-                        "a relative image address needs the article's address (fetch it with \
-                         ?url=, or give `url` in its front matter or the base_url option)"
-                            .to_string()
-                    })?;
-                base.join(url)
-                    .map_err(|_| "the image address is not a valid URL".to_string())?
-            }
-            Err(_) => return Err("the image address is not a valid URL".to_string()),
-        };
-        if !matches!(absolute.scheme(), "http" | "https") {
-            return Err("the service does not read local files".to_string());
-        }
-        self.images.fetch_absolute(&absolute, max_bytes)
+        let absolute = absolute_image_url(url, || {
+            self.resolved.get_or_init(|| self.base.resolve()).clone()
+        })?;
+        self.images
+            .fetch_absolute(&absolute, max_bytes, self.deadline)
     }
 }
 
-/// The `url` (or `canonical_url`, `canonical`) and `base_url` of a front matter block
-/// (YAML between `---` lines, TOML between `+++` lines), if they are text. Read only when
-/// a relative image needs them, which is after the engine has parsed (and bounded) the
-/// same front matter.
+/// An image's address made absolute (`base` gives the article's address, asked only for
+/// a relative one); only http(s) addresses are fetched.
+pub fn absolute_image_url(url: &str, base: impl FnOnce() -> Option<Url>) -> Result<Url, String> {
+    let absolute = match Url::parse(url) {
+        Ok(absolute) => absolute,
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let base = base().ok_or_else(|| {
+                "a relative image address needs the article's address (fetch it with \
+                 ?url=, or give `url` in its front matter or the base_url option)"
+                    .to_string()
+            })?;
+            base.join(url)
+                .map_err(|_| "the image address is not a valid URL".to_string())?
+        }
+        Err(_) => return Err("the image address is not a valid URL".to_string()),
+    };
+    if !matches!(absolute.scheme(), "http" | "https") {
+        return Err("the service does not read local files".to_string());
+    }
+    Ok(absolute)
+}
+
+/// The `url` (or `canonical_url`, `canonical`) and `base_url` an article's front matter
+/// gives, read by the engine's own reader under the same limits (a block the render
+/// refuses gives neither).
 fn front_matter_addresses(markdown: &str, max_bytes: usize) -> (Option<String>, Option<String>) {
-    let none = (None, None);
-    let text = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
-    let mut lines = text.split_inclusive('\n');
-    let Some(first) = lines.next() else {
-        return none;
+    let limits = folio::Limits {
+        max_front_matter_bytes: max_bytes,
+        ..folio::Limits::default()
     };
-    let fence = first.trim_end();
-    if fence != "---" && fence != "+++" {
-        return none;
+    match folio::front_matter(markdown, &limits) {
+        Ok((meta, options)) => (
+            meta.url,
+            options.base_url.map(|b| b.0).filter(|b| !b.is_empty()),
+        ),
+        Err(_) => (None, None),
     }
-    let mut block = String::new();
-    let mut closed = false;
-    for line in lines {
-        let trimmed = line.trim_end();
-        if trimmed == fence || (fence == "---" && trimmed == "...") {
-            closed = true;
-            break;
-        }
-        if block.len() + line.len() > max_bytes {
-            return none;
-        }
-        block.push_str(line);
-    }
-    if !closed {
-        return none;
-    }
-    let value: serde_json::Value = if fence == "---" {
-        match serde_yaml::from_str::<serde_json::Value>(&block) {
-            Ok(v) => v,
-            Err(_) => return none,
-        }
-    } else {
-        match toml::from_str::<toml::Table>(&block) {
-            Ok(t) => serde_json::to_value(t).unwrap_or_default(),
-            Err(_) => return none,
-        }
-    };
-    let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
-    (
-        text("url")
-            .or_else(|| text("canonical_url"))
-            .or_else(|| text("canonical")),
-        text("base_url"),
-    )
 }
 
 fn resolve(host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
@@ -595,6 +589,11 @@ mod tests {
         assert_eq!(
             front_matter_addresses("+++\nbase_url = \"https://b.example/x/\"\n+++\n", 1000),
             (None, Some("https://b.example/x/".into()))
+        );
+        // Keys are read as the engine reads them (case and `-` folded).
+        assert_eq!(
+            front_matter_addresses("---\nCanonical-URL: https://blog.example/c/\n---\n", 1000),
+            (Some("https://blog.example/c/".into()), None)
         );
         assert_eq!(
             front_matter_addresses("# No front matter", 1000),

@@ -16,6 +16,7 @@ pub mod pool;
 pub mod problem;
 pub mod routes;
 pub mod shared_cache;
+pub mod worker;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
 
-pub use config::ServerConfig;
+pub use config::{Isolation, ServerConfig};
 
 use folio::{Cancel, Context, Engine};
 
@@ -43,16 +44,37 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the engine (once) and the render pool.
+    /// Builds the engine (once) and the render pool: worker processes running this
+    /// program (the `folio` binary) with process isolation, threads with thread
+    /// isolation.
     pub fn new(config: ServerConfig) -> AppState {
-        let font_dirs = config
+        let font_dirs: Vec<std::path::PathBuf> = config
             .font_dirs
             .iter()
             .map(std::path::PathBuf::from)
             .collect();
-        let engine = Arc::new(Engine::with_font_dirs(font_dirs));
-        let render = engine_renderer(Arc::clone(&engine), &config);
-        AppState::with_renderer(config, engine, render)
+        let engine = Arc::new(Engine::with_font_dirs(font_dirs.clone()));
+        match config.isolation {
+            Isolation::Thread => {
+                let render = engine_renderer(Arc::clone(&engine), &config);
+                AppState::with_renderer(config, engine, render)
+            }
+            Isolation::Process => {
+                let program = std::env::current_exe().unwrap_or_else(|_| "folio".into());
+                let mut args = vec![std::ffi::OsString::from(worker::WORKER_ARG)];
+                args.extend(font_dirs.into_iter().map(Into::into));
+                let workers = worker::process::Workers {
+                    program,
+                    args,
+                    memory_bytes: config.worker_memory_mb.saturating_mul(1024 * 1024),
+                    images: Arc::new(remote_images(&config)),
+                    limits: config.limits,
+                    restarts: Arc::default(),
+                };
+                let pool = pool::RenderPool::with_processes(workers, config.workers, config.queue);
+                AppState::with_pool(config, engine, pool)
+            }
+        }
     }
 
     /// The same with another renderer (tests use slow or failing ones).
@@ -61,8 +83,13 @@ impl AppState {
         engine: Arc<Engine>,
         render: pool::Renderer,
     ) -> AppState {
+        let pool = pool::RenderPool::new(render, config.workers, config.queue);
+        AppState::with_pool(config, engine, pool)
+    }
+
+    fn with_pool(config: ServerConfig, engine: Arc<Engine>, pool: pool::RenderPool) -> AppState {
         AppState {
-            pool: pool::RenderPool::new(render, config.workers, config.queue),
+            pool,
             cache: cache::Cache::new(config.cache_bytes),
             shared: config
                 .redis_url
@@ -101,7 +128,32 @@ pub fn trusted_networks(config: &ServerConfig) -> Vec<fetch::Network> {
 /// configured image origins (relative addresses resolved against the article's),
 /// the deadline, and the operator's limits.
 pub fn engine_renderer(engine: Arc<Engine>, config: &ServerConfig) -> pool::Renderer {
-    let images = fetch::RemoteImages {
+    let images = remote_images(config);
+    let limits = config.limits;
+    Arc::new(
+        move |markdown, options: &folio::RenderOptions, cancel: &Cancel, fetched_from| {
+            let images = images.for_article(
+                fetch::Base {
+                    fetched_from,
+                    markdown,
+                    option: options.base_url.as_ref().map(|b| b.0.as_str()),
+                    max_front_matter_bytes: limits.max_front_matter_bytes,
+                },
+                cancel.deadline(),
+            );
+            let context = Context {
+                images: &images,
+                cancel: cancel.clone(),
+                limits,
+            };
+            engine.render_with(markdown, options, &context)
+        },
+    )
+}
+
+/// Images from the configured image origins, with the service's fetch policy and cache.
+fn remote_images(config: &ServerConfig) -> fetch::RemoteImages {
+    fetch::RemoteImages {
         fetcher: fetch::Fetcher {
             origins: config.image_origins.clone(),
             connect_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
@@ -113,24 +165,7 @@ pub fn engine_renderer(engine: Arc<Engine>, config: &ServerConfig) -> pool::Rend
             config.image_cache_bytes,
             std::time::Duration::from_secs(300),
         )),
-    };
-    let limits = config.limits;
-    Arc::new(
-        move |markdown, options: &folio::RenderOptions, cancel: &Cancel, fetched_from| {
-            let images = images.for_article(fetch::Base {
-                fetched_from,
-                markdown,
-                option: options.base_url.as_ref().map(|b| b.0.as_str()),
-                max_front_matter_bytes: limits.max_front_matter_bytes,
-            });
-            let context = Context {
-                images: &images,
-                cancel: cancel.clone(),
-                limits,
-            };
-            engine.render_with(markdown, options, &context)
-        },
-    )
+    }
 }
 
 /// A request's id, as given to the log and the client (`X-Request-Id`).

@@ -36,6 +36,8 @@ pub struct PoolFigures {
     pub profile: &'static str,
     /// Redis: `off` (not configured), `idle`, `connecting`, `up` or `down`.
     pub redis: &'static str,
+    /// Worker processes replaced, by cause (empty with thread isolation).
+    pub restarts: Vec<(&'static str, u64)>,
 }
 
 impl Metrics {
@@ -103,6 +105,16 @@ impl Metrics {
                 "folio_redis_status{{status=\"{status}\"}} {}",
                 u8::from(pool.redis == status)
             );
+        }
+        if !pool.restarts.is_empty() {
+            let _ = writeln!(
+                out,
+                "# HELP folio_worker_restarts_total Render worker processes replaced, by cause.\n\
+                 # TYPE folio_worker_restarts_total counter"
+            );
+            for (cause, n) in &pool.restarts {
+                let _ = writeln!(out, "folio_worker_restarts_total{{cause=\"{cause}\"}} {n}");
+            }
         }
         let _ = writeln!(
             out,

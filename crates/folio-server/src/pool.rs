@@ -3,8 +3,12 @@
 //! queue sits in front: when it is full the service sheds load (503) instead of queueing
 //! without limit. Every job carries a [`Cancel`] (its deadline, and a flag set when its
 //! client is gone): a job cancelled while it waits is dropped without starting, one
-//! cancelled while it runs stops at the engine's next check. A panic inside a render is
-//! caught and reported, and the thread lives on.
+//! cancelled while it runs stops at the engine's next check.
+//!
+//! Each pool thread either renders itself ([`RenderPool::new`], `--isolation thread`:
+//! a panic is caught and the thread lives on) or owns a worker process and hands it its
+//! jobs ([`RenderPool::with_processes`], `--isolation process`: whatever happens in
+//! the worker, the thread answers the job and replaces the worker).
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
@@ -15,6 +19,9 @@ use std::time::{Duration, Instant};
 
 use folio::{Cancel, Error, RenderOptions, Rendered};
 use tokio::sync::oneshot;
+
+use crate::worker::child::{panic_message, RENDER_STACK};
+use crate::worker::process::{JobRef, Process, Restarts, Workers};
 
 /// What the pool runs for each job: the engine's render, or a stand-in in tests. The
 /// [`Cancel`] is the job's: the renderer must pass it on to the engine. The last argument
@@ -33,6 +40,41 @@ pub enum Outcome {
     Panicked(String),
     /// The job was cancelled before a worker took it, and never ran.
     Dropped,
+    /// The worker process running the job had to die (or died), and was replaced.
+    Lost {
+        loss: Loss,
+        detail: String,
+    },
+}
+
+/// Why a worker process was lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// Its render passed the deadline (or lost its client) and did not stop in time.
+    Deadline = 0,
+    /// It used more memory than a worker may.
+    Memory = 1,
+    /// It crashed (a bug in Folio, such as a stack overflow).
+    Crash = 2,
+}
+
+impl Loss {
+    /// As metrics and logs name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Loss::Deadline => "deadline",
+            Loss::Memory => "memory",
+            Loss::Crash => "crash",
+        }
+    }
+}
+
+/// What the pool's threads run jobs with.
+enum Runner {
+    /// In the thread itself.
+    Threads(Renderer),
+    /// In a worker process each thread owns.
+    Processes(Arc<Workers>),
 }
 
 struct Job {
@@ -61,6 +103,7 @@ pub struct RenderPool {
     sender: SyncSender<Job>,
     shared: Arc<Shared>,
     next_id: AtomicU64,
+    restarts: Option<Arc<Restarts>>,
 }
 
 /// The queue is full: try again later.
@@ -70,23 +113,59 @@ pub struct Busy;
 impl RenderPool {
     /// Starts `workers` threads running `render`, with room for `queue` waiting jobs.
     pub fn new(render: Renderer, workers: usize, queue: usize) -> RenderPool {
+        RenderPool::start(Runner::Threads(render), workers, queue, None)
+    }
+
+    /// Starts `threads` threads, each with a worker process from `workers`, with room
+    /// for `queue` waiting jobs.
+    pub fn with_processes(workers: Workers, threads: usize, queue: usize) -> RenderPool {
+        let restarts = Arc::clone(&workers.restarts);
+        RenderPool::start(
+            Runner::Processes(Arc::new(workers)),
+            threads,
+            queue,
+            Some(restarts),
+        )
+    }
+
+    fn start(
+        runner: Runner,
+        workers: usize,
+        queue: usize,
+        restarts: Option<Arc<Restarts>>,
+    ) -> RenderPool {
         let (sender, receiver) = sync_channel::<Job>(queue);
         let receiver = Arc::new(Mutex::new(receiver));
         let shared = Arc::new(Shared::default());
+        let runner = Arc::new(runner);
         for n in 0..workers.max(1) {
             let receiver = Arc::clone(&receiver);
-            let render = Arc::clone(&render);
+            let runner = Arc::clone(&runner);
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name(format!("folio-render-{n}"))
-                .spawn(move || work(render.as_ref(), &receiver, &shared))
+                // Renders in this thread need the stack a worker's render thread has.
+                .stack_size(match *runner {
+                    Runner::Threads(_) => RENDER_STACK,
+                    Runner::Processes(_) => 2 * 1024 * 1024,
+                })
+                .spawn(move || work(&runner, &receiver, &shared))
                 .expect("start a render thread");
         }
         RenderPool {
             sender,
             shared,
             next_id: AtomicU64::new(0),
+            restarts,
         }
+    }
+
+    /// Worker processes replaced, by cause (none in thread isolation).
+    pub fn restarts(&self) -> Vec<(Loss, u64)> {
+        self.restarts
+            .as_ref()
+            .map(|r| r.counts().to_vec())
+            .unwrap_or_default()
     }
 
     /// Queues a render that stops when `cancel` says so; the answer arrives on the
@@ -141,7 +220,15 @@ impl RenderPool {
     }
 }
 
-fn work(render: &RenderFn, receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
+fn work(runner: &Runner, receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
+    // This thread's worker process, started before the first job arrives.
+    let mut process: Option<Process> = match runner {
+        Runner::Processes(workers) => workers
+            .start()
+            .map_err(|e| tracing::error!(error = %e, "a render worker could not be started"))
+            .ok(),
+        Runner::Threads(_) => None,
+    };
     loop {
         let job = {
             let Ok(receiver) = receiver.lock() else {
@@ -162,23 +249,31 @@ fn work(render: &RenderFn, receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
             let _ = job.reply.send(Outcome::Dropped);
             continue;
         }
-        let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| {
-            render(
-                &job.markdown,
-                &job.options,
-                &job.cancel,
-                job.fetched_from.as_deref(),
-            )
-        })) {
-            Ok(result) => Outcome::Done(result),
-            Err(panic) => Outcome::Panicked(
-                panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".to_string()),
+        let outcome = match runner {
+            Runner::Threads(render) => match std::panic::catch_unwind(AssertUnwindSafe(|| {
+                render(
+                    &job.markdown,
+                    &job.options,
+                    &job.cancel,
+                    job.fetched_from.as_deref(),
+                )
+            })) {
+                Ok(result) => Outcome::Done(result),
+                Err(panic) => Outcome::Panicked(panic_message(panic.as_ref())),
+            },
+            Runner::Processes(workers) => workers.run(
+                &mut process,
+                JobRef {
+                    markdown: &job.markdown,
+                    options: &job.options,
+                    fetched_from: job.fetched_from.as_deref(),
+                    cancel: &job.cancel,
+                },
             ),
         };
+        if let Outcome::Lost { loss, detail } = &outcome {
+            tracing::warn!(cause = loss.name(), detail, "render worker replaced");
+        }
         shared.queued.fetch_sub(1, Ordering::SeqCst);
         // The client may have gone (deadline passed): nobody to tell.
         let _ = job.reply.send(outcome);

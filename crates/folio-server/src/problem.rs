@@ -40,6 +40,10 @@ pub enum ApiError {
     Cancelled,
     /// Folio failed; the request id finds it in the log (500).
     Internal { request_id: String },
+    /// The render needed more memory than a worker may use (422).
+    TooMuchMemory { detail: String },
+    /// The render's worker process crashed; it was replaced (500).
+    WorkerCrashed { request_id: String, detail: String },
 }
 
 #[derive(Serialize)]
@@ -123,6 +127,18 @@ impl ApiError {
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Internal error",
                 format!("Folio failed on this request; it is logged under request id {request_id}"),
+            ),
+            ApiError::TooMuchMemory { detail } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Document too large",
+                detail.clone(),
+            ),
+            ApiError::WorkerCrashed { request_id, detail } => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal error",
+                format!(
+                    "{detail}; the service lives on; this is logged under request id {request_id}"
+                ),
             ),
         }
     }

@@ -9,7 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::body;
 use super::cache::Entry;
-use super::pool::{CancelOnDrop, Outcome};
+use super::pool::{CancelOnDrop, Loss, Outcome};
 use super::problem::ApiError;
 use super::AppState;
 use folio::{Error, RenderOptions};
@@ -387,6 +387,14 @@ async fn render_in_pool(
             tracing::error!(request_id, %message, "render panicked");
             return Err(ApiError::Internal { request_id });
         }
+        Ok(Outcome::Lost { loss, detail }) => {
+            tracing::error!(request_id, cause = loss.name(), %detail, "render worker lost");
+            return Err(match loss {
+                Loss::Deadline => timeout,
+                Loss::Memory => ApiError::TooMuchMemory { detail },
+                Loss::Crash => ApiError::WorkerCrashed { request_id, detail },
+            });
+        }
         Err(_) => {
             tracing::error!(request_id, "render worker vanished");
             return Err(ApiError::Internal { request_id });
@@ -573,15 +581,23 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(state.metrics.render_text(&super::metrics::PoolFigures {
-            depth: state.pool.depth(),
-            oldest_wait_ms: state.pool.oldest_wait().map_or(0, |w| w.as_millis() as u64),
-            dropped: state.pool.dropped(),
-            version,
-            commit,
-            profile,
-            redis: state.shared.as_ref().map_or("off", |s| s.status()),
-        }))
+        .body(
+            state.metrics.render_text(&super::metrics::PoolFigures {
+                depth: state.pool.depth(),
+                oldest_wait_ms: state.pool.oldest_wait().map_or(0, |w| w.as_millis() as u64),
+                dropped: state.pool.dropped(),
+                version,
+                commit,
+                profile,
+                redis: state.shared.as_ref().map_or("off", |s| s.status()),
+                restarts: state
+                    .pool
+                    .restarts()
+                    .into_iter()
+                    .map(|(loss, n)| (loss.name(), n))
+                    .collect(),
+            }),
+        )
 }
 
 /// `GET /button.js`: the Print/PDF button a blog includes with one tag.

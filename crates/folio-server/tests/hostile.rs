@@ -16,6 +16,9 @@ use folio_server::{engine_renderer, pool::Renderer, start, AppState, ServerConfi
 fn config() -> ServerConfig {
     ServerConfig {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        // These tests render in threads (their test binary is no `folio` to start
+        // as a worker); crates/folio-cli/tests/isolation.rs tests the processes.
+        isolation: folio_server::Isolation::Thread,
         workers: 2,
         queue: 8,
         cache_bytes: 0,

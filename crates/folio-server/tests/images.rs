@@ -103,6 +103,9 @@ fn blog() -> Blog {
 
 fn config(blog: &Blog, trust: &[&str]) -> ServerConfig {
     ServerConfig {
+        // These tests render in threads (their test binary is no `folio` to start
+        // as a worker); crates/folio-cli/tests/isolation.rs tests the processes.
+        isolation: folio_server::Isolation::Thread,
         workers: 2,
         queue: 8,
         fetch_origins: vec![blog.origin.clone()],

@@ -12,6 +12,9 @@ use folio_server::{create_app, engine_renderer, pool::Renderer, AppState, Server
 
 fn config() -> ServerConfig {
     ServerConfig {
+        // These tests render in threads (their test binary is no `folio` to start
+        // as a worker); crates/folio-cli/tests/isolation.rs tests the processes.
+        isolation: folio_server::Isolation::Thread,
         workers: 2,
         queue: 8,
         ..ServerConfig::default()
