@@ -198,8 +198,9 @@ impl Workers {
             limits: self.limits,
             deadline_ms,
         };
-        if let Err(e) = write_frame(&mut process.input, &render, job.markdown.as_bytes()) {
-            return process.lost(Loss::Crash, &format!("the worker took no job ({e})"));
+        if write_frame(&mut process.input, &render, job.markdown.as_bytes()).is_err() {
+            // Its input is closed: it is ending, or ended; say how.
+            return process.died();
         }
         let base = Base {
             fetched_from: job.fetched_from,
