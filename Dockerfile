@@ -4,7 +4,7 @@
 # (Not built on Folio's own test machines, which have no container engine; the file is
 # checked there only as text.)
 
-FROM rust:1.88-bookworm AS build
+FROM rust:1.91-bookworm AS build
 WORKDIR /src
 COPY . .
 ARG FOLIO_BUILD_COMMIT=unknown

@@ -62,6 +62,15 @@ use text::{FontBook, Highlighter, Hyphenator};
 /// is enough: its entries keep room for any number).
 const MAX_CONTENTS_PASSES: usize = 3;
 
+/// Where an engine looks for fonts besides the bundled ones.
+#[derive(Debug, Clone, Default)]
+pub struct FontSources {
+    /// The system's font folders (fontconfig's, or the platform's usual ones).
+    pub system: bool,
+    /// Folders of fonts to use (every font file inside, recursively).
+    pub dirs: Vec<std::path::PathBuf>,
+}
+
 /// A finished render.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -119,8 +128,17 @@ impl Engine {
 
     /// The same, with folders of the user's fonts looked in beside the system's.
     pub fn with_font_dirs(font_dirs: Vec<std::path::PathBuf>) -> Engine {
+        Engine::with_fonts(FontSources {
+            system: true,
+            dirs: font_dirs,
+        })
+    }
+
+    /// The same, with the installed fonts `sources` says: tests and reproducible builds
+    /// leave the system's out, so that what a machine has installed changes nothing.
+    pub fn with_fonts(sources: FontSources) -> Engine {
         Engine {
-            fonts: FontBook::new(font_dirs),
+            fonts: FontBook::with_sources(sources.system, sources.dirs),
             hyphenator: Hyphenator::new(),
             highlighter: Highlighter::new(),
             templates: Template::built_in(),

@@ -390,6 +390,8 @@ pub struct FontBook {
     bundled: Vec<Bundled>,
     /// Whether installed fonts are looked for at all.
     use_installed: bool,
+    /// Whether the system's font folders are among them.
+    use_system: bool,
     /// Folders the user added (`--font-dir`, `FOLIO_FONT_DIRS`), scanned with the system's.
     font_dirs: Vec<PathBuf>,
     installed: OnceLock<Vec<Installed>>,
@@ -461,8 +463,15 @@ impl FontBook {
     /// The bundled faces (about a millisecond each to parse); installed fonts are looked
     /// for when first needed, in the system's font folders and `font_dirs`.
     pub fn new(font_dirs: Vec<PathBuf>) -> FontBook {
+        FontBook::with_sources(true, font_dirs)
+    }
+
+    /// The bundled faces and those in `font_dirs`, with the system's font folders only if
+    /// `system` (without them, output does not depend on what the machine has installed).
+    pub fn with_sources(system: bool, font_dirs: Vec<PathBuf>) -> FontBook {
         FontBook {
             use_installed: true,
+            use_system: system,
             ..FontBook::bundled_with(font_dirs)
         }
     }
@@ -496,6 +505,7 @@ impl FontBook {
         FontBook {
             bundled,
             use_installed: false,
+            use_system: false,
             font_dirs,
             installed: OnceLock::new(),
             fallback_cache: Mutex::new(HashMap::new()),
@@ -676,7 +686,7 @@ impl FontBook {
     fn installed(&self) -> &[Installed] {
         self.installed.get_or_init(|| {
             if self.use_installed {
-                scan(&self.font_dirs)
+                scan(self.use_system, &self.font_dirs)
             } else {
                 Vec::new()
             }
@@ -735,10 +745,13 @@ pub fn is_emoji(c: char) -> bool {
         0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0xFE0F | 0x200D | 0x20E3 | 0xE0020..=0xE007F)
 }
 
-/// The system's font folders and the user's, scanned for faces (their names only).
-fn scan(extra: &[PathBuf]) -> Vec<Installed> {
+/// The system's font folders (if `system`) and the user's, scanned for faces (their
+/// names only).
+fn scan(system: bool, extra: &[PathBuf]) -> Vec<Installed> {
     let mut db = fontdb::Database::new();
-    db.load_system_fonts();
+    if system {
+        db.load_system_fonts();
+    }
     for dir in extra {
         db.load_fonts_dir(dir);
     }

@@ -11,8 +11,39 @@ use std::sync::OnceLock;
 
 pub fn engine() -> &'static folio::Engine {
     static ENGINE: OnceLock<folio::Engine> = OnceLock::new();
-    ENGINE.get_or_init(folio::Engine::new)
+    ENGINE.get_or_init(|| {
+        folio::Engine::with_fonts(folio::FontSources {
+            system: false,
+            dirs: vec![test_fonts()],
+        })
+    })
 }
+
+/// The installed fonts the tests may use, and no others: the CJK and colour emoji faces
+/// `scripts/test` installs (fonts-noto-cjk, fonts-noto-color-emoji), linked into a folder
+/// of their own, so that whatever else the machine has installed (fonts-noto-core has
+/// scripts the tests expect no font for) changes nothing.
+pub fn test_fonts() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("folio-test-fonts-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    for file in TEST_FONT_FILES {
+        let path = std::path::Path::new(file);
+        let link = dir.join(path.file_name().unwrap());
+        if path.exists() && !link.exists() {
+            let _ = std::os::unix::fs::symlink(path, &link);
+        }
+    }
+    dir
+}
+
+/// The font files [`test_fonts`] links, from Debian's packages.
+pub const TEST_FONT_FILES: [&str; 5] = [
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+];
 
 /// Typesets with the default context.
 pub fn typeset(markdown: &str, options: &folio::RenderOptions) -> folio::Typeset {

@@ -30,7 +30,7 @@ fn config() -> ServerConfig {
 
 /// Starts the service (as `folio serve` configures it) on a free loopback port.
 fn serve(config: ServerConfig, render: Option<Renderer>) -> (SocketAddr, web::Data<AppState>) {
-    let engine = Arc::new(Engine::new());
+    let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
     let render = render.unwrap_or_else(|| engine_renderer(Arc::clone(&engine), &config));
     let state = web::Data::new(AppState::with_renderer(config, engine, render));
     let (tx, rx) = std::sync::mpsc::channel();

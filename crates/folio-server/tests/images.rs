@@ -117,7 +117,7 @@ fn config(blog: &Blog, trust: &[&str]) -> ServerConfig {
 }
 
 fn state(config: ServerConfig) -> web::Data<AppState> {
-    let engine = Arc::new(Engine::new());
+    let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
     let render = engine_renderer(Arc::clone(&engine), &config);
     web::Data::new(AppState::with_renderer(config, engine, render))
 }

@@ -22,7 +22,7 @@ fn config() -> ServerConfig {
 }
 
 fn state_with(config: ServerConfig, render: Option<Renderer>) -> web::Data<AppState> {
-    let engine = Arc::new(Engine::new());
+    let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
     let render = render.unwrap_or_else(|| engine_renderer(Arc::clone(&engine), &config));
     web::Data::new(AppState::with_renderer(config, engine, render))
 }
@@ -200,7 +200,7 @@ async fn user_mistakes_are_4xx_problems() {
 }
 
 fn slow(ms: u64) -> Renderer {
-    let engine = Arc::new(Engine::new());
+    let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
     Arc::new(
         move |md: &str, o: &RenderOptions, _: &folio::Cancel, _: Option<&str>| {
             std::thread::sleep(Duration::from_millis(ms));
@@ -239,7 +239,7 @@ async fn a_slow_render_is_a_504_and_a_full_queue_a_503() {
 
 #[actix_web::test]
 async fn a_panic_is_a_500_with_a_request_id_and_the_worker_survives() {
-    let engine = Arc::new(Engine::new());
+    let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
     let inner = Arc::clone(&engine);
     let render: Renderer = Arc::new(
         move |md: &str,
