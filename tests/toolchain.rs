@@ -10,7 +10,10 @@ fn root() -> &'static std::path::Path {
 
 /// `(major, minor)` of a version such as `1.91` or `1.91.0`.
 fn minor_version(text: &str) -> (u32, u32) {
-    let mut parts = text.trim().split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let mut parts = text
+        .trim()
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
@@ -22,7 +25,11 @@ fn the_promised_toolchain_is_the_one_the_locked_crates_need() {
         .current_dir(root())
         .output()
         .expect("cargo metadata runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let members: Vec<&str> = metadata["workspace_members"]
         .as_array()

@@ -49,12 +49,13 @@ pub async fn read(
     mut body: web::Payload,
     limits: BodyLimits,
 ) -> Result<Vec<u8>, ApiError> {
-    let too_large = ApiError::TooLarge {
+    let too_large = |body: web::Payload| ApiError::TooLarge {
         limit: limits.max_bytes,
+        unread: crate::problem::UnreadBody::new(body),
     };
     let declared = declared_length(req);
     if declared.is_some_and(|n| n > limits.max_bytes as u64) {
-        return Err(too_large);
+        return Err(too_large(body));
     }
     let started = Instant::now();
     let deadline = started + limits.timeout;
@@ -74,7 +75,7 @@ pub async fn read(
             option: None,
         })?;
         if bytes.len() + chunk.len() > limits.max_bytes {
-            return Err(too_large);
+            return Err(too_large(body));
         }
         bytes.extend_from_slice(&chunk);
         let elapsed = started.elapsed();

@@ -454,11 +454,18 @@ pub fn start(
         .max_connections(max_connections.div_ceil(io_workers))
         // A client that closes its side is gone: its render is cancelled.
         .h1_allow_half_closed(false)
+        // After an answer that leaves the request's body unread (413), the connection is
+        // closed; the client gets this long to read the answer, while what it still sends
+        // is read and thrown away (actix-web's default is a second).
+        .client_disconnect_timeout(std::time::Duration::from_millis(LINGER_MS))
         .shutdown_timeout(30)
         .bind(bind)?;
     let addresses = server.addrs();
     Ok((server.run(), addresses))
 }
+
+/// How long a connection closed after a 413 lingers (see [`start`]).
+pub const LINGER_MS: u64 = 200;
 
 /// Raises the soft limit of open files towards `wanted` (within the hard limit); returns
 /// the limit in force.

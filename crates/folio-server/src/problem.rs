@@ -18,8 +18,9 @@ pub enum ApiError {
         detail: String,
         option: Option<String>,
     },
-    /// The body is larger than the limit (413).
-    TooLarge { limit: usize },
+    /// The body is larger than the limit (413). `unread` holds the rest of the body, so
+    /// that the connection closes after the answer instead of reading it to its end.
+    TooLarge { limit: usize, unread: UnreadBody },
     /// The body did not arrive in time, or arrived too slowly (408).
     SlowBody { timeout_ms: u64, min_rate: usize },
     /// A media type the endpoint does not read (415).
@@ -63,7 +64,7 @@ impl ApiError {
             ApiError::BadRequest { detail, .. } => {
                 (StatusCode::BAD_REQUEST, "Bad request", detail.clone())
             }
-            ApiError::TooLarge { limit } => (
+            ApiError::TooLarge { limit, .. } => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Request body too large",
                 format!("the body is larger than the limit of {limit} bytes"),
@@ -195,10 +196,76 @@ impl ResponseError for ApiError {
         if matches!(self, ApiError::Busy) {
             response.insert_header((header::RETRY_AFTER, "1"));
         }
+        // A body over the limit is not read to its end: the rest of it is held by the
+        // answer's body until that is written (actix-web drains a request body dropped
+        // before, and closes the connection on one still held), so a client cannot keep
+        // sending into the connection.
+        let unread = match self {
+            ApiError::TooLarge { unread, .. } => unread.take(),
+            _ => None,
+        };
+        if unread.is_some() {
+            response.force_close();
+        }
         if matches!(self, ApiError::Unauthorized) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"folio\""));
         }
-        response.body(serde_json::to_string(&body).unwrap_or_default())
+        let json = serde_json::to_string(&body).unwrap_or_default();
+        match unread {
+            Some(unread) => response.body(HoldingUnread {
+                json: Some(json.into()),
+                _unread: Box::new(unread),
+            }),
+            None => response.body(json),
+        }
+    }
+}
+
+/// An answer's body that holds the request's unread body until it has been written.
+struct HoldingUnread {
+    json: Option<actix_web::web::Bytes>,
+    _unread: Box<actix_web::web::Payload>,
+}
+
+impl MessageBody for HoldingUnread {
+    type Error = std::convert::Infallible;
+
+    fn size(&self) -> BodySize {
+        BodySize::Sized(self.json.as_ref().map_or(0, |j| j.len() as u64))
+    }
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<actix_web::web::Bytes, Self::Error>>> {
+        std::task::Poll::Ready(self.get_mut().json.take().map(Ok))
+    }
+}
+
+/// The unread rest of a request body, kept with the answer to it (see
+/// [`ApiError::TooLarge`]).
+#[derive(Clone, Default)]
+pub struct UnreadBody(std::rc::Rc<std::cell::RefCell<Option<actix_web::web::Payload>>>);
+
+impl UnreadBody {
+    pub fn new(payload: actix_web::web::Payload) -> UnreadBody {
+        UnreadBody(std::rc::Rc::new(std::cell::RefCell::new(Some(payload))))
+    }
+
+    fn take(&self) -> Option<actix_web::web::Payload> {
+        self.0.borrow_mut().take()
+    }
+}
+
+impl std::fmt::Debug for UnreadBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UnreadBody")
+    }
+}
+
+impl PartialEq for UnreadBody {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
 }
 

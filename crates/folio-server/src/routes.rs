@@ -657,7 +657,10 @@ pub async fn render_url(
         .map_err(|e| match e {
             super::fetch::FetchError::Forbidden(detail) => ApiError::Forbidden { detail },
             super::fetch::FetchError::Upstream(detail) => ApiError::BadGateway { detail },
-            super::fetch::FetchError::TooLarge(limit) => ApiError::TooLarge { limit },
+            super::fetch::FetchError::TooLarge(limit) => ApiError::TooLarge {
+                limit,
+                unread: Default::default(),
+            },
         })?;
     let markdown = utf8(bytes)?;
     let mut response = respond(

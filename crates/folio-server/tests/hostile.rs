@@ -332,3 +332,59 @@ fn no_address_leads_to_the_machine_itself() {
         "nothing connected to the local listener"
     );
 }
+
+#[test]
+fn a_body_over_the_limit_is_not_read_on_after_the_413() {
+    let (addr, _state) = serve(
+        ServerConfig {
+            max_body: 64 * 1024,
+            ..config()
+        },
+        None,
+    );
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .write_all(
+            b"POST /v1/render HTTP/1.1\r\nHost: x\r\nContent-Type: text/markdown\r\n\
+              Transfer-Encoding: chunked\r\n\r\n",
+        )
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(5)))
+        .unwrap();
+    // Send without end; the service must answer 413 and close the connection, however
+    // fast the client sends (before, it read on for a second: over a gigabyte).
+    let chunk = vec![b'x'; 16 * 1024];
+    let mut sent = 0usize;
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let closed = loop {
+        let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+        if stream.write_all(&framed).is_err() {
+            break true;
+        }
+        sent += chunk.len();
+        match stream.read(&mut buffer) {
+            Ok(0) => break true,
+            Ok(n) => answer.extend_from_slice(&buffer[..n]),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break true,
+        }
+        if sent > 256 * 1024 * 1024 {
+            break false;
+        }
+    };
+    assert!(closed, "the connection stayed open after {sent} bytes");
+    assert!(
+        sent < 64 * 1024 * 1024,
+        "{sent} bytes were accepted before the connection closed"
+    );
+    assert!(
+        answer.starts_with(b"HTTP/1.1 413"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    small_render_succeeds(addr);
+}
