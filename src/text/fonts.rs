@@ -460,13 +460,8 @@ const SYMBOL_FAMILIES: [&str; 4] = [
 ];
 
 impl FontBook {
-    /// The bundled faces (about a millisecond each to parse); installed fonts are looked
-    /// for when first needed, in the system's font folders and `font_dirs`.
-    pub fn new(font_dirs: Vec<PathBuf>) -> FontBook {
-        FontBook::with_sources(true, font_dirs)
-    }
-
-    /// The bundled faces and those in `font_dirs`, with the system's font folders only if
+    /// The bundled faces (about a millisecond each to parse), and installed fonts looked
+    /// for when first needed: those in `font_dirs`, with the system's font folders only if
     /// `system` (without them, output does not depend on what the machine has installed).
     pub fn with_sources(system: bool, font_dirs: Vec<PathBuf>) -> FontBook {
         FontBook {
