@@ -5,7 +5,6 @@
 //! says.
 
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 
@@ -27,11 +26,12 @@ pub enum Token {
 /// A block longer than this, or with a line longer than [`MAX_LINE_BYTES`], prints
 /// plain: some grammars' regular expressions take time that grows with the square of a
 /// line's length (the shell's, on a long run of spaces), and a public service takes any
-/// input. A render also stops highlighting once it has spent [`TIME_BUDGET`] on it (a
-/// last resort: only input made to be slow gets there).
+/// input. A render also highlights at most [`BYTE_BUDGET`] bytes of code in all; the
+/// blocks after that print plain. The budget counts work, not time, so that the same
+/// input prints the same however busy the machine is.
 const MAX_BLOCK_BYTES: usize = 64 * 1024;
 const MAX_LINE_BYTES: usize = 500;
-pub const TIME_BUDGET: Duration = Duration::from_millis(300);
+pub const BYTE_BUDGET: usize = 512 * 1024;
 
 /// Names fences use for languages whose grammar goes by another (TypeScript and JSX are
 /// highlighted as JavaScript, a shell session as the shell).
@@ -91,15 +91,15 @@ impl Highlighter {
     /// The lines of `code` (split at `\n`) as spans by the grammar of `lang` (a name or
     /// file extension: `rust`, `rs`, `python`, `js`, `sh`...; a fence's `rust,ignore` or
     /// `{python}` name it too). `None` when no grammar knows the language, the block is too
-    /// long to highlight, the grammar fails, the render is cancelled or `budget` (the time
-    /// the render may still spend highlighting, reduced by what this block takes) runs
-    /// out: the code then prints plain.
+    /// long to highlight, the grammar fails, the render is cancelled or `budget` (the
+    /// bytes of code the render may still highlight, reduced by this block's) is too small
+    /// for the block: the code then prints plain.
     pub fn highlight(
         &self,
         lang: &str,
         code: &str,
         cancel: &Cancel,
-        budget: &mut Duration,
+        budget: &mut usize,
     ) -> Option<Vec<HighlightedLine>> {
         let lang = lang
             .split([',', ' ', '{', '}', '.'])
@@ -111,7 +111,7 @@ impl Highlighter {
             .find(|(alias, _)| *alias == lang)
             .map_or(lang.as_str(), |(_, name)| name);
         if lang.is_empty()
-            || budget.is_zero()
+            || code.len() > *budget
             || code.len() > MAX_BLOCK_BYTES
             || code.split('\n').any(|line| line.len() > MAX_LINE_BYTES)
         {
@@ -119,14 +119,13 @@ impl Highlighter {
         }
         let (syntaxes, scopes) = self.loaded();
         let syntax = syntaxes.find_syntax_by_token(lang)?;
-        let started = Instant::now();
+        *budget -= code.len();
         let mut state = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
         let mut lines = Vec::new();
         for line in code.split('\n') {
-            let spent = started.elapsed();
-            if cancel.is_cancelled() || spent >= *budget {
-                *budget = budget.saturating_sub(spent);
+            // A cancelled render is not finished: what it prints does not matter.
+            if cancel.is_cancelled() {
                 return None;
             }
             // The grammars read lines with their newline; a line of only spaces is read as
@@ -161,7 +160,6 @@ impl Highlighter {
             push(&stack, start, line.len());
             lines.push(spans);
         }
-        *budget = budget.saturating_sub(started.elapsed());
         Some(lines)
     }
 }
@@ -187,7 +185,7 @@ mod tests {
 
     fn tokens(lang: &str, code: &str) -> Vec<HighlightedLine> {
         Highlighter::new()
-            .highlight(lang, code, &Cancel::never(), &mut TIME_BUDGET.clone())
+            .highlight(lang, code, &Cancel::never(), &mut BYTE_BUDGET.clone())
             .expect("highlighted")
     }
 
@@ -229,7 +227,7 @@ mod tests {
     fn unknown_languages_and_huge_blocks_print_plain() {
         let highlighter = Highlighter::new();
         let never = Cancel::never();
-        let mut budget = TIME_BUDGET;
+        let mut budget = BYTE_BUDGET;
         let mut plain = |lang: &str, code: &str| {
             highlighter
                 .highlight(lang, code, &never, &mut budget)
@@ -241,10 +239,14 @@ mod tests {
         assert!(plain("rust", &"let x = 1;\n".repeat(MAX_BLOCK_BYTES / 8)));
         assert!(!plain("ts", "const x = 1;"));
         assert!(!plain("console", "ls -l"));
-        // Out of time: plain.
-        let mut spent = Duration::ZERO;
+        // Out of budget: plain, and a block that fits takes its bytes from it.
+        let mut left = 12;
         assert!(highlighter
-            .highlight("rust", "fn f() {}", &never, &mut spent)
+            .highlight("rust", "fn f() { g() }", &never, &mut left)
             .is_none());
+        assert!(highlighter
+            .highlight("rust", "fn f() {}", &never, &mut left)
+            .is_some());
+        assert_eq!(left, 3);
     }
 }

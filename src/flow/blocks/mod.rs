@@ -161,8 +161,8 @@ pub(super) struct Flow<'a> {
     pub stopped: Option<Error>,
     /// Table cells set so far.
     pub table_cells: usize,
-    /// The time the render may still spend highlighting code.
-    pub highlight_budget: std::time::Duration,
+    /// The bytes of code the render may still highlight.
+    pub highlight_budget: usize,
 }
 
 impl<'a> Flow<'a> {
@@ -188,7 +188,7 @@ impl<'a> Flow<'a> {
             pixels_loaded: 0,
             stopped: None,
             table_cells: 0,
-            highlight_budget: crate::text::highlight::TIME_BUDGET,
+            highlight_budget: crate::text::highlight::BYTE_BUDGET,
         }
     }
 
