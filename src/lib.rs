@@ -152,6 +152,12 @@ impl Engine {
         self.fonts.list()
     }
 
+    /// The files in the engine's font folders that are not fonts it can read, with why
+    /// (`is a font collection whose header claims 4294967295 faces`).
+    pub fn unreadable_fonts(&self) -> Vec<(std::path::PathBuf, String)> {
+        self.fonts.unreadable().to_vec()
+    }
+
     /// The built-in templates (and any added with [`Engine::add_template`]).
     pub fn templates(&self) -> &[Template] {
         &self.templates

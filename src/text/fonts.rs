@@ -382,6 +382,13 @@ struct Installed {
     face: OnceLock<Option<Face>>,
 }
 
+/// What a scan of the installed fonts found: the faces, and the files in the user's
+/// folders that are not fonts Folio can read, with why.
+struct Scanned {
+    faces: Vec<Installed>,
+    unreadable: Vec<(PathBuf, String)>,
+}
+
 /// A fallback question: the face asked for, the character, the CJK region.
 type FallbackKey = (FaceId, char, &'static str);
 
@@ -394,7 +401,7 @@ pub struct FontBook {
     use_system: bool,
     /// Folders the user added (`--font-dir`, `FOLIO_FONT_DIRS`), scanned with the system's.
     font_dirs: Vec<PathBuf>,
-    installed: OnceLock<Vec<Installed>>,
+    installed: OnceLock<Scanned>,
     /// Which face serves a character that the face asked for lacks, by (face, char, CJK
     /// region of the language).
     fallback_cache: Mutex<HashMap<FallbackKey, Option<FaceId>>>,
@@ -516,7 +523,7 @@ impl FontBook {
         // Ids of installed faces are handed out only once the face is parsed.
         self.installed
             .get()
-            .and_then(|all| all.get(i - self.bundled.len()))
+            .and_then(|all| all.faces.get(i - self.bundled.len()))
             .and_then(|f| f.face.get())
             .and_then(Option::as_ref)
             .unwrap_or_else(|| self.bundled[0].face())
@@ -679,13 +686,25 @@ impl FontBook {
 
     /// The installed fonts, in a fixed order (found on first use).
     fn installed(&self) -> &[Installed] {
+        &self.scanned().faces
+    }
+
+    fn scanned(&self) -> &Scanned {
         self.installed.get_or_init(|| {
             if self.use_installed {
                 scan(self.use_system, &self.font_dirs)
             } else {
-                Vec::new()
+                Scanned {
+                    faces: Vec::new(),
+                    unreadable: Vec::new(),
+                }
             }
         })
+    }
+
+    /// The files in the user's font folders that are not fonts Folio can read, and why.
+    pub fn unreadable(&self) -> &[(PathBuf, String)] {
+        &self.scanned().unreadable
     }
 
     fn load(&self, i: usize) -> Option<&Face> {
@@ -741,14 +760,29 @@ pub fn is_emoji(c: char) -> bool {
 }
 
 /// The system's font folders (if `system`) and the user's, scanned for faces (their
-/// names only).
-fn scan(system: bool, extra: &[PathBuf]) -> Vec<Installed> {
+/// names only). The user's folders are walked here, each file's header checked before
+/// the font database reads it (a collection that claims four billion faces would
+/// otherwise take a minute to refuse); a file that gives no face is reported.
+fn scan(system: bool, extra: &[PathBuf]) -> Scanned {
     let mut db = fontdb::Database::new();
     if system {
         db.load_system_fonts();
     }
+    let mut unreadable = Vec::new();
     for dir in extra {
-        db.load_fonts_dir(dir);
+        for path in font_files(dir) {
+            let before = db.len();
+            match check_font_header(&path) {
+                Err(reason) => unreadable.push((path, reason)),
+                Ok(()) => {
+                    if let Err(e) = db.load_font_file(&path) {
+                        unreadable.push((path, format!("cannot be read ({e})")));
+                    } else if db.len() == before {
+                        unreadable.push((path, "holds no face Folio can read".to_string()));
+                    }
+                }
+            }
+        }
     }
     let mut found: Vec<Installed> = db
         .faces()
@@ -779,7 +813,68 @@ fn scan(system: bool, extra: &[PathBuf]) -> Vec<Installed> {
         (&a.family, a.bold, a.italic, a.unusual, &a.path, a.index)
             .cmp(&(&b.family, b.bold, b.italic, b.unusual, &b.path, b.index))
     });
-    found
+    unreadable.sort();
+    Scanned {
+        faces: found,
+        unreadable,
+    }
+}
+
+/// The font files under `dir` (by extension: TrueType, OpenType and their collections),
+/// in a fixed order. Folders are followed at most [`MAX_FONT_DIR_DEPTH`] deep, so a link
+/// that loops ends.
+fn font_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if depth < MAX_FONT_DIR_DEPTH {
+                    folders.push((path, depth + 1));
+                }
+            } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "ttf" | "otf" | "ttc" | "otc"
+                )
+            }) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// How deep font folders are walked.
+const MAX_FONT_DIR_DEPTH: usize = 8;
+
+/// The most faces a font collection may hold (the largest in use hold a few dozen).
+const MAX_COLLECTION_FACES: u32 = 1024;
+
+/// Refuses a file whose header cannot be a font's: too short, or a collection whose
+/// face count does not fit its file or is past [`MAX_COLLECTION_FACES`].
+fn check_font_header(path: &Path) -> Result<(), String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot be opened ({e})"))?;
+    let length = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut head = [0u8; 12];
+    if file.read_exact(&mut head).is_err() {
+        return Err("is too short to be a font".to_string());
+    }
+    if &head[..4] == b"ttcf" {
+        let faces = u32::from_be_bytes([head[8], head[9], head[10], head[11]]);
+        if faces == 0 || faces > MAX_COLLECTION_FACES || 12 + 4 * u64::from(faces) > length {
+            return Err(format!(
+                "is a font collection whose header claims {faces} faces"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A font file, mapped into memory for the life of the program (installed fonts are
@@ -819,6 +914,42 @@ pub fn package_for(script: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn broken_font_files_are_reported_by_name_and_cost_nothing() {
+        let dir = std::env::temp_dir().join(format!("folio-bad-fonts-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("nested")).unwrap();
+        // A collection that claims 0xFFFFFFFF faces (fontdb would try each), an empty
+        // file, and text named like a font.
+        let mut bomb = b"ttcf\x00\x01\x00\x00\xff\xff\xff\xff".to_vec();
+        bomb.resize(4096, 0);
+        std::fs::write(dir.join("bomb.ttc"), bomb).unwrap();
+        std::fs::write(dir.join("empty.ttf"), b"").unwrap();
+        std::fs::write(dir.join("nested/junk.otf"), b"not a font".repeat(20)).unwrap();
+        let book = FontBook::with_sources(false, vec![dir.clone()]);
+        let reasons: Vec<(String, &str)> = book
+            .unreadable()
+            .iter()
+            .map(|(path, reason)| {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                (name, reason.as_str())
+            })
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (
+                    "bomb.ttc".to_string(),
+                    "is a font collection whose header claims 4294967295 faces"
+                ),
+                ("empty.ttf".to_string(), "is too short to be a font"),
+                ("junk.otf".to_string(), "holds no face Folio can read"),
+            ]
+        );
+        assert!(book.installed().is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn bundled_faces_cover_latin_cyrillic_and_greek() {

@@ -152,12 +152,21 @@ pub fn run() -> i32 {
         }
         Command::Fonts { fonts } => {
             let engine = folio::Engine::with_font_dirs(fonts.all());
-            print_lines(
-                engine
-                    .fonts()
-                    .into_iter()
-                    .map(|(family, style, source)| format!("{family:<36} {style:<12} {source}")),
-            )
+            let usable = engine
+                .fonts()
+                .into_iter()
+                .map(|(family, style, source)| format!("{family:<36} {style:<12} {source}"));
+            // Files in the font folders that are not fonts Folio can read: listed after
+            // the usable ones, each with why.
+            let unreadable = engine.unreadable_fonts().into_iter().map(|(path, reason)| {
+                format!(
+                    "{:<36} {:<12} {}: {reason}",
+                    "(unreadable)",
+                    "",
+                    path.display()
+                )
+            });
+            print_lines(usable.chain(unreadable))
         }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "folio", &mut std::io::stdout());

@@ -54,6 +54,10 @@ impl AppState {
             .map(std::path::PathBuf::from)
             .collect();
         let engine = Arc::new(Engine::with_font_dirs(font_dirs.clone()));
+        // Font files that cannot be used are said once, at start.
+        for (path, reason) in engine.unreadable_fonts() {
+            tracing::warn!(path = %path.display(), reason, "font file skipped");
+        }
         match config.isolation {
             Isolation::Thread => {
                 let render = engine_renderer(Arc::clone(&engine), &config);
