@@ -110,6 +110,15 @@ pub fn layout(
         };
     }
     let (breaks, emergency) = choose_breaks(&prepared, style, line_width, services.cancel);
+    // A breaker that gave up because the render was cancelled chose no breaks: setting
+    // the paragraph as one line would take longer than the whole render (and nobody
+    // waits for it).
+    if services.cancel.is_cancelled() {
+        return SetParagraph {
+            missing: prepared.missing,
+            ..SetParagraph::default()
+        };
+    }
     let lines = finalize::set_lines(&prepared, &breaks, line_width);
     SetParagraph {
         lines: linebox::line_boxes(&mut prepared, &lines, style, measure, services.fonts),

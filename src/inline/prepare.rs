@@ -41,6 +41,31 @@ const MAX_HYPHENATED_LETTERS: usize = 64;
 /// number of items.
 const LONG_WORD_CLUSTERS: usize = 256;
 const LONG_WORD_STEP: usize = 8;
+/// The most text shaped between two looks at the render's cancellation flag (a few
+/// milliseconds of shaping).
+const SHAPE_PIECE_BYTES: usize = 16 * 1024;
+
+/// Where a piece of `text[start..end]` to shape ends: after the last space within
+/// [`SHAPE_PIECE_BYTES`]; in a word longer than that (a string of megabytes, never
+/// prose), before the first ASCII character past the limit (no character cluster starts
+/// inside one), else at the end.
+fn piece_end(text: &str, start: usize, end: usize) -> usize {
+    if end - start <= SHAPE_PIECE_BYTES {
+        return end;
+    }
+    let mut limit = start + SHAPE_PIECE_BYTES;
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    if let Some(at) = text[start..limit].rfind(' ').filter(|&at| at > 0) {
+        return start + at + 1;
+    }
+    text[limit..end]
+        .char_indices()
+        .find(|&(at, c)| at > 0 && c.is_ascii())
+        .map_or(end, |(at, _)| limit + at)
+}
+
 /// Words between two looks at the render's cancellation flag.
 const CANCEL_CHECK_WORDS: usize = 1024;
 
@@ -492,14 +517,25 @@ fn add_span(
             literal: span.kind == TextKind::Code,
             fallback: ctx.services.fallback,
         };
-        runs.extend(shape_words(
-            ctx.services.fonts,
-            span.face,
-            span.size,
-            &text[start..end],
-            &options,
-            &mut prepared.missing,
-        ));
+        // In pieces of at most SHAPE_PIECE_BYTES, cut after a space (words are shaped
+        // one at a time, so the cut changes no glyph), with a look at the cancellation
+        // flag between them: a paragraph of megabytes stops within milliseconds.
+        let mut piece_start = start;
+        while piece_start < end {
+            if ctx.services.cancel.is_cancelled() {
+                return;
+            }
+            let piece_end = piece_end(&text, piece_start, end);
+            runs.extend(shape_words(
+                ctx.services.fonts,
+                span.face,
+                span.size,
+                &text[piece_start..piece_end],
+                &options,
+                &mut prepared.missing,
+            ));
+            piece_start = piece_end;
+        }
         start = end;
     }
     let runs = SpanRuns::new(runs);
@@ -1047,4 +1083,24 @@ fn push_forced_break(items: &mut Vec<Item<usize>>) {
         kind: PenaltyKind::Control,
         content: None,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shaping_pieces_end_after_a_space_or_before_ascii_in_a_giant_word() {
+        let words = "word ".repeat(10_000);
+        let end = piece_end(&words, 0, words.len());
+        assert!(end <= SHAPE_PIECE_BYTES && words[..end].ends_with(' '));
+        assert_eq!(piece_end(&words, 0, 100), 100);
+        // A giant word of two-byte letters with an ASCII letter now and then.
+        let giant = "ж".repeat(SHAPE_PIECE_BYTES) + "x" + &"ж".repeat(10);
+        let end = piece_end(&giant, 0, giant.len());
+        assert_eq!(&giant[end..end + 1], "x");
+        // Nothing to cut at: the whole.
+        let cyrillic = "ж".repeat(SHAPE_PIECE_BYTES);
+        assert_eq!(piece_end(&cyrillic, 0, cyrillic.len()), cyrillic.len());
+    }
 }

@@ -386,16 +386,24 @@ pub fn shape_words(
         Err(_) => vec![None; pieces.len()],
     };
     let mut new_words = Vec::new();
+    // Words new to the cache but repeated in this text are shaped once.
+    let mut shaped_here: FxHashMap<&str, Arc<ShapedWord>> = FxHashMap::default();
     for (range, word) in pieces.iter().zip(&mut found) {
         if word.is_none() {
+            let piece = &text[range.clone()];
+            if let Some(shaped) = shaped_here.get(piece) {
+                *word = Some(Arc::clone(shaped));
+                continue;
+            }
             let mut own = BTreeSet::new();
-            let runs = shape(book, face, size, &text[range.clone()], options, &mut own);
+            let runs = shape(book, face, size, piece, options, &mut own);
             let shaped = Arc::new(ShapedWord {
                 runs,
                 missing: own.into_iter().collect(),
             });
             if cacheable(range) {
-                new_words.push((text[range.clone()].to_string(), Arc::clone(&shaped)));
+                new_words.push((piece.to_string(), Arc::clone(&shaped)));
+                shaped_here.insert(piece, Arc::clone(&shaped));
             }
             *word = Some(shaped);
         }
