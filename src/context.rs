@@ -105,6 +105,11 @@ declare_limits! {
     max_total_pixels: u64 = 120_000_000;
     /// Largest image file, in bytes.
     max_image_bytes: usize = 25 * 1024 * 1024;
+    /// Most memory one image may need to decode, in bytes (width x height x bytes per
+    /// pixel, 16-bit channels and alpha counted). PNGs that are not interlaced are decoded
+    /// a row at a time and need only their printed size; an interlaced PNG, a GIF or a
+    /// WebP over it becomes a placeholder.
+    max_image_decode_bytes: u64 = 64 * 1024 * 1024;
     /// Most table cells in a document.
     max_table_cells: usize = 100_000;
     /// Most notes (footnotes and printed link addresses) in a document.
@@ -273,7 +278,7 @@ mod limit_tests {
         assert_eq!(limits.get("max_total_pixels"), Some(100_000_000));
         assert!(limits.set("max_pages", "many").is_err());
         assert!(limits.set("max_everything", "1").is_err());
-        assert_eq!(Limits::SPECS.len(), 10);
+        assert_eq!(Limits::SPECS.len(), 11);
         assert!(Limits::SPECS.iter().all(|s| !s.help.is_empty()));
     }
 }

@@ -80,7 +80,13 @@ pub fn write_pdf(
             continue;
         };
         let fit = (1024, 1024);
-        let Ok(image) = images::load(&picture.png, 4_000_000, "glyph", fit, cancel) else {
+        // A colour glyph's picture: small, from a font the operator installed.
+        let budget = images::Budget {
+            max_pixels: 4_000_000,
+            limit: "glyph",
+            max_decode_bytes: 32 * 1024 * 1024,
+        };
+        let Ok(image) = images::load(&picture.png, budget, fit, cancel) else {
             continue;
         };
         let id = XObjectId(format!("G{}", glyph_pictures.len()));

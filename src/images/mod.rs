@@ -275,17 +275,27 @@ pub fn decode_data_uri(uri: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// What an image may cost: its pixels (`limit` names the limit in messages) and the
+/// memory to decode it whole.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget<'a> {
+    pub max_pixels: u64,
+    pub limit: &'a str,
+    pub max_decode_bytes: u64,
+}
+
 /// Reads image bytes: JPEG kept as it is, PNG/GIF/WebP decoded (resampled to fit `fit`,
-/// a box in pixels, when larger: more than print can show is not kept), anything larger
-/// than `max_pixels` refused before it is decoded (`limit` names the limit in the
-/// message).
+/// a box in pixels, when larger: more than print can show is not kept), anything over
+/// the budget refused before it is decoded.
 pub fn load(
     bytes: &[u8],
-    max_pixels: u64,
-    limit: &str,
+    budget: Budget<'_>,
     fit: (u32, u32),
     cancel: &Cancel,
 ) -> Result<LoadedImage, String> {
+    let Budget {
+        max_pixels, limit, ..
+    } = budget;
     use image::{ImageDecoder, ImageFormat};
     if svg::is_svg(bytes) {
         let drawing = svg::load(bytes, max_pixels, limit, cancel)?;
@@ -359,12 +369,28 @@ pub fn load(
                     });
                 }
             }
+            // Decoded whole (an interlaced PNG, a GIF, a WebP): within the decode budget.
             let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
             let mut limits = image::Limits::default();
-            limits.max_alloc = Some(max_pixels.saturating_mul(8));
+            limits.max_alloc = Some(budget.max_decode_bytes);
             reader.limits(limits);
             let unreadable = |e: image::ImageError| format!("unreadable {format:?} image: {e}");
             let mut decoder = reader.into_decoder().map_err(unreadable)?;
+            let needs = decoder.total_bytes();
+            if needs > budget.max_decode_bytes {
+                let mb = |bytes: u64| bytes.div_ceil(1024 * 1024);
+                let what = if format == ImageFormat::Png {
+                    "an interlaced PNG".to_string()
+                } else {
+                    format!("a {format:?} image")
+                };
+                return Err(format!(
+                    "{what} of {width}x{height} pixels needs {} MB to decode, more than the {} MB \
+                     max_image_decode_bytes allows",
+                    mb(needs),
+                    mb(budget.max_decode_bytes)
+                ));
+            }
             let orientation = decoder
                 .orientation()
                 .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -486,19 +512,20 @@ mod tests {
     use super::*;
 
     const MAX: u64 = 40_000_000;
+
+    fn budget(max_pixels: u64) -> Budget<'static> {
+        Budget {
+            max_pixels,
+            limit: "max_image_pixels",
+            max_decode_bytes: 64 << 20,
+        }
+    }
     const MAX_BYTES: usize = 1 << 20;
     const FIT: (u32, u32) = (2000, 2000);
 
     #[test]
     fn large_images_keep_no_more_pixels_than_print_shows() {
-        let loaded = load(
-            &png(300, 100),
-            MAX,
-            "max_image_pixels",
-            (60, 60),
-            &Cancel::never(),
-        )
-        .unwrap();
+        let loaded = load(&png(300, 100), budget(MAX), (60, 60), &Cancel::never()).unwrap();
         assert_eq!(
             (loaded.width, loaded.height),
             (300, 100),
@@ -520,7 +547,7 @@ mod tests {
 
     #[test]
     fn png_decodes_onto_white() {
-        let loaded = load(&png(3, 2), MAX, "max_image_pixels", FIT, &Cancel::never()).unwrap();
+        let loaded = load(&png(3, 2), budget(MAX), FIT, &Cancel::never()).unwrap();
         assert_eq!((loaded.width, loaded.height), (3, 2));
         let ImageData::Deflated { data, gray, .. } = loaded.data else {
             panic!()
@@ -538,15 +565,74 @@ mod tests {
 
     #[test]
     fn pixel_limit_refuses_before_decoding() {
-        let err = load(
-            &png(100, 100),
-            5_000,
-            "max_image_pixels",
-            FIT,
-            &Cancel::never(),
-        )
-        .unwrap_err();
+        let err = load(&png(100, 100), budget(5_000), FIT, &Cancel::never()).unwrap_err();
         assert!(err.contains("100x100"), "{err}");
+    }
+
+    /// A black 16-bit RGBA PNG, Adam7-interlaced (the png crate writes none).
+    fn interlaced_png(width: u32, height: u32) -> Vec<u8> {
+        use std::io::Write as _;
+        const PASSES: [(u32, u32, u32, u32); 7] = [
+            (0, 0, 8, 8),
+            (4, 0, 8, 8),
+            (0, 4, 4, 8),
+            (2, 0, 4, 4),
+            (0, 2, 2, 4),
+            (1, 0, 2, 2),
+            (0, 1, 1, 2),
+        ];
+        let mut raw = Vec::new();
+        for (x0, y0, dx, dy) in PASSES {
+            let columns = width.saturating_sub(x0).div_ceil(dx);
+            let rows = height.saturating_sub(y0).div_ceil(dy);
+            if columns == 0 {
+                continue;
+            }
+            for _ in 0..rows {
+                raw.push(0); // filter: none
+                raw.extend(std::iter::repeat_n(0u8, columns as usize * 8));
+            }
+        }
+        let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        zlib.write_all(&raw).unwrap();
+        let idat = zlib.finish().unwrap();
+        let mut header = Vec::new();
+        header.extend(width.to_be_bytes());
+        header.extend(height.to_be_bytes());
+        header.extend([16, 6, 0, 0, 1]); // 16-bit, RGBA, deflate, filter 0, Adam7
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        for (kind, data) in [
+            (&b"IHDR"[..], header),
+            (b"IDAT", idat),
+            (b"IEND", Vec::new()),
+        ] {
+            out.extend((data.len() as u32).to_be_bytes());
+            let mut crc = flate2::Crc::new();
+            crc.update(kind);
+            crc.update(&data);
+            out.extend(kind);
+            out.extend(&data);
+            out.extend(crc.sum().to_be_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn images_decoded_whole_stay_within_the_decode_budget() {
+        // An interlaced PNG cannot be scaled a row at a time: 16-bit RGBA, 8 bytes a pixel.
+        let interlaced = interlaced_png(1500, 1500);
+        let small = Budget {
+            max_decode_bytes: 16 << 20,
+            ..budget(MAX)
+        };
+        let err = load(&interlaced, small, FIT, &Cancel::never()).unwrap_err();
+        assert!(
+            err.contains("interlaced PNG of 1500x1500 pixels needs 18 MB")
+                && err.contains("max_image_decode_bytes"),
+            "{err}"
+        );
+        // The same within the budget is drawn.
+        assert!(load(&interlaced, budget(MAX), FIT, &Cancel::never()).is_ok());
     }
 
     #[test]
@@ -557,8 +643,7 @@ mod tests {
         );
         assert!(load(
             &DataUrisOnly.fetch(&uri, MAX_BYTES).unwrap(),
-            MAX,
-            "max_image_pixels",
+            budget(MAX),
             FIT,
             &Cancel::never()
         )
@@ -568,14 +653,7 @@ mod tests {
         assert!(DataUrisOnly
             .fetch("https://example.org/a.png", MAX_BYTES)
             .is_err());
-        assert!(load(
-            b"not an image",
-            MAX,
-            "max_image_pixels",
-            FIT,
-            &Cancel::never()
-        )
-        .is_err());
+        assert!(load(b"not an image", budget(MAX), FIT, &Cancel::never()).is_err());
     }
 
     #[test]

@@ -170,7 +170,12 @@ impl Flow<'_> {
                 .fetch(url, limits.max_image_bytes)
                 .and_then(|bytes| {
                     let fit = self.print_pixels();
-                    images::load(&bytes, max_pixels, limit, fit, &self.services.cancel)
+                    let budget = images::Budget {
+                        max_pixels,
+                        limit,
+                        max_decode_bytes: limits.max_image_decode_bytes,
+                    };
+                    images::load(&bytes, budget, fit, &self.services.cancel)
                 })
                 .map(Arc::new)
         };
