@@ -229,3 +229,66 @@ fn a_script_no_font_has_is_named_with_its_package_and_its_text_kept() {
         "the text is kept"
     );
 }
+
+#[test]
+fn long_emoji_sequences_map_in_entries_every_reader_takes() {
+    // A family joined by ZWJs is eleven UTF-16 units; MuPDF ignores a ToUnicode entry
+    // of more than eight, and leaves glyphs without an outline out of its text.
+    let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}";
+    let markdown = format!("The {family} and \u{1F1EB}\u{1F1F7} travel.\n");
+    let rendered = engine()
+        .render(&markdown, &RenderOptions::default())
+        .expect("renders");
+    let doc = lopdf(&rendered.pdf);
+    let mut entries = 0;
+    for object in doc.objects.values() {
+        let Ok(stream) = object.as_stream() else {
+            continue;
+        };
+        let Ok(bytes) = stream.decompressed_content() else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        if !text.contains("begincmap") {
+            continue;
+        }
+        for line in text.lines() {
+            // `<code> <units>` of a bfchar block: at most 8 units of 4 hex digits.
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            if parts.len() == 2 && parts.iter().all(|p| p.starts_with('<')) {
+                entries += 1;
+                assert!(parts[1].len() - 2 <= 8 * 4, "an entry too long: {line}");
+            }
+        }
+    }
+    assert!(entries > 0);
+    assert!(
+        reading_text(&rendered.pdf).contains(family),
+        "poppler reads it whole"
+    );
+    // MuPDF reads every unit (1.21 writes a surrogate pair as two characters).
+    let (ok, stext, _) = tool_on_file(
+        "mutool",
+        &["draw", "-F", "stext", "-o", "-"],
+        &rendered.pdf,
+        &[],
+    );
+    assert!(ok);
+    let units: Vec<String> = family
+        .encode_utf16()
+        .map(|u| format!("&#x{u:x};"))
+        .collect();
+    let seen: String = stext
+        .split("c=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let readable: String = family
+        .chars()
+        .map(|c| format!("&#x{:x};", c as u32))
+        .collect();
+    assert!(
+        seen.contains(&units.concat()) || seen.contains(&readable) || seen.contains(family),
+        "MuPDF's text lacks the family: {seen}"
+    );
+}

@@ -22,10 +22,11 @@ use crate::layout::{Element, Layout};
 use crate::text::fonts::Drawing;
 use crate::text::{FaceId, FontBook, ShapedRun};
 
-/// A glyph's map entry holds at most this many characters; longer text (a letter with
-/// hundreds of combining marks) goes into `/ActualText` instead (a ToUnicode entry is
-/// limited to 512 bytes).
-const MAX_MAPPED_CHARS: usize = 32;
+/// A glyph's map entry holds at most this many UTF-16 code units; longer text (an emoji
+/// family joined by ZWJs, a letter with many combining marks) goes into `/ActualText`
+/// instead. The PDF allows 512 bytes, but readers do not: MuPDF ignores an entry of more
+/// than 8 units ("ignoring one to many mapping"), leaving a hole in the text.
+const MAX_MAPPED_UNITS: usize = 8;
 
 /// A glyph stands for at most this many different texts through copies of itself; more
 /// (which only a pathological document has) go into `/ActualText` spans.
@@ -58,14 +59,16 @@ impl TextLayer {
                     continue;
                 };
                 if fonts.face(run.face).drawing != Drawing::Outlines {
-                    // A picture's text is carried by an invisible glyph.
-                    let entry = counts
-                        .entry(carrier_glyph(fonts))
-                        .or_default()
-                        .entry(Cow::Borrowed(run.text.as_str()))
-                        .or_insert((0, seen));
-                    entry.0 += 1;
-                    seen += 1;
+                    // A picture's text is carried by invisible glyphs, a piece each.
+                    for piece in carrier_pieces(&run.text) {
+                        let entry = counts
+                            .entry(carrier_glyph(fonts))
+                            .or_default()
+                            .entry(Cow::Borrowed(piece))
+                            .or_insert((0, seen));
+                        entry.0 += 1;
+                        seen += 1;
+                    }
                     continue;
                 }
                 let mut count = |glyph: u16, text: Cow<'a, str>| {
@@ -94,7 +97,7 @@ impl TextLayer {
             .map(|((face, glyph), texts)| {
                 let mut texts: Vec<(Cow<'_, str>, (usize, usize))> = texts
                     .into_iter()
-                    .filter(|(text, _)| text.chars().count() <= MAX_MAPPED_CHARS)
+                    .filter(|(text, _)| text.encode_utf16().count() <= MAX_MAPPED_UNITS)
                     .collect();
                 texts.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
                 if let Some(rest) = texts.get_mut(1..) {
@@ -339,14 +342,21 @@ pub fn page_text(
             };
             writer.set_font(carrier, &carrier_face.name, run.size);
             writer.set_rendering_mode(3);
-            let (code, mapped) = mapped_glyph(layer, carrier_face, carrier, glyph, &run.text);
-            let span = mapped != run.text;
-            if span {
-                writer.begin_actual_text(&run.text);
-            }
-            writer.glyph(code, book.face(carrier).pdf_width(glyph), x, h - y);
-            if span {
-                writer.end_marked();
+            // A text too long for one map entry (an emoji family joined by ZWJs) is
+            // carried by several glyphs across the picture's width, a piece each.
+            let pieces = carrier_pieces(&run.text);
+            let step = run.width() / pieces.len() as f32;
+            for (i, piece) in pieces.iter().enumerate() {
+                let (code, mapped) = mapped_glyph(layer, carrier_face, carrier, glyph, piece);
+                let span = mapped != *piece;
+                if span {
+                    writer.begin_actual_text(piece);
+                }
+                let at = x + step * i as f32;
+                writer.glyph(code, book.face(carrier).pdf_width(glyph), at, h - y);
+                if span {
+                    writer.end_marked();
+                }
             }
             writer.set_rendering_mode(0);
             continue;
@@ -476,15 +486,36 @@ fn mapped_glyph<'a>(
     }
 }
 
+/// A picture's text in pieces of at most [`MAX_MAPPED_UNITS`] UTF-16 units (whole
+/// characters), one per carrier glyph.
+pub fn carrier_pieces(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut units = 0;
+    for (at, c) in text.char_indices() {
+        if units + c.len_utf16() > MAX_MAPPED_UNITS && at > start {
+            pieces.push(&text[start..at]);
+            start = at;
+            units = 0;
+        }
+        units += c.len_utf16();
+    }
+    if start < text.len() || pieces.is_empty() {
+        pieces.push(&text[start..]);
+    }
+    pieces
+}
+
 /// The invisible glyph that carries the text of pictures (colour emoji): the body
-/// serif's space.
+/// serif's `o`, drawn invisibly (rendering mode 3). A glyph with an outline, because
+/// MuPDF leaves glyphs without one (a space) out of the text it extracts.
 pub fn carrier_glyph(fonts: &FontBook) -> (FaceId, u16) {
-    let space = fonts
+    let carrier = fonts
         .face(FaceId::SERIF)
         .shaper
-        .glyph_index(' ')
+        .glyph_index('o')
         .map_or(0, |g| g.0);
-    (FaceId::SERIF, space)
+    (FaceId::SERIF, carrier)
 }
 
 /// The text each glyph of a run stands for (see [`ShapedRun::glyph_text`]). A
@@ -557,4 +588,27 @@ pub fn bitmap_glyphs(run: &ShapedRun, book: &FontBook) -> Vec<(f32, u16, Option<
         pen += glyph.advance;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carrier_pieces_fit_an_entry_and_keep_the_text() {
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}";
+        let pieces = carrier_pieces(family);
+        assert_eq!(
+            pieces,
+            [
+                "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}",
+                "\u{200D}\u{1F466}"
+            ]
+        );
+        assert!(pieces
+            .iter()
+            .all(|p| p.encode_utf16().count() <= MAX_MAPPED_UNITS));
+        assert_eq!(carrier_pieces("\u{1F600}"), ["\u{1F600}"]);
+        assert_eq!(carrier_pieces(""), [""]);
+    }
 }
