@@ -275,3 +275,26 @@ fn a_worker_killed_mid_render_costs_only_its_request() {
     assert!(String::from_utf8_lossy(&metrics)
         .contains("folio_worker_restarts_total{cause=\"crash\"} 1"));
 }
+
+#[test]
+fn workers_run_under_a_system_call_filter_and_gain_no_privileges() {
+    let service = Service::start(&[]);
+    // A render first: a worker says it is ready only once its filter is on.
+    let (status, _) = service.render("# Ready\n\nA small article.");
+    assert_eq!(status, 200);
+    let workers = service.workers();
+    assert_eq!(workers.len(), 2, "{workers:?}");
+    for pid in workers {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(str::trim)
+                .unwrap_or("")
+                .to_string()
+        };
+        assert_eq!(field("Seccomp:"), "2", "worker {pid}: seccomp filter mode");
+        assert_eq!(field("NoNewPrivs:"), "1", "worker {pid}");
+    }
+}

@@ -135,6 +135,17 @@ pub async fn multipart_fields(
                 "a field name is longer than {MAX_FIELD_NAME} bytes"
             )));
         }
+        if let Some(file) = field
+            .content_disposition()
+            .and_then(|d| d.get_filename().map(str::to_string))
+        {
+            return Err(bad(&format!(
+                "the form field `{name}` is a file (`{}`); files are not accepted: send the \
+                 markdown as the text field `markdown`, with images as data: URIs or at \
+                 addresses the service may fetch",
+                file.chars().take(MAX_FIELD_NAME).collect::<String>()
+            )));
+        }
         let mut value = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|_| bad("the multipart body is malformed"))?;
@@ -142,7 +153,7 @@ pub async fn multipart_fields(
         }
         let value = String::from_utf8(value).map_err(|e| ApiError::BadRequest {
             detail: format!(
-                "a form field is not valid UTF-8 (invalid byte at offset {})",
+                "the form field `{name}` is not valid UTF-8 (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
             ),
             option: None,

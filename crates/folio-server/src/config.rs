@@ -273,7 +273,7 @@ declare_settings! {
     isolation: Isolation = Isolation::DEFAULT;
     /// Memory a worker process may use, in MiB (resident); a render that needs more is
     /// stopped with 422 and its worker replaced.
-    worker_memory_mb: u64 = 512;
+    worker_memory_mb: u64 = 384;
     /// Renders waiting for a worker before new ones are refused with 503.
     queue: usize = 64;
     /// Largest request body in bytes, whatever its type (multipart boundaries and field

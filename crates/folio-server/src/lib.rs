@@ -338,6 +338,11 @@ pub fn create_app(
                         ),
                     );
                 }
+                // Answers to /v1/render differ by Origin (CORS), and are cached by
+                // proxies and CDNs: say so on every one, asked with an Origin or not.
+                if path == "/v1/render" {
+                    headers.insert(header::VARY, header::HeaderValue::from_static("Origin"));
+                }
                 let route = route_label(&path);
                 state.metrics.request(route, status);
                 let ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;

@@ -264,11 +264,14 @@ async fn respond(
         request.fetched_from.as_deref(),
     );
     let etag = format!("\"{key}\"");
+    // If-None-Match compares weakly (RFC 9110, 13.1.2): `W/"x"` matches `"x"`.
     let not_modified = req
         .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag);
     if not_modified {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))

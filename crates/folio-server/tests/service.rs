@@ -308,6 +308,21 @@ async fn same_request_is_cached_and_revalidates_with_304() {
     )
     .await;
     assert_eq!(revalidate.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        revalidate.headers().get(header::VARY).unwrap(),
+        "Origin",
+        "a cacheable answer says it varies by Origin, asked without one too"
+    );
+    // A weak validator matches too (If-None-Match compares weakly).
+    let weak = format!("\"other\", W/{}", etag.to_str().unwrap());
+    let revalidate_weak = test::call_service(
+        &app,
+        req()
+            .insert_header((header::IF_NONE_MATCH, weak))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(revalidate_weak.status(), StatusCode::NOT_MODIFIED);
     let metrics =
         test::call_service(&app, test::TestRequest::get().uri("/metrics").to_request()).await;
     let text = String::from_utf8(test::read_body(metrics).await.to_vec()).unwrap();
@@ -315,7 +330,7 @@ async fn same_request_is_cached_and_revalidates_with_304() {
     assert!(text.contains("folio_cache_misses_total 1"), "{text}");
     assert!(text.contains("folio_render_seconds_count 1"), "{text}");
     assert!(
-        text.contains("folio_requests_total{route=\"/v1/render\",status=\"304\"} 1"),
+        text.contains("folio_requests_total{route=\"/v1/render\",status=\"304\"} 2"),
         "{text}"
     );
 }
@@ -604,4 +619,27 @@ async fn the_service_never_reads_local_files_or_unlisted_remote_images() {
         "{warnings:?}"
     );
     assert!(warnings[3].contains("loopback, private"), "{warnings:?}");
+}
+
+#[actix_web::test]
+async fn a_file_in_a_form_is_a_400_naming_its_field() {
+    let app = test::init_service(create_app(state_with(config(), None))).await;
+    let body =
+        "--XyZ1\r\nContent-Disposition: form-data; name=\"markdown\"; filename=\"post.md\"\r\n\
+                Content-Type: text/markdown\r\n\r\n# Post\r\n--XyZ1--\r\n";
+    let answer = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ1"))
+            .set_payload(body)
+            .to_request(),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let text = String::from_utf8(test::read_body(answer).await.to_vec()).unwrap();
+    assert!(
+        text.contains("`markdown` is a file (`post.md`); files are not accepted"),
+        "{text}"
+    );
 }

@@ -53,6 +53,12 @@ pub fn run(font_dirs: Vec<PathBuf>) -> i32 {
         eprintln!("folio worker: cannot start the render thread");
         return 1;
     }
+    // From here on the worker only reads its pipe, renders, reads fonts and writes its
+    // answers: everything else is refused.
+    #[cfg(target_os = "linux")]
+    if let Err(e) = super::sandbox::confine() {
+        eprintln!("folio worker: not sandboxed: {e}");
+    }
     if send(&out, &FromWorker::Ready, b"").is_err() {
         return 1;
     }

@@ -10,5 +10,7 @@
 pub mod child;
 pub mod process;
 pub mod protocol;
+#[cfg(target_os = "linux")]
+pub mod sandbox;
 
 pub use child::WORKER_ARG;
