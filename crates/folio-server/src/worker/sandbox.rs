@@ -69,7 +69,7 @@ pub fn confine() -> Result<(), String> {
     };
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
     for &call in REFUSED.iter().chain(REFUSED_X86_64) {
-        rules.insert(i64::from(call), Vec::new());
+        rules.insert(call, Vec::new());
     }
     // Opening a file to write to it, or to create it: the flags argument.
     let writes = |flags_arg: u8| -> Result<Vec<SeccompRule>, seccompiler::BackendError> {
@@ -97,9 +97,9 @@ pub fn confine() -> Result<(), String> {
         ])
     };
     let error = |e: seccompiler::BackendError| format!("the seccomp filter: {e}");
-    rules.insert(i64::from(libc::SYS_openat), writes(2).map_err(error)?);
+    rules.insert(libc::SYS_openat, writes(2).map_err(error)?);
     #[cfg(target_arch = "x86_64")]
-    rules.insert(i64::from(libc::SYS_open), writes(1).map_err(error)?);
+    rules.insert(libc::SYS_open, writes(1).map_err(error)?);
     let filter = SeccompFilter::new(
         rules,
         SeccompAction::Allow,
