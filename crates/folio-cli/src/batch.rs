@@ -152,6 +152,15 @@ pub fn plan(args: &RenderArgs) -> Result<Vec<Job>, Plan> {
                 ));
             }
             let output = match args.output.as_deref() {
+                // A PDF is not for a terminal: standard output only when it is a pipe
+                // or a file, or when asked with `-o -`.
+                None if std::io::stdout().is_terminal() => {
+                    return Err(Plan::Usage(
+                        "the PDF would be written to the terminal; give -o FILE, or -o - to \
+                         write it there anyway"
+                            .into(),
+                    ))
+                }
                 None | Some("-") => None,
                 Some(path) => Some(PathBuf::from(path)),
             };
@@ -203,7 +212,56 @@ pub fn plan(args: &RenderArgs) -> Result<Vec<Job>, Plan> {
             "no markdown files found in the given folders".into(),
         ));
     }
+    // `-o` writes into a folder that exists (a typo should not make folders); --out-dir
+    // makes the folders it mirrors.
+    if let Some(out) = args.output.as_deref().filter(|o| *o != "-") {
+        let parent = Path::new(out)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty());
+        if let Some(parent) = parent.filter(|p| !p.is_dir()) {
+            return Err(Plan::Usage(format!(
+                "-o {out}: the folder {} does not exist",
+                parent.display()
+            )));
+        }
+    }
+    refuse_collisions(&jobs)?;
     Ok(jobs)
+}
+
+/// Two inputs that would be written to the same PDF (`a/post.md b/post.md --out-dir
+/// out`) are refused before anything is written.
+fn refuse_collisions(jobs: &[Job]) -> Result<(), Plan> {
+    let mut seen: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
+    for job in jobs {
+        let (Some(output), Some(input)) = (&job.output, &job.input) else {
+            continue;
+        };
+        // The same file however it is written (`out/./a.pdf`, `out/a.pdf`).
+        let key = match (output.parent(), output.file_name()) {
+            (Some(dir), Some(name)) => {
+                let dir = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                };
+                dir.canonicalize()
+                    .unwrap_or_else(|_| dir.components().collect())
+                    .join(name)
+            }
+            _ => output.clone(),
+        };
+        if let Some(first) = seen.insert(key, input) {
+            return Err(Plan::Usage(format!(
+                "{} and {} would both be written to {}; render them into different folders \
+                 or rename one",
+                first.display(),
+                input.display(),
+                output.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -169,8 +169,11 @@ pub fn run() -> i32 {
             print_lines(usable.chain(unreadable))
         }
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "folio", &mut std::io::stdout());
-            0
+            // Made in memory, then written as any listing is: a reader that stops early
+            // (`folio completions zsh | head`) ends it quietly instead of a panic.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "folio", &mut script);
+            print_lines(String::from_utf8_lossy(&script).lines().map(str::to_string))
         }
         Command::Man { page, dir } => crate::man::run(page, dir.as_deref()),
     }

@@ -720,3 +720,61 @@ fn help_lists_possible_values_and_margins_take_one_to_four_lengths() {
         "{text}"
     );
 }
+
+#[test]
+fn two_inputs_for_one_output_are_refused_before_anything_is_written() {
+    let dir = temp_dir("collide");
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::write(dir.join(sub).join("post.md"), "# Post\n\nText.").unwrap();
+    }
+    let out = folio()
+        .arg("render")
+        .arg(dir.join("a/post.md"))
+        .arg(dir.join("b/post.md"))
+        .arg("--out-dir")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("would both be written to"), "{stderr}");
+    assert!(!dir.join("out").exists(), "nothing written");
+}
+
+#[test]
+fn an_output_into_a_missing_folder_is_an_error_naming_it() {
+    let dir = temp_dir("missing-folder");
+    std::fs::write(dir.join("post.md"), "# Post").unwrap();
+    let out = folio()
+        .arg("render")
+        .arg(dir.join("post.md"))
+        .arg("-o")
+        .arg(dir.join("nope/post.pdf"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the folder") && stderr.contains("nope"),
+        "{stderr}"
+    );
+    assert!(!dir.join("nope").exists());
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_completions_quietly() {
+    // A pipe whose reader is already gone: every write fails (`| head` that has read
+    // its lines), deterministically.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = folio()
+        .args(["completions", "zsh"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
