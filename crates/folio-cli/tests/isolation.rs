@@ -121,6 +121,30 @@ impl Service {
         workers
     }
 
+    /// Waits until the service has `count` workers that have built their engine (a worker
+    /// turns its system call filter on just before it says it is ready), and gives them.
+    fn ready_workers(&self, count: usize) -> Vec<u32> {
+        let started = Instant::now();
+        loop {
+            let workers = self.workers();
+            let ready = workers.len() == count
+                && workers.iter().all(|pid| {
+                    std::fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|s| {
+                        s.lines()
+                            .any(|l| l.starts_with("Seccomp:") && l.ends_with('2'))
+                    })
+                });
+            if ready {
+                return workers;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the workers were not ready in two minutes: {workers:?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Asserts the service is alive and renders a small article within its deadline.
     fn still_serves(&self, after: &str) {
         let (status, _) = self.request("GET", "/healthz", b"");
@@ -214,39 +238,38 @@ fn a_render_over_its_memory_is_stopped_with_422_and_its_worker_replaced() {
 #[test]
 fn a_worker_killed_mid_render_costs_only_its_request() {
     let service = Service::start(&["--deadline-ms", "60000", "--max-pages", "2000"]);
-    let started = Instant::now();
-    let initial = loop {
-        let workers = service.workers();
-        if workers.len() == 2 {
-            break workers;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "workers: {workers:?}"
-        );
-        std::thread::yield_now();
-    };
+    // Both workers ready, so that the other one serves while the first renders.
+    let initial = service.ready_workers(2);
     let long = std::thread::scope(|scope| {
         let long = scope.spawn(|| service.render(&"a long article to print ".repeat(80_000)));
-        // The worker that took the job is the one running; the other waits on its pipe.
+        // The worker that took the job is the one whose render thread runs; the other's
+        // waits for a job. Seen running in a few looks in a row, not once by chance.
+        let rendering = |pid: u32| {
+            std::fs::read_dir(format!("/proc/{pid}/task"))
+                .map(|tasks| {
+                    tasks.flatten().any(|task| {
+                        std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
+                            let (name, rest) = stat.split_once(") ").unwrap_or(("", ""));
+                            name.ends_with("folio-worker-re") && rest.starts_with('R')
+                        })
+                    })
+                })
+                .unwrap_or(false)
+        };
+        let mut seen = (0, 0u32);
         let busy = loop {
             let running: Vec<u32> = initial
                 .iter()
                 .copied()
-                .filter(|pid| {
-                    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                        .map(|stat| {
-                            stat.rsplit(')')
-                                .next()
-                                .unwrap_or("")
-                                .trim_start()
-                                .starts_with('R')
-                        })
-                        .unwrap_or(false)
-                })
+                .filter(|&pid| rendering(pid))
                 .collect();
-            if running.len() == 1 {
-                break running[0];
+            match running.as_slice() {
+                [pid] if seen.1 == *pid => seen.0 += 1,
+                [pid] => seen = (1, *pid),
+                _ => seen = (0, 0),
+            }
+            if seen.0 >= 3 {
+                break seen.1;
             }
             assert!(
                 !long.is_finished(),
@@ -279,11 +302,10 @@ fn a_worker_killed_mid_render_costs_only_its_request() {
 #[test]
 fn workers_run_under_a_system_call_filter_and_gain_no_privileges() {
     let service = Service::start(&[]);
-    // A render first: a worker says it is ready only once its filter is on.
     let (status, _) = service.render("# Ready\n\nA small article.");
     assert_eq!(status, 200);
-    let workers = service.workers();
-    assert_eq!(workers.len(), 2, "{workers:?}");
+    // Waits for the filter on both; a worker that never turned it on fails here.
+    let workers = service.ready_workers(2);
     for pid in workers {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
         let field = |name: &str| {
@@ -294,7 +316,12 @@ fn workers_run_under_a_system_call_filter_and_gain_no_privileges() {
                 .unwrap_or("")
                 .to_string()
         };
-        assert_eq!(field("Seccomp:"), "2", "worker {pid}: seccomp filter mode");
+        let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        assert_eq!(
+            field("Seccomp:"),
+            "2",
+            "worker {pid} ({cmdline:?}): seccomp filter mode\n{status}"
+        );
         assert_eq!(field("NoNewPrivs:"), "1", "worker {pid}");
     }
 }
