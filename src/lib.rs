@@ -79,6 +79,9 @@ pub struct Rendered {
     pub warnings: Vec<Warning>,
     /// The article's title, if it has one (for file names).
     pub title: Option<String>,
+    /// The images the article asked for outside itself, and whether each was shown: a
+    /// cache of this render is only as fresh as they are.
+    pub external_images: Vec<images::ExternalImage>,
 }
 
 /// A typeset document before it is written as PDF: the layout-inspection API that tests
@@ -93,6 +96,8 @@ pub struct Typeset {
     /// The PDF's identifier: derived from the input and the settings, so the same input
     /// and settings give the same bytes.
     pub id: [u8; 16],
+    /// The images asked for outside the document (see [`Rendered::external_images`]).
+    pub external_images: Vec<images::ExternalImage>,
     info: export::PdfInfo,
 }
 
@@ -188,12 +193,14 @@ impl Engine {
     ) -> Result<Rendered, Error> {
         let typeset = self.typeset(markdown, options, context)?;
         let pages = typeset.layout.pages.len();
+        let external_images = typeset.external_images;
         let pdf = export::write_pdf(typeset.layout, &self.fonts, &typeset.info, &context.cancel)?;
         Ok(Rendered {
             pdf,
             pages,
             warnings: typeset.warnings,
             title: typeset.meta.title,
+            external_images,
         })
     }
 
@@ -270,7 +277,9 @@ impl Engine {
         }
         dedup_warnings(&mut warnings);
         let id = document_id(markdown, &settings);
+        let external_images = std::mem::take(&mut flowed.external_images);
         Ok(Typeset {
+            external_images,
             info: pdf_info(&document, &settings, id),
             meta: document.meta,
             id,

@@ -38,6 +38,8 @@ pub struct Flowed {
     pub notes: Vec<Vec<LineBox>>,
     /// Where the table of contents' page numbers go (see [`contents::number`]).
     pub contents: Vec<contents::NumberSlot>,
+    /// The images asked for outside the document, in address order.
+    pub external_images: Vec<crate::images::ExternalImage>,
 }
 
 /// The engine's services a flow uses.
@@ -134,10 +136,21 @@ pub fn flow(
             chars,
         });
     }
+    let mut external_images: Vec<crate::images::ExternalImage> = flow
+        .loaded
+        .iter()
+        .filter(|(url, _)| !url.starts_with("data:"))
+        .map(|(url, result)| crate::images::ExternalImage {
+            url: url.clone(),
+            shown: result.is_ok(),
+        })
+        .collect();
+    external_images.sort_by(|a, b| a.url.cmp(&b.url));
     Ok(Flowed {
         head,
         items: flow.list.items,
         notes,
         contents,
+        external_images,
     })
 }

@@ -125,6 +125,16 @@ pub enum ImageData {
     Vector(Arc<svg::Vector>),
 }
 
+/// An image a render asked for at an address outside the document (anything but a
+/// `data:` URI): what a cache of the render depends on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExternalImage {
+    /// The address as the article wrote it.
+    pub url: String,
+    /// Whether it could be read and shown (else a placeholder stands in).
+    pub shown: bool,
+}
+
 /// Where image bytes come from.
 pub trait ImageSource: Sync {
     /// The bytes at `url`, at most `max_bytes` of them, or why they cannot be had (one

@@ -12,6 +12,50 @@ pub struct Entry {
     pub pages: usize,
     pub warnings: Vec<String>,
     pub title: Option<String>,
+    /// The entity tag of the PDF: a hash of its bytes, so it changes exactly when they do
+    /// (an image that changed makes other bytes, and another tag).
+    pub etag: Arc<str>,
+    /// Until when the render may be served from a cache (None: as long as it is kept).
+    /// A render that read from the web is as fresh as what it read.
+    pub fresh_until: Option<std::time::SystemTime>,
+}
+
+impl Entry {
+    pub fn new(
+        pdf: Vec<u8>,
+        pages: usize,
+        warnings: Vec<String>,
+        title: Option<String>,
+        fresh_for: Option<std::time::Duration>,
+    ) -> Entry {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(&pdf);
+        let etag: String = std::iter::once("\"".to_string())
+            .chain(digest.iter().take(16).map(|b| format!("{b:02x}")))
+            .chain(std::iter::once("\"".to_string()))
+            .collect();
+        Entry {
+            pdf: Arc::new(pdf),
+            pages,
+            warnings,
+            title,
+            etag: etag.into(),
+            fresh_until: fresh_for.map(|d| std::time::SystemTime::now() + d),
+        }
+    }
+
+    /// How much longer it may be served (None: no limit; zero: no longer).
+    pub fn fresh_for(&self) -> Option<std::time::Duration> {
+        self.fresh_until.map(|until| {
+            until
+                .duration_since(std::time::SystemTime::now())
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn is_fresh(&self) -> bool {
+        self.fresh_for().is_none_or(|left| !left.is_zero())
+    }
 }
 
 #[derive(Default)]
@@ -39,6 +83,13 @@ impl Cache {
     pub fn get(&self, key: &str) -> Option<Entry> {
         let mut inner = self.inner.lock().ok()?;
         let entry = inner.entries.get(key)?.clone();
+        if !entry.is_fresh() {
+            if let Some(old) = inner.entries.remove(key) {
+                inner.bytes -= old.pdf.len();
+            }
+            inner.order.retain(|k| k != key);
+            return None;
+        }
         if let Some(i) = inner.order.iter().position(|k| k == key) {
             let k = inner.order.remove(i).unwrap_or_default();
             inner.order.push_back(k);
@@ -173,12 +224,28 @@ mod tests {
     use super::*;
 
     fn entry(size: usize) -> Entry {
-        Entry {
-            pdf: Arc::new(vec![0; size]),
-            pages: 1,
-            warnings: Vec::new(),
-            title: None,
-        }
+        Entry::new(vec![0; size], 1, Vec::new(), None, None)
+    }
+
+    #[test]
+    fn stale_entries_are_not_served_and_tags_follow_the_bytes() {
+        let cache = Cache::new(1 << 20);
+        cache.put("fresh".into(), entry(10));
+        cache.put(
+            "stale".into(),
+            Entry::new(
+                vec![1; 10],
+                1,
+                Vec::new(),
+                None,
+                Some(std::time::Duration::ZERO),
+            ),
+        );
+        assert!(cache.get("fresh").is_some());
+        assert!(cache.get("stale").is_none());
+        assert_eq!(entry(10).etag, entry(10).etag);
+        assert_ne!(entry(10).etag, entry(11).etag);
+        assert!(entry(10).etag.starts_with('"') && entry(10).etag.len() == 34);
     }
 
     #[test]

@@ -167,7 +167,7 @@ fn remote_images(config: &ServerConfig) -> fetch::RemoteImages {
         },
         cache: Arc::new(cache::ByteCache::new(
             config.image_cache_bytes,
-            std::time::Duration::from_secs(300),
+            std::time::Duration::from_secs(config.source_ttl_s),
         )),
     }
 }

@@ -136,7 +136,7 @@ pub fn document(engine: &Engine) -> Value {
         "Content-Disposition": {"description": "`inline` or `attachment`, with an ASCII `filename` and the full name as `filename*` (RFC 6266, RFC 8187).", "schema": {"type": "string"}},
         "Content-Length": {"schema": {"type": "integer"}},
         "ETag": {"description": "Changes with the input, the options and Folio's version.", "schema": {"type": "string"}},
-        "Cache-Control": {"description": "`private, no-cache` for POST; `public, max-age=300` for GET ?url=.", "schema": {"type": "string"}},
+        "Cache-Control": {"description": "`private, no-cache` for POST; for GET ?url=, `public, max-age=N` while the render is fresh (at most 300), `no-cache` when an image could not be read.", "schema": {"type": "string"}},
         "X-Folio-Pages": {"description": "Pages in the PDF.", "schema": {"type": "integer", "minimum": 1}},
         "X-Folio-Warnings": {"description": "How many warnings the render gave.", "schema": {"type": "integer", "minimum": 0}},
         "X-Folio-Warning": {"description": format!("One warning per header, at most {}: UTF-8 percent-encoded (printable ASCII but `%` as is; decode with decodeURIComponent), at most 1000 bytes before encoding.", crate::routes::MAX_WARNING_HEADERS), "schema": {"type": "string"}},
@@ -261,7 +261,7 @@ pub fn document(engine: &Engine) -> Value {
     let get_render = json!({
         "operationId": "renderUrl",
         "summary": "Render the article at a URL to PDF",
-        "description": "Fetches the markdown at `url` (only from origins the operator allows) and answers like the POST, cacheable (`public, max-age=300`), so that the Print/PDF button can be a plain link. Needs no token unless the operator says so (`public_url_renders = false`).",
+        "description": "Fetches the markdown at `url` (only from origins the operator allows) and answers like the POST, cacheable while the render is fresh (`public, max-age` up to 300 s), so that the Print/PDF button can be a plain link. Needs no token unless the operator says so (`public_url_renders = false`).",
         "security": [{}, {"bearer": []}],
         "parameters": get_params,
         "responses": get_responses

@@ -1,7 +1,6 @@
 //! The HTTP routes. Each handler reads a request into the library's types, asks the
 //! render pool, and turns the answer into a response; every failure is an [`ApiError`].
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::http::header;
@@ -263,20 +262,7 @@ async fn respond(
         &request.options,
         request.fetched_from.as_deref(),
     );
-    let etag = format!("\"{key}\"");
-    // If-None-Match compares weakly (RFC 9110, 13.1.2): `W/"x"` matches `"x"`.
-    let not_modified = req
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim())
-        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag);
-    if not_modified {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish());
-    }
+    let from_web = request.fetched_from.is_some();
     let (entry, cache) = match cached(state, &key).await {
         Some((entry, from)) => {
             state.metrics.cache(true);
@@ -292,10 +278,38 @@ async fn respond(
                 request.fetched_from,
             )
             .await?;
-            store(state, key, entry.clone());
+            if entry.is_fresh() {
+                store(state, key, entry.clone());
+            }
             (entry, "miss")
         }
     };
+    // How long others may keep the answer: a render that read from the web no longer
+    // than it is fresh; one whose image could not be read, not at all.
+    let cache_control = match (from_web, entry.fresh_for()) {
+        (false, _) => "private, no-cache".to_string(),
+        (true, None) => format!("public, max-age={URL_RENDER_MAX_AGE}"),
+        (true, Some(left)) if !left.is_zero() => {
+            format!("public, max-age={}", left.as_secs().min(URL_RENDER_MAX_AGE))
+        }
+        (true, Some(_)) => "no-cache".to_string(),
+    };
+    // The tag is the PDF's own, so a 304 confirms exactly these bytes. If-None-Match
+    // compares weakly (RFC 9110, 13.1.2): `W/"x"` matches `"x"`.
+    let etag = entry.etag.to_string();
+    let not_modified = req
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag);
+    if not_modified {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, cache_control))
+            .finish());
+    }
     state.metrics.bytes_out(entry.pdf.len());
     let disposition = content_disposition(
         if request.download {
@@ -311,7 +325,7 @@ async fn respond(
         .content_type("application/pdf")
         .insert_header((header::CONTENT_DISPOSITION, disposition))
         .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .insert_header((header::CACHE_CONTROL, cache_control))
         .insert_header(("X-Folio-Pages", entry.pages.to_string()))
         .insert_header(("X-Folio-Warnings", entry.warnings.len().to_string()));
     for warning in entry.warnings.iter().take(MAX_WARNING_HEADERS) {
@@ -326,6 +340,9 @@ async fn respond(
     Ok(response)
 }
 
+/// The longest a `GET ?url=` answer may be kept by browsers and proxies, in seconds.
+const URL_RENDER_MAX_AGE: u64 = 300;
+
 /// `X-Folio-Warning` headers at most (`X-Folio-Warnings` counts them all).
 pub const MAX_WARNING_HEADERS: usize = 5;
 
@@ -335,6 +352,9 @@ async fn cached(state: &AppState, key: &str) -> Option<(Entry, &'static str)> {
         return Some((entry, "memory"));
     }
     let found = state.shared.as_ref()?.get(key).await?;
+    if !found.is_fresh() {
+        return None;
+    }
     if state.config.cache_bytes > 0 {
         state.cache.put(key.to_string(), found.clone());
     }
@@ -359,6 +379,7 @@ async fn render_in_pool(
     fetched_from: Option<String>,
 ) -> Result<Entry, ApiError> {
     let started = Instant::now();
+    let from_web = fetched_from.is_some();
     let deadline = Duration::from_millis(state.config.deadline_ms);
     // The render stops at its deadline, and as soon as this request is dropped (its
     // client gone): the guard cancels it then.
@@ -406,12 +427,23 @@ async fn render_in_pool(
     state
         .metrics
         .render(started.elapsed().as_secs_f64(), rendered.pages);
-    Ok(Entry {
-        pdf: Arc::new(rendered.pdf),
-        pages: rendered.pages,
-        warnings: rendered.warnings.iter().map(|w| w.to_string()).collect(),
-        title: rendered.title,
-    })
+    // A render is as fresh as what it read: one that read from the web (the article, or
+    // an image) for --source-ttl-s, one that could not read an image not at all.
+    let lost_image = rendered.external_images.iter().any(|image| !image.shown);
+    let fresh_for = if lost_image {
+        Some(Duration::ZERO)
+    } else if from_web || !rendered.external_images.is_empty() {
+        Some(Duration::from_secs(state.config.source_ttl_s))
+    } else {
+        None
+    };
+    Ok(Entry::new(
+        rendered.pdf,
+        rendered.pages,
+        rendered.warnings.iter().map(|w| w.to_string()).collect(),
+        rendered.title,
+        fresh_for,
+    ))
 }
 
 /// `Content-Disposition` (RFC 6266): the file name the client chose, else one from the
@@ -666,7 +698,7 @@ pub async fn render_url(
             },
         })?;
     let markdown = utf8(bytes)?;
-    let mut response = respond(
+    respond(
         &state,
         &req,
         RenderRequest {
@@ -677,13 +709,7 @@ pub async fn render_url(
             fetched_from: Some(fetched_from.to_string()),
         },
     )
-    .await?;
-    // A GET of a public article may be cached by browsers and proxies for a while.
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("public, max-age=300"),
-    );
-    Ok(response)
+    .await
 }
 
 /// `GET /v1/preparing`: the small page the button opens in a new tab at once, so the

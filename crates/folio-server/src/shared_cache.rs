@@ -148,19 +148,32 @@ impl SharedCache {
             return;
         };
         let value = encode(&entry);
-        let call = connection.set_ex::<_, _, ()>(format!("{PREFIX}{key}"), value, self.ttl_seconds);
+        // Kept no longer than it is fresh (a render that read from the web).
+        let ttl = entry.fresh_for().map_or(self.ttl_seconds, |left| {
+            left.as_secs().min(self.ttl_seconds)
+        });
+        if ttl == 0 {
+            return;
+        }
+        let call = connection.set_ex::<_, _, ()>(format!("{PREFIX}{key}"), value, ttl);
         self.outcome(tokio::time::timeout(TIMEOUT, call).await)
             .await;
     }
 }
 
 /// A stored entry: the length of a JSON header (4 bytes, big-endian), the header
-/// (pages, warnings, title), then the PDF.
+/// (pages, warnings, title, and until when it is fresh, in seconds since 1970), then the
+/// PDF.
 fn encode(entry: &Entry) -> Vec<u8> {
+    let fresh_until = entry
+        .fresh_until
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs());
     let header = serde_json::json!({
         "pages": entry.pages,
         "warnings": entry.warnings,
         "title": entry.title,
+        "fresh_until": fresh_until,
     })
     .to_string();
     let mut out = Vec::with_capacity(4 + header.len() + entry.pdf.len());
@@ -177,16 +190,21 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
     if !pdf.starts_with(b"%PDF-") {
         return None;
     }
-    Some(Entry {
-        pdf: Arc::new(pdf),
-        pages: header["pages"].as_u64()? as usize,
-        warnings: header["warnings"]
+    let mut entry = Entry::new(
+        pdf,
+        header["pages"].as_u64()? as usize,
+        header["warnings"]
             .as_array()?
             .iter()
             .filter_map(|w| w.as_str().map(str::to_string))
             .collect(),
-        title: header["title"].as_str().map(str::to_string),
-    })
+        header["title"].as_str().map(str::to_string),
+        None,
+    );
+    entry.fresh_until = header["fresh_until"]
+        .as_u64()
+        .map(|secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+    Some(entry)
 }
 
 #[cfg(test)]
@@ -195,14 +213,18 @@ mod tests {
 
     #[test]
     fn entries_round_trip() {
-        let entry = Entry {
-            pdf: Arc::new(b"%PDF-1.7 body".to_vec()),
-            pages: 3,
-            warnings: vec!["w".into()],
-            title: Some("T".into()),
-        };
+        let entry = Entry::new(
+            b"%PDF-1.7 body".to_vec(),
+            3,
+            vec!["w".into()],
+            Some("T".into()),
+            Some(std::time::Duration::from_secs(60)),
+        );
         let back = decode(&encode(&entry)).unwrap();
         assert_eq!(back.pdf, entry.pdf);
+        assert_eq!(back.etag, entry.etag);
+        let left = back.fresh_for().unwrap().as_secs();
+        assert!((58..=60).contains(&left), "{left}");
         assert_eq!(
             (back.pages, back.warnings, back.title),
             (3, vec!["w".to_string()], Some("T".to_string()))

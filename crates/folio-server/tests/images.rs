@@ -34,15 +34,22 @@ struct Blog {
     origin: String,
     hits: Arc<Mutex<HashMap<String, usize>>>,
     total: Arc<AtomicUsize>,
+    /// Path, content type and body of each file (changed by [`Blog::set`]).
+    files: Arc<Mutex<Vec<BlogFile>>>,
 }
 
+/// A file of the blog: its path, content type and body.
+type BlogFile = (&'static str, &'static str, Vec<u8>);
+
 impl Blog {
-    fn start(files: Vec<(&'static str, &'static str, Vec<u8>)>) -> Blog {
+    fn start(files: Vec<BlogFile>) -> Blog {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let origin = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let hits = Arc::new(Mutex::new(HashMap::new()));
         let total = Arc::new(AtomicUsize::new(0));
         let (h, t) = (Arc::clone(&hits), Arc::clone(&total));
+        let files = Arc::new(Mutex::new(files));
+        let served = Arc::clone(&files);
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
@@ -60,7 +67,12 @@ impl Blog {
                 let path = line.split(' ').nth(1).unwrap_or("/").to_string();
                 t.fetch_add(1, Ordering::SeqCst);
                 *h.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
-                let found = files.iter().find(|(p, _, _)| *p == path);
+                let found = served
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .find(|(p, _, _)| *p == path)
+                    .cloned();
                 let response = match found {
                     Some((_, kind, body)) => {
                         let mut r = format!(
@@ -68,7 +80,7 @@ impl Blog {
                             body.len()
                         )
                         .into_bytes();
-                        r.extend_from_slice(body);
+                        r.extend_from_slice(&body);
                         r
                     }
                     None => {
@@ -83,6 +95,16 @@ impl Blog {
             origin,
             hits,
             total,
+            files,
+        }
+    }
+
+    /// Replaces a file (`None`: it is gone, 404).
+    fn set(&self, path: &'static str, kind: &'static str, body: Option<Vec<u8>>) {
+        let mut files = self.files.lock().unwrap();
+        files.retain(|(p, _, _)| *p != path);
+        if let Some(body) = body {
+            files.push((path, kind, body));
         }
     }
 
@@ -304,4 +326,105 @@ async fn without_a_trusted_network_loopback_is_never_fetched() {
         0,
         "nothing reached the blog"
     );
+}
+
+#[actix_web::test]
+async fn a_changed_image_gives_new_bytes_and_a_new_tag_and_an_unchanged_one_a_304() {
+    let blog = blog();
+    let config = ServerConfig {
+        // Renders that read from the web are not kept: each request reads the blog again.
+        source_ttl_s: 0,
+        ..config(&blog, &["127.0.0.1/32"])
+    };
+    let app = test::init_service(create_app(state(config))).await;
+    let url = format!("/v1/render?url={}/posts/coast.md", blog.origin);
+    let get = |tag: Option<String>| {
+        let mut request = test::TestRequest::get().uri(&url);
+        if let Some(tag) = tag {
+            request = request.insert_header((header::IF_NONE_MATCH, tag));
+        }
+        request.to_request()
+    };
+    let first = test::call_service(&app, get(None)).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let tag = first
+        .headers()
+        .get(header::ETAG)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let first_pdf = test::read_body(first).await;
+    // Nothing changed: the same bytes, so the same tag, and a 304.
+    let again = test::call_service(&app, get(Some(tag.clone()))).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // The blog's photo changed: other bytes, another tag, and no 304 for the old one.
+    blog.set(
+        "/images/red.png",
+        "image/png",
+        Some(png(40, 30, [20, 200, 20])),
+    );
+    let changed = test::call_service(&app, get(Some(tag.clone()))).await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let new_tag = changed
+        .headers()
+        .get(header::ETAG)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(new_tag, tag);
+    assert_ne!(test::read_body(changed).await, first_pdf);
+    // The photo is gone: a placeholder, and an answer nobody may keep.
+    blog.set("/images/red.png", "image/png", None);
+    let lost = test::call_service(&app, get(None)).await;
+    assert_eq!(lost.status(), StatusCode::OK);
+    assert_eq!(
+        lost.headers().get(header::CACHE_CONTROL).unwrap(),
+        "no-cache"
+    );
+    assert_eq!(lost.headers().get("X-Folio-Warnings").unwrap(), "1");
+    // It is back: printed again.
+    blog.set(
+        "/images/red.png",
+        "image/png",
+        Some(png(40, 30, [20, 200, 20])),
+    );
+    let back = test::call_service(&app, get(None)).await;
+    assert_eq!(back.headers().get("X-Folio-Warnings").unwrap(), "0");
+    assert_eq!(
+        back.headers().get(header::ETAG).unwrap().to_str().unwrap(),
+        new_tag
+    );
+}
+
+#[actix_web::test]
+async fn a_render_that_lost_an_image_is_not_cached() {
+    let blog = blog();
+    blog.set("/images/blue.png", "image/png", None);
+    let app = test::init_service(create_app(state(config(&blog, &["127.0.0.1/32"])))).await;
+    let url = format!("/v1/render?url={}/posts/coast.md", blog.origin);
+    let lost = test::call_service(&app, test::TestRequest::get().uri(&url).to_request()).await;
+    assert_eq!(lost.headers().get("X-Folio-Warnings").unwrap(), "1");
+    blog.set(
+        "/images/blue.png",
+        "image/png",
+        Some(png(30, 40, [20, 20, 200])),
+    );
+    // Within the source TTL, but the lost render was never kept: rendered again, whole.
+    let back = test::call_service(&app, test::TestRequest::get().uri(&url).to_request()).await;
+    assert_eq!(back.headers().get("X-Folio-Warnings").unwrap(), "0");
+    let max_age = back
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(max_age.starts_with("public, max-age="), "{max_age}");
+    let seconds: u64 = max_age
+        .trim_start_matches("public, max-age=")
+        .parse()
+        .unwrap();
+    assert!(seconds <= 60, "{max_age}");
 }

@@ -142,6 +142,7 @@ fn render_jobs(
                         pages: rendered.pages,
                         warnings: rendered.warnings,
                         title: rendered.title,
+                        external_images: rendered.external_images,
                     }),
                 },
                 &rendered.pdf,

@@ -268,6 +268,7 @@ impl Workers {
                         pages: finished.pages,
                         warnings: finished.warnings,
                         title: finished.title,
+                        external_images: finished.external_images,
                     }))
                 }
                 Ok(Ok((FromWorker::Panicked { message }, _))) => return Outcome::Panicked(message),

@@ -52,6 +52,7 @@ pub struct Finished {
     pub pages: usize,
     pub warnings: Vec<Warning>,
     pub title: Option<String>,
+    pub external_images: Vec<folio::images::ExternalImage>,
 }
 
 /// Writes one frame and flushes it.
