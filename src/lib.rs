@@ -224,6 +224,11 @@ impl Engine {
         let mut document = model::parse(markdown, limits, &context.cancel)?;
         warnings.append(&mut document.warnings);
         let settings = self.settings(&document, options, &mut warnings)?;
+        // The article's address: its front matter's `url`, else the address it was given
+        // as (`base_url`: where the service fetched it, or the caller's).
+        if document.meta.url.is_none() && !settings.options.base_url.0.is_empty() {
+            document.meta.url = Some(settings.options.base_url.0.clone());
+        }
         let mut printed = document
             .meta
             .printed(settings.options.show_date, settings.options.show_url);

@@ -202,9 +202,10 @@ declare_options! {
     show_date: bool = true, negative_alias = "no-date";
     /// Print the article's source address (title block and footer). Default `true`.
     show_url: bool = true, negative_alias = "no-url";
-    /// The address relative image addresses are resolved against when the article has
-    /// none of its own (the service's `?url=`, then the front matter's `url`, come first);
-    /// an absolute http or https address. Default none.
+    /// The article's address when its front matter gives none: printed as its source
+    /// (with `show_url`), and what relative image addresses are resolved against (the
+    /// service sets it to the address it fetched the article from); an absolute http or
+    /// https address. Default none.
     base_url: BaseUrl = BaseUrl::default();
 }
 

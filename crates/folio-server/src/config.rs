@@ -293,6 +293,11 @@ declare_settings! {
     cache_bytes: usize = 64 * 1024 * 1024;
     /// An origin allowed to call the API from a browser (CORS); repeatable.
     cors_origins: Vec<String> = Vec::new(), flag = "cors-origin";
+    /// A blog's origin (https://blog.example): `GET /v1/render?url=` may fetch its articles
+    /// and articles may show its images, at whatever address its name has, loopback and
+    /// private ones included since it is named (never a cloud metadata address);
+    /// repeatable. One flag instead of --fetch-origin, --image-origin and --trust-network.
+    allow_origins: Vec<String> = Vec::new(), flag = "allow-origin";
     /// An origin (the blog's) that `GET /v1/render?url=` may fetch articles from;
     /// repeatable (default: none, no fetching).
     fetch_origins: Vec<String> = Vec::new(), flag = "fetch-origin";
@@ -330,6 +335,19 @@ declare_settings! {
     redis_url: Option<String> = None;
     /// Seconds a PDF stays in Redis.
     redis_ttl: u64 = 86_400;
+}
+
+/// `scheme://host[:port]` of http or https, nothing after (a trailing `/` allowed).
+fn is_origin(text: &str) -> bool {
+    url::Url::parse(text).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https")
+            && url.host_str().is_some()
+            && url.path() == "/"
+            && url.query().is_none()
+            && url.fragment().is_none()
+            && url.username().is_empty()
+            && url.origin().ascii_serialization() == text.trim_end_matches('/').to_ascii_lowercase()
+    })
 }
 
 /// The engine's limits as the service applies them by default: a public endpoint renders
@@ -390,26 +408,65 @@ impl ServerConfig {
 
     /// Checks the values make sense together.
     pub fn check(&self) -> Result<(), String> {
+        // Each error names the setting as every source spells it.
+        let named = |name: &str, problem: String| {
+            let spec = ServerConfig::specs().into_iter().find(|s| s.name == name);
+            match spec {
+                Some(spec) => format!(
+                    "--{} ({}, `{name}` in a file): {problem}",
+                    spec.flag, spec.env
+                ),
+                None => format!("{name}: {problem}"),
+            }
+        };
         if self.workers == 0 {
-            return Err("workers must be at least 1".into());
+            return Err(named("workers", "must be at least 1".into()));
         }
         if self.max_body < 1024 {
-            return Err("max_body must be at least 1024 bytes".into());
+            return Err(named("max_body", "must be at least 1024 bytes".into()));
         }
-        if self.deadline_ms == 0 || self.body_timeout_ms == 0 {
-            return Err("deadline_ms and body_timeout_ms must be more than 0".into());
+        if self.deadline_ms == 0 {
+            return Err(named("deadline_ms", "must be more than 0".into()));
+        }
+        if self.body_timeout_ms == 0 {
+            return Err(named("body_timeout_ms", "must be more than 0".into()));
         }
         if self.max_connections < 16 {
-            return Err("max_connections must be at least 16".into());
+            return Err(named("max_connections", "must be at least 16".into()));
+        }
+        if self.worker_memory_mb < 32 {
+            return Err(named("worker_memory_mb", "must be at least 32".into()));
         }
         for network in &self.trust_networks {
-            crate::fetch::Network::parse(network).map_err(|e| format!("trust_networks: {e}"))?;
+            crate::fetch::Network::parse(network).map_err(|e| named("trust_networks", e))?;
+        }
+        for (name, origins) in [
+            ("allow_origins", &self.allow_origins),
+            ("fetch_origins", &self.fetch_origins),
+            ("image_origins", &self.image_origins),
+            ("cors_origins", &self.cors_origins),
+        ] {
+            for origin in origins
+                .iter()
+                .filter(|o| *o != "*" || name != "cors_origins")
+            {
+                if !is_origin(origin) {
+                    return Err(named(
+                        name,
+                        format!(
+                            "`{origin}` is not an origin; write the scheme, host and port only, \
+                             like https://blog.example"
+                        ),
+                    ));
+                }
+            }
         }
         if let Some(path) = &self.token_file.0 {
-            crate::auth::Tokens::load(path).map_err(|e| format!("token_file: {e}"))?;
+            crate::auth::Tokens::load(path).map_err(|e| named("token_file", e.to_string()))?;
         }
         if let Some(url) = &self.redis_url {
-            redis::Client::open(url.as_str()).map_err(|e| format!("redis_url `{url}`: {e}"))?;
+            redis::Client::open(url.as_str())
+                .map_err(|e| named("redis_url", format!("`{url}`: {e}")))?;
         }
         Ok(())
     }

@@ -60,6 +60,9 @@ pub struct Fetcher {
     pub max_bytes: usize,
     /// Networks the operator trusts although they are not public.
     pub trusted: Vec<Network>,
+    /// Origins the operator named (`--allow-origin`): fetched at whatever address their
+    /// name has, loopback and private ones included (never a cloud metadata address).
+    pub named: Vec<String>,
 }
 
 impl Fetcher {
@@ -118,13 +121,12 @@ impl Fetcher {
             )));
         }
         let origin = url.origin().ascii_serialization();
-        if !self
-            .origins
-            .iter()
-            .any(|o| o.trim_end_matches('/') == origin)
-        {
+        let listed = |list: &[String]| list.iter().any(|o| o.trim_end_matches('/') == origin);
+        let named = listed(&self.named);
+        if !named && !listed(&self.origins) {
             return Err(FetchError::Forbidden(format!(
-                "{origin} is not an allowed origin"
+                "{origin} is not an allowed origin (the operator allows a blog with \
+                 --allow-origin, FOLIO_ALLOW_ORIGINS)"
             )));
         }
         let host = url
@@ -137,13 +139,16 @@ impl Fetcher {
         if addresses.is_empty() {
             return Err(FetchError::Upstream(format!("{host} has no address")));
         }
-        if let Some(bad) = addresses
-            .iter()
-            .find(|a| !is_public(a.ip()) && !self.trusted.iter().any(|n| n.trusts(a.ip())))
-        {
+        let allowed = |ip: IpAddr| {
+            is_public(ip)
+                || self.trusted.iter().any(|n| n.trusts(ip))
+                || (named && !METADATA.contains(&canonical(ip)))
+        };
+        if let Some(bad) = addresses.iter().find(|a| !allowed(a.ip())) {
             return Err(FetchError::Forbidden(format!(
-                "{host} resolves to {}, a loopback, private or link-local address \
-                 (not in a trusted network)",
+                "{host} resolves to {}, a loopback, private or link-local address (not in a \
+                 trusted network: --trust-network, FOLIO_TRUST_NETWORKS; or name the blog \
+                 with --allow-origin)",
                 bad.ip()
             )));
         }
@@ -218,8 +223,12 @@ impl RemoteImages {
         max_bytes: usize,
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, String> {
-        if self.fetcher.origins.is_empty() {
-            return Err("this service fetches no remote images".to_string());
+        if self.fetcher.origins.is_empty() && self.fetcher.named.is_empty() {
+            return Err(
+                "this service fetches no remote images (its operator allows a blog's with \
+                 --allow-origin or --image-origin)"
+                    .to_string(),
+            );
         }
         let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         if remaining.is_some_and(|r| r.is_zero()) {
@@ -506,6 +515,38 @@ mod tests {
             total_timeout: Duration::from_secs(2),
             max_bytes: 1000,
             trusted: Vec::new(),
+            named: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_named_origin_is_fetched_at_any_address_but_metadata() {
+        let f = Fetcher {
+            origins: Vec::new(),
+            named: vec![
+                "http://127.0.0.1:8080".into(),
+                "http://169.254.169.254".into(),
+            ],
+            ..fetcher()
+        };
+        let mut get = |_: &Url, a: Vec<SocketAddr>| {
+            assert_eq!(a[0].ip().to_string(), "127.0.0.1");
+            Ok(Hop::Body(b"# Hi".to_vec()))
+        };
+        assert_eq!(
+            f.follow("http://127.0.0.1:8080/a.md", &resolve, &mut get)
+                .unwrap(),
+            b"# Hi"
+        );
+        let mut never =
+            |_: &Url, _: Vec<SocketAddr>| -> Result<Hop, FetchError> { panic!("must not connect") };
+        let metadata = f.follow("http://169.254.169.254/latest", &resolve, &mut never);
+        assert!(matches!(metadata, Err(FetchError::Forbidden(_))));
+        // Another port of the same host is another origin.
+        let other = f.follow("http://127.0.0.1:9090/a.md", &resolve, &mut never);
+        match other {
+            Err(FetchError::Forbidden(m)) => assert!(m.contains("--allow-origin"), "{m}"),
+            _ => panic!("fetched another origin"),
         }
     }
 

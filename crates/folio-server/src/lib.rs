@@ -160,6 +160,7 @@ fn remote_images(config: &ServerConfig) -> fetch::RemoteImages {
     fetch::RemoteImages {
         fetcher: fetch::Fetcher {
             origins: config.image_origins.clone(),
+            named: config.allow_origins.clone(),
             connect_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
             total_timeout: std::time::Duration::from_millis(config.fetch_timeout_ms),
             max_bytes: config.limits.max_image_bytes,

@@ -669,20 +669,22 @@ pub async fn render_url(
         detail: "give the article's address as `url`, or POST the markdown".to_string(),
         option: None,
     })?;
-    if state.config.fetch_origins.is_empty() {
+    if state.config.fetch_origins.is_empty() && state.config.allow_origins.is_empty() {
         return Err(ApiError::Forbidden {
             detail:
-                "this service fetches no URLs; its operator can allow origins with fetch_origins"
+                "this service fetches no articles; its operator allows a blog with --allow-origin \
+                 (FOLIO_ALLOW_ORIGINS), or --fetch-origin (FOLIO_FETCH_ORIGINS)"
                     .to_string(),
         });
     }
-    let options = options_from_pairs(&query)?;
+    let mut options = options_from_pairs(&query)?;
     let fetcher = super::fetch::Fetcher {
         origins: state.config.fetch_origins.clone(),
         connect_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
         total_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
         max_bytes: state.config.max_body,
         trusted: super::trusted_networks(&state.config),
+        named: state.config.allow_origins.clone(),
     };
     let (bytes, fetched_from) = web::block(move || fetcher.fetch_final(&url))
         .await
@@ -698,6 +700,11 @@ pub async fn render_url(
             },
         })?;
     let markdown = utf8(bytes)?;
+    // The article's address, printed on it (unless its front matter names another) and
+    // what its relative images resolve against.
+    if options.base_url.is_none() {
+        options.base_url = Some(folio::options::BaseUrl(fetched_from.to_string()));
+    }
     respond(
         &state,
         &req,

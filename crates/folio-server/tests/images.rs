@@ -355,6 +355,13 @@ async fn a_changed_image_gives_new_bytes_and_a_new_tag_and_an_unchanged_one_a_30
         .unwrap()
         .to_string();
     let first_pdf = test::read_body(first).await;
+    // The post's address is printed on it (its front matter names none).
+    let text = pdftotext(&first_pdf);
+    assert!(
+        text.replace(char::is_whitespace, "")
+            .contains(&format!("{}/posts/coast.md", blog.origin)),
+        "{text}"
+    );
     // Nothing changed: the same bytes, so the same tag, and a 304.
     let again = test::call_service(&app, get(Some(tag.clone()))).await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
@@ -427,4 +434,60 @@ async fn a_render_that_lost_an_image_is_not_cached() {
         .parse()
         .unwrap();
     assert!(seconds <= 60, "{max_age}");
+}
+
+/// The text poppler reads from a PDF.
+fn pdftotext(pdf: &[u8]) -> String {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils, installed by scripts/test)");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[actix_web::test]
+async fn one_flag_prints_a_local_blog_with_its_images() {
+    let blog = blog();
+    // Only --allow-origin: no fetch or image origins, no trusted network.
+    let config = ServerConfig {
+        fetch_origins: Vec::new(),
+        image_origins: Vec::new(),
+        trust_networks: Vec::new(),
+        allow_origins: vec![blog.origin.clone()],
+        ..config(&blog, &[])
+    };
+    config.check().unwrap();
+    let app = test::init_service(create_app(state(config))).await;
+    let url = format!("/v1/render?url={}/posts/coast.md", blog.origin);
+    let answer = test::call_service(&app, test::TestRequest::get().uri(&url).to_request()).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers().get("X-Folio-Warnings").unwrap(), "0");
+    let pdf = test::read_body(answer).await;
+    assert_eq!(images(&pdf).len(), 2, "both photos printed");
+}
+
+#[actix_web::test]
+async fn settings_errors_name_the_flag_and_the_variable() {
+    let config = ServerConfig {
+        allow_origins: vec!["https://blog.example/posts/".into()],
+        ..ServerConfig::default()
+    };
+    let error = config.check().unwrap_err();
+    assert!(
+        error.starts_with("--allow-origin (FOLIO_ALLOW_ORIGINS, `allow_origins` in a file): `https://blog.example/posts/` is not an origin"),
+        "{error}"
+    );
+    let config = ServerConfig {
+        workers: 0,
+        ..ServerConfig::default()
+    };
+    assert_eq!(
+        config.check().unwrap_err(),
+        "--workers (FOLIO_WORKERS, `workers` in a file): must be at least 1"
+    );
 }
