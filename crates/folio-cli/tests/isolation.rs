@@ -325,3 +325,58 @@ fn workers_run_under_a_system_call_filter_and_gain_no_privileges() {
         assert_eq!(field("NoNewPrivs:"), "1", "worker {pid}");
     }
 }
+
+/// A blog on loopback whose images take `delay` each to arrive; counts the requests.
+fn slow_blog(delay: Duration) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let asked = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&asked);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let count = std::sync::Arc::clone(&count);
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                        break;
+                    }
+                }
+                count.fetch_add(1, Ordering::SeqCst);
+                // The image never comes in time; the connection is dropped after the delay.
+                std::thread::sleep(delay);
+                let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+            });
+        }
+    });
+    (origin, asked)
+}
+
+#[test]
+fn image_fetching_stops_at_the_deadline() {
+    use std::sync::atomic::Ordering;
+    // Ten images that take 4 s each, a deadline of 1.5 s: before, the worker fetched on,
+    // one image after another, for 38 s after the 504.
+    let (origin, asked) = slow_blog(Duration::from_secs(4));
+    let service = Service::start(&["--deadline-ms", "1500", "--allow-origin", &origin]);
+    service.ready_workers(2);
+    let markdown: String = (0..10)
+        .map(|i| format!("Photo {i}.\n\n![photo {i}]({origin}/photo-{i}.png)\n\n"))
+        .collect();
+    let (status, body) = service.render(&markdown);
+    assert_eq!(status, 504, "{body}");
+    // The worker is free: a small render is answered, well before the next slow image
+    // could have arrived.
+    service.still_serves("ten slow images");
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "only the image being fetched at the deadline was asked for"
+    );
+}

@@ -278,6 +278,10 @@ impl Workers {
                         resolved.get_or_insert_with(|| base.resolve()).clone()
                     });
                     match absolute {
+                        // Nobody waits for the render any more: nothing is fetched for it.
+                        _ if job.cancel.is_cancelled() => {
+                            let _ = reply.send(Err("the render was stopped".to_string()));
+                        }
                         Err(reason) => {
                             let _ = reply.send(Err(reason));
                         }
