@@ -178,7 +178,28 @@ impl Template {
                     .strip_prefix("unknown field `")
                     .and_then(|rest| rest.split('`').next());
                 let line = key_line(text, unknown.unwrap_or(&key));
-                template_error(line, message.lines().next().unwrap_or_default())
+                let first = message.lines().next().unwrap_or_default();
+                match (unknown, first.split_once(", expected one of ")) {
+                    // The design's keys are serde's list; a template also takes its name,
+                    // `extends` and any render option: all of them are named.
+                    (Some(unknown), Some((_, design_keys))) => {
+                        let options: Vec<String> = RenderOptions::SPECS
+                            .iter()
+                            .filter(|spec| spec.name != "template")
+                            .map(|spec| format!("`{}`", spec.name))
+                            .collect();
+                        template_error(
+                            line,
+                            &format!(
+                                "unknown field `{unknown}`; a template's keys are `name`, \
+                                 `description`, `extends`, the design's ({design_keys}) and the \
+                                 render options' ({})",
+                                options.join(", ")
+                            ),
+                        )
+                    }
+                    _ => template_error(line, first),
+                }
             })?;
         design.check()?;
         Ok(Template {
@@ -285,6 +306,23 @@ fn key_line(text: &str, key: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_key_error_names_every_key_a_template_takes() {
+        let err = Template::from_toml("name = \"x\"\nfont_sizee = 11\n").unwrap_err();
+        let text = err.to_string();
+        for key in [
+            "`name`",
+            "`extends`",
+            "`line_height`",
+            "`fonts`",
+            "`font_size`",
+            "`page_size`",
+        ] {
+            assert!(text.contains(key), "{key} missing: {text}");
+        }
+        assert!(text.contains("unknown field `font_sizee`"), "{text}");
+    }
     use crate::options::PageSize;
 
     #[test]
