@@ -407,7 +407,8 @@ fn document_id(markdown: &str, settings: &Settings) -> [u8; 16] {
 /// it says about the article, and the options it sets. An article without front matter
 /// gives the defaults.
 pub fn front_matter(markdown: &str, limits: &Limits) -> Result<(Meta, RenderOptions), Error> {
-    let (front, _) = model::split_front_matter(markdown, limits)?;
+    let markdown = model::without_nul(markdown);
+    let (front, _) = model::split_front_matter(&markdown, limits)?;
     Ok((front.meta, front.options))
 }
 

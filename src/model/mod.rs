@@ -258,19 +258,23 @@ impl Inline {
     }
 }
 
+/// The article's text as every reader of it sees it: NUL characters as U+FFFD, as
+/// CommonMark asks (so that the front matter read alone is the one a render reads).
+pub fn without_nul(source: &str) -> std::borrow::Cow<'_, str> {
+    if source.contains('\0') {
+        std::borrow::Cow::Owned(source.replace('\0', "\u{fffd}"))
+    } else {
+        std::borrow::Cow::Borrowed(source)
+    }
+}
+
 /// Parses an article: front matter first (refused if larger or deeper than `limits`
 /// allow), then the markdown body. NUL characters become U+FFFD, as CommonMark asks; an
 /// HTML block that never closes is read as text (with a warning), not as the end of the
 /// article; `cancel` is checked as the events go by.
 pub fn parse(source: &str, limits: &Limits, cancel: &Cancel) -> Result<Document, Error> {
-    let replaced;
-    let source = if source.contains('\0') {
-        replaced = source.replace('\0', "\u{fffd}");
-        replaced.as_str()
-    } else {
-        source
-    };
-    let (front, body) = split_front_matter(source, limits)?;
+    let source = without_nul(source);
+    let (front, body) = split_front_matter(&source, limits)?;
     let mut warnings = Vec::new();
     let escaped = unclosed::escape_unclosed_blocks(body);
     let body = match &escaped {

@@ -631,6 +631,15 @@ mod tests {
             front_matter_addresses("+++\nbase_url = \"https://b.example/x/\"\n+++\n", 1000),
             (None, Some("https://b.example/x/".into()))
         );
+        // A NUL in the block reads as the render reads it (found by fuzzing: the render
+        // took the block, this reader refused it and lost the base address).
+        assert_eq!(
+            front_matter_addresses(
+                "---\nnote: \"a\0b\"\nbase_url: https://b.example/x/\n---\n",
+                1000
+            ),
+            (None, Some("https://b.example/x/".into()))
+        );
         // Keys are read as the engine reads them (case and `-` folded).
         assert_eq!(
             front_matter_addresses("---\nCanonical-URL: https://blog.example/c/\n---\n", 1000),
