@@ -46,7 +46,10 @@ pub struct AppState {
 impl AppState {
     /// Builds the engine (once) and the render pool: worker processes running this
     /// program (the `folio` binary) with process isolation, threads with thread
-    /// isolation.
+    /// isolation. A program that embeds the service with process isolation must start
+    /// workers the way `folio` does: when its first argument is [`worker::WORKER_ARG`],
+    /// call [`worker::child::run`] with the remaining arguments (font folders) and exit
+    /// with its code.
     pub fn new(config: ServerConfig) -> AppState {
         let font_dirs: Vec<std::path::PathBuf> = config
             .font_dirs
