@@ -54,13 +54,15 @@ fn check_size(block: &str, format: Format, limits: &Limits) -> Result<(), Error>
             block.len(),
         ));
     }
-    let depth = toml_nesting_depth(block);
-    if format == Format::Toml && depth > limits.max_front_matter_depth {
-        return Err(exceeded(
-            Limit::FrontMatterDepth,
-            limits.max_front_matter_depth,
-            depth,
-        ));
+    if format == Format::Toml {
+        let depth = toml_nesting_depth(block);
+        if depth > limits.max_front_matter_depth {
+            return Err(exceeded(
+                Limit::FrontMatterDepth,
+                limits.max_front_matter_depth,
+                depth,
+            ));
+        }
     }
     Ok(())
 }
@@ -73,9 +75,9 @@ fn exceeded(limit: Limit, allowed: usize, found: usize) -> Error {
     })
 }
 
-/// The deepest nesting in a TOML block: open brackets and braces outside strings (TOML's
-/// strings are one line, except triple-quoted ones, which hold no brackets that count:
-/// a bound, not a parse), plus table headers' dotted keys.
+/// The deepest nesting in a TOML block: open brackets and braces outside strings (a
+/// string ends at its quote or its line; a bound, not a parse: toml's own parser limits
+/// what this lets through).
 fn toml_nesting_depth(block: &str) -> usize {
     let mut deepest = 0;
     let mut flow: usize = 0;
@@ -139,8 +141,7 @@ fn parse_block(text: &str, format: Format, limits: &Limits) -> Result<Option<Fro
             if text.trim().is_empty() {
                 return Ok(Some(FrontMatter::default()));
             }
-            let read = yaml::read(text, limits.max_front_matter_depth)
-                .map_err(|e| yaml_error(e, limits))?;
+            let read = yaml::read(text, limits.max_front_matter_depth).map_err(yaml_error)?;
             places = read.keys;
             match read.value {
                 serde_json::Value::Null => return Ok(Some(FrontMatter::default())),
@@ -313,7 +314,7 @@ fn list_of_text(value: &serde_json::Value) -> Vec<String> {
 }
 
 /// A YAML reader's error as the render's: a place in the file, or a limit.
-fn yaml_error(error: yaml::YamlError, limits: &Limits) -> Error {
+fn yaml_error(error: yaml::YamlError) -> Error {
     let at_file = |at: yaml::Place, message: String| Error::FrontMatter {
         line: at.line + FIRST_LINE - 1,
         column: at.column,
@@ -329,11 +330,9 @@ fn yaml_error(error: yaml::YamlError, limits: &Limits) -> Error {
                  front matter); write the values out"
             ),
         ),
-        yaml::YamlError::TooDeep { allowed, .. } => exceeded(
-            Limit::FrontMatterDepth,
-            limits.max_front_matter_depth.min(allowed),
-            allowed + 1,
-        ),
+        yaml::YamlError::TooDeep { allowed, .. } => {
+            exceeded(Limit::FrontMatterDepth, allowed, allowed + 1)
+        }
     }
 }
 

@@ -72,8 +72,8 @@ enum Open {
     Mapping {
         anchor: usize,
         map: Map<String, Value>,
-        /// The key read, waiting for its value, and where it was written.
-        key: Option<(String, Place)>,
+        /// The key read, waiting for its value.
+        key: Option<String>,
         nodes: usize,
     },
 }
@@ -143,9 +143,7 @@ pub fn read(text: &str, max_depth: usize) -> Result<Read, YamlError> {
                         nodes: 1,
                     }
                 };
-                if stack.len() == 1 {
-                    note_value_place(&stack, &mut keys, at);
-                }
+                note_value_place(&stack, &mut keys, at);
                 stack.push(open);
                 produced += 1;
                 None
@@ -169,9 +167,7 @@ pub fn read(text: &str, max_depth: usize) -> Result<Read, YamlError> {
                 } else {
                     Value::String(text.into_owned())
                 };
-                if stack.len() == 1 {
-                    note_value_place(&stack, &mut keys, at);
-                }
+                note_value_place(&stack, &mut keys, at);
                 Some((value, anchor, 1))
             }
             Event::Alias(id) => {
@@ -180,12 +176,7 @@ pub fn read(text: &str, max_depth: usize) -> Result<Read, YamlError> {
                     message: "an alias names no anchor before it".into(),
                 })?;
                 produced += nodes;
-                if produced > budget {
-                    return Err(YamlError::AliasBudget { at, budget });
-                }
-                if stack.len() == 1 {
-                    note_value_place(&stack, &mut keys, at);
-                }
+                note_value_place(&stack, &mut keys, at);
                 Some((value, 0, nodes))
             }
         };
@@ -235,9 +226,9 @@ pub fn read(text: &str, max_depth: usize) -> Result<Read, YamlError> {
                                 value_at: at,
                             });
                         }
-                        *key = Some((name, at));
+                        *key = Some(name);
                     }
-                    Some((name, _)) => {
+                    Some(name) => {
                         map.insert(name, value);
                     }
                 }
@@ -250,9 +241,10 @@ pub fn read(text: &str, max_depth: usize) -> Result<Read, YamlError> {
     })
 }
 
-/// Records where the value of the top-level key just read starts.
+/// Records where a value starts, when it is the value of the top-level key just read
+/// (inside the top-level mapping, with its key read).
 fn note_value_place(stack: &[Open], keys: &mut [KeyPlace], at: Place) {
-    if let Some(Open::Mapping { key: Some(_), .. }) = stack.first() {
+    if let [Open::Mapping { key: Some(_), .. }] = stack {
         if let Some(last) = keys.last_mut() {
             last.value_at = at;
         }

@@ -5,6 +5,11 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
+/// The first 16 bytes of a digest in hexadecimal: cache keys and entity tags.
+pub fn hex_prefix(digest: &[u8]) -> String {
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
 /// A cached render.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -29,11 +34,7 @@ impl Entry {
         fresh_for: Option<std::time::Duration>,
     ) -> Entry {
         use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(&pdf);
-        let etag: String = std::iter::once("\"".to_string())
-            .chain(digest.iter().take(16).map(|b| format!("{b:02x}")))
-            .chain(std::iter::once("\"".to_string()))
-            .collect();
+        let etag = format!("\"{}\"", hex_prefix(&Sha256::digest(&pdf)));
         Entry {
             pdf: Arc::new(pdf),
             pages,

@@ -222,13 +222,10 @@ impl RenderPool {
 
 fn work(runner: &Runner, receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
     // This thread's worker process, started before the first job arrives.
-    let mut process: Option<Process> = match runner {
-        Runner::Processes(workers) => workers
-            .start()
-            .map_err(|e| tracing::error!(error = %e, "a render worker could not be started"))
-            .ok(),
-        Runner::Threads(_) => None,
-    };
+    let mut process: Option<Process> = None;
+    if let Runner::Processes(workers) = runner {
+        workers.refill(&mut process);
+    }
     loop {
         let job = {
             let Ok(receiver) = receiver.lock() else {
@@ -277,6 +274,10 @@ fn work(runner: &Runner, receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
         shared.queued.fetch_sub(1, Ordering::SeqCst);
         // The client may have gone (deadline passed): nobody to tell.
         let _ = job.reply.send(outcome);
+        // A worker that was lost is replaced once its job is answered, before the next.
+        if let Runner::Processes(workers) = runner {
+            workers.refill(&mut process);
+        }
     }
 }
 

@@ -244,12 +244,7 @@ fn key_of(markdown: &str, options: &RenderOptions, fetched_from: Option<&str>) -
         hasher.update([1]);
         hasher.update(url.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::cache::hex_prefix(&hasher.finalize())
 }
 
 async fn respond(

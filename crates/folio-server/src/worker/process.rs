@@ -158,12 +158,25 @@ impl Workers {
         }
     }
 
-    /// Runs a job on the worker in `slot` (started first if there is none, replaced
-    /// afterwards if it had to die).
-    pub fn run(&self, slot: &mut Option<Process>, job: JobRef<'_>) -> Outcome {
+    /// Starts a worker in `slot` if it has none (at the pool's start, and after a worker
+    /// was lost, once its job has been answered); a failure is logged, and the next job
+    /// tries again.
+    pub fn refill(&self, slot: &mut Option<Process>) {
         if slot.is_none() {
             match self.start() {
                 Ok(process) => *slot = Some(process),
+                Err(e) => tracing::error!(error = %e, "a render worker could not be started"),
+            }
+        }
+    }
+
+    /// Runs a job on the worker in `slot` (started first if there is none). A worker that
+    /// had to die leaves the slot empty: [`Workers::refill`] replaces it.
+    pub fn run(&self, slot: &mut Option<Process>, job: JobRef<'_>) -> Outcome {
+        let process = match slot.take() {
+            Some(process) => slot.insert(process),
+            None => match self.start() {
+                Ok(process) => slot.insert(process),
                 Err(e) => {
                     self.restarts.add(Loss::Crash);
                     return Outcome::Lost {
@@ -171,20 +184,13 @@ impl Workers {
                         detail: format!("no render worker could be started: {e}"),
                     };
                 }
-            }
-        }
-        let Some(process) = slot.as_mut() else {
-            return Outcome::Dropped;
+            },
         };
         let outcome = self.drive(process, &job);
         if let Outcome::Lost { loss, .. } = &outcome {
             self.restarts.add(*loss);
-            // Dropping the process kills it and reaps it; the next job starts another.
+            // Dropping the process kills it and reaps it.
             *slot = None;
-            // Start the replacement now, so the next job does not wait for it.
-            if let Ok(process) = self.start() {
-                *slot = Some(process);
-            }
         }
         outcome
     }
@@ -253,11 +259,10 @@ impl Workers {
                         Ok(bytes) => (Ok(()), bytes),
                         Err(reason) => (Err(reason), Vec::new()),
                     };
-                    if let Err(e) =
-                        write_frame(&mut process.input, &ToWorker::Image { result }, &bytes)
+                    if write_frame(&mut process.input, &ToWorker::Image { result }, &bytes).is_err()
                     {
-                        return process
-                            .lost(Loss::Crash, &format!("the worker took no image ({e})"));
+                        // Its input is closed: it is ending, or ended; say how.
+                        return process.died();
                     }
                 }
             }
