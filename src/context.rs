@@ -7,11 +7,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::images::{DataUrisOnly, ImageSource};
+use crate::model::Origin;
 
 /// The surroundings of one render.
 pub struct Context<'a> {
     /// Where image bytes may come from (by default only `data:` URIs).
     pub images: &'a dyn ImageSource,
+    /// Where the article came from: what its relative addresses resolve against.
+    pub origin: Origin,
     /// Set when nobody waits for the render any more (a deadline, a client gone).
     pub cancel: Cancel,
     pub limits: Limits,
@@ -21,6 +24,7 @@ impl Default for Context<'_> {
     fn default() -> Self {
         Context {
             images: &DataUrisOnly,
+            origin: Origin::Text,
             cancel: Cancel::never(),
             limits: Limits::default(),
         }

@@ -49,7 +49,7 @@ use std::sync::OnceLock;
 pub use context::{Cancel, Context, Exceeded, Limit, Limits};
 pub use error::{Error, Warning};
 pub use images::ImageSource;
-pub use model::Meta;
+pub use model::{Meta, Origin};
 pub use options::RenderOptions;
 pub use settings::Settings;
 pub use template::{Design, Template};
@@ -99,6 +99,13 @@ pub struct Typeset {
     /// The images asked for outside the document (see [`Rendered::external_images`]).
     pub external_images: Vec<images::ExternalImage>,
     info: export::PdfInfo,
+}
+
+/// Stage 1's result: the document, the render's settings, and the metadata as printed.
+pub(crate) struct Read {
+    pub document: model::Document,
+    pub settings: Settings,
+    pub printed: Meta,
 }
 
 /// The CommonMark extensions Folio reads markdown with (GFM tables, task lists,
@@ -204,6 +211,52 @@ impl Engine {
         })
     }
 
+    /// Stage 1 whole: the article read (relative addresses resolved), its settings
+    /// layered (template < front matter < caller), and its metadata as printed (an ISO
+    /// date the way the article's language writes dates).
+    pub(crate) fn read(
+        &self,
+        markdown: &str,
+        options: &RenderOptions,
+        context: &Context<'_>,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Read, Error> {
+        let base_url = options.base_url.as_ref().map(|b| b.0.as_str());
+        let mut document = model::parse(
+            markdown,
+            &context.origin,
+            base_url,
+            &context.limits,
+            &context.cancel,
+        )?;
+        warnings.append(&mut document.warnings);
+        let settings = self.settings(&document, options, warnings)?;
+        let mut printed = document
+            .meta
+            .printed(settings.options.show_date, settings.options.show_url);
+        let lang = settings.options.lang.as_str();
+        printed.date = printed
+            .date
+            .map(|date| self.dates.format(lang, &date).unwrap_or(date));
+        Ok(Read {
+            document,
+            settings,
+            printed,
+        })
+    }
+
+    /// What the flow stage works with, in `context`.
+    pub(crate) fn services<'a>(&'a self, context: &Context<'a>) -> flow::Services<'a> {
+        flow::Services {
+            fonts: &self.fonts,
+            hyphenator: &self.hyphenator,
+            highlighter: &self.highlighter,
+            images: context.images,
+            cancel: context.cancel.clone(),
+            limits: context.limits,
+        }
+    }
+
     /// Runs every stage but the PDF writer, in order.
     pub fn typeset(
         &self,
@@ -221,31 +274,13 @@ impl Engine {
         }
         let mut warnings = Vec::new();
         // 1. Markdown → document; options layered: template < front matter < caller.
-        let mut document = model::parse(markdown, limits, &context.cancel)?;
-        warnings.append(&mut document.warnings);
-        let settings = self.settings(&document, options, &mut warnings)?;
-        // The article's address: its front matter's `url`, else the address it was given
-        // as (`base_url`: where the service fetched it, or the caller's).
-        if document.meta.url.is_none() && !settings.options.base_url.0.is_empty() {
-            document.meta.url = Some(settings.options.base_url.0.clone());
-        }
-        let mut printed = document
-            .meta
-            .printed(settings.options.show_date, settings.options.show_url);
-        // An ISO date is printed the way the article's language writes dates.
-        let lang = settings.options.lang.as_str();
-        printed.date = printed
-            .date
-            .map(|date| self.dates.format(lang, &date).unwrap_or(date));
+        let Read {
+            document,
+            settings,
+            printed,
+        } = self.read(markdown, options, context, &mut warnings)?;
         // 2–4. Blocks → vertical list (paragraphs set into lines on the way).
-        let services = flow::Services {
-            fonts: &self.fonts,
-            hyphenator: &self.hyphenator,
-            highlighter: &self.highlighter,
-            images: context.images,
-            cancel: context.cancel.clone(),
-            limits: context.limits,
-        };
+        let services = self.services(context);
         let mut flowed = flow::flow(&document, &printed, &settings, services, &mut warnings)?;
         // 5. Vertical list → pages.
         // Without a table of contents the pages are made once: they take the lines'

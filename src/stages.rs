@@ -3,10 +3,9 @@
 //! breaking) on what the stage before gave, so that a change is measured where it lands.
 //! Not a stable API: hidden from the documentation.
 
-use crate::context::{Cancel, Limits};
+use crate::context::{Cancel, Context, Limits};
 use crate::error::Error;
 use crate::flow::{self, Flowed};
-use crate::images::DataUrisOnly;
 use crate::inline::{self, ParagraphStyle};
 use crate::layout::Layout;
 use crate::model::{Block, Document, Inline, Meta};
@@ -23,13 +22,11 @@ pub struct Parsed {
 
 /// Stage 1: markdown and front matter → the document, and the render's settings.
 pub fn parse(engine: &Engine, markdown: &str, options: &RenderOptions) -> Result<Parsed, Error> {
-    let document = crate::model::parse(markdown, &Limits::default(), &Cancel::never())?;
-    let settings = engine.settings(&document, options, &mut Vec::new())?;
-    let printed = document.meta.clone();
+    let read = engine.read(markdown, options, &Context::default(), &mut Vec::new())?;
     Ok(Parsed {
-        document,
-        settings,
-        printed,
+        document: read.document,
+        settings: read.settings,
+        printed: read.printed,
     })
 }
 
@@ -131,14 +128,8 @@ pub fn break_lines(prepared: &Prepared) -> usize {
 /// Stages 2–4: the document's blocks → the vertical list (every paragraph shaped,
 /// hyphenated and broken into lines on the way).
 pub fn flow(engine: &Engine, parsed: &Parsed) -> Result<Flowed, Error> {
-    let services = flow::Services {
-        fonts: &engine.fonts,
-        hyphenator: &engine.hyphenator,
-        highlighter: &engine.highlighter,
-        images: &DataUrisOnly,
-        cancel: Cancel::never(),
-        limits: Limits::default(),
-    };
+    let context = Context::default();
+    let services = engine.services(&context);
     flow::flow(
         &parsed.document,
         &parsed.printed,

@@ -322,6 +322,8 @@ mod tests {
         let doc = parse(
             "# Title\n\n## One[^n]\n\n### One.a\n\n#### Deep\n\n> ## Quoted\n\n## Two `code` [link](https://a.b)\n\n[^n]: Note.\n",
             &Default::default(),
+            None,
+            &Default::default(),
             &Default::default(),
         )
         .unwrap();

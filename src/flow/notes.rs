@@ -350,7 +350,13 @@ mod tests {
     use crate::context::{Cancel, Limits};
 
     fn parse(source: &str) -> Result<Document, crate::error::Error> {
-        crate::model::parse(source, &Limits::default(), &Cancel::never())
+        crate::model::parse(
+            source,
+            &crate::model::Origin::Text,
+            None,
+            &Limits::default(),
+            &Cancel::never(),
+        )
     }
 
     fn texts(inlines: &[Inline]) -> String {

@@ -159,7 +159,9 @@ impl ImageSource for DataUrisOnly {
 }
 
 /// Reads `data:` URIs and files relative to a folder (the article's), refusing paths
-/// that lead outside it or outside the extra folders the user allows.
+/// that lead outside it or outside the extra folders the user allows. Render with
+/// [`Origin::WithFiles`](crate::Origin::WithFiles), so that relative image addresses
+/// reach it as the file names they are (not resolved against the article's web address).
 #[derive(Debug, Clone)]
 pub struct LocalFiles {
     base: PathBuf,

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use super::address::Addresses;
 use super::html::{BreakSide, HtmlStyle, HtmlText, HtmlToken};
 use super::{Block, ColumnAlign, Inline, ListItem};
 use crate::context::Cancel;
@@ -29,10 +30,12 @@ pub fn parser_options() -> Options {
 /// the warnings say what had to be mended.
 pub fn parse_markdown(
     markdown: &str,
+    addresses: &Addresses,
     cancel: &Cancel,
 ) -> Result<(Vec<Block>, Vec<Warning>), Error> {
     let mut builder = Builder {
         explicit_ids: explicit_heading_ids(markdown),
+        addresses: addresses.clone(),
         ..Builder::default()
     };
     for (n, event) in Parser::new_ext(markdown, parser_options()).enumerate() {
@@ -127,6 +130,8 @@ struct Builder {
     next_suffix: HashMap<String, usize>,
     /// The ids authors give headings anywhere in the document.
     explicit_ids: HashSet<String>,
+    /// What relative link and image addresses resolve against.
+    addresses: Addresses,
     warnings: Vec<Warning>,
 }
 
@@ -316,12 +321,12 @@ impl Builder {
             Tag::Superscript => self.open_span(Span::Superscript),
             Tag::Subscript => self.open_span(Span::Subscript),
             Tag::Link { dest_url, .. } => self.open_span(Span::Link {
-                url: dest_url.into_string(),
+                url: self.addresses.link(&dest_url),
             }),
             Tag::Image {
                 dest_url, title, ..
             } => self.open_span(Span::Image {
-                url: dest_url.into_string(),
+                url: self.addresses.image(&dest_url),
                 title: title.into_string(),
             }),
             Tag::DefinitionListTitle => {
@@ -658,7 +663,9 @@ mod tests {
     use super::*;
 
     fn parse_markdown(markdown: &str) -> Vec<Block> {
-        super::parse_markdown(markdown, &Cancel::never()).unwrap().0
+        super::parse_markdown(markdown, &Addresses::default(), &Cancel::never())
+            .unwrap()
+            .0
     }
 
     fn text(blocks: &[Block]) -> Vec<String> {

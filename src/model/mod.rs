@@ -5,12 +5,14 @@
 //! [`Block`]s and [`Inline`]s. Malformed markdown is never an error (it reads as text, as
 //! CommonMark says); only unreadable front matter is.
 
+mod address;
 mod build;
 mod frontmatter;
 mod html;
 mod unclosed;
 mod yaml;
 
+pub use address::{Addresses, Origin};
 pub use build::{parse_markdown, parser_options};
 pub use frontmatter::split_front_matter;
 
@@ -271,10 +273,29 @@ pub fn without_nul(source: &str) -> std::borrow::Cow<'_, str> {
 /// Parses an article: front matter first (refused if larger or deeper than `limits`
 /// allow), then the markdown body. NUL characters become U+FFFD, as CommonMark asks; an
 /// HTML block that never closes is read as text (with a warning), not as the end of the
-/// article; `cancel` is checked as the events go by.
-pub fn parse(source: &str, limits: &Limits, cancel: &Cancel) -> Result<Document, Error> {
+/// article; `cancel` is checked as the events go by. Relative link and image addresses
+/// are resolved against the article's address (see [`Addresses`]): where it came from
+/// (`origin`), else its front matter's `url`, else `base_url` (the caller's, else the
+/// front matter's); the article's address is its printed source when the front matter
+/// names none.
+pub fn parse(
+    source: &str,
+    origin: &Origin,
+    base_url: Option<&str>,
+    limits: &Limits,
+    cancel: &Cancel,
+) -> Result<Document, Error> {
     let source = without_nul(source);
-    let (front, body) = split_front_matter(&source, limits)?;
+    let (mut front, body) = split_front_matter(&source, limits)?;
+    let front_base = front.options.base_url.as_ref().map(|b| b.0.as_str());
+    let addresses = Addresses::new(
+        origin,
+        front.meta.url.as_deref(),
+        base_url.or(front_base).filter(|b| !b.is_empty()),
+    );
+    if front.meta.url.is_none() {
+        front.meta.url = addresses.article_written().map(str::to_string);
+    }
     let mut warnings = Vec::new();
     let escaped = unclosed::escape_unclosed_blocks(body);
     let body = match &escaped {
@@ -288,7 +309,7 @@ pub fn parse(source: &str, limits: &Limits, cancel: &Cancel) -> Result<Document,
         }
         None => body,
     };
-    let (blocks, markdown_warnings) = parse_markdown(body, cancel)?;
+    let (blocks, markdown_warnings) = parse_markdown(body, &addresses, cancel)?;
     warnings.extend(markdown_warnings);
     let mut doc = Document {
         meta: front.meta,

@@ -202,10 +202,11 @@ declare_options! {
     show_date: bool = true, negative_alias = "no-date";
     /// Print the article's source address (title block and footer). Default `true`.
     show_url: bool = true, negative_alias = "no-url";
-    /// The article's address when its front matter gives none: printed as its source
-    /// (with `show_url`), and what relative image addresses are resolved against (the
-    /// service sets it to the address it fetched the article from); an absolute http or
-    /// https address. Default none.
+    /// The article's address when its front matter gives none (`url`) and it was not
+    /// fetched from one (`GET ?url=`): printed as its source (with `show_url`), and what
+    /// its relative links resolve against, as a browser resolves them; also its relative
+    /// images, unless they are files that came with it (beside the file on the command
+    /// line, in a multipart upload). An absolute http or https address. Default none.
     base_url: BaseUrl = BaseUrl::default();
 }
 

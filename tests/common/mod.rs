@@ -60,6 +60,8 @@ pub fn typeset_with_images(
 ) -> folio::Typeset {
     let context = folio::Context {
         images,
+        // Relative images are files `images` has, as for an article on disk.
+        origin: folio::Origin::WithFiles,
         ..folio::Context::default()
     };
     engine()
@@ -75,6 +77,8 @@ pub fn render_with_images(
 ) -> Result<folio::Rendered, folio::Error> {
     let context = folio::Context {
         images,
+        // Relative images are files `images` has, as for an article on disk.
+        origin: folio::Origin::WithFiles,
         ..folio::Context::default()
     };
     engine().render_with(markdown, options, &context)

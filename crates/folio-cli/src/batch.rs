@@ -443,6 +443,8 @@ fn render_job_inner(
     };
     let context = folio::Context {
         images: &images,
+        // Relative images are files beside the article (or in the working folder).
+        origin: folio::Origin::WithFiles,
         limits: setup.limits,
         ..folio::Context::default()
     };

@@ -778,3 +778,78 @@ fn a_reader_that_stops_early_ends_completions_quietly() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// The addresses a PDF's links go to, sorted, each once.
+fn link_uris(pdf: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut uris = Vec::new();
+    for page in doc.get_pages().values() {
+        let page = doc.get_dictionary(*page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        for annot in doc.dereference(annots).unwrap().1.as_array().unwrap() {
+            let annot = doc.dereference(annot).unwrap().1.as_dict().unwrap();
+            let action = doc.dereference(annot.get(b"A").unwrap()).unwrap().1;
+            if let Ok(uri) = action.as_dict().unwrap().get(b"URI") {
+                uris.push(String::from_utf8(uri.as_str().unwrap().to_vec()).unwrap());
+            }
+        }
+    }
+    uris.sort();
+    uris.dedup();
+    uris
+}
+
+#[test]
+fn relative_links_resolve_against_the_articles_address_and_images_stay_beside_it() {
+    let dir = temp_dir("addresses");
+    std::fs::write(
+        dir.join("dot.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20"/></svg>"#,
+    )
+    .unwrap();
+    let body = "See [about](/about), [next](../next/) and [top](#a-post).\n\n![A dot](dot.svg)\n";
+    // The front matter names the address (any spelling of the key), or --base-url does.
+    std::fs::write(
+        dir.join("front.md"),
+        format!("---\nCanonical-URL: https://blog.example/2026/post/\n---\n\n# A post\n\n{body}"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("option.md"), format!("# A post\n\n{body}")).unwrap();
+    for (file, args) in [
+        ("front.md", &[][..]),
+        (
+            "option.md",
+            &["--base-url", "https://blog.example/2026/post/"][..],
+        ),
+    ] {
+        let out = folio()
+            .arg("render")
+            .arg(dir.join(file))
+            .args(args)
+            .args(["-o", "-"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // No warning: the links resolved and the picture was read beside the article.
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            link_uris(&out.stdout),
+            [
+                "https://blog.example/2026/next/",
+                "https://blog.example/2026/post/",
+                "https://blog.example/about",
+            ],
+            "{file}"
+        );
+    }
+}

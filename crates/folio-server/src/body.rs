@@ -91,14 +91,29 @@ pub async fn read(
     Ok(bytes)
 }
 
-/// The fields of a `multipart/form-data` body (name and text value), read within
-/// `limits`: the whole body first (boundaries and part headers count toward the size),
-/// then parsed in one piece.
-pub async fn multipart_fields(
+/// A `multipart/form-data` body: its text fields (name and value) and the image files
+/// sent in `files`. The article itself may be a text field or a file in `markdown`.
+#[derive(Debug, Default)]
+pub struct Form {
+    pub fields: Vec<(String, String)>,
+    /// Each file's own name (without any folder a client put in front) and bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The form field that carries the article's images, one file per part.
+pub const FILES_FIELD: &str = "files";
+/// Files a form may carry.
+pub const MAX_FILES: usize = 64;
+/// The longest file name.
+const MAX_FILE_NAME: usize = 255;
+
+/// A `multipart/form-data` body, read within `limits`: the whole body first (boundaries
+/// and part headers count toward the size), then parsed in one piece.
+pub async fn multipart_form(
     req: &HttpRequest,
     body: web::Payload,
     limits: BodyLimits,
-) -> Result<Vec<(String, String)>, ApiError> {
+) -> Result<Form, ApiError> {
     let bad = |detail: &str| ApiError::BadRequest {
         detail: detail.to_string(),
         option: None,
@@ -123,42 +138,77 @@ pub async fn multipart_fields(
         Ok::<_, actix_web::error::PayloadError>(actix_web::web::Bytes::from(raw))
     });
     let mut multipart = actix_multipart::Multipart::new(req.headers(), whole);
-    let mut fields = Vec::new();
+    let mut form = Form::default();
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|_| bad("the multipart body is malformed"))?;
-        if fields.len() == MAX_FIELDS {
-            return Err(bad(&format!("the form has more than {MAX_FIELDS} fields")));
-        }
         let name = field.name().unwrap_or_default().to_string();
         if name.len() > MAX_FIELD_NAME {
             return Err(bad(&format!(
                 "a field name is longer than {MAX_FIELD_NAME} bytes"
             )));
         }
-        if let Some(file) = field
+        let file_name = field
             .content_disposition()
-            .and_then(|d| d.get_filename().map(str::to_string))
-        {
-            return Err(bad(&format!(
-                "the form field `{name}` is a file (`{}`); files are not accepted: send the \
-                 markdown as the text field `markdown`, with images as data: URIs or at \
-                 addresses the service may fetch",
-                file.chars().take(MAX_FIELD_NAME).collect::<String>()
-            )));
-        }
+            .and_then(|d| d.get_filename().map(str::to_string));
         let mut value = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|_| bad("the multipart body is malformed"))?;
             value.extend_from_slice(&chunk);
         }
-        let value = String::from_utf8(value).map_err(|e| ApiError::BadRequest {
-            detail: format!(
-                "the form field `{name}` is not valid UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-            option: None,
-        })?;
-        fields.push((name, value));
+        match file_name {
+            Some(file_name) if name == FILES_FIELD => {
+                // Some clients send a path; the markdown names the file.
+                let own = file_name
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                if own.is_empty() || own.len() > MAX_FILE_NAME {
+                    return Err(bad(&format!(
+                        "a file in `{FILES_FIELD}` needs a file name of 1 to {MAX_FILE_NAME} \
+                         bytes (the name the markdown uses for it)"
+                    )));
+                }
+                if form.files.len() == MAX_FILES {
+                    return Err(bad(&format!(
+                        "the form has more than {MAX_FILES} files in `{FILES_FIELD}`"
+                    )));
+                }
+                if form.files.iter().any(|(other, _)| *other == own) {
+                    return Err(bad(&format!(
+                        "two files in `{FILES_FIELD}` are named `{own}`"
+                    )));
+                }
+                form.files.push((own, value));
+            }
+            Some(file_name) if name != "markdown" => {
+                return Err(bad(&format!(
+                    "the form part `{name}` is a file (`{}`); the article goes in `markdown` \
+                     (a text field or a file) and its images in `{FILES_FIELD}` (one file \
+                     per part, named as the markdown names them)",
+                    file_name.chars().take(MAX_FIELD_NAME).collect::<String>()
+                )));
+            }
+            _ if name == FILES_FIELD => {
+                return Err(bad(&format!(
+                    "the form part `{FILES_FIELD}` is not a file: send each image as a file \
+                     part (curl -F {FILES_FIELD}=@chart.png)"
+                )));
+            }
+            _ => {
+                if form.fields.len() == MAX_FIELDS {
+                    return Err(bad(&format!("the form has more than {MAX_FIELDS} fields")));
+                }
+                let value = String::from_utf8(value).map_err(|e| ApiError::BadRequest {
+                    detail: format!(
+                        "the form field `{name}` is not valid UTF-8 (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                    option: None,
+                })?;
+                form.fields.push((name, value));
+            }
+        }
     }
-    Ok(fields)
+    Ok(form)
 }

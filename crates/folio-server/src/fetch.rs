@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
+use crate::article::{locate_image, Attachments, ImageAt};
 use crate::cache::ByteCache;
 
 /// Redirects followed at most.
@@ -200,17 +201,16 @@ pub struct RemoteImages {
 }
 
 impl RemoteImages {
-    /// The images of one render, with relative addresses resolved against `base`,
-    /// fetched until `deadline` (the render's) at the latest.
+    /// The images of one render: the files that came with it, else fetched until
+    /// `deadline` (the render's) at the latest.
     pub fn for_article<'a>(
         &'a self,
-        base: Base<'a>,
+        files: &'a Attachments,
         deadline: Option<Instant>,
     ) -> ArticleImages<'a> {
         ArticleImages {
             images: self,
-            base,
-            resolved: std::sync::OnceLock::new(),
+            files,
             deadline,
         }
     }
@@ -253,50 +253,11 @@ impl RemoteImages {
     }
 }
 
-/// Where an article's relative image addresses are resolved, in order: the address it
-/// was fetched from (`GET /v1/render?url=`), else its front matter's `url`, else the
-/// `base_url` option (the caller's, else the front matter's).
-pub struct Base<'a> {
-    /// The address the article was fetched from, after redirects.
-    pub fetched_from: Option<&'a str>,
-    /// The article, whose front matter is read only if a relative address needs it.
-    pub markdown: &'a str,
-    /// The caller's `base_url` option.
-    pub option: Option<&'a str>,
-    /// The largest front matter to read (the engine's limit).
-    pub max_front_matter_bytes: usize,
-}
-
-impl Base<'_> {
-    /// The address relative image addresses are resolved against, if any.
-    pub fn resolve(&self) -> Option<Url> {
-        let front = || front_matter_addresses(self.markdown, self.max_front_matter_bytes);
-        let (front_url, front_base) = if self.fetched_from.is_some() {
-            (None, None)
-        } else {
-            front()
-        };
-        [
-            self.fetched_from.map(str::to_string),
-            front_url,
-            self.option.map(str::to_string),
-            front_base,
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|text| {
-            Url::parse(text.trim())
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-        })
-    }
-}
-
-/// One render's image source: [`RemoteImages`] with the article's base address.
+/// One render's image source: `data:` URIs decoded, the files uploaded with the
+/// article, and [`RemoteImages`] for web addresses.
 pub struct ArticleImages<'a> {
     images: &'a RemoteImages,
-    base: Base<'a>,
-    resolved: std::sync::OnceLock<Option<Url>>,
+    files: &'a Attachments,
     deadline: Option<Instant>,
 }
 
@@ -305,50 +266,11 @@ impl folio::ImageSource for ArticleImages<'_> {
         if url.starts_with("data:") {
             return folio::images::decode_data_uri(url, max_bytes);
         }
-        let absolute = absolute_image_url(url, || {
-            self.resolved.get_or_init(|| self.base.resolve()).clone()
-        })?;
-        self.images
-            .fetch_absolute(&absolute, max_bytes, self.deadline)
-    }
-}
-
-/// An image's address made absolute (`base` gives the article's address, asked only for
-/// a relative one); only http(s) addresses are fetched.
-pub fn absolute_image_url(url: &str, base: impl FnOnce() -> Option<Url>) -> Result<Url, String> {
-    let absolute = match Url::parse(url) {
-        Ok(absolute) => absolute,
-        Err(url::ParseError::RelativeUrlWithoutBase) => {
-            let base = base().ok_or_else(|| {
-                "a relative image address needs the article's address (fetch it with \
-                 ?url=, or give `url` in its front matter or the base_url option)"
-                    .to_string()
-            })?;
-            base.join(url)
-                .map_err(|_| "the image address is not a valid URL".to_string())?
+        match locate_image(url, self.files, max_bytes) {
+            ImageAt::File(bytes) => Ok(bytes.to_vec()),
+            ImageAt::Web(url) => self.images.fetch_absolute(&url, max_bytes, self.deadline),
+            ImageAt::Nowhere(why) => Err(why),
         }
-        Err(_) => return Err("the image address is not a valid URL".to_string()),
-    };
-    if !matches!(absolute.scheme(), "http" | "https") {
-        return Err("the service does not read local files".to_string());
-    }
-    Ok(absolute)
-}
-
-/// The `url` (or `canonical_url`, `canonical`) and `base_url` an article's front matter
-/// gives, read by the engine's own reader under the same limits (a block the render
-/// refuses gives neither).
-fn front_matter_addresses(markdown: &str, max_bytes: usize) -> (Option<String>, Option<String>) {
-    let limits = folio::Limits {
-        max_front_matter_bytes: max_bytes,
-        ..folio::Limits::default()
-    };
-    match folio::front_matter(markdown, &limits) {
-        Ok((meta, options)) => (
-            meta.url,
-            options.base_url.map(|b| b.0).filter(|b| !b.is_empty()),
-        ),
-        Err(_) => (None, None),
     }
 }
 
@@ -616,82 +538,6 @@ mod tests {
         assert!(f
             .follow("http://127.0.0.1:8080/a.md", &resolve, &mut never)
             .is_err());
-    }
-
-    #[test]
-    fn front_matter_addresses_are_read_from_yaml_and_toml() {
-        assert_eq!(
-            front_matter_addresses(
-                "---\ntitle: A\nurl: https://blog.example/p/\n---\nText",
-                1000
-            ),
-            (Some("https://blog.example/p/".into()), None)
-        );
-        assert_eq!(
-            front_matter_addresses("+++\nbase_url = \"https://b.example/x/\"\n+++\n", 1000),
-            (None, Some("https://b.example/x/".into()))
-        );
-        // A NUL in the block reads as the render reads it (found by fuzzing: the render
-        // took the block, this reader refused it and lost the base address).
-        assert_eq!(
-            front_matter_addresses(
-                "---\nnote: \"a\0b\"\nbase_url: https://b.example/x/\n---\n",
-                1000
-            ),
-            (None, Some("https://b.example/x/".into()))
-        );
-        // Keys are read as the engine reads them (case and `-` folded).
-        assert_eq!(
-            front_matter_addresses("---\nCanonical-URL: https://blog.example/c/\n---\n", 1000),
-            (Some("https://blog.example/c/".into()), None)
-        );
-        assert_eq!(
-            front_matter_addresses("# No front matter", 1000),
-            (None, None)
-        );
-        assert_eq!(
-            front_matter_addresses("---\nurl: https://blog.example/p/\n---\n", 10),
-            (None, None)
-        );
-    }
-
-    #[test]
-    fn relative_images_resolve_against_the_fetched_address_then_front_matter_then_option() {
-        let base = |fetched: Option<&'static str>,
-                    markdown: &'static str,
-                    option: Option<&'static str>| {
-            Base {
-                fetched_from: fetched,
-                markdown,
-                option,
-                max_front_matter_bytes: 65536,
-            }
-            .resolve()
-            .map(|u| u.to_string())
-        };
-        let fm = "---\nurl: https://front.example/post/\nbase_url: https://fmbase.example/\n---\n";
-        assert_eq!(
-            base(
-                Some("https://blog.example/posts/a.md"),
-                fm,
-                Some("https://opt.example/")
-            ),
-            Some("https://blog.example/posts/a.md".into())
-        );
-        assert_eq!(
-            base(None, fm, Some("https://opt.example/")),
-            Some("https://front.example/post/".into())
-        );
-        assert_eq!(
-            base(None, "text", Some("https://opt.example/")),
-            Some("https://opt.example/".into())
-        );
-        assert_eq!(
-            base(None, "---\nbase_url: https://fmbase.example/\n---\n", None),
-            Some("https://fmbase.example/".into())
-        );
-        assert_eq!(base(None, "text", Some("file:///etc/")), None);
-        assert_eq!(base(None, "text", None), None);
     }
 
     #[test]

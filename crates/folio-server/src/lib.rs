@@ -4,6 +4,7 @@
 //! fixed pool of threads renders ([`pool`]), a byte-bounded cache keeps recent PDFs
 //! ([`cache`]), and every error is RFC 9457 problem+json ([`problem`]).
 
+pub mod article;
 pub mod auth;
 pub mod body;
 pub mod cache;
@@ -131,31 +132,22 @@ pub fn trusted_networks(config: &ServerConfig) -> Vec<fetch::Network> {
         .collect()
 }
 
-/// The renderer the pool runs: the engine, with images from `data:` URIs and the
-/// configured image origins (relative addresses resolved against the article's),
-/// the deadline, and the operator's limits.
+/// The renderer the pool runs: the engine, with images from `data:` URIs, the files
+/// uploaded with the article and the configured image origins, the deadline, and the
+/// operator's limits.
 pub fn engine_renderer(engine: Arc<Engine>, config: &ServerConfig) -> pool::Renderer {
     let images = remote_images(config);
     let limits = config.limits;
-    Arc::new(
-        move |markdown, options: &folio::RenderOptions, cancel: &Cancel, fetched_from| {
-            let images = images.for_article(
-                fetch::Base {
-                    fetched_from,
-                    markdown,
-                    option: options.base_url.as_ref().map(|b| b.0.as_str()),
-                    max_front_matter_bytes: limits.max_front_matter_bytes,
-                },
-                cancel.deadline(),
-            );
-            let context = Context {
-                images: &images,
-                cancel: cancel.clone(),
-                limits,
-            };
-            engine.render_with(markdown, options, &context)
-        },
-    )
+    Arc::new(move |article: &article::Article, cancel: &Cancel| {
+        let images = images.for_article(&article.files, cancel.deadline());
+        let context = Context {
+            images: &images,
+            origin: article.origin.clone(),
+            cancel: cancel.clone(),
+            limits,
+        };
+        engine.render_with(&article.markdown, &article.options, &context)
+    })
 }
 
 /// Images from the configured image origins, with the service's fetch policy and cache.

@@ -118,6 +118,18 @@ pub fn document(engine: &Engine) -> Value {
         json!({"type": "string", "maxLength": 255, "description": FILENAME}),
     );
     form.append(&mut option_fields);
+    // A multipart form may also carry the article's images, and the article as a file.
+    let mut multipart = form.clone();
+    multipart.insert(
+        crate::body::FILES_FIELD.into(),
+        json!({"type": "array", "maxItems": crate::body::MAX_FILES,
+            "items": {"type": "string", "format": "binary"},
+            "description": "The article's images, one file part each: a relative image address in the markdown (`![](chart.png)`, `img/chart.png`, `./chart%20one.png`) names the file of that name, or of its last segment (clients send file names without folders). Absolute addresses are fetched as usual; a name no file has is a placeholder with a warning listing the files that came."}),
+    );
+    multipart.insert(
+        "markdown".into(),
+        json!({"type": "string", "description": format!("{MARKDOWN} A text field, or a file part (`curl -F markdown=@post.md`).")}),
+    );
 
     let download_param = json!({"name": "download", "in": "query", "required": false, "description": DOWNLOAD,
         "schema": {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"]}});
@@ -245,7 +257,7 @@ pub fn document(engine: &Engine) -> Value {
     let post_render = json!({
         "operationId": "renderPost",
         "summary": "Render an article to PDF",
-        "description": "The body is the markdown (`text/markdown`, options in the query string), a JSON request, or a form with a `markdown` field (`application/x-www-form-urlencoded` or `multipart/form-data`, options as fields). Options given win over the front matter, which wins over the template.",
+        "description": "The body is the markdown (`text/markdown`, options in the query string), a JSON request, or a form with a `markdown` field (`application/x-www-form-urlencoded` or `multipart/form-data`, options as fields; a multipart form may carry the article's images as `files`). Options given win over the front matter, which wins over the template.",
         "security": [{}, {"bearer": []}],
         "parameters": post_params,
         "requestBody": {"required": true, "content": {
@@ -254,7 +266,7 @@ pub fn document(engine: &Engine) -> Value {
             "text/x-markdown": {"schema": {"type": "string", "description": MARKDOWN}},
             "application/json": {"schema": {"$ref": "#/components/schemas/JsonRenderRequest"}},
             "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/FormRenderRequest"}},
-            "multipart/form-data": {"schema": {"$ref": "#/components/schemas/FormRenderRequest"}}
+            "multipart/form-data": {"schema": {"$ref": "#/components/schemas/MultipartRenderRequest"}}
         }},
         "responses": post_responses
     });
@@ -370,6 +382,7 @@ pub fn document(engine: &Engine) -> Value {
                 },
                 "JsonRenderRequest": {"type": "object", "required": ["markdown"], "properties": json_request, "additionalProperties": false},
                 "FormRenderRequest": {"type": "object", "required": ["markdown"], "properties": form, "additionalProperties": false},
+                "MultipartRenderRequest": {"type": "object", "required": ["markdown"], "properties": multipart, "additionalProperties": false},
                 "Template": {"type": "object", "required": ["name", "description", "page_size", "font_size", "columns"], "properties": {
                     "name": {"type": "string", "enum": templates},
                     "description": {"type": "string"},

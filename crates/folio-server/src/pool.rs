@@ -17,21 +17,19 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use folio::{Cancel, Error, RenderOptions, Rendered};
+use folio::{Cancel, Error, Rendered};
 use tokio::sync::oneshot;
 
+use crate::article::Article;
 use crate::worker::child::{panic_message, RENDER_STACK};
 use crate::worker::process::{JobRef, Process, Restarts, Workers};
 
 /// What the pool runs for each job: the engine's render, or a stand-in in tests. The
-/// [`Cancel`] is the job's: the renderer must pass it on to the engine. The last argument
-/// is the address the article was fetched from, if it was (relative image addresses are
-/// resolved against it).
+/// [`Cancel`] is the job's: the renderer must pass it on to the engine.
 pub type Renderer = Arc<RenderFn>;
 
 /// The function behind a [`Renderer`].
-pub type RenderFn =
-    dyn Fn(&str, &RenderOptions, &Cancel, Option<&str>) -> Result<Rendered, Error> + Send + Sync;
+pub type RenderFn = dyn Fn(&Article, &Cancel) -> Result<Rendered, Error> + Send + Sync;
 
 /// What a render job comes back with.
 pub enum Outcome {
@@ -79,9 +77,7 @@ enum Runner {
 
 struct Job {
     id: u64,
-    markdown: String,
-    options: RenderOptions,
-    fetched_from: Option<String>,
+    article: Article,
     cancel: Cancel,
     reply: oneshot::Sender<Outcome>,
 }
@@ -172,9 +168,7 @@ impl RenderPool {
     /// returned channel.
     pub fn submit(
         &self,
-        markdown: String,
-        options: RenderOptions,
-        fetched_from: Option<String>,
+        article: Article,
         cancel: Cancel,
     ) -> Result<oneshot::Receiver<Outcome>, Busy> {
         let (reply, answer) = oneshot::channel();
@@ -185,9 +179,7 @@ impl RenderPool {
         }
         let job = Job {
             id,
-            markdown,
-            options,
-            fetched_from,
+            article,
             cancel,
             reply,
         };
@@ -248,12 +240,7 @@ fn work(runner: &Runner, receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
         }
         let outcome = match runner {
             Runner::Threads(render) => match std::panic::catch_unwind(AssertUnwindSafe(|| {
-                render(
-                    &job.markdown,
-                    &job.options,
-                    &job.cancel,
-                    job.fetched_from.as_deref(),
-                )
+                render(&job.article, &job.cancel)
             })) {
                 Ok(result) => Outcome::Done(result),
                 Err(panic) => Outcome::Panicked(panic_message(panic.as_ref())),
@@ -261,9 +248,7 @@ fn work(runner: &Runner, receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
             Runner::Processes(workers) => workers.run(
                 &mut process,
                 JobRef {
-                    markdown: &job.markdown,
-                    options: &job.options,
-                    fetched_from: job.fetched_from.as_deref(),
+                    article: &job.article,
                     cancel: &job.cancel,
                 },
             ),

@@ -6,26 +6,24 @@ use std::time::{Duration, Instant};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::article::{Article, Attachments};
 use super::body;
 use super::cache::Entry;
 use super::pool::{CancelOnDrop, Loss, Outcome};
 use super::problem::ApiError;
 use super::AppState;
-use folio::{Error, RenderOptions};
+use folio::{Error, Origin, RenderOptions};
 
 /// Fields of a request that are not render options.
-const NOT_OPTIONS: &[&str] = &["markdown", "download", "filename", "url"];
+const NOT_OPTIONS: &[&str] = &["markdown", "download", "filename", "url", body::FILES_FIELD];
 
 /// A request to render, whatever shape it came in.
 #[derive(Debug)]
 struct RenderRequest {
-    markdown: String,
-    options: RenderOptions,
+    article: Article,
     download: bool,
     /// The file name the client chose for the PDF, if any.
     filename: Option<String>,
-    /// The address the article was fetched from (`GET ?url=`), after redirects.
-    fetched_from: Option<String>,
 }
 
 /// `POST /v1/render`
@@ -75,11 +73,13 @@ async fn read_request(
             let download = flag(&query, "download");
             let options = options_from_pairs(&query)?;
             Ok(RenderRequest {
-                markdown,
-                options,
+                article: Article {
+                    markdown,
+                    options,
+                    ..Article::default()
+                },
                 download,
                 filename: field(&query, "filename"),
-                fetched_from: None,
             })
         }
         "application/json" => {
@@ -105,11 +105,13 @@ async fn read_request(
                 None => options_from_pairs(&query)?,
             };
             Ok(RenderRequest {
-                markdown: parsed.markdown,
-                options,
+                article: Article {
+                    markdown: parsed.markdown,
+                    options,
+                    ..Article::default()
+                },
                 download: parsed.download || flag(&query, "download"),
                 filename: parsed.filename.or_else(|| field(&query, "filename")),
-                fetched_from: None,
             })
         }
         "application/x-www-form-urlencoded" => {
@@ -117,11 +119,11 @@ async fn read_request(
             let text = utf8(bytes)?;
             let fields = pairs(&text);
             check_field_count(&fields)?;
-            form_request(fields.into_iter().chain(query).collect())
+            form_request(fields.into_iter().chain(query).collect(), Vec::new())
         }
         "multipart/form-data" => {
-            let fields = body::multipart_fields(req, body, limits).await?;
-            form_request(fields.into_iter().chain(query).collect())
+            let form = body::multipart_form(req, body, limits).await?;
+            form_request(form.fields.into_iter().chain(query).collect(), form.files)
         }
         other => Err(ApiError::UnsupportedMediaType {
             got: if other.is_empty() {
@@ -133,7 +135,12 @@ async fn read_request(
     }
 }
 
-fn form_request(fields: Vec<(String, String)>) -> Result<RenderRequest, ApiError> {
+/// A form's request; `files` are the images uploaded with the article (multipart), which
+/// its relative image addresses name.
+fn form_request(
+    fields: Vec<(String, String)>,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<RenderRequest, ApiError> {
     let markdown = field(&fields, "markdown").ok_or_else(|| ApiError::BadRequest {
         detail: if looks_like_markdown(&fields) {
             // curl --data-binary @article.md sends the file as a form unless told.
@@ -151,12 +158,20 @@ fn form_request(fields: Vec<(String, String)>) -> Result<RenderRequest, ApiError
     let download = flag(&fields, "download");
     let filename = field(&fields, "filename");
     let options = options_from_pairs(&fields)?;
+    let origin = if files.is_empty() {
+        Origin::Text
+    } else {
+        Origin::WithFiles
+    };
     Ok(RenderRequest {
-        markdown,
-        options,
+        article: Article {
+            markdown,
+            options,
+            origin,
+            files: Attachments::new(files),
+        },
         download,
         filename,
-        fetched_from: None,
     })
 }
 
@@ -228,21 +243,25 @@ pub fn options_from_pairs(fields: &[(String, String)]) -> Result<RenderOptions, 
     .map_err(ApiError::from)
 }
 
-/// The cache key and ETag of a request: a SHA-256 of the engine's version, the input
-/// and the options in canonical form (JSON in declaration order), the same in every build
-/// and on every instance.
-fn key_of(markdown: &str, options: &RenderOptions, fetched_from: Option<&str>) -> String {
+/// The cache key of a request: a SHA-256 of the engine's version and everything the
+/// render reads besides the web (the markdown, the options in canonical form, where the
+/// article came from, the files uploaded with it), the same in every build and on every
+/// instance.
+fn key_of(article: &Article) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    hasher.update([0]);
-    hasher.update((markdown.len() as u64).to_be_bytes());
-    hasher.update(markdown.as_bytes());
-    hasher.update(serde_json::to_vec(options).unwrap_or_default());
-    // Relative images resolve against the fetched address: another address, another PDF.
-    if let Some(url) = fetched_from {
-        hasher.update([1]);
-        hasher.update(url.as_bytes());
+    let mut part = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_be_bytes());
+        hasher.update(bytes);
+    };
+    part(env!("CARGO_PKG_VERSION").as_bytes());
+    part(article.markdown.as_bytes());
+    part(&serde_json::to_vec(&article.options).unwrap_or_default());
+    // Relative addresses resolve against the article's origin: another origin, another PDF.
+    part(&serde_json::to_vec(&article.origin).unwrap_or_default());
+    for (name, bytes) in article.files.iter() {
+        part(name.as_bytes());
+        part(bytes);
     }
     super::cache::hex_prefix(&hasher.finalize())
 }
@@ -252,12 +271,8 @@ async fn respond(
     req: &HttpRequest,
     request: RenderRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key_of(
-        &request.markdown,
-        &request.options,
-        request.fetched_from.as_deref(),
-    );
-    let from_web = request.fetched_from.is_some();
+    let key = key_of(&request.article);
+    let from_web = matches!(request.article.origin, Origin::Web(_));
     let (entry, cache) = match cached(state, &key).await {
         Some((entry, from)) => {
             state.metrics.cache(true);
@@ -265,14 +280,7 @@ async fn respond(
         }
         None => {
             state.metrics.cache(false);
-            let entry = render_in_pool(
-                state,
-                req,
-                request.markdown,
-                request.options,
-                request.fetched_from,
-            )
-            .await?;
+            let entry = render_in_pool(state, req, request.article).await?;
             if entry.is_fresh() {
                 store(state, key, entry.clone());
             }
@@ -369,12 +377,10 @@ fn store(state: &AppState, key: String, entry: Entry) {
 async fn render_in_pool(
     state: &AppState,
     req: &HttpRequest,
-    markdown: String,
-    options: RenderOptions,
-    fetched_from: Option<String>,
+    article: Article,
 ) -> Result<Entry, ApiError> {
     let started = Instant::now();
-    let from_web = fetched_from.is_some();
+    let from_web = matches!(article.origin, Origin::Web(_));
     let deadline = Duration::from_millis(state.config.deadline_ms);
     // The render stops at its deadline, and as soon as this request is dropped (its
     // client gone): the guard cancels it then.
@@ -382,7 +388,7 @@ async fn render_in_pool(
     let mut guard = CancelOnDrop::new(cancel.clone());
     let answer = state
         .pool
-        .submit(markdown, options, fetched_from, cancel.clone())
+        .submit(article, cancel.clone())
         .map_err(|_| ApiError::Busy)?;
     let timeout = ApiError::Timeout {
         deadline_ms: state.config.deadline_ms,
@@ -672,7 +678,7 @@ pub async fn render_url(
                     .to_string(),
         });
     }
-    let mut options = options_from_pairs(&query)?;
+    let options = options_from_pairs(&query)?;
     let fetcher = super::fetch::Fetcher {
         origins: state.config.fetch_origins.clone(),
         connect_timeout: Duration::from_millis(state.config.fetch_timeout_ms),
@@ -695,20 +701,20 @@ pub async fn render_url(
             },
         })?;
     let markdown = utf8(bytes)?;
-    // The article's address, printed on it (unless its front matter names another) and
-    // what its relative images resolve against.
-    if options.base_url.is_none() {
-        options.base_url = Some(folio::options::BaseUrl(fetched_from.to_string()));
-    }
+    // The article's address: printed on it (unless its front matter names another), and
+    // what its relative links and images resolve against.
     respond(
         &state,
         &req,
         RenderRequest {
-            markdown,
-            options,
+            article: Article {
+                markdown,
+                options,
+                origin: Origin::Web(fetched_from.to_string()),
+                files: Attachments::default(),
+            },
             download: flag(&query, "download"),
             filename: field(&query, "filename"),
-            fetched_from: Some(fetched_from.to_string()),
         },
     )
     .await
@@ -806,9 +812,9 @@ mod tests {
 
     #[test]
     fn curl_default_form_gets_a_hint() {
-        let err = form_request(pairs("# My post\n\nSome *text* here.")).unwrap_err();
+        let err = form_request(pairs("# My post\n\nSome *text* here."), Vec::new()).unwrap_err();
         assert!(err.to_string().contains("text/markdown"), "{err}");
-        let err = form_request(pairs("page_size=A4")).unwrap_err();
+        let err = form_request(pairs("page_size=A4"), Vec::new()).unwrap_err();
         assert!(!err.to_string().contains("curl"), "{err}");
     }
 }

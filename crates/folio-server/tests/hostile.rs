@@ -10,7 +10,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::web;
-use folio::{Cancel, Engine, Error, RenderOptions, Rendered};
+use folio::{Cancel, Engine, Error, Rendered};
+use folio_server::article::Article;
 use folio_server::{engine_renderer, pool::Renderer, start, AppState, ServerConfig};
 
 fn config() -> ServerConfig {
@@ -164,11 +165,7 @@ fn trickled_and_oversized_bodies_are_refused_while_others_are_served() {
 /// after `origin`.
 fn until_cancelled(origin: Instant, noticed: Arc<AtomicU64>, started: Arc<AtomicBool>) -> Renderer {
     Arc::new(
-        move |_: &str,
-              _: &RenderOptions,
-              cancel: &Cancel,
-              _: Option<&str>|
-              -> Result<Rendered, Error> {
+        move |_: &Article, cancel: &Cancel| -> Result<Rendered, Error> {
             started.store(true, Ordering::SeqCst);
             for _ in 0..2_000 {
                 if cancel.is_cancelled() {

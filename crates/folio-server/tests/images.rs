@@ -486,3 +486,229 @@ fn etag<B>(answer: &actix_web::dev::ServiceResponse<B>) -> String {
         .expect("an ETag")
         .to_string()
 }
+
+/// The addresses the PDF's links go to.
+fn link_uris(pdf: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut uris = Vec::new();
+    for page in doc.get_pages().values() {
+        let page = doc.get_dictionary(*page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        let annots = doc.dereference(annots).unwrap().1.as_array().unwrap();
+        for annot in annots {
+            let annot = doc.dereference(annot).unwrap().1.as_dict().unwrap();
+            let action = doc.dereference(annot.get(b"A").unwrap()).unwrap().1;
+            if let Ok(uri) = action.as_dict().unwrap().get(b"URI") {
+                uris.push(String::from_utf8(uri.as_str().unwrap().to_vec()).unwrap());
+            }
+        }
+    }
+    uris.sort();
+    uris.dedup();
+    uris
+}
+
+#[actix_web::test]
+async fn relative_links_resolve_against_the_fetched_address_or_the_front_matter() {
+    let blog = blog();
+    blog.set(
+        "/2026/post/index.md",
+        "text/markdown",
+        Some(
+            b"# A post\n\nSee [about](/about), [the next one](../next/) and [below](#a-post).\n"
+                .to_vec(),
+        ),
+    );
+    let app = test::init_service(create_app(state(config(&blog, &["127.0.0.1/32"])))).await;
+    let url = format!("{}/2026/post/index.md", blog.origin);
+    let answer = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri(&format!("/v1/render?url={}", encode(&url)))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers().get("X-Folio-Warnings").unwrap(), "0");
+    let pdf = test::read_body(answer).await;
+    // The post's own address (printed as its source) and the two relative links.
+    assert_eq!(
+        link_uris(&pdf),
+        [
+            format!("{}/2026/next/", blog.origin),
+            format!("{}/2026/post/index.md", blog.origin),
+            format!("{}/about", blog.origin),
+        ]
+    );
+    let text = pdftotext(&pdf);
+    assert!(text.contains(&format!("{}/about", blog.origin)), "{text}");
+
+    // Posted, the article's own address is its front matter's, under any spelling of
+    // the key the engine reads.
+    let answer = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, "text/markdown"))
+            .set_payload(
+                "---\nCanonical-URL: https://blog.example/2026/post/\n---\n\n[about](/about)\n",
+            )
+            .to_request(),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(
+        link_uris(&test::read_body(answer).await),
+        [
+            "https://blog.example/2026/post/",
+            "https://blog.example/about"
+        ]
+    );
+}
+
+/// A multipart body of `parts`: (field name, file name, bytes).
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "folio-test-boundary";
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(file) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[actix_web::test]
+async fn a_markdown_file_uploaded_with_its_images_prints_them() {
+    let blog = blog();
+    let app = test::init_service(create_app(state(config(&blog, &[])))).await;
+    let red = png(40, 30, [200, 20, 20]);
+    let blue = png(30, 40, [20, 20, 200]);
+    // The front matter's address does not take the images away from the files: they
+    // came with the article.
+    let markdown = b"---\nurl: https://blog.example/post/\n---\n\n# Upload\n\n![red](red.png)\n\n![blue](./img/blue%20one.png)\n\n[home](/)\n";
+    let (kind, body) = multipart(&[
+        ("markdown", Some("post.md"), markdown),
+        ("files", Some("red.png"), &red),
+        ("files", Some("photos/blue one.png"), &blue),
+        ("page_size", None, b"A5"),
+    ]);
+    let request = || {
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, kind.clone()))
+            .set_payload(body.clone())
+            .to_request()
+    };
+    let answer = test::call_service(&app, request()).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(
+        answer.headers().get("X-Folio-Warnings").unwrap(),
+        "0",
+        "{:?}",
+        answer.headers().get("X-Folio-Warning")
+    );
+    let etag = etag(&answer);
+    let pdf = test::read_body(answer).await;
+    assert_eq!(images(&pdf), [(30, 40), (40, 30)]);
+    assert_eq!(
+        link_uris(&pdf),
+        ["https://blog.example/", "https://blog.example/post/"]
+    );
+    assert_eq!(blog.total.load(Ordering::SeqCst), 0, "nothing was fetched");
+
+    // Other file bytes: another render, not the cached one.
+    let (kind, body) = multipart(&[
+        ("markdown", Some("post.md"), markdown),
+        ("files", Some("red.png"), &blue),
+        ("files", Some("blue one.png"), &red),
+    ]);
+    let answer = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, kind))
+            .set_payload(body)
+            .to_request(),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_ne!(etag, self::etag(&answer));
+
+    // A file the markdown names but that did not come: a placeholder, and the warning
+    // lists what came.
+    let (kind, body) = multipart(&[
+        ("markdown", None, b"![missing](gone.png)"),
+        ("files", Some("red.png"), &red),
+    ]);
+    let answer = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/v1/render")
+            .insert_header((header::CONTENT_TYPE, kind))
+            .set_payload(body)
+            .to_request(),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let warning = answer.headers().get("X-Folio-Warning").unwrap();
+    assert!(
+        warning.to_str().unwrap().contains("came with `red.png`"),
+        "{warning:?}"
+    );
+
+    // Files anywhere but `files`, and `files` that are not files, are 400s naming them.
+    for (parts, says) in [
+        (
+            vec![
+                ("markdown", None, &b"# T"[..]),
+                ("picture", Some("red.png"), &red[..]),
+            ],
+            "`picture` is a file (`red.png`)",
+        ),
+        (
+            vec![("markdown", None, &b"# T"[..]), ("files", None, &b"x"[..])],
+            "`files` is not a file",
+        ),
+        (
+            vec![
+                ("markdown", None, &b"# T"[..]),
+                ("files", Some("a.png"), &red[..]),
+                ("files", Some("a.png"), &red[..]),
+            ],
+            "two files in `files` are named `a.png`",
+        ),
+    ] {
+        let (kind, body) = multipart(&parts);
+        let answer = test::call_service(
+            &app,
+            test::TestRequest::post()
+                .uri("/v1/render")
+                .insert_header((header::CONTENT_TYPE, kind))
+                .set_payload(body)
+                .to_request(),
+        )
+        .await;
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST, "{says}");
+        let problem: serde_json::Value = test::read_body_json(answer).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(says),
+            "{problem}"
+        );
+    }
+}

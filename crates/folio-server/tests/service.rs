@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{test, web};
-use folio::{Engine, Error, RenderOptions, Rendered};
+use folio::{Engine, Error, Rendered};
+use folio_server::article::Article;
 use folio_server::{create_app, engine_renderer, pool::Renderer, AppState, ServerConfig};
 
 fn config() -> ServerConfig {
@@ -201,12 +202,10 @@ async fn user_mistakes_are_4xx_problems() {
 
 fn slow(ms: u64) -> Renderer {
     let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
-    Arc::new(
-        move |md: &str, o: &RenderOptions, _: &folio::Cancel, _: Option<&str>| {
-            std::thread::sleep(Duration::from_millis(ms));
-            engine.render(md, o)
-        },
-    )
+    Arc::new(move |article: &Article, _: &folio::Cancel| {
+        std::thread::sleep(Duration::from_millis(ms));
+        engine.render(&article.markdown, &article.options)
+    })
 }
 
 #[actix_web::test]
@@ -242,15 +241,11 @@ async fn a_panic_is_a_500_with_a_request_id_and_the_worker_survives() {
     let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
     let inner = Arc::clone(&engine);
     let render: Renderer = Arc::new(
-        move |md: &str,
-              o: &RenderOptions,
-              _: &folio::Cancel,
-              _: Option<&str>|
-              -> Result<Rendered, Error> {
-            if md.contains("PANIC") {
+        move |article: &Article, _: &folio::Cancel| -> Result<Rendered, Error> {
+            if article.markdown.contains("PANIC") {
                 panic!("a bug");
             }
-            inner.render(md, o)
+            inner.render(&article.markdown, &article.options)
         },
     );
     let mut cfg = config();
@@ -621,27 +616,4 @@ async fn the_service_never_reads_local_files_or_unlisted_remote_images() {
         "{warnings:?}"
     );
     assert!(warnings[3].contains("loopback, private"), "{warnings:?}");
-}
-
-#[actix_web::test]
-async fn a_file_in_a_form_is_a_400_naming_its_field() {
-    let app = test::init_service(create_app(state_with(config(), None))).await;
-    let body =
-        "--XyZ1\r\nContent-Disposition: form-data; name=\"markdown\"; filename=\"post.md\"\r\n\
-                Content-Type: text/markdown\r\n\r\n# Post\r\n--XyZ1--\r\n";
-    let answer = test::call_service(
-        &app,
-        test::TestRequest::post()
-            .uri("/v1/render")
-            .insert_header((header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ1"))
-            .set_payload(body)
-            .to_request(),
-    )
-    .await;
-    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
-    let text = String::from_utf8(test::read_body(answer).await.to_vec()).unwrap();
-    assert!(
-        text.contains("`markdown` is a file (`post.md`); files are not accepted"),
-        "{text}"
-    );
 }

@@ -30,6 +30,7 @@ pub const RENDER_STACK: usize = 256 * 1024 * 1024;
 struct Job {
     markdown: String,
     options: RenderOptions,
+    origin: folio::Origin,
     limits: Limits,
     cancel: Cancel,
 }
@@ -85,6 +86,7 @@ fn read_frames(
         match message {
             ToWorker::Render {
                 options,
+                origin,
                 limits,
                 deadline_ms,
             } => {
@@ -100,6 +102,7 @@ fn read_frames(
                 let job = Job {
                     markdown,
                     options: *options,
+                    origin,
                     limits,
                     cancel,
                 };
@@ -129,6 +132,7 @@ fn render_jobs(
         let context = Context {
             images,
             cancel: job.cancel.clone(),
+            origin: job.origin.clone(),
             limits: job.limits,
         };
         let rendered = std::panic::catch_unwind(AssertUnwindSafe(|| {

@@ -18,11 +18,11 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use folio::{Cancel, Limits, RenderOptions, Rendered};
-use url::Url;
+use folio::{Cancel, Limits, Rendered};
 
 use super::protocol::{read_frame, write_frame, FromWorker, ToWorker};
-use crate::fetch::{absolute_image_url, Base, RemoteImages};
+use crate::article::{locate_image, Article, ImageAt};
+use crate::fetch::RemoteImages;
 use crate::pool::{Loss, Outcome};
 
 /// How often a running job is looked at (cancel, memory, answers).
@@ -86,9 +86,7 @@ impl Drop for Process {
 
 /// One job, as the pool gives it.
 pub struct JobRef<'a> {
-    pub markdown: &'a str,
-    pub options: &'a RenderOptions,
-    pub fetched_from: Option<&'a str>,
+    pub article: &'a Article,
     pub cancel: &'a Cancel,
 }
 
@@ -200,21 +198,15 @@ impl Workers {
         let deadline_ms =
             deadline.map(|d| d.saturating_duration_since(Instant::now()).as_millis() as u64);
         let render = ToWorker::Render {
-            options: Box::new(job.options.clone()),
+            options: Box::new(job.article.options.clone()),
+            origin: job.article.origin.clone(),
             limits: self.limits,
             deadline_ms,
         };
-        if write_frame(&mut process.input, &render, job.markdown.as_bytes()).is_err() {
+        if write_frame(&mut process.input, &render, job.article.markdown.as_bytes()).is_err() {
             // Its input is closed: it is ending, or ended; say how.
             return process.died();
         }
-        let base = Base {
-            fetched_from: job.fetched_from,
-            markdown: job.markdown,
-            option: job.options.base_url.as_ref().map(|b| b.0.as_str()),
-            max_front_matter_bytes: self.limits.max_front_matter_bytes,
-        };
-        let mut resolved: Option<Option<Url>> = None;
         let mut fetching: Option<Receiver<Result<Vec<u8>, String>>> = None;
         let mut asked_to_stop: Option<Instant> = None;
         loop {
@@ -279,18 +271,18 @@ impl Workers {
                 Ok(Ok((FromWorker::Panicked { message }, _))) => return Outcome::Panicked(message),
                 Ok(Ok((FromWorker::Image { url, max_bytes }, _))) => {
                     let (reply, answer) = channel();
-                    let absolute = absolute_image_url(&url, || {
-                        resolved.get_or_insert_with(|| base.resolve()).clone()
-                    });
-                    match absolute {
+                    match locate_image(&url, &job.article.files, max_bytes) {
                         // Nobody waits for the render any more: nothing is fetched for it.
                         _ if job.cancel.is_cancelled() => {
                             let _ = reply.send(Err("the render was stopped".to_string()));
                         }
-                        Err(reason) => {
+                        ImageAt::File(bytes) => {
+                            let _ = reply.send(Ok(bytes.to_vec()));
+                        }
+                        ImageAt::Nowhere(reason) => {
                             let _ = reply.send(Err(reason));
                         }
-                        Ok(absolute) => {
+                        ImageAt::Web(absolute) => {
                             // On its own thread, so that this one keeps watching the job;
                             // the fetch's timeouts end at the job's deadline.
                             let images = Arc::clone(&self.images);

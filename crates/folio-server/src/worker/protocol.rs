@@ -22,6 +22,8 @@ pub enum ToWorker {
     /// after `deadline_ms` at the latest.
     Render {
         options: Box<RenderOptions>,
+        /// Where the article came from (what its relative addresses resolve against).
+        origin: folio::Origin,
         limits: Limits,
         deadline_ms: Option<u64>,
     },
