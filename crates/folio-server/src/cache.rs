@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// The first 16 bytes of a digest in hexadecimal: cache keys and entity tags.
 pub fn hex_prefix(digest: &[u8]) -> String {
@@ -133,19 +134,21 @@ impl Cache {
 /// expire after a while, so a changed image shows within minutes.
 pub struct ByteCache {
     limit: usize,
-    max_age: std::time::Duration,
+    /// The longest any entry is kept, whatever its source allows.
+    max_age: Duration,
     inner: Mutex<ByteInner>,
 }
 
 #[derive(Default)]
 struct ByteInner {
-    entries: HashMap<String, (Arc<Vec<u8>>, std::time::Instant)>,
+    /// Each entry's bytes and the moment it stops being fresh.
+    entries: HashMap<String, (Arc<Vec<u8>>, Instant)>,
     order: VecDeque<String>,
     bytes: usize,
 }
 
 impl ByteCache {
-    pub fn new(limit: usize, max_age: std::time::Duration) -> ByteCache {
+    pub fn new(limit: usize, max_age: Duration) -> ByteCache {
         ByteCache {
             limit,
             max_age,
@@ -153,11 +156,17 @@ impl ByteCache {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<Arc<Vec<u8>>> {
+    /// The bytes under `key`, while they are fresh, and for how much longer.
+    pub fn get(&self, key: &str) -> Option<(Arc<Vec<u8>>, Duration)> {
+        self.get_at(key, Instant::now())
+    }
+
+    /// [`ByteCache::get`] at the moment `now`.
+    pub fn get_at(&self, key: &str, now: Instant) -> Option<(Arc<Vec<u8>>, Duration)> {
         let mut inner = self.inner.lock().ok()?;
-        let (bytes, at) = inner.entries.get(key)?.clone();
+        let (bytes, until) = inner.entries.get(key)?.clone();
         let i = inner.order.iter().position(|k| k == key);
-        if at.elapsed() > self.max_age {
+        if now >= until {
             inner.entries.remove(key);
             inner.bytes -= bytes.len();
             if let Some(i) = i {
@@ -169,20 +178,28 @@ impl ByteCache {
             let k = inner.order.remove(i).unwrap_or_default();
             inner.order.push_back(k);
         }
-        Some(bytes)
+        Some((bytes, until - now))
     }
 
-    pub fn put(&self, key: String, bytes: Vec<u8>) {
+    /// Keeps `bytes` under `key` for `fresh_for` (at most the cache's longest age); bytes
+    /// fresh for no time are not kept (and replace what was).
+    pub fn put(&self, key: String, bytes: Vec<u8>, fresh_for: Duration) {
+        self.put_at(key, bytes, fresh_for, Instant::now());
+    }
+
+    /// [`ByteCache::put`] at the moment `now`.
+    pub fn put_at(&self, key: String, bytes: Vec<u8>, fresh_for: Duration, now: Instant) {
         let size = bytes.len();
-        if size > self.limit {
-            return;
-        }
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
         if let Some((old, _)) = inner.entries.remove(&key) {
             inner.bytes -= old.len();
             inner.order.retain(|k| k != &key);
+        }
+        let fresh_for = fresh_for.min(self.max_age);
+        if size > self.limit || fresh_for.is_zero() {
+            return;
         }
         while inner.bytes + size > self.limit {
             let Some(oldest) = inner.order.pop_front() else {
@@ -196,7 +213,7 @@ impl ByteCache {
         inner.order.push_back(key.clone());
         inner
             .entries
-            .insert(key, (Arc::new(bytes), std::time::Instant::now()));
+            .insert(key, (Arc::new(bytes), now + fresh_for));
     }
 
     /// Bytes held.
@@ -208,17 +225,28 @@ impl ByteCache {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn byte_cache_is_bounded_and_expires() {
-        let cache = ByteCache::new(100, std::time::Duration::from_millis(50));
-        cache.put("a".into(), vec![1; 60]);
-        cache.put("b".into(), vec![2; 60]); // evicts a
-        assert!(cache.get("a").is_none());
-        assert_eq!(cache.get("b").unwrap().len(), 60);
+    fn byte_cache_is_bounded_and_expires_when_its_source_says() {
+        let start = Instant::now();
+        let at = |ms: u64| start + Duration::from_millis(ms);
+        let cache = ByteCache::new(100, Duration::from_millis(50));
+        let long = Duration::from_secs(3600);
+        cache.put_at("a".into(), vec![1; 60], long, at(0));
+        cache.put_at("b".into(), vec![2; 60], long, at(0)); // evicts a
+        assert!(cache.get_at("a", at(0)).is_none());
+        let (bytes, left) = cache.get_at("b", at(10)).unwrap();
+        assert_eq!((bytes.len(), left), (60, Duration::from_millis(40)));
         assert_eq!(cache.bytes(), 60);
-        cache.put("huge".into(), vec![0; 101]);
-        assert!(cache.get("huge").is_none());
-        std::thread::sleep(std::time::Duration::from_millis(60));
-        assert!(cache.get("b").is_none());
+        cache.put_at("huge".into(), vec![0; 101], long, at(0));
+        assert!(cache.get_at("huge", at(0)).is_none());
+        // The cache's own age caps a long one; it is gone once past.
+        assert!(cache.get_at("b", at(50)).is_none());
+        assert_eq!(cache.bytes(), 0);
+        // A source's shorter life is kept; one of no time is not kept at all.
+        cache.put_at("c".into(), vec![3; 10], Duration::from_millis(5), at(100));
+        assert!(cache.get_at("c", at(104)).is_some());
+        assert!(cache.get_at("c", at(105)).is_none());
+        cache.put_at("d".into(), vec![4; 10], Duration::ZERO, at(100));
+        assert!(cache.get_at("d", at(100)).is_none());
         assert_eq!(cache.bytes(), 0);
     }
 

@@ -317,9 +317,10 @@ declare_settings! {
     trust_networks: Vec<String> = Vec::new(), flag = "trust-network";
     /// Bytes of fetched images kept in memory for the next renders, 0 for none.
     image_cache_bytes: usize = 32 * 1024 * 1024;
-    /// Seconds a render that read from the web (an article fetched with ?url=, or its
-    /// images) stays cached, and a fetched image too; a render whose image could not be
-    /// read is not cached at all. 0 caches neither.
+    /// The longest, in seconds, a render that read from the web (an article fetched with
+    /// ?url=, or its images) stays cached, and a fetched image too: less when their own
+    /// Cache-Control or Expires say less; a render whose image could not be read is not
+    /// cached at all. 0 caches neither.
     source_ttl_s: u64 = 60;
     /// How the log is written: `text` (one line per event) or `json` (one object per line;
     /// each request's has its id, route, status, duration, pages, bytes and cache).

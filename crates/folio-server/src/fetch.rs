@@ -47,8 +47,20 @@ pub type Transport<'a> = &'a mut dyn FnMut(&Url, Vec<SocketAddr>) -> Result<Hop,
 
 /// What one request gave.
 pub enum Hop {
-    Body(Vec<u8>),
+    /// The document, and how long its server lets it be reused (None: it did not say).
+    Body(Vec<u8>, Option<Duration>),
     Redirect(String),
+}
+
+/// A fetched document.
+#[derive(Debug)]
+pub struct Fetched {
+    pub bytes: Vec<u8>,
+    /// The address it came from after redirects (relative addresses inside are relative
+    /// to that).
+    pub url: Url,
+    /// How long its server lets it be reused (None: it did not say).
+    pub fresh_for: Option<Duration>,
 }
 
 /// The fetch policy.
@@ -67,21 +79,19 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    /// Fetches `url` over the network.
-    pub fn fetch(&self, url: &str) -> Result<Vec<u8>, FetchError> {
-        self.fetch_final(url).map(|(bytes, _)| bytes)
-    }
-
-    /// Fetches `url` over the network; gives the bytes and the address they came from
-    /// after redirects (relative addresses inside are relative to that).
-    pub fn fetch_final(&self, url: &str) -> Result<(Vec<u8>, Url), FetchError> {
+    /// Fetches `url` over the network, following redirects.
+    pub fn fetch(&self, url: &str) -> Result<Fetched, FetchError> {
         let mut last = None;
-        let bytes = self.follow(url, &resolve, &mut |url, addresses| {
+        let (bytes, fresh_for) = self.follow(url, &resolve, &mut |url, addresses| {
             last = Some(url.clone());
             self.get(url, addresses)
         })?;
-        let last = last.ok_or_else(|| FetchError::Upstream("nothing was fetched".into()))?;
-        Ok((bytes, last))
+        let url = last.ok_or_else(|| FetchError::Upstream("nothing was fetched".into()))?;
+        Ok(Fetched {
+            bytes,
+            url,
+            fresh_for,
+        })
     }
 
     /// The redirect loop, with the resolver and transport passed in (for tests).
@@ -90,13 +100,13 @@ impl Fetcher {
         start: &str,
         resolve: Resolve<'_>,
         get: Transport<'_>,
-    ) -> Result<Vec<u8>, FetchError> {
+    ) -> Result<(Vec<u8>, Option<Duration>), FetchError> {
         let mut url = Url::parse(start)
             .map_err(|e| FetchError::Forbidden(format!("`{start}` is not a URL: {e}")))?;
         for _ in 0..=MAX_REDIRECTS {
             let addresses = self.check(&url, resolve)?;
             match get(&url, addresses)? {
-                Hop::Body(bytes) => return Ok(bytes),
+                Hop::Body(bytes, fresh_for) => return Ok((bytes, fresh_for)),
                 Hop::Redirect(location) => {
                     url = url.join(&location).map_err(|_| {
                         FetchError::Upstream(format!("bad redirect to `{location}`"))
@@ -178,6 +188,12 @@ impl Fetcher {
             })?;
             return Ok(Hop::Redirect(location.to_string()));
         }
+        let fresh_for = crate::freshness::fresh_for(
+            response.header("Cache-Control"),
+            response.header("Expires"),
+            response.header("Date"),
+            response.header("Age"),
+        );
         let mut body = Vec::new();
         response
             .into_reader()
@@ -187,7 +203,7 @@ impl Fetcher {
         if body.len() > self.max_bytes {
             return Err(FetchError::TooLarge(self.max_bytes));
         }
-        Ok(Hop::Body(body))
+        Ok(Hop::Body(body, fresh_for))
     }
 }
 
@@ -235,7 +251,7 @@ impl RemoteImages {
             return Err("the render's deadline passed before the image was fetched".to_string());
         }
         let bound = |timeout: Duration| remaining.map_or(timeout, |r| timeout.min(r));
-        if let Some(bytes) = self.cache.get(url.as_str()) {
+        if let Some((bytes, _)) = self.cache.get(url.as_str()) {
             if bytes.len() > max_bytes {
                 return Err(FetchError::TooLarge(max_bytes).to_string());
             }
@@ -247,9 +263,26 @@ impl RemoteImages {
             total_timeout: bound(self.fetcher.total_timeout),
             ..self.fetcher.clone()
         };
-        let bytes = fetcher.fetch(url.as_str()).map_err(|e| e.to_string())?;
-        self.cache.put(url.as_str().to_string(), bytes.clone());
-        Ok(bytes)
+        let fetched = fetcher.fetch(url.as_str()).map_err(|e| e.to_string())?;
+        // Kept as long as its server allows, at most --source-ttl-s.
+        self.cache.put(
+            url.as_str().to_string(),
+            fetched.bytes.clone(),
+            fetched.fresh_for.unwrap_or(Duration::MAX),
+        );
+        Ok(fetched.bytes)
+    }
+
+    /// How much longer the image fetched from `url` may be reused: its time left in the
+    /// cache. An image that is not there (its server forbade keeping it, or the cache
+    /// had no room) is fresh for no time, so a render that printed it is not kept.
+    pub fn fresh_for(&self, url: &str) -> Duration {
+        let Ok(url) = Url::parse(url) else {
+            return Duration::ZERO;
+        };
+        self.cache
+            .get(url.as_str())
+            .map_or(Duration::ZERO, |(_, left)| left)
     }
 }
 
@@ -453,11 +486,12 @@ mod tests {
         };
         let mut get = |_: &Url, a: Vec<SocketAddr>| {
             assert_eq!(a[0].ip().to_string(), "127.0.0.1");
-            Ok(Hop::Body(b"# Hi".to_vec()))
+            Ok(Hop::Body(b"# Hi".to_vec(), None))
         };
         assert_eq!(
             f.follow("http://127.0.0.1:8080/a.md", &resolve, &mut get)
-                .unwrap(),
+                .unwrap()
+                .0,
             b"# Hi"
         );
         let mut never =
@@ -522,11 +556,12 @@ mod tests {
         };
         let mut get = |_: &Url, a: Vec<SocketAddr>| {
             assert_eq!(a[0].ip().to_string(), "10.1.2.3");
-            Ok(Hop::Body(b"# Hi".to_vec()))
+            Ok(Hop::Body(b"# Hi".to_vec(), None))
         };
         assert_eq!(
             f.follow("http://10.1.2.3/a.md", &resolve, &mut get)
-                .unwrap(),
+                .unwrap()
+                .0,
             b"# Hi"
         );
         // Still never the metadata address, nor loopback.

@@ -10,6 +10,7 @@ pub mod body;
 pub mod cache;
 pub mod config;
 pub mod fetch;
+pub mod freshness;
 pub mod logging;
 pub mod metrics;
 pub mod openapi;
@@ -35,6 +36,8 @@ use folio::{Cancel, Context, Engine};
 pub struct AppState {
     pub engine: Arc<Engine>,
     pub pool: pool::RenderPool,
+    /// The remote images renders read (and how much longer each may be reused).
+    pub images: Arc<fetch::RemoteImages>,
     pub cache: cache::Cache,
     /// The Redis cache shared with other instances, if configured.
     pub shared: Option<Arc<shared_cache::SharedCache>>,
@@ -57,32 +60,39 @@ impl AppState {
             .iter()
             .map(std::path::PathBuf::from)
             .collect();
-        let engine = Arc::new(Engine::with_font_dirs(font_dirs.clone()));
+        let engine = Arc::new(Engine::with_font_dirs(font_dirs));
         // Font files that cannot be used are said once, at start.
         for (path, reason) in engine.unreadable_fonts() {
             tracing::warn!(path = %path.display(), reason, "font file skipped");
         }
-        match config.isolation {
+        AppState::with_engine(config, engine)
+    }
+
+    /// The same with an engine already built (its fonts are the workers' too: worker
+    /// processes get `config.font_dirs`).
+    pub fn with_engine(config: ServerConfig, engine: Arc<Engine>) -> AppState {
+        let images = Arc::new(remote_images(&config));
+        let pool = match config.isolation {
             Isolation::Thread => {
-                let render = engine_renderer(Arc::clone(&engine), &config);
-                AppState::with_renderer(config, engine, render)
+                let render = engine_renderer(Arc::clone(&engine), Arc::clone(&images), &config);
+                pool::RenderPool::new(render, config.workers, config.queue)
             }
             Isolation::Process => {
                 let program = std::env::current_exe().unwrap_or_else(|_| "folio".into());
                 let mut args = vec![std::ffi::OsString::from(worker::WORKER_ARG)];
-                args.extend(font_dirs.into_iter().map(Into::into));
+                args.extend(config.font_dirs.iter().map(Into::into));
                 let workers = worker::process::Workers {
                     program,
                     args,
                     memory_bytes: config.worker_memory_mb.saturating_mul(1024 * 1024),
-                    images: Arc::new(remote_images(&config)),
+                    images: Arc::clone(&images),
                     limits: config.limits,
                     restarts: Arc::default(),
                 };
-                let pool = pool::RenderPool::with_processes(workers, config.workers, config.queue);
-                AppState::with_pool(config, engine, pool)
+                pool::RenderPool::with_processes(workers, config.workers, config.queue)
             }
-        }
+        };
+        AppState::with_pool(config, engine, images, pool)
     }
 
     /// The same with another renderer (tests use slow or failing ones).
@@ -92,12 +102,19 @@ impl AppState {
         render: pool::Renderer,
     ) -> AppState {
         let pool = pool::RenderPool::new(render, config.workers, config.queue);
-        AppState::with_pool(config, engine, pool)
+        let images = Arc::new(remote_images(&config));
+        AppState::with_pool(config, engine, images, pool)
     }
 
-    fn with_pool(config: ServerConfig, engine: Arc<Engine>, pool: pool::RenderPool) -> AppState {
+    fn with_pool(
+        config: ServerConfig,
+        engine: Arc<Engine>,
+        images: Arc<fetch::RemoteImages>,
+        pool: pool::RenderPool,
+    ) -> AppState {
         AppState {
             pool,
+            images,
             cache: cache::Cache::new(config.cache_bytes),
             shared: config
                 .redis_url
@@ -135,8 +152,11 @@ pub fn trusted_networks(config: &ServerConfig) -> Vec<fetch::Network> {
 /// The renderer the pool runs: the engine, with images from `data:` URIs, the files
 /// uploaded with the article and the configured image origins, the deadline, and the
 /// operator's limits.
-pub fn engine_renderer(engine: Arc<Engine>, config: &ServerConfig) -> pool::Renderer {
-    let images = remote_images(config);
+pub fn engine_renderer(
+    engine: Arc<Engine>,
+    images: Arc<fetch::RemoteImages>,
+    config: &ServerConfig,
+) -> pool::Renderer {
     let limits = config.limits;
     Arc::new(move |article: &article::Article, cancel: &Cancel| {
         let images = images.for_article(&article.files, cancel.deadline());

@@ -21,6 +21,9 @@ const NOT_OPTIONS: &[&str] = &["markdown", "download", "filename", "url", body::
 #[derive(Debug)]
 struct RenderRequest {
     article: Article,
+    /// How long the fetched article's server lets it be reused (`GET ?url=`; None: it
+    /// did not say, or the article was sent).
+    source_fresh_for: Option<Duration>,
     download: bool,
     /// The file name the client chose for the PDF, if any.
     filename: Option<String>,
@@ -78,6 +81,7 @@ async fn read_request(
                     options,
                     ..Article::default()
                 },
+                source_fresh_for: None,
                 download,
                 filename: field(&query, "filename"),
             })
@@ -110,6 +114,7 @@ async fn read_request(
                     options,
                     ..Article::default()
                 },
+                source_fresh_for: None,
                 download: parsed.download || flag(&query, "download"),
                 filename: parsed.filename.or_else(|| field(&query, "filename")),
             })
@@ -170,6 +175,7 @@ fn form_request(
             origin,
             files: Attachments::new(files),
         },
+        source_fresh_for: None,
         download,
         filename,
     })
@@ -280,7 +286,8 @@ async fn respond(
         }
         None => {
             state.metrics.cache(false);
-            let entry = render_in_pool(state, req, request.article).await?;
+            let entry =
+                render_in_pool(state, req, request.article, request.source_fresh_for).await?;
             if entry.is_fresh() {
                 store(state, key, entry.clone());
             }
@@ -378,6 +385,7 @@ async fn render_in_pool(
     state: &AppState,
     req: &HttpRequest,
     article: Article,
+    source_fresh_for: Option<Duration>,
 ) -> Result<Entry, ApiError> {
     let started = Instant::now();
     let from_web = matches!(article.origin, Origin::Web(_));
@@ -428,13 +436,30 @@ async fn render_in_pool(
     state
         .metrics
         .render(started.elapsed().as_secs_f64(), rendered.pages);
-    // A render is as fresh as what it read: one that read from the web (the article, or
-    // an image) for --source-ttl-s, one that could not read an image not at all.
+    // A render is as fresh as what it read, and never longer than --source-ttl-s: the
+    // article as its server allows, each image as long as it stays in the image cache
+    // (which keeps it as long as its server allows); one that could not read an image
+    // not at all.
+    let ttl = Duration::from_secs(state.config.source_ttl_s);
     let lost_image = rendered.external_images.iter().any(|image| !image.shown);
+    // Uploaded files are part of the request (and its key); web images are not.
+    let web_images: Vec<&str> = rendered
+        .external_images
+        .iter()
+        .map(|image| image.url.as_str())
+        .filter(|url| {
+            url::Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "http" | "https"))
+        })
+        .collect();
     let fresh_for = if lost_image {
         Some(Duration::ZERO)
-    } else if from_web || !rendered.external_images.is_empty() {
-        Some(Duration::from_secs(state.config.source_ttl_s))
+    } else if from_web || !web_images.is_empty() {
+        let images = web_images.iter().map(|url| state.images.fresh_for(url));
+        Some(
+            images
+                .chain(source_fresh_for)
+                .fold(ttl, |fresh, other| fresh.min(other)),
+        )
     } else {
         None
     };
@@ -687,7 +712,7 @@ pub async fn render_url(
         trusted: super::trusted_networks(&state.config),
         named: state.config.allow_origins.clone(),
     };
-    let (bytes, fetched_from) = web::block(move || fetcher.fetch_final(&url))
+    let fetched = web::block(move || fetcher.fetch(&url))
         .await
         .map_err(|_| ApiError::Internal {
             request_id: super::request_id(&req),
@@ -700,7 +725,7 @@ pub async fn render_url(
                 unread: Default::default(),
             },
         })?;
-    let markdown = utf8(bytes)?;
+    let markdown = utf8(fetched.bytes)?;
     // The article's address: printed on it (unless its front matter names another), and
     // what its relative links and images resolve against.
     respond(
@@ -710,9 +735,10 @@ pub async fn render_url(
             article: Article {
                 markdown,
                 options,
-                origin: Origin::Web(fetched_from.to_string()),
+                origin: Origin::Web(fetched.url.to_string()),
                 files: Attachments::default(),
             },
+            source_fresh_for: fetched.fresh_for,
             download: flag(&query, "download"),
             filename: field(&query, "filename"),
         },

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{test, web};
 use folio::Engine;
-use folio_server::{create_app, engine_renderer, AppState, ServerConfig, ROUTES};
+use folio_server::{create_app, AppState, ServerConfig, ROUTES};
 
 fn config() -> ServerConfig {
     ServerConfig {
@@ -23,8 +23,7 @@ fn config() -> ServerConfig {
 
 fn state(config: ServerConfig) -> web::Data<AppState> {
     let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
-    let render = engine_renderer(Arc::clone(&engine), &config);
-    web::Data::new(AppState::with_renderer(config, engine, render))
+    web::Data::new(AppState::with_engine(config, engine))
 }
 
 async fn openapi_document() -> serde_json::Value {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use actix_web::web;
 use folio::{Cancel, Engine, Error, Rendered};
 use folio_server::article::Article;
-use folio_server::{engine_renderer, pool::Renderer, start, AppState, ServerConfig};
+use folio_server::{pool::Renderer, start, AppState, ServerConfig};
 
 fn config() -> ServerConfig {
     ServerConfig {
@@ -32,8 +32,10 @@ fn config() -> ServerConfig {
 /// Starts the service (as `folio serve` configures it) on a free loopback port.
 fn serve(config: ServerConfig, render: Option<Renderer>) -> (SocketAddr, web::Data<AppState>) {
     let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
-    let render = render.unwrap_or_else(|| engine_renderer(Arc::clone(&engine), &config));
-    let state = web::Data::new(AppState::with_renderer(config, engine, render));
+    let state = web::Data::new(match render {
+        Some(render) => AppState::with_renderer(config, engine, render),
+        None => AppState::with_engine(config, engine),
+    });
     let (tx, rx) = std::sync::mpsc::channel();
     let shared = state.clone();
     std::thread::spawn(move || {

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use actix_web::http::{header, StatusCode};
 use actix_web::{test, web};
 use folio::Engine;
-use folio_server::{create_app, engine_renderer, AppState, ServerConfig};
+use folio_server::{create_app, AppState, ServerConfig};
 
 /// A PNG of one colour.
 fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
@@ -140,8 +140,7 @@ fn config(blog: &Blog, trust: &[&str]) -> ServerConfig {
 
 fn state(config: ServerConfig) -> web::Data<AppState> {
     let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
-    let render = engine_renderer(Arc::clone(&engine), &config);
-    web::Data::new(AppState::with_renderer(config, engine, render))
+    web::Data::new(AppState::with_engine(config, engine))
 }
 
 /// The image XObjects in a PDF, as (width, height).
@@ -568,6 +567,17 @@ async fn relative_links_resolve_against_the_fetched_address_or_the_front_matter(
     );
 }
 
+/// An answer's `Cache-Control`.
+fn max_age<B>(answer: &actix_web::dev::ServiceResponse<B>) -> String {
+    answer
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
 /// A multipart body of `parts`: (field name, file name, bytes).
 fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "folio-test-boundary";
@@ -711,4 +721,61 @@ async fn a_markdown_file_uploaded_with_its_images_prints_them() {
             "{problem}"
         );
     }
+}
+
+#[actix_web::test]
+async fn a_render_is_kept_no_longer_than_its_sources_allow() {
+    let blog = blog();
+    // The service would keep renders for an hour; the blog says less.
+    let config = ServerConfig {
+        source_ttl_s: 3600,
+        ..config(&blog, &["127.0.0.1/32"])
+    };
+    let app = test::init_service(create_app(state(config))).await;
+    let get = |path: &str| {
+        test::TestRequest::get()
+            .uri(&format!("/v1/render?url={}{path}", blog.origin))
+            .to_request()
+    };
+    // The photo may be kept for 20 s: so may the PDF, here and downstream.
+    blog.set(
+        "/images/red.png",
+        "image/png\r\nCache-Control: public, max-age=20",
+        Some(png(40, 30, [200, 20, 20])),
+    );
+    let answer = test::call_service(&app, get("/posts/coast.md")).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let kept = max_age(&answer);
+    let seconds: u64 = kept.trim_start_matches("public, max-age=").parse().unwrap();
+    assert!((19..=20).contains(&seconds), "{kept}");
+
+    // The photo may not be kept at all: neither may the PDF, and the next request
+    // fetches it again.
+    blog.set(
+        "/images/green.png",
+        "image/png\r\nCache-Control: no-store",
+        Some(png(40, 30, [20, 200, 20])),
+    );
+    blog.set(
+        "/posts/other.md",
+        "text/markdown",
+        Some(b"# Other\n\n![A green boat](../images/green.png)\n".to_vec()),
+    );
+    for _ in 0..2 {
+        let answer = test::call_service(&app, get("/posts/other.md")).await;
+        assert_eq!(answer.status(), StatusCode::OK);
+        assert_eq!(max_age(&answer), "no-cache");
+    }
+    assert_eq!(blog.hits("/images/green.png"), 2, "fetched each time");
+
+    // The article's own Expires counts too.
+    blog.set(
+        "/posts/dated.md",
+        "text/markdown\r\nDate: Mon, 07 Dec 2026 10:00:00 GMT\r\nExpires: Mon, 07 Dec 2026 10:00:30 GMT",
+        Some(b"# Dated\n\nNo pictures.\n".to_vec()),
+    );
+    let answer = test::call_service(&app, get("/posts/dated.md")).await;
+    let kept = max_age(&answer);
+    let seconds: u64 = kept.trim_start_matches("public, max-age=").parse().unwrap();
+    assert!((29..=30).contains(&seconds), "{kept}");
 }

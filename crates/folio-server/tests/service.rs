@@ -9,7 +9,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{test, web};
 use folio::{Engine, Error, Rendered};
 use folio_server::article::Article;
-use folio_server::{create_app, engine_renderer, pool::Renderer, AppState, ServerConfig};
+use folio_server::{create_app, pool::Renderer, AppState, ServerConfig};
 
 fn config() -> ServerConfig {
     ServerConfig {
@@ -24,8 +24,10 @@ fn config() -> ServerConfig {
 
 fn state_with(config: ServerConfig, render: Option<Renderer>) -> web::Data<AppState> {
     let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
-    let render = render.unwrap_or_else(|| engine_renderer(Arc::clone(&engine), &config));
-    web::Data::new(AppState::with_renderer(config, engine, render))
+    web::Data::new(match render {
+        Some(render) => AppState::with_renderer(config, engine, render),
+        None => AppState::with_engine(config, engine),
+    })
 }
 
 async fn problem<B: actix_web::body::MessageBody>(
