@@ -234,6 +234,7 @@ pub const ROUTES: &[(&str, &[&str])] = &[
     ("/metrics", &["GET", "HEAD"]),
     ("/openapi.json", &["GET", "HEAD"]),
     ("/button.js", &["GET", "HEAD"]),
+    ("/demo/post.md", &["GET", "HEAD"]),
     ("/", &["GET", "HEAD"]),
 ];
 
@@ -253,6 +254,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/metrics", get_or_head().to(routes::metrics))
         .route("/openapi.json", get_or_head().to(routes::openapi))
         .route("/button.js", get_or_head().to(routes::button_js))
+        .route(routes::DEMO_POST_PATH, get_or_head().to(routes::demo_post))
         .route("/", get_or_head().to(routes::demo));
 }
 

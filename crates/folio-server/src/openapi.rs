@@ -315,8 +315,15 @@ pub fn document(engine: &Engine) -> Value {
     );
     let demo_op = simple(
         "demo",
-        "A demo blog post with the button, and a playground form",
+        "A demo blog post with the button (the plain link a blog pastes, and the variant that renders markdown held in the page), and a playground form",
         "text/html",
+        json!({"type": "string"}),
+        vec![],
+    );
+    let demo_post_op = simple(
+        "demoPost",
+        "The demo post's markdown: `GET /v1/render?url=` of this address is answered without fetching anything, whatever the fetch policy",
+        "text/markdown",
         json!({"type": "string"}),
         vec![],
     );
@@ -340,6 +347,7 @@ pub fn document(engine: &Engine) -> Value {
         ("/metrics", metrics_op),
         ("/openapi.json", openapi_op),
         ("/button.js", button_op),
+        ("/demo/post.md", demo_post_op),
         ("/", demo_op),
     ] {
         paths.insert(path.into(), json!({"get": op, "head": head_of(&op)}));

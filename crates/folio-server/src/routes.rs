@@ -669,11 +669,55 @@ pub async fn button_js() -> HttpResponse {
         .body(include_str!("../assets/button.js"))
 }
 
-/// `GET /`: a demo blog post with the button, and a playground.
-pub async fn demo() -> HttpResponse {
+/// The demo blog post's markdown (`GET /demo/post.md`).
+const DEMO_POST: &str = include_str!("../assets/demo-post.md");
+/// Where the demo post's markdown is served.
+pub const DEMO_POST_PATH: &str = "/demo/post.md";
+
+/// This service's own origin as the request names it (`scheme://host[:port]`), if
+/// that is a valid one.
+fn own_origin(req: &HttpRequest) -> Option<url::Url> {
+    let info = req.connection_info();
+    url::Url::parse(&format!("{}://{}/", info.scheme(), info.host()))
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+}
+
+/// Whether `url` is this service's own demo post: answered from the bundled text,
+/// without fetching anything, whatever the fetch policy.
+fn is_own_demo_post(url: &str, req: &HttpRequest) -> bool {
+    let (Ok(url), Some(own)) = (url::Url::parse(url), own_origin(req)) else {
+        return false;
+    };
+    url.origin() == own.origin() && url.path() == DEMO_POST_PATH && url.query().is_none()
+}
+
+/// `GET /`: a demo blog post with the button (a plain link to the PDF of its markdown,
+/// and the variant that renders markdown held in the page), and a playground.
+pub async fn demo(req: HttpRequest) -> HttpResponse {
+    // The service's address as the browser reached it, so the pasted markup is real.
+    let origin = own_origin(&req)
+        .map(|url| url.origin().ascii_serialization())
+        .unwrap_or_default();
+    let post_url = format!("{origin}{DEMO_POST_PATH}");
+    let encoded: String = form_urlencoded::byte_serialize(post_url.as_bytes()).collect();
+    let attribute = |text: &str| html_escape::encode_double_quoted_attribute(text).into_owned();
+    let page = include_str!("../assets/demo.html")
+        .replace("{{origin}}", &attribute(&origin))
+        .replace("{{post_url_encoded}}", &attribute(&encoded))
+        .replace("{{post}}", DEMO_POST);
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(include_str!("../assets/demo.html"))
+        .insert_header((header::VARY, "Host"))
+        .body(page)
+}
+
+/// `GET /demo/post.md`: the demo post's markdown, which the demo page's plain link
+/// prints.
+pub async fn demo_post() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/markdown; charset=utf-8")
+        .body(DEMO_POST)
 }
 
 /// `GET /openapi.json`: the API, as generated from the routes, options and errors.
@@ -695,6 +739,25 @@ pub async fn render_url(
         detail: "give the article's address as `url`, or POST the markdown".to_string(),
         option: None,
     })?;
+    if is_own_demo_post(&url, &req) {
+        let options = options_from_pairs(&query)?;
+        return respond(
+            &state,
+            &req,
+            RenderRequest {
+                article: Article {
+                    markdown: DEMO_POST.to_string(),
+                    options,
+                    origin: Origin::Web(url),
+                    files: Attachments::default(),
+                },
+                source_fresh_for: None,
+                download: flag(&query, "download"),
+                filename: field(&query, "filename"),
+            },
+        )
+        .await;
+    }
     if state.config.fetch_origins.is_empty() && state.config.allow_origins.is_empty() {
         return Err(ApiError::Forbidden {
             detail:

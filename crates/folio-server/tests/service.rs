@@ -619,3 +619,68 @@ async fn the_service_never_reads_local_files_or_unlisted_remote_images() {
     );
     assert!(warnings[3].contains("loopback, private"), "{warnings:?}");
 }
+
+#[actix_web::test]
+async fn the_demo_pages_plain_link_prints_its_post_without_fetching_anything() {
+    // No origin is allowed: the service fetches nothing.
+    let app = test::init_service(create_app(state_with(config(), None))).await;
+    let page = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri("/")
+            .insert_header((header::HOST, "folio.test:8080"))
+            .to_request(),
+    )
+    .await;
+    let page = String::from_utf8(test::read_body(page).await.to_vec()).unwrap();
+    // The plain link, as a blog pastes it, with this service's own address.
+    let start = page
+        .find(r#"<a id="plain-link" data-folio-button href=""#)
+        .unwrap();
+    let href = page[start..].split('"').nth(3).unwrap();
+    assert_eq!(
+        href,
+        "http://folio.test:8080/v1/render?url=http%3A%2F%2Ffolio.test%3A8080%2Fdemo%2Fpost.md"
+    );
+    // Its markup is shown, and the post's markdown is in the page for the other variant.
+    assert!(page.contains("&lt;a data-folio-button href=\"http://folio.test:8080/v1/render?url="));
+    let post = test::call_service(
+        &app,
+        test::TestRequest::get().uri("/demo/post.md").to_request(),
+    )
+    .await;
+    let post = String::from_utf8(test::read_body(post).await.to_vec()).unwrap();
+    assert!(page.contains(&format!(
+        "<script type=\"text/markdown\" id=\"article-markdown\">{post}</script>"
+    )));
+    // Following the link gives the PDF, with the post's address printed on it.
+    let path = href.trim_start_matches("http://folio.test:8080");
+    let answer = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri(path)
+            .insert_header((header::HOST, "folio.test:8080"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers().get("X-Folio-Warnings").unwrap(), "0");
+    let pdf = test::read_body(answer).await;
+    // The printed address is a link too: find it in the PDF's objects, decompressed.
+    let mut doc = lopdf::Document::load_mem(&pdf).unwrap();
+    doc.decompress();
+    let mut plain = Vec::new();
+    doc.save_to(&mut plain).unwrap();
+    let address = b"(http://folio.test:8080/demo/post.md)";
+    assert!(plain.windows(address.len()).any(|w| w == address));
+    // Another host's "demo post" is an ordinary fetch, refused here.
+    let answer = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri("/v1/render?url=http%3A%2F%2Fother.test%2Fdemo%2Fpost.md")
+            .insert_header((header::HOST, "folio.test:8080"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+}
