@@ -350,7 +350,7 @@ try {
       await route.fulfill({ response, body: seen.body });
     });
     await page.goto(`${service}/`);
-    const button = page.getByRole('button', { name: /Print\/PDF/ });
+    const button = page.getByRole('button', { name: 'Print / PDF (from this page)' });
     await button.waitFor({ timeout: 5000 });
     const newTab = context.waitForEvent('page');
     await button.click();
@@ -361,6 +361,22 @@ try {
     const disposition = seen.headers['content-disposition'] ?? '';
     assert(disposition.includes('the-quiet-return-of-the-printed-page.pdf'), `the article's PDF: ${disposition}`);
     await tab.waitForURL(/^blob:/, { timeout: 10000 });
+    await context.close();
+  });
+
+  await check('demo page: with JavaScript off, the plain link a blog pastes prints the demo post', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${service}/`);
+    const link = page.getByRole('link', { name: 'Print / PDF', exact: true });
+    const href = await link.getAttribute('href');
+    assert(href.startsWith(`${service}/v1/render?url=`), `an absolute link to this service: ${href}`);
+    assert(decodeURIComponent(href.split('url=')[1]) === `${service}/demo/post.md`, href);
+    // The markup shown is the markup used.
+    assert((await page.locator('section.markup pre').first().innerText()).includes(href), 'markup shown');
+    const response = await context.request.get(href);
+    assert(response.status() === 200, `status ${response.status()}`);
+    assert((await response.body()).subarray(0, 5).toString() === '%PDF-', 'a PDF');
     await context.close();
   });
 
