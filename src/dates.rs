@@ -30,8 +30,11 @@ pub struct Dates {
 impl Dates {
     /// The bundled table.
     pub fn built_in() -> Dates {
+        let table = crate::source::read_toml(include_str!("../templates/dates.toml"), 1)
+            .expect("templates/dates.toml is valid (checked by a test)")
+            .table;
         let styles: HashMap<String, DateStyle> =
-            toml::from_str(include_str!("../templates/dates.toml"))
+            serde_json::from_value(serde_json::Value::Object(table))
                 .expect("templates/dates.toml is valid (checked by a test)");
         Dates { styles }
     }

@@ -7,6 +7,7 @@
 use thiserror::Error;
 
 use crate::context::Exceeded;
+use crate::source::SourceError;
 
 /// A problem that stops the render. Every variant is the caller's or the document's
 /// unless it says otherwise.
@@ -16,14 +17,15 @@ pub enum Error {
     #[error("invalid option `{option}`: {message}")]
     InvalidOption { option: String, message: String },
 
-    /// The front matter block could not be read: where (1-based line of the file, and
-    /// column in characters, 0 when the problem is the whole line) and what.
-    #[error("front matter, line {line}: {message}")]
-    FrontMatter {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    /// The front matter could not be read, or sets something the render refuses: what,
+    /// where in the article's file (line, column and length), and the key it is about.
+    #[error("front matter, {0}")]
+    FrontMatter(SourceError),
+
+    /// A template file could not be read, or sets a value a design cannot have: what,
+    /// where in the file, and the key it is about.
+    #[error("template, {0}")]
+    Template(SourceError),
 
     /// The document exceeds one of the limits the operator set.
     #[error("document too large: {0}")]

@@ -24,7 +24,10 @@ struct Labels {
 fn table() -> &'static HashMap<String, Labels> {
     static TABLE: OnceLock<HashMap<String, Labels>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        toml::from_str(include_str!("../templates/labels.toml"))
+        let table = crate::source::read_toml(include_str!("../templates/labels.toml"), 1)
+            .expect("templates/labels.toml is valid (checked by a test)")
+            .table;
+        serde_json::from_value(serde_json::Value::Object(table))
             .expect("templates/labels.toml is valid (checked by a test)")
     })
 }

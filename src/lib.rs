@@ -28,6 +28,7 @@ pub mod geom;
 pub mod images;
 pub mod layout;
 pub mod options;
+pub mod source;
 #[doc(hidden)]
 pub mod stages;
 
@@ -49,7 +50,7 @@ use std::sync::OnceLock;
 pub use context::{Cancel, Context, Exceeded, Limit, Limits};
 pub use error::{Error, Warning};
 pub use images::ImageSource;
-pub use model::{Meta, Origin};
+pub use model::{Meta, MetaField, MetaKey, Origin, META_KEYS};
 pub use options::RenderOptions;
 pub use settings::Settings;
 pub use template::{Design, Template};
@@ -337,10 +338,27 @@ impl Engine {
         options: &RenderOptions,
         warnings: &mut Vec<Warning>,
     ) -> Result<Settings, Error> {
+        let caller = options;
         let options = document.options.clone().overlay(options);
-        let template = self.template(options.template.as_deref())?;
+        // A value the front matter set and the render refuses is placed in the file.
+        let placed = |error: Error| match error {
+            Error::InvalidOption { option, message } if !caller.sets(&option) => {
+                match document.front_places.get(&option) {
+                    Some(_) => Error::FrontMatter(document.front_places.error(
+                        &option,
+                        true,
+                        format!("option `{option}`: {message}"),
+                        source::SourcePos::line_start(1),
+                    )),
+                    None => Error::InvalidOption { option, message },
+                }
+            }
+            other => other,
+        };
+        let template = self.template(options.template.as_deref()).map_err(placed)?;
         let mut settings =
-            Settings::resolve(&options, template, |lang| self.hyphenator.supports(lang))?;
+            Settings::resolve(&options, template, |lang| self.hyphenator.supports(lang))
+                .map_err(placed)?;
         settings.faces = self.faces(&template.design.fonts, warnings);
         if settings.options.hyphenate
             && !settings.hyphenate

@@ -5,8 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Map, Value};
+
 use crate::error::Error;
 use crate::options::RenderOptions;
+use crate::source::{self, SourceError, SourcePos};
 
 /// A page design.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,26 +132,32 @@ impl Template {
             .collect()
     }
 
-    /// Reads a template from TOML text; an unknown key or a bad value is an error naming
-    /// it and its line.
+    /// Reads a template from TOML text; an unknown key or a bad value is an error that
+    /// names it and says where it is written.
     pub fn from_toml(text: &str) -> Result<Template, Error> {
-        let mut table: toml::Table = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |s| line_of_offset(text, s.start));
-            template_error(line, e.message().lines().next().unwrap_or_default())
-        })?;
+        let read = source::read_toml(text, 1).map_err(Error::Template)?;
+        let places = read.places;
+        let start = SourcePos::line_start(1);
+        let fail = |key: &str, at_value: bool, message: String| {
+            Error::Template(places.error(key, at_value, message, start))
+        };
+        let mut table = read.table;
         if let Some(base) = table.remove("extends") {
-            table = extended(base, table, key_line(text, "extends"))?;
+            table = extended(base, table).map_err(|message| fail("extends", true, message))?;
         }
-        let mut options = toml::Table::new();
-        let mut design = toml::Table::new();
+        let mut options = Map::new();
+        let mut design = Map::new();
         let (mut name, mut description) = (None, String::new());
         for (key, value) in table {
-            let line = key_line(text, &key);
             if key == "template" {
-                return Err(template_error(line, "a template cannot choose a template"));
+                return Err(fail(
+                    &key,
+                    false,
+                    "a template cannot choose a template".into(),
+                ));
             } else if IDENTITY_KEYS.contains(&key.as_str()) {
-                let toml::Value::String(value) = value else {
-                    return Err(template_error(line, &format!("`{key}` must be text")));
+                let Value::String(value) = value else {
+                    return Err(fail(&key, true, format!("`{key}` must be text")));
                 };
                 if key == "name" {
                     name = Some(value);
@@ -161,36 +170,49 @@ impl Template {
                 design.insert(key, value);
             }
         }
-        let name = name.ok_or_else(|| template_error(1, "missing field `name`"))?;
+        let name = name.ok_or_else(|| {
+            Error::Template(SourceError {
+                message: "missing field `name`".into(),
+                at: start,
+                key: None,
+            })
+        })?;
         let defaults =
-            RenderOptions::deserialize_named(toml::Value::Table(options)).map_err(|e| match e {
-                Error::InvalidOption { option, message } => template_error(
-                    key_line(text, &option),
-                    &format!("option `{option}`: {message}"),
-                ),
+            RenderOptions::deserialize_named(Value::Object(options)).map_err(|e| match e {
+                Error::InvalidOption { option, message } => {
+                    fail(&option, true, format!("option `{option}`: {message}"))
+                }
                 other => other,
             })?;
         let design: Design =
-            serde_path_to_error::deserialize(toml::Value::Table(design)).map_err(|e| {
-                let key = e.path().to_string();
+            serde_path_to_error::deserialize(Value::Object(design)).map_err(|e| {
+                let path = e.path().to_string();
                 let message = e.inner().to_string();
+                let first = message.lines().next().unwrap_or_default();
                 let unknown = message
                     .strip_prefix("unknown field `")
                     .and_then(|rest| rest.split('`').next());
-                let line = key_line(text, unknown.unwrap_or(&key));
-                let first = message.lines().next().unwrap_or_default();
+                // The path names the unknown key itself (`fonts.bodyy`), or its table.
+                let full = |key: &str| match path.as_str() {
+                    "." | "" => key.to_string(),
+                    table if table == key || table.ends_with(&format!(".{key}")) => {
+                        table.to_string()
+                    }
+                    table => format!("{table}.{key}"),
+                };
                 match (unknown, first.split_once(", expected one of ")) {
                     // The design's keys are serde's list; a template also takes its name,
                     // `extends` and any render option: all of them are named.
-                    (Some(unknown), Some((_, design_keys))) => {
+                    (Some(unknown), Some((_, design_keys))) if !full(unknown).contains('.') => {
                         let options: Vec<String> = RenderOptions::SPECS
                             .iter()
                             .filter(|spec| spec.name != "template")
                             .map(|spec| format!("`{}`", spec.name))
                             .collect();
-                        template_error(
-                            line,
-                            &format!(
+                        fail(
+                            unknown,
+                            false,
+                            format!(
                                 "unknown field `{unknown}`; a template's keys are `name`, \
                                  `description`, `extends`, the design's ({design_keys}) and the \
                                  render options' ({})",
@@ -198,10 +220,18 @@ impl Template {
                             ),
                         )
                     }
-                    _ => template_error(line, first),
+                    (Some(unknown), _) => fail(&full(unknown), false, first.to_string()),
+                    (None, _) if path == "." || path.is_empty() => Error::Template(SourceError {
+                        message: first.to_string(),
+                        at: start,
+                        key: None,
+                    }),
+                    (None, _) => fail(&path, true, format!("`{path}`: {first}")),
                 }
             })?;
-        design.check()?;
+        design
+            .check()
+            .map_err(|(key, message)| fail(key, true, message))?;
         Ok(Template {
             name,
             description,
@@ -212,32 +242,27 @@ impl Template {
 }
 
 /// A template's keys over those of the built-in design it `extends` (its `[fonts]` table
-/// key by key), so that a file sets only what it changes.
-fn extended(base: toml::Value, keys: toml::Table, line: usize) -> Result<toml::Table, Error> {
+/// key by key), so that a file sets only what it changes; why not, if `base` names none.
+fn extended(base: Value, keys: Map<String, Value>) -> Result<Map<String, Value>, String> {
     let names = Template::built_in_names().join(", ");
-    let toml::Value::String(base) = base else {
-        return Err(template_error(
-            line,
-            &format!("`extends` must name a built-in template ({names})"),
-        ));
+    let Value::String(base) = base else {
+        return Err(format!("`extends` must name a built-in template ({names})"));
     };
     let (_, base_text) = BUILT_IN
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(&base))
         .ok_or_else(|| {
-            template_error(
-                line,
-                &format!("`extends`: no built-in template named `{base}`; available: {names}"),
-            )
+            format!("`extends`: no built-in template named `{base}`; available: {names}")
         })?;
-    let mut merged: toml::Table =
-        toml::from_str(base_text).expect("built-in templates are valid (checked by the tests)");
+    let mut merged = source::read_toml(base_text, 1)
+        .expect("built-in templates are valid (checked by the tests)")
+        .table;
     // The file names itself: it must not pass for the design it starts from.
     merged.remove("name");
     merged.remove("description");
     for (key, value) in keys {
         match (merged.get_mut(&key), value) {
-            (Some(toml::Value::Table(base)), toml::Value::Table(table)) => base.extend(table),
+            (Some(Value::Object(base)), Value::Object(table)) => base.extend(table),
             (_, value) => {
                 merged.insert(key, value);
             }
@@ -247,60 +272,40 @@ fn extended(base: toml::Value, keys: toml::Table, line: usize) -> Result<toml::T
 }
 
 impl Design {
-    fn check(&self) -> Result<(), Error> {
-        let bad = |what: &str| Err(Error::option("template", what.to_string()));
-        if !(1.0..=3.0).contains(&self.line_height) {
-            return bad("line_height must be between 1 and 3");
-        }
-        if !(0.0..=5.0).contains(&self.paragraph_indent) {
-            return bad("paragraph_indent must be between 0 and 5 em");
-        }
-        if !(0.0..=3.0).contains(&self.paragraph_spacing)
-            || !(0.0..=3.0).contains(&self.block_spacing)
-        {
-            return bad("paragraph_spacing and block_spacing must be between 0 and 3 lines");
+    /// The key of a value out of its range, and the range it must be in.
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        let ranges: [(&'static str, f32, f32, f32, &str); 11] = [
+            ("line_height", self.line_height, 1.0, 3.0, ""),
+            ("paragraph_indent", self.paragraph_indent, 0.0, 5.0, " em"),
+            (
+                "paragraph_spacing",
+                self.paragraph_spacing,
+                0.0,
+                3.0,
+                " lines",
+            ),
+            ("block_spacing", self.block_spacing, 0.0, 3.0, " lines"),
+            ("quote_indent", self.quote_indent, 0.0, 6.0, " em"),
+            ("columns", self.columns as f32, 1.0, 4.0, ""),
+            ("column_gap", self.column_gap, 0.5, 6.0, " em"),
+            ("space_shrink", self.space_shrink, 0.0, 1.0, ""),
+            ("title_space_shrink", self.title_space_shrink, 0.0, 1.0, ""),
+            ("note_scale", self.note_scale, 0.5, 1.5, ""),
+            ("furniture_scale", self.furniture_scale, 0.5, 1.5, ""),
+        ];
+        for (key, value, low, high, unit) in ranges {
+            if !(low..=high).contains(&value) {
+                return Err((key, format!("{key} must be between {low} and {high}{unit}")));
+            }
         }
         if self.heading_sizes.iter().any(|s| !(0.5..=4.0).contains(s)) {
-            return bad("heading_sizes must be between 0.5 and 4 em");
-        }
-        if !(0.0..=6.0).contains(&self.quote_indent) {
-            return bad("quote_indent must be between 0 and 6 em");
-        }
-        if !(1..=4).contains(&self.columns) {
-            return bad("columns must be between 1 and 4");
-        }
-        if !(0.5..=6.0).contains(&self.column_gap) {
-            return bad("column_gap must be between 0.5 and 6 em");
-        }
-        if !(0.0..=1.0).contains(&self.space_shrink)
-            || !(0.0..=1.0).contains(&self.title_space_shrink)
-        {
-            return bad("space_shrink and title_space_shrink must be between 0 and 1");
-        }
-        if !(0.5..=1.5).contains(&self.note_scale) || !(0.5..=1.5).contains(&self.furniture_scale) {
-            return bad("note_scale and furniture_scale must be between 0.5 and 1.5");
+            return Err((
+                "heading_sizes",
+                "heading_sizes must be between 0.5 and 4 em".to_string(),
+            ));
         }
         Ok(())
     }
-}
-
-fn template_error(line: usize, message: &str) -> Error {
-    Error::option("template", format!("line {line}: {message}"))
-}
-
-fn line_of_offset(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].lines().count().max(1)
-}
-
-/// The line on which `key` is set (the first line that starts with it), or 1.
-fn key_line(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|line| {
-            line.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(1, |i| i + 1)
 }
 
 #[cfg(test)]

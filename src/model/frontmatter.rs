@@ -6,6 +6,7 @@ use super::Meta;
 use crate::context::{Exceeded, Limit, Limits};
 use crate::error::Error;
 use crate::options::RenderOptions;
+use crate::source::{self, KeyPlace, Places, SourceError, SourcePos};
 
 use super::yaml;
 
@@ -14,7 +15,72 @@ use super::yaml;
 pub struct FrontMatter {
     pub meta: Meta,
     pub options: RenderOptions,
+    /// Where each top-level key and its value are written in the article's file.
+    pub places: Places,
 }
+
+/// A piece of the article's metadata the front matter gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaField {
+    Title,
+    Subtitle,
+    /// A stand-in for the subtitle, used when there is none.
+    Summary,
+    Author,
+    Date,
+    Url,
+    Keywords,
+}
+
+/// A front-matter key that describes the article, for help texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetaKey {
+    /// The names that set it (case and `-` are folded: `Canonical-URL` is `canonical_url`).
+    pub names: &'static [&'static str],
+    pub field: MetaField,
+    /// What it does, in a few words.
+    pub help: &'static str,
+}
+
+/// The keys that describe the article; every other key that is not a render option
+/// belongs to the blog and is ignored.
+pub const META_KEYS: &[MetaKey] = &[
+    MetaKey {
+        names: &["title"],
+        field: MetaField::Title,
+        help: "the title, in the title block, the running header and the PDF's metadata",
+    },
+    MetaKey {
+        names: &["subtitle"],
+        field: MetaField::Subtitle,
+        help: "the subtitle under the title",
+    },
+    MetaKey {
+        names: &["description", "summary"],
+        field: MetaField::Summary,
+        help: "the subtitle when there is no subtitle",
+    },
+    MetaKey {
+        names: &["author", "authors"],
+        field: MetaField::Author,
+        help: "a name or a list of names",
+    },
+    MetaKey {
+        names: &["date"],
+        field: MetaField::Date,
+        help: "the date, printed in the title block (an ISO date as the article's language writes dates)",
+    },
+    MetaKey {
+        names: &["url", "canonical_url", "canonical"],
+        field: MetaField::Url,
+        help: "the article's address, printed as its source; relative links (and images, unless they are files beside it) resolve against it",
+    },
+    MetaKey {
+        names: &["keywords", "tags"],
+        field: MetaField::Keywords,
+        help: "a list, written to the PDF's metadata",
+    },
+];
 
 /// Splits `source` into its front matter (parsed) and the markdown body after it.
 /// Errors name the line of the source file where the front matter is wrong. A block larger
@@ -135,121 +201,82 @@ const FIRST_LINE: usize = 2;
 /// was never meant as front matter).
 fn parse_block(text: &str, format: Format, limits: &Limits) -> Result<Option<FrontMatter>, Error> {
     // Read into a generic JSON value first, so meta fields and options share one path.
-    let mut places: Vec<yaml::KeyPlace> = Vec::new();
-    let value: serde_json::Value = match format {
+    let (value, places) = match format {
         Format::Yaml => {
             if text.trim().is_empty() {
                 return Ok(Some(FrontMatter::default()));
             }
             let read = yaml::read(text, limits.max_front_matter_depth).map_err(yaml_error)?;
-            places = read.keys;
+            let in_file = |at: yaml::Place| SourcePos {
+                line: at.line + FIRST_LINE - 1,
+                column: at.column,
+                len: at.len,
+            };
+            let places = read
+                .keys
+                .iter()
+                .map(|k| KeyPlace {
+                    path: k.key.clone(),
+                    key: in_file(k.key_at),
+                    value: in_file(k.value_at),
+                })
+                .collect();
             match read.value {
                 serde_json::Value::Null => return Ok(Some(FrontMatter::default())),
-                serde_json::Value::Object(_) => read.value,
+                serde_json::Value::Object(map) => (map, Places(places)),
                 _ => return Ok(None),
             }
         }
         Format::Toml => {
-            let table: toml::Table = toml::from_str(text).map_err(|e| {
-                let (line, column) = e.span().map_or((FIRST_LINE, 0), |span| {
-                    let before = &text[..span.start.min(text.len())];
-                    let line = before.matches('\n').count() + FIRST_LINE;
-                    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-                    (line, before[line_start..].chars().count() + 1)
-                });
-                Error::FrontMatter {
-                    line,
-                    column,
-                    message: format!("invalid TOML: {}", first_line(e.message())),
-                }
-            })?;
-            serde_json::to_value(&table).map_err(|e| Error::FrontMatter {
-                line: FIRST_LINE,
-                column: 0,
-                message: format!("unsupported TOML value: {e}"),
-            })?
+            let read = source::read_toml(text, FIRST_LINE).map_err(Error::FrontMatter)?;
+            (read.table, read.places)
         }
     };
-    let serde_json::Value::Object(map) = value else {
-        return Ok(None);
-    };
-
-    // Where a key (or its value) is written: exactly for YAML, by its line for TOML. Keys
-    // are matched as options are named (case and `-` folded).
-    let place_of = |key: &str, at_value: bool| -> (usize, usize) {
-        let folded = |k: &str| k.to_ascii_lowercase().replace('-', "_");
-        places
-            .iter()
-            .find(|p| p.key == key)
-            .or_else(|| places.iter().find(|p| folded(&p.key) == folded(key)))
-            .map(|p| {
-                let at = if at_value { p.value_at } else { p.key_at };
-                (at.line + FIRST_LINE - 1, at.column)
-            })
-            .unwrap_or_else(|| (key_line(text, key, format), 0))
+    let fallback = SourcePos::line_start(FIRST_LINE);
+    let error = |key: &str, at_value: bool, message: String| {
+        Error::FrontMatter(places.error(key, at_value, message, fallback))
     };
     let mut meta = Meta::default();
     let mut option_map = serde_json::Map::new();
-    for (key, value) in map {
+    for (key, value) in value {
         let field = key.to_ascii_lowercase().replace('-', "_");
         let text_value = |value: &serde_json::Value| -> Result<Option<String>, Error> {
-            scalar_text(value).map_err(|what| {
-                let (line, column) = place_of(&key, false);
-                Error::FrontMatter {
-                    line,
-                    column,
-                    message: format!("`{key}` must be text, not {what}"),
-                }
-            })
+            scalar_text(value)
+                .map_err(|what| error(&key, false, format!("`{key}` must be text, not {what}")))
         };
-        match field.as_str() {
-            "title" => meta.title = text_value(&value)?,
-            "subtitle" => meta.subtitle = text_value(&value)?,
-            "description" | "summary" if meta.subtitle.is_none() => {
+        let meta_field = META_KEYS
+            .iter()
+            .find(|k| k.names.contains(&field.as_str()))
+            .map(|k| k.field);
+        match meta_field {
+            Some(MetaField::Title) => meta.title = text_value(&value)?,
+            Some(MetaField::Subtitle) => meta.subtitle = text_value(&value)?,
+            Some(MetaField::Summary) if meta.subtitle.is_none() => {
                 meta.subtitle = text_value(&value)?
             }
-            "author" | "authors" => meta.author = people(&value),
-            "date" => meta.date = text_value(&value)?,
-            "url" | "canonical_url" | "canonical" => meta.url = text_value(&value)?,
-            "keywords" | "tags" => meta.keywords.extend(list_of_text(&value)),
-            name if RenderOptions::is_option(name) => {
-                option_map.insert(name.to_string(), value);
+            Some(MetaField::Summary) => {}
+            Some(MetaField::Author) => meta.author = people(&value),
+            Some(MetaField::Date) => meta.date = text_value(&value)?,
+            Some(MetaField::Url) => meta.url = text_value(&value)?,
+            Some(MetaField::Keywords) => meta.keywords.extend(list_of_text(&value)),
+            None if RenderOptions::is_option(&field) => {
+                option_map.insert(field, value);
             }
-            _ => {} // the blog's own keys
+            None => {} // the blog's own keys
         }
     }
-    let options = RenderOptions::from_json(serde_json::Value::Object(option_map)).map_err(|e| {
-        let ((line, column), message) = match &e {
-            Error::InvalidOption { option, message } => (
-                place_of(option, true),
-                format!("option `{option}`: {message}"),
-            ),
-            other => ((FIRST_LINE, 0), other.to_string()),
-        };
-        Error::FrontMatter {
-            line,
-            column,
-            message,
-        }
-    })?;
-    Ok(Some(FrontMatter { meta, options }))
-}
-
-/// The file line on which `key` is set (best effort: the first line starting with it).
-fn key_line(text: &str, key: &str, format: Format) -> usize {
-    let sep = if format == Format::Yaml { ':' } else { '=' };
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start().trim_start_matches(['"', '\'']);
-            line.strip_prefix(key)
-                .map(|rest| {
-                    rest.trim_start_matches(['"', '\''])
-                        .trim_start()
-                        .starts_with(sep)
-                })
-                .unwrap_or(false)
-        })
-        .map_or(FIRST_LINE, |i| i + FIRST_LINE)
+    let options =
+        RenderOptions::from_json(serde_json::Value::Object(option_map)).map_err(|e| match e {
+            Error::InvalidOption { option, message } => {
+                error(&option, true, format!("option `{option}`: {message}"))
+            }
+            other => other,
+        })?;
+    Ok(Some(FrontMatter {
+        meta,
+        options,
+        places,
+    }))
 }
 
 fn scalar_text(value: &serde_json::Value) -> Result<Option<String>, &'static str> {
@@ -259,11 +286,7 @@ fn scalar_text(value: &serde_json::Value) -> Result<Option<String>, &'static str
         serde_json::Value::Number(n) => Ok(Some(n.to_string())),
         serde_json::Value::Bool(b) => Ok(Some(b.to_string())),
         serde_json::Value::Array(_) => Err("a list"),
-        // TOML dates arrive as a one-key table from the toml crate's serde.
-        serde_json::Value::Object(map) => match map.get("$__toml_private_datetime") {
-            Some(serde_json::Value::String(s)) if map.len() == 1 => Ok(Some(s.clone())),
-            _ => Err("a mapping"),
-        },
+        serde_json::Value::Object(_) => Err("a mapping"),
     }
 }
 
@@ -315,10 +338,16 @@ fn list_of_text(value: &serde_json::Value) -> Vec<String> {
 
 /// A YAML reader's error as the render's: a place in the file, or a limit.
 fn yaml_error(error: yaml::YamlError) -> Error {
-    let at_file = |at: yaml::Place, message: String| Error::FrontMatter {
-        line: at.line + FIRST_LINE - 1,
-        column: at.column,
-        message,
+    let at_file = |at: yaml::Place, message: String| {
+        Error::FrontMatter(SourceError {
+            message,
+            at: SourcePos {
+                line: at.line + FIRST_LINE - 1,
+                column: at.column,
+                len: at.len,
+            },
+            key: None,
+        })
     };
     match error {
         yaml::YamlError::Syntax { at, message } => at_file(at, format!("invalid YAML: {message}")),
@@ -334,15 +363,6 @@ fn yaml_error(error: yaml::YamlError) -> Error {
             exceeded(Limit::FrontMatterDepth, allowed, allowed + 1)
         }
     }
-}
-
-fn first_line(message: &str) -> String {
-    message
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string()
 }
 
 #[cfg(test)]
@@ -378,9 +398,9 @@ mod tests {
     fn bad_yaml_names_the_file_line() {
         let src = "---\ntitle: ok\nauthor: [unclosed\n---\nText";
         match split_front_matter(src, &Limits::default()).unwrap_err() {
-            Error::FrontMatter { line, message, .. } => {
-                assert!((3..=4).contains(&line), "line {line}: {message}");
-                assert!(message.starts_with("invalid YAML"), "{message}");
+            Error::FrontMatter(e) => {
+                assert!((3..=4).contains(&e.at.line), "{e}");
+                assert!(e.message.starts_with("invalid YAML"), "{e}");
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -461,13 +481,9 @@ mod tests {
         bomb.push_str("---\nText");
         let err = split_front_matter(&bomb, &limits).unwrap_err();
         match &err {
-            Error::FrontMatter {
-                line,
-                column,
-                message,
-            } => {
-                assert!(message.contains("aliases"), "{message}");
-                assert!(*line > 2 && *column > 1, "{err:?}");
+            Error::FrontMatter(e) => {
+                assert!(e.message.contains("aliases"), "{e}");
+                assert!(e.at.line > 2 && e.at.column > 1, "{err:?}");
             }
             other => panic!("{other:?}"),
         }
@@ -481,29 +497,30 @@ mod tests {
     }
 
     #[test]
-    fn errors_carry_their_column() {
-        let err = split_front_matter(
-            "---\ntitle: ok\nfont_size:  huge\n---\n",
-            &Limits::default(),
-        )
-        .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::FrontMatter {
-                    line: 3,
-                    column: 13,
-                    ..
-                }
-            ),
-            "{err:?}"
+    fn errors_carry_their_place_and_key() {
+        let at = |source: &str| match split_front_matter(source, &Limits::default()) {
+            Err(Error::FrontMatter(e)) => (e.at.line, e.at.column, e.at.len, e.key),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            at("---\ntitle: ok\nfont_size:  huge\n---\n"),
+            (3, 13, 4, Some("font_size".into()))
         );
-        let err = split_front_matter("---\ntitle: ok\n  - bad: [\n---\n", &Limits::default())
-            .unwrap_err();
-        assert!(
-            matches!(err, Error::FrontMatter { column, .. } if column > 0),
-            "{err:?}"
+        // The key as the file spells it; a TOML block too.
+        assert_eq!(
+            at("---\nFont-Size: huge\n---\n"),
+            (2, 12, 4, Some("Font-Size".into()))
         );
+        assert_eq!(
+            at("+++\ntitle = \"ok\"\nfont_size = \"huge\"\n+++\n"),
+            (3, 13, 6, Some("font_size".into()))
+        );
+        assert_eq!(
+            at("---\ntitle: [a]\n---\n"),
+            (2, 1, 5, Some("title".into()))
+        );
+        let (line, column, ..) = at("---\ntitle: ok\n  - bad: [\n---\n");
+        assert!(line >= 3 && column > 0);
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod yaml;
 
 pub use address::{Addresses, Origin};
 pub use build::{parse_markdown, parser_options};
-pub use frontmatter::split_front_matter;
+pub use frontmatter::{split_front_matter, MetaField, MetaKey, META_KEYS};
 
 use crate::context::{Cancel, Limits};
 use crate::error::{Error, Warning};
@@ -29,6 +29,9 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// What reading the markdown had to mend (an HTML block that never closed).
     pub warnings: Vec<Warning>,
+    /// Where the front matter's keys and values are written in the article's file, so
+    /// that a value refused later (a template that does not exist) is placed too.
+    pub front_places: crate::source::Places,
 }
 
 /// What the front matter says about the article.
@@ -316,6 +319,7 @@ pub fn parse(
         options: front.options,
         blocks,
         warnings,
+        front_places: front.places,
     };
     // Without a title in the front matter, a leading level-1 heading is the title.
     if doc.meta.title.is_none() {

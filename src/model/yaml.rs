@@ -17,18 +17,26 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Value};
 
-/// A place in the block: 1-based line and column (in characters).
+/// A place in the block: 1-based line and column (in characters), and how many
+/// characters it covers (the rest of its line when it spans several; at least one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
     pub line: usize,
     pub column: usize,
+    pub len: usize,
 }
 
 impl Place {
     fn of(span: &Span) -> Place {
+        let one_line = span.end.line() == span.start.line();
         Place {
             line: span.start.line(),
             column: span.start.col() + 1,
+            len: if one_line {
+                span.end.col().saturating_sub(span.start.col()).max(1)
+            } else {
+                1
+            },
         }
     }
 }
@@ -93,6 +101,7 @@ pub fn read(text: &str, max_depth: usize) -> Result<Read, YamlError> {
             let at = Place {
                 line: e.marker().line(),
                 column: e.marker().col() + 1,
+                len: 1,
             };
             // The scanner reads ahead, and has a nesting limit of its own (deeper than
             // any we allow): reaching it is nesting too deep, not a syntax error.
@@ -373,13 +382,13 @@ mod tests {
             .iter()
             .map(|k| (k.key.as_str(), k.key_at, k.value_at))
             .collect();
-        let p = |line, column| Place { line, column };
+        let p = |line, column, len| Place { line, column, len };
         assert_eq!(
             places,
             [
-                ("title", p(1, 1), p(1, 8)),
-                ("font_size", p(2, 1), p(2, 14)),
-                ("list", p(3, 1), p(4, 3)),
+                ("title", p(1, 1, 5), p(1, 8, 8)),
+                ("font_size", p(2, 1, 9), p(2, 14, 4)),
+                ("list", p(3, 1, 4), p(4, 3, 1)),
             ]
         );
     }
@@ -427,7 +436,14 @@ mod tests {
         }
         match read("title: a\ntitle: b\n", 32) {
             Err(YamlError::Unsupported { at, message }) => {
-                assert_eq!(at, Place { line: 2, column: 1 });
+                assert_eq!(
+                    at,
+                    Place {
+                        line: 2,
+                        column: 1,
+                        len: 5
+                    }
+                );
                 assert!(message.contains("twice"), "{message}");
             }
             other => panic!("{other:?}"),

@@ -101,6 +101,14 @@ macro_rules! declare_options {
                 }
             }
 
+            /// Whether the option named `name` is set.
+            pub fn sets(&self, name: &str) -> bool {
+                match name {
+                    $(stringify!($name) => self.$name.is_some(),)+
+                    _ => false,
+                }
+            }
+
             /// Sets one option from text, as a query string, a form field or the command
             /// line gives it; errors name the option and what it allows.
             pub fn set(&mut self, name: &str, value: &str) -> Result<(), Error> {
@@ -397,7 +405,10 @@ mod tests {
         .unwrap();
         assert_eq!(json, pairs);
         assert_eq!(json.font_size, Some(FontSize(12.0)));
-        let toml: RenderOptions = toml::from_str("font_size = \"12pt\"\njustify = false").unwrap();
+        let table = crate::source::read_toml("font_size = \"12pt\"\njustify = false", 1)
+            .unwrap()
+            .table;
+        let toml = RenderOptions::from_json(serde_json::Value::Object(table)).unwrap();
         assert_eq!(toml.font_size, json.font_size);
         // Written back, every value reads again as itself.
         let text = serde_json::to_value(&json).unwrap();

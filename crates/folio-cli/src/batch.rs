@@ -80,15 +80,12 @@ pub fn setup(args: &RenderArgs) -> Result<Setup, SetupError> {
                 text: usage_text(&format!("--template {value}: {}", io_reason(&e))),
                 code: 2,
             })?;
-            let template = folio::Template::from_toml(&text).map_err(|e| {
-                let message = match &e {
-                    folio::Error::InvalidOption { message, .. } => message.clone(),
-                    other => other.to_string(),
-                };
-                SetupError {
-                    text: diag::toml_file_error(value, &text, &message, format),
-                    code: 1,
-                }
+            let template = folio::Template::from_toml(&text).map_err(|e| SetupError {
+                text: match &e {
+                    folio::Error::Template(e) => diag::file_error(value, &text, e, format),
+                    other => format!("folio: {value}: {other}"),
+                },
+                code: 1,
             })?;
             options.template = Some(template.name.clone());
             engine.add_template(template);

@@ -207,7 +207,7 @@ fn serve(args: &ServeArgs) -> i32 {
                     Ok(config) => config,
                     Err(e) => {
                         return config_error(
-                            &crate::diag::toml_file_error(&name, &text, &e, format),
+                            &crate::diag::file_error(&name, &text, &e, format),
                             false,
                         )
                     }

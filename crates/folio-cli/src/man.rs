@@ -201,24 +201,8 @@ fn render_sections(roff: &mut Roff) {
              blog and are ignored):",
         )],
     );
-    for (keys, what) in [
-        (
-            "title",
-            "the title, in the title block, the running header and the PDF's metadata",
-        ),
-        (
-            "subtitle, description, summary",
-            "the subtitle under the title",
-        ),
-        ("author, authors", "a name or a list of names"),
-        ("date", "the date, printed in the title block"),
-        (
-            "url, canonical_url, canonical",
-            "the article's address; relative images resolve against it",
-        ),
-        ("keywords, tags", "a list, written to the PDF's metadata"),
-    ] {
-        item(roff, [bold(keys)], [roman(what)]);
+    for key in folio::META_KEYS {
+        item(roff, [bold(key.names.join(", "))], [roman(key.help)]);
     }
     paragraph(
         roff,

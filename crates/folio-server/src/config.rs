@@ -362,36 +362,40 @@ fn service_limits() -> Limits {
 }
 
 /// A TOML value as the text a setting is read from.
-fn scalar_text(value: &toml::Value) -> Result<String, String> {
+fn scalar_text(value: &serde_json::Value) -> Result<String, String> {
     match value {
-        toml::Value::String(s) => Ok(s.clone()),
-        toml::Value::Integer(n) => Ok(n.to_string()),
-        toml::Value::Float(f) => Ok(f.to_string()),
-        toml::Value::Boolean(b) => Ok(b.to_string()),
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
         _ => Err("expected text, a number or a list of them".to_string()),
     }
 }
 
 impl ServerConfig {
     /// Reads a TOML file over the defaults; unknown keys and bad values are errors that
-    /// name them.
-    pub fn from_toml(text: &str) -> Result<ServerConfig, String> {
-        let table: toml::Table = toml::from_str(text)
-            .map_err(|e| e.message().lines().next().unwrap_or_default().to_string())?;
+    /// name them and say where they are written.
+    pub fn from_toml(text: &str) -> Result<ServerConfig, folio::source::SourceError> {
+        let read = folio::source::read_toml(text, 1)?;
+        let start = folio::source::SourcePos::line_start(1);
         let mut config = ServerConfig::default();
-        for (key, value) in table {
+        for (key, value) in read.table {
             let text = match value {
-                toml::Value::Array(items) => items
+                serde_json::Value::Array(items) => items
                     .iter()
                     .map(scalar_text)
                     .collect::<Result<Vec<_>, _>>()
                     .map(|items| items.join(",")),
                 other => scalar_text(&other),
             }
-            .map_err(|e| format!("`{key}`: {e}"))?;
-            config
-                .set(&key, &text)
-                .map_err(|e| format!("`{key}`: {e}"))?;
+            .map_err(|e| {
+                read.places
+                    .error(&key, true, format!("`{key}`: {e}"), start)
+            })?;
+            config.set(&key, &text).map_err(|e| {
+                let known = ServerConfig::specs().iter().any(|s| s.name == key);
+                read.places
+                    .error(&key, known, format!("`{key}`: {e}"), start)
+            })?;
         }
         Ok(config)
     }
@@ -511,9 +515,12 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_are_named() {
-        assert!(ServerConfig::from_toml("bnid = \"x\"")
-            .unwrap_err()
-            .contains("bnid"));
+        let err = ServerConfig::from_toml("queue = 8\nbnid = \"x\"").unwrap_err();
+        assert!(err.message.contains("bnid"), "{err}");
+        assert_eq!((err.at.line, err.at.column, err.at.len), (2, 1, 4));
+        assert_eq!(err.key.as_deref(), Some("bnid"));
+        let err = ServerConfig::from_toml("queue = \"many\"").unwrap_err();
+        assert_eq!((err.at.line, err.at.column, err.at.len), (1, 9, 6));
         let mut config = ServerConfig::default();
         let err = config
             .apply_env(|n| (n == "FOLIO_BIND").then(|| "nowhere".into()))

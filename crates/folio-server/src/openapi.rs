@@ -403,7 +403,10 @@ pub fn document(engine: &Engine) -> Value {
                     "title": {"type": "string"},
                     "status": {"type": "integer", "minimum": 400, "maximum": 599},
                     "detail": {"type": "string", "description": "One line saying what went wrong."},
-                    "option": {"type": "string", "description": "The option at fault, for a bad option.", "enum": RenderOptions::SPECS.iter().map(|s| s.name).collect::<Vec<_>>()}
+                    "option": {"type": "string", "description": "The option at fault, for a bad option.", "enum": RenderOptions::SPECS.iter().map(|s| s.name).collect::<Vec<_>>()},
+                    "line": {"type": "integer", "minimum": 1, "description": "For a problem in the article's front matter: the line of the article where it is."},
+                    "column": {"type": "integer", "minimum": 1, "description": "And the column (in characters)."},
+                    "key": {"type": "string", "description": "And the front-matter key it is about, as the article writes it."}
                 }}
             },
             "headers": {

@@ -18,6 +18,12 @@ pub enum ApiError {
         detail: String,
         option: Option<String>,
     },
+    /// The article's front matter (or a template) is wrong at a place (400): the problem
+    /// says where (`line`, `column`) and which key.
+    BadSource {
+        detail: String,
+        error: folio::source::SourceError,
+    },
     /// The body is larger than the limit (413). `unread` holds the rest of the body, so
     /// that the connection closes after the answer instead of reading it to its end.
     TooLarge { limit: usize, unread: UnreadBody },
@@ -56,12 +62,20 @@ struct Problem<'a> {
     detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     option: Option<&'a str>,
+    /// Where in the article (its file's line and column) the problem is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    /// The front-matter key the problem is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
 }
 
 impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, String) {
         match self {
-            ApiError::BadRequest { detail, .. } => {
+            ApiError::BadRequest { detail, .. } | ApiError::BadSource { detail, .. } => {
                 (StatusCode::BAD_REQUEST, "Bad request", detail.clone())
             }
             ApiError::TooLarge { limit, .. } => (
@@ -158,9 +172,9 @@ impl From<Error> for ApiError {
                 detail: e.to_string(),
                 option: Some(option.clone()),
             },
-            Error::FrontMatter { .. } => ApiError::BadRequest {
+            Error::FrontMatter(error) | Error::Template(error) => ApiError::BadSource {
                 detail: e.to_string(),
-                option: None,
+                error: error.clone(),
             },
             Error::Limit(_) => ApiError::Unprocessable {
                 detail: e.to_string(),
@@ -184,12 +198,19 @@ impl ResponseError for ApiError {
             ApiError::BadRequest { option, .. } => option.as_deref(),
             _ => None,
         };
+        let at = match self {
+            ApiError::BadSource { error, .. } => Some(error),
+            _ => None,
+        };
         let body = Problem {
             kind: "about:blank",
             title,
             status: status.as_u16(),
             detail,
             option,
+            line: at.map(|e| e.at.line),
+            column: at.map(|e| e.at.column),
+            key: at.and_then(|e| e.key.as_deref()),
         };
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
@@ -294,6 +315,9 @@ pub fn empty_error_as_problem<B: MessageBody + 'static>(
         status: status.as_u16(),
         detail,
         option: None,
+        line: None,
+        column: None,
+        key: None,
     };
     let mut new = HttpResponse::build(status);
     for (name, value) in old.headers() {

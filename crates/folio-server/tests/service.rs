@@ -146,6 +146,24 @@ async fn user_mistakes_are_4xx_problems() {
         .unwrap()
         .contains("UTF-8"));
 
+    // Bad front matter: where, as data.
+    let resp = test::call_service(
+        &app,
+        send(
+            "text/markdown",
+            b"---\ntitle: ok\nFont-Size:  huge\n---\nText".to_vec(),
+            "/v1/render",
+        ),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let p = problem(resp).await;
+    assert_eq!(
+        (&p["line"], &p["column"], &p["key"]),
+        (&3.into(), &13.into(), &"Font-Size".into()),
+        "{p}"
+    );
+
     let resp = test::call_service(
         &app,
         send("application/json", b"{not json".to_vec(), "/v1/render"),
