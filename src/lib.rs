@@ -32,6 +32,7 @@ pub mod source;
 #[doc(hidden)]
 pub mod stages;
 
+mod cancel;
 mod context;
 mod dates;
 mod error;
@@ -47,10 +48,11 @@ mod text;
 
 use std::sync::OnceLock;
 
-pub use context::{Cancel, Context, Exceeded, Limit, Limits};
+pub use cancel::Cancel;
+pub use context::{Context, Exceeded, Limit, Limits, Origin};
 pub use error::{Error, Warning};
 pub use images::ImageSource;
-pub use model::{Meta, MetaField, MetaKey, Origin, META_KEYS};
+pub use model::{Meta, MetaField, MetaKey, META_KEYS};
 pub use options::RenderOptions;
 pub use settings::Settings;
 pub use template::{Design, Template};
@@ -118,6 +120,8 @@ pub fn markdown_extensions() -> pulldown_cmark::Options {
 /// The typesetting engine: build once, render many times, from any thread.
 pub struct Engine {
     fonts: FontBook,
+    /// Words shaped before, by style: an article repeats most of its words.
+    words: text::shape::WordCache,
     hyphenator: Hyphenator,
     highlighter: Highlighter,
     templates: Vec<Template>,
@@ -152,6 +156,7 @@ impl Engine {
     pub fn with_fonts(sources: FontSources) -> Engine {
         Engine {
             fonts: FontBook::with_sources(sources.system, sources.dirs),
+            words: Default::default(),
             hyphenator: Hyphenator::new(),
             highlighter: Highlighter::new(),
             templates: Template::built_in(),
@@ -250,6 +255,7 @@ impl Engine {
     pub(crate) fn services<'a>(&'a self, context: &Context<'a>) -> flow::Services<'a> {
         flow::Services {
             fonts: &self.fonts,
+            words: &self.words,
             hyphenator: &self.hyphenator,
             highlighter: &self.highlighter,
             images: context.images,

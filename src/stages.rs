@@ -3,7 +3,9 @@
 //! breaking) on what the stage before gave, so that a change is measured where it lands.
 //! Not a stable API: hidden from the documentation.
 
-use crate::context::{Cancel, Context, Limits};
+use crate::cancel::Cancel;
+
+use crate::context::{Context, Limits};
 use crate::error::Error;
 use crate::flow::{self, Flowed};
 use crate::inline::{self, ParagraphStyle};
@@ -64,6 +66,7 @@ pub fn shape_words(engine: &Engine, parsed: &Parsed, words: &[String]) -> usize 
         .map(|word| {
             shape::shape_words(
                 &engine.fonts,
+                &engine.words,
                 settings.faces.body.regular,
                 settings.font_size,
                 word,
@@ -98,7 +101,13 @@ pub struct Prepared {
 pub fn prepare(engine: &Engine, parsed: &Parsed) -> Prepared {
     let settings = &parsed.settings;
     let cancel = Cancel::never();
-    let services = flow::text_services(&engine.fonts, &engine.hyphenator, settings, &cancel);
+    let services = flow::text_services(
+        &engine.fonts,
+        &engine.words,
+        &engine.hyphenator,
+        settings,
+        &cancel,
+    );
     let style = flow::body_style(settings, 1.0);
     let width = settings.text_width().0;
     let paragraphs = paragraphs(&parsed.document.blocks)

@@ -3,7 +3,6 @@
 
 use lopdf::{Dictionary, Document, Object, Stream, StringFormat};
 
-use super::pdf::PdfInfo;
 use crate::error::Error;
 
 const PRODUCER: &str = concat!("Folio ", env!("CARGO_PKG_VERSION"));
@@ -37,6 +36,23 @@ fn xml_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// What the PDF says about itself.
+#[derive(Debug, Clone, Default)]
+pub struct PdfInfo {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    pub keywords: Vec<String>,
+    /// BCP 47 language tag.
+    pub lang: String,
+    /// The article's date as the front matter gives it (`YYYY-MM-DD...`); written as
+    /// the creation date when it parses. No clock time is ever written, so the same input
+    /// gives the same bytes.
+    pub date: Option<String>,
+    /// The document's permanent identifier (derived from its input).
+    pub id: [u8; 16],
 }
 
 /// Replaces printpdf's info dictionary, sets the language and the document ID, and adds

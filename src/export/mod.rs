@@ -16,4 +16,5 @@ mod subset;
 mod text;
 mod vector;
 
-pub use pdf::{write_pdf, PdfInfo};
+pub use metadata::PdfInfo;
+pub use pdf::write_pdf;

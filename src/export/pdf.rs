@@ -16,31 +16,15 @@ use printpdf::{
     CurTransMat, ExternalStream, ExternalXObject, XObject, XObjectId, XObjectTransform,
 };
 
+use super::metadata::PdfInfo;
 use super::text::{self, BitmapGlyph, Embedded, EmbeddedFace, TextLayer};
 use super::{embed, links, metadata, outline, vector};
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 use crate::error::Error;
 use crate::images::{self, ImageData, LoadedImage, Orientation};
 use crate::layout::{Element, Layout, Page};
 use crate::text::fonts::Drawing;
 use crate::text::{FaceId, FontBook};
-
-/// What the PDF says about itself.
-#[derive(Debug, Clone, Default)]
-pub struct PdfInfo {
-    pub title: Option<String>,
-    pub author: Option<String>,
-    pub subject: Option<String>,
-    pub keywords: Vec<String>,
-    /// BCP 47 language tag.
-    pub lang: String,
-    /// The article's date as the front matter gives it (`YYYY-MM-DD...`); written as
-    /// the creation date when it parses. No clock time is ever written, so the same input
-    /// gives the same bytes.
-    pub date: Option<String>,
-    /// The document's permanent identifier (derived from its input).
-    pub id: [u8; 16],
-}
 
 /// Writes the layout as a PDF, giving up if `cancel` is set (checked page by page). The
 /// layout is taken so that each page's elements are freed once its text is written: a

@@ -14,9 +14,12 @@ mod matter;
 pub mod notes;
 pub mod vlist;
 
+use crate::text::shape::WordCache;
 pub use vlist::{VItem, NO_BREAK};
 
-use crate::context::{Cancel, Limits};
+use crate::cancel::Cancel;
+
+use crate::context::Limits;
 use crate::error::{Error, Warning};
 use crate::images::ImageSource;
 use crate::inline::{LineBox, ParagraphStyle, TextServices};
@@ -45,6 +48,7 @@ pub struct Flowed {
 /// The engine's services a flow uses.
 pub struct Services<'a> {
     pub fonts: &'a FontBook,
+    pub words: &'a WordCache,
     pub hyphenator: &'a Hyphenator,
     pub highlighter: &'a Highlighter,
     pub images: &'a dyn ImageSource,
@@ -73,12 +77,14 @@ pub fn body_style(settings: &Settings, scale: f32) -> ParagraphStyle {
 /// the document's language, direction and fallback faces.
 pub fn text_services<'a>(
     fonts: &'a FontBook,
+    words: &'a WordCache,
     hyphenator: &'a Hyphenator,
     settings: &'a Settings,
     cancel: &'a Cancel,
 ) -> TextServices<'a> {
     TextServices {
         fonts,
+        words,
         hyphenator,
         lang: settings.options.lang.as_str(),
         direction: settings.direction,

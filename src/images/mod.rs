@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 
 /// A decoded (or, for JPEG, checked) image.
 #[derive(Debug, Clone, PartialEq)]

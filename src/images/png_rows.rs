@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 
 /// Samples of a decoded image: gray (one per pixel) or RGB (three), on white paper.
 pub struct Samples {

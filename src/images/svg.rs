@@ -11,7 +11,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 
 /// The most path steps a drawing may have: a diagram has thousands; millions are an
 /// attack or a rendering of a photograph, too slow to print.

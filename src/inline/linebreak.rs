@@ -13,7 +13,7 @@
 //! position itself).
 
 use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 
 /// Badness of a line that cannot stretch enough ("infinitely bad" in TeX).
 pub const INFINITE_BADNESS: f64 = 10_000.0;

@@ -135,7 +135,7 @@ pub fn choose_breaks(
     prepared: &prepare::Prepared,
     style: &ParagraphStyle,
     line_width: f32,
-    cancel: &crate::context::Cancel,
+    cancel: &crate::cancel::Cancel,
 ) -> (Vec<linebreak::Break>, bool) {
     let background = if style.balance {
         // Balanced lines: the stretch of a whole measure makes a half-empty line mildly

@@ -3,11 +3,12 @@
 //! points, explicit hyphens, soft hyphens, breaks inside URLs, emergency breaks inside
 //! words too long for a line, forced line breaks).
 
+use crate::text::shape::WordCache;
 use std::collections::BTreeSet;
 
 use super::bidi;
 use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 use crate::geom::Rgb;
 use crate::layout::{AnchorKey, LinkTarget};
 use crate::model::{Inline, NoteMark};
@@ -123,6 +124,8 @@ pub struct Prepared {
 #[derive(Clone, Copy)]
 pub struct TextServices<'a> {
     pub fonts: &'a FontBook,
+    /// Words shaped before (shared by every render of the engine).
+    pub words: &'a WordCache,
     pub hyphenator: &'a Hyphenator,
     /// The document's language (hyphenation patterns, shaping).
     pub lang: &'a str,
@@ -528,6 +531,7 @@ fn add_span(
             let piece_end = piece_end(&text, piece_start, end);
             runs.extend(shape_words(
                 ctx.services.fonts,
+                ctx.services.words,
                 span.face,
                 span.size,
                 &text[piece_start..piece_end],

@@ -5,22 +5,7 @@
 
 use url::Url;
 
-/// Where an article came from: what its relative addresses resolve against.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Origin {
-    /// Text handed over on its own (a request body, a library call): relative addresses
-    /// resolve against the article's own address (front matter `url`, else `base_url`).
-    #[default]
-    Text,
-    /// The article came with its files (a markdown file in its folder, an upload with its
-    /// images): a relative image address names one of those files and stays as written;
-    /// relative links still resolve against the article's address.
-    WithFiles,
-    /// An address on the web (after redirects) the article was read from: every relative
-    /// address resolves against it, and it is the address printed when the front matter
-    /// names none.
-    Web(String),
-}
+use crate::context::Origin;
 
 /// The addresses one article's relative addresses resolve against.
 #[derive(Debug, Clone, Default, PartialEq)]

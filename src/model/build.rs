@@ -11,7 +11,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use super::address::Addresses;
 use super::html::{BreakSide, HtmlStyle, HtmlText, HtmlToken};
 use super::{Block, ColumnAlign, Inline, ListItem};
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 use crate::error::{Error, Warning};
 
 /// The parser options Folio reads markdown with.

@@ -12,11 +12,13 @@ mod html;
 mod unclosed;
 mod yaml;
 
-pub use address::{Addresses, Origin};
+pub use address::Addresses;
 pub use build::{parse_markdown, parser_options};
 pub use frontmatter::{split_front_matter, MetaField, MetaKey, META_KEYS};
 
-use crate::context::{Cancel, Limits};
+use crate::cancel::Cancel;
+
+use crate::context::{Limits, Origin};
 use crate::error::{Error, Warning};
 use crate::options::RenderOptions;
 

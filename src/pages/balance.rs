@@ -4,7 +4,7 @@
 //! as the page-breaking rules allow.
 
 use super::breaking::{break_pages, PagePlan, PageRules};
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 use crate::error::Error;
 use crate::flow::VItem;
 use crate::inline::LineBox;

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 use crate::error::{Error, Warning};
 use crate::flow::vlist::FloatBlock;
 use crate::flow::vlist::FORCED_BREAK;

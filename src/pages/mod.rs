@@ -12,7 +12,9 @@ pub mod breaking;
 pub mod furniture;
 pub mod place;
 
-use crate::context::{Cancel, Exceeded, Limit, Limits};
+use crate::cancel::Cancel;
+
+use crate::context::{Exceeded, Limit, Limits};
 use crate::error::{Error, Warning};
 use crate::flow::{Flowed, VItem};
 use crate::geom::Pt;

@@ -405,8 +405,6 @@ pub struct FontBook {
     /// Which face serves a character that the face asked for lacks, by (face, char, CJK
     /// region of the language).
     fallback_cache: Mutex<HashMap<FallbackKey, Option<FaceId>>>,
-    /// Words shaped so far (see [`super::shape::shape_words`]).
-    pub(crate) words: super::shape::WordCache,
 }
 
 /// Families tried first for a script, in order (Noto's CJK families name the region in
@@ -511,7 +509,6 @@ impl FontBook {
             font_dirs,
             installed: OnceLock::new(),
             fallback_cache: Mutex::new(HashMap::new()),
-            words: Default::default(),
         }
     }
 

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 
-use crate::context::Cancel;
+use crate::cancel::Cancel;
 
 /// What a piece of code is, as far as printing it goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -332,6 +332,7 @@ struct StyleKey {
 
 /// Words shaped before, by face, size, direction, language, features and fallback faces:
 /// an article repeats most of its words (three in four), and a service its articles'.
+/// The engine keeps one beside its font book.
 #[derive(Default)]
 pub struct WordCache {
     words: Mutex<FxHashMap<StyleKey, FxHashMap<String, Arc<ShapedWord>>>>,
@@ -342,6 +343,7 @@ pub struct WordCache {
 /// Folio sets, so the glyphs are those of shaping the whole text at once.
 pub fn shape_words(
     book: &FontBook,
+    words: &WordCache,
     face: FaceId,
     size: f32,
     text: &str,
@@ -371,7 +373,7 @@ pub fn shape_words(
     };
     let cacheable = |range: &std::ops::Range<usize>| range.len() <= MAX_CACHED_WORD_BYTES;
     // Words seen before, looked up under one lock; the others are shaped without it.
-    let mut found: Vec<Option<Arc<ShapedWord>>> = match book.words.words.lock() {
+    let mut found: Vec<Option<Arc<ShapedWord>>> = match words.words.lock() {
         Ok(mut cache) => {
             let words = cache.entry(style.clone()).or_default();
             pieces
@@ -409,7 +411,7 @@ pub fn shape_words(
         }
     }
     if !new_words.is_empty() {
-        if let Ok(mut cache) = book.words.words.lock() {
+        if let Ok(mut cache) = words.words.lock() {
             let total: usize = cache.values().map(|words| words.len()).sum();
             if total + new_words.len() > MAX_CACHED_WORDS {
                 cache.clear();
@@ -547,10 +549,12 @@ mod tests {
     #[test]
     fn shaped_words_come_back_from_a_bounded_cache() {
         let book = FontBook::bundled();
+        let words = WordCache::default();
         let options = ShapeOptions::default();
         let mut missing = BTreeSet::new();
         let first = shape_words(
             &book,
+            &words,
             FaceId::SERIF,
             11.0,
             "office affine",
@@ -559,6 +563,7 @@ mod tests {
         );
         let again = shape_words(
             &book,
+            &words,
             FaceId::SERIF,
             11.0,
             "office affine",
@@ -585,8 +590,16 @@ mod tests {
         let text: String = (0..MAX_CACHED_WORDS + 10)
             .map(|n| format!("w{n} "))
             .collect();
-        shape_words(&book, FaceId::SERIF, 11.0, &text, &options, &mut missing);
-        let cache = book.words.words.lock().unwrap();
+        shape_words(
+            &book,
+            &words,
+            FaceId::SERIF,
+            11.0,
+            &text,
+            &options,
+            &mut missing,
+        );
+        let cache = words.words.lock().unwrap();
         let total: usize = cache.values().map(|words| words.len()).sum();
         assert!(total <= MAX_CACHED_WORDS, "{total}");
     }

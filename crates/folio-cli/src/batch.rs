@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::cli::{usage_error, RenderArgs};
+use crate::cli::RenderArgs;
 use crate::diag::{self, DiagnosticFormat};
+use crate::failure::io_reason;
 
 /// One article to render.
 #[derive(Debug, Clone)]
@@ -41,29 +42,6 @@ pub struct Setup {
 pub struct SetupError {
     pub text: String,
     pub code: i32,
-}
-
-pub fn run(args: &RenderArgs) -> i32 {
-    let jobs = match plan(args) {
-        Ok(jobs) => jobs,
-        Err(Plan::Usage(message)) => return usage_error(&message),
-        Err(Plan::Input(message)) => {
-            eprintln!("folio: {message}");
-            return 1;
-        }
-    };
-    let setup = match setup(args) {
-        Ok(setup) => setup,
-        Err(error) => {
-            eprintln!("{}", error.text);
-            return error.code;
-        }
-    };
-    let (code, outcomes) = render_batch(&setup, &jobs, args.jobs);
-    if args.watch {
-        return super::watch::run(setup, args, jobs, outcomes);
-    }
-    code
 }
 
 /// The engine and options of a run. The template is checked here, once for the whole
@@ -569,20 +547,4 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result
-}
-
-/// An I/O error as a short lowercase reason ("no such file or directory").
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error") {
-                Some(i) => text[..i].to_lowercase(),
-                None => text.to_lowercase(),
-            }
-        }
-    }
 }

@@ -1,12 +1,11 @@
-//! The command line: clap definitions turned into [`RenderOptions`] and calls to one
-//! shared engine. Errors end here as one line on stderr and an exit code: 0 done, 1 a
-//! file could not be rendered, 2 the command line is wrong.
+//! The command line's shape: clap definitions of the commands and their arguments (the
+//! render options come from `options`, the service's settings from `settings`). What the
+//! commands do is in `commands`.
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
-use crate::batch;
 use crate::options::OptionArgs;
 use crate::settings::{LimitArgs, SettingArgs};
 
@@ -42,7 +41,7 @@ pub enum Command {
     Man {
         /// The page to print.
         #[arg(value_name = "PAGE", default_value = "folio")]
-        page: crate::man::Page,
+        page: Page,
         /// Write every page into DIR (created if needed) instead, and list their paths.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
@@ -135,127 +134,15 @@ impl FontDirArgs {
     }
 }
 
-/// Runs the command line and returns the process exit code.
-pub fn run() -> i32 {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Render(args) => batch::run(&args),
-        Command::Serve(args) => serve(&args),
-        Command::Templates => {
-            let engine = folio::Engine::new();
-            print_lines(
-                engine
-                    .templates()
-                    .iter()
-                    .map(|t| format!("{:<12} {}", t.name, t.description)),
-            )
-        }
-        Command::Fonts { fonts } => {
-            let engine = folio::Engine::with_font_dirs(fonts.all());
-            let usable = engine
-                .fonts()
-                .into_iter()
-                .map(|(family, style, source)| format!("{family:<36} {style:<12} {source}"));
-            // Files in the font folders that are not fonts Folio can read: listed after
-            // the usable ones, each with why.
-            let unreadable = engine.unreadable_fonts().into_iter().map(|(path, reason)| {
-                format!(
-                    "{:<36} {:<12} {}: {reason}",
-                    "(unreadable)",
-                    "",
-                    path.display()
-                )
-            });
-            print_lines(usable.chain(unreadable))
-        }
-        Command::Completions { shell } => {
-            // Made in memory, then written as any listing is: a reader that stops early
-            // (`folio completions zsh | head`) ends it quietly instead of a panic.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "folio", &mut script);
-            print_lines(String::from_utf8_lossy(&script).lines().map(str::to_string))
-        }
-        Command::Man { page, dir } => crate::man::run(page, dir.as_deref()),
-    }
-}
-
-/// A usage error of `folio render` found after parsing: one line, exit code 2.
-pub fn usage_error(message: &str) -> i32 {
-    eprintln!("folio: {message}");
-    eprintln!("Run `folio render --help` for the options.");
-    2
-}
-
-/// A configuration error of `folio serve`: exit code 2. `hint` for a flag or variable
-/// (a file's error points at its line instead).
-fn config_error(text: &str, hint: bool) -> i32 {
-    eprintln!("{text}");
-    if hint {
-        eprintln!("Run `folio serve --help` for the settings.");
-    }
-    2
-}
-
-fn serve(args: &ServeArgs) -> i32 {
-    use folio_server::ServerConfig;
-    let format = crate::diag::DiagnosticFormat::resolve(None);
-    let mut config = match &args.config {
-        Some(path) => {
-            let name = path.display().to_string();
-            match std::fs::read_to_string(path) {
-                Ok(text) => match ServerConfig::from_toml(&text) {
-                    Ok(config) => config,
-                    Err(e) => {
-                        return config_error(
-                            &crate::diag::file_error(&name, &text, &e, format),
-                            false,
-                        )
-                    }
-                },
-                Err(e) => {
-                    return config_error(
-                        &format!("folio: --config {name}: {}", crate::batch::io_reason(&e)),
-                        false,
-                    )
-                }
-            }
-        }
-        None => ServerConfig::default(),
-    };
-    if let Err(e) = config.apply_env(|name| std::env::var(name).ok()) {
-        return config_error(&format!("folio: {e}"), false);
-    }
-    for (name, value) in &args.settings.given {
-        if let Err(e) = config.set(name, value) {
-            return config_error(&format!("folio: --{}: {e}", name.replace('_', "-")), true);
-        }
-    }
-    if let Err(e) = config.check() {
-        return config_error(&format!("folio: {e}"), true);
-    }
-    folio_server::logging::init(config.log_format);
-    match folio_server::run(config) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("folio: serve: {e}");
-            1
-        }
-    }
-}
-
-/// Prints a listing on standard output; a reader that stops early (`folio fonts | head`)
-/// ends it quietly, as for any Unix tool. Returns the exit code.
-fn print_lines(lines: impl Iterator<Item = String>) -> i32 {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    for line in lines {
-        if let Err(e) = writeln!(out, "{line}") {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                return 0;
-            }
-            eprintln!("folio: standard output: {e}");
-            return 1;
-        }
-    }
-    0
+/// The pages, by the name `folio man PAGE` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Page {
+    /// folio(1): the commands, exit status, environment.
+    Folio,
+    /// folio-render(1): options, limits, front matter, watch, diagnostics.
+    Render,
+    /// folio-serve(1): settings, their variables and the configuration file.
+    Serve,
+    /// folio-templates(1): the built-in page designs and template files.
+    Templates,
 }

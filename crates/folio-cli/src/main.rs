@@ -3,7 +3,9 @@
 
 mod batch;
 mod cli;
+mod commands;
 mod diag;
+mod failure;
 mod man;
 mod options;
 mod settings;
@@ -31,5 +33,5 @@ fn main() {
             args.map(Into::into).collect(),
         ));
     }
-    std::process::exit(cli::run());
+    std::process::exit(commands::run());
 }

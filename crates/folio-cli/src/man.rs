@@ -9,20 +9,7 @@ use clap::CommandFactory;
 use clap_mangen::roff::{bold, italic, roman, Inline, Roff};
 use clap_mangen::Man;
 
-use crate::cli::Cli;
-
-/// The pages, by the name `folio man PAGE` takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Page {
-    /// folio(1): the commands, exit status, environment.
-    Folio,
-    /// folio-render(1): options, limits, front matter, watch, diagnostics.
-    Render,
-    /// folio-serve(1): settings, their variables and the configuration file.
-    Serve,
-    /// folio-templates(1): the built-in page designs and template files.
-    Templates,
-}
+use crate::cli::{Cli, Page};
 
 impl Page {
     pub const ALL: [Page; 4] = [Page::Folio, Page::Render, Page::Serve, Page::Templates];
@@ -51,7 +38,7 @@ pub fn run(page: Page, dir: Option<&Path>) -> i32 {
                 Err(e) => {
                     eprintln!(
                         "folio: writing the manual page: {}",
-                        crate::batch::io_reason(&e)
+                        crate::failure::io_reason(&e)
                     );
                     1
                 }
@@ -59,13 +46,21 @@ pub fn run(page: Page, dir: Option<&Path>) -> i32 {
         }
         Some(dir) => {
             if let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!("folio: {}: {}", dir.display(), crate::batch::io_reason(&e));
+                eprintln!(
+                    "folio: {}: {}",
+                    dir.display(),
+                    crate::failure::io_reason(&e)
+                );
                 return 1;
             }
             for page in Page::ALL {
                 let path = dir.join(format!("{}.1", page.name()));
                 if let Err(e) = std::fs::write(&path, render(page)) {
-                    eprintln!("folio: {}: {}", path.display(), crate::batch::io_reason(&e));
+                    eprintln!(
+                        "folio: {}: {}",
+                        path.display(),
+                        crate::failure::io_reason(&e)
+                    );
                     return 1;
                 }
                 println!("{}", path.display());

@@ -14,6 +14,7 @@ pub mod freshness;
 pub mod logging;
 pub mod metrics;
 pub mod openapi;
+pub mod outcome;
 pub mod pool;
 pub mod problem;
 pub mod routes;
@@ -201,6 +202,9 @@ pub fn request_id(req: &HttpRequest) -> String {
 
 /// The longest `X-Request-Id` kept from a client (a proxy's or load balancer's id).
 pub const MAX_REQUEST_ID: usize = 64;
+
+/// `X-Folio-Warning` headers at most (`X-Folio-Warnings` counts them all).
+pub const MAX_WARNING_HEADERS: usize = 5;
 
 /// A client's `X-Request-Id`, if it is one to keep: 1 to 64 letters, digits and
 /// `-_.:@/+=`; anything else is replaced by an id of Folio's own.

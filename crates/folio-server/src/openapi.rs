@@ -151,7 +151,7 @@ pub fn document(engine: &Engine) -> Value {
         "Cache-Control": {"description": "`private, no-cache` for POST; for GET ?url=, `public, max-age=N` while the render is fresh (at most 300), `no-cache` when an image could not be read.", "schema": {"type": "string"}},
         "X-Folio-Pages": {"description": "Pages in the PDF.", "schema": {"type": "integer", "minimum": 1}},
         "X-Folio-Warnings": {"description": "How many warnings the render gave.", "schema": {"type": "integer", "minimum": 0}},
-        "X-Folio-Warning": {"description": format!("One warning per header, at most {}: UTF-8 percent-encoded (printable ASCII but `%` as is; decode with decodeURIComponent), at most 1000 bytes before encoding.", crate::routes::MAX_WARNING_HEADERS), "schema": {"type": "string"}},
+        "X-Folio-Warning": {"description": format!("One warning per header, at most {}: UTF-8 percent-encoded (printable ASCII but `%` as is; decode with decodeURIComponent), at most 1000 bytes before encoding.", crate::MAX_WARNING_HEADERS), "schema": {"type": "string"}},
         "X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}
     });
     let ok_pdf = json!({

@@ -338,7 +338,7 @@ async fn respond(
         .insert_header((header::CACHE_CONTROL, cache_control))
         .insert_header(("X-Folio-Pages", entry.pages.to_string()))
         .insert_header(("X-Folio-Warnings", entry.warnings.len().to_string()));
-    for warning in entry.warnings.iter().take(MAX_WARNING_HEADERS) {
+    for warning in entry.warnings.iter().take(super::MAX_WARNING_HEADERS) {
         response.append_header(("X-Folio-Warning", header_text(warning)));
     }
     let mut response = response.body(entry.pdf.as_ref().clone());
@@ -352,9 +352,6 @@ async fn respond(
 
 /// The longest a `GET ?url=` answer may be kept by browsers and proxies, in seconds.
 const URL_RENDER_MAX_AGE: u64 = 300;
-
-/// `X-Folio-Warning` headers at most (`X-Folio-Warnings` counts them all).
-pub const MAX_WARNING_HEADERS: usize = 5;
 
 /// The render of `key` from the memory cache, or else from the shared one, and which.
 async fn cached(state: &AppState, key: &str) -> Option<(Entry, &'static str)> {

@@ -6,6 +6,7 @@ mod definition;
 mod figure;
 mod heading;
 mod list;
+mod note_text;
 mod paragraph;
 mod quote;
 mod rule;
@@ -317,6 +318,7 @@ impl<'a> Flow<'a> {
     pub fn text_services(&self) -> TextServices<'_> {
         super::text_services(
             self.services.fonts,
+            self.services.words,
             self.services.hyphenator,
             self.settings,
             &self.services.cancel,

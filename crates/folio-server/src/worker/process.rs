@@ -23,7 +23,7 @@ use folio::{Cancel, Limits, Rendered};
 use super::protocol::{read_frame, write_frame, FromWorker, ToWorker};
 use crate::article::{locate_image, Article, ImageAt};
 use crate::fetch::RemoteImages;
-use crate::pool::{Loss, Outcome};
+use crate::outcome::{Loss, Outcome};
 
 /// How often a running job is looked at (cancel, memory, answers).
 pub const TICK: Duration = Duration::from_millis(10);
