@@ -97,3 +97,42 @@ fn layouts_match_their_golden_dumps() {
         failures.join("\n")
     );
 }
+
+/// A golden dump whose input is gone (renamed, deleted) would never be compared again:
+/// every dump must have its input, and every example dump a template that exists.
+#[test]
+fn every_golden_dump_has_its_input() {
+    let templates: Vec<String> = folio::Template::built_in_names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(root().join("tests/layout")).expect("tests/layout") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "txt") && !path.with_extension("md").exists() {
+            orphans.push(path);
+        }
+    }
+    for entry in std::fs::read_dir(root().join("tests/layout/examples")).expect("examples") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let found = name
+            .strip_suffix(".txt")
+            .and_then(|rest| rest.rsplit_once('.'))
+            .is_some_and(|(example, template)| {
+                templates.iter().any(|t| t == template)
+                    && root().join(format!("examples/{example}.md")).exists()
+            });
+        if !found {
+            orphans.push(path);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "golden dumps without an input (delete them, or restore the input): {orphans:?}"
+    );
+}

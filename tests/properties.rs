@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use folio::layout::Element;
+use folio::layout::{Element, Role};
 use folio::RenderOptions;
 use proptest::prelude::*;
 
@@ -117,19 +117,33 @@ proptest! {
         let (left, top) = (area.x.0, area.y.0);
         let right = (area.x + area.width).0;
         let bottom = (area.y + area.height).0;
+        // To save a sheet a page may run one line long, never more.
+        let overrun = typeset.settings.leading();
         for (n, page) in typeset.layout.pages.iter().enumerate() {
-            for element in &page.elements {
-                if let Element::Text { x, y, run, .. } = element {
+            // Every piece of text is on one of the page's lines, which says what it is:
+            // the running header and footer sit in the margins, nothing else may.
+            let mut on_a_line = vec![false; page.elements.len()];
+            for line in &page.lines {
+                let furniture = matches!(line.role, Role::Header | Role::Footer);
+                for i in line.elements.clone() {
+                    on_a_line[i] = true;
+                    let Element::Text { x, y, run, .. } = &page.elements[i] else {
+                        continue;
+                    };
                     let (x, y) = (x.0, y.0);
-                    // Header and footer sit in the margins; body text must not.
-                    if y < top - 1.0 || y > bottom + typeset.settings.font_size {
+                    if furniture {
+                        prop_assert!(y < top || y > bottom, "page {}: furniture {:?} inside the text area", n + 1, run.text);
                         continue;
                     }
                     prop_assert!(x + run.width() <= right + 0.5, "page {}: {:?} ends at {} > {}", n + 1, run.text, x + run.width(), right);
                     prop_assert!(x >= left - 40.0, "page {}: {:?} starts at {}", n + 1, run.text, x);
-                    // To save a sheet a page may run one line long, never more.
-                    let overrun = typeset.settings.leading();
-                    prop_assert!(y <= bottom + overrun + 0.5, "page {}: {:?} below the text area", n + 1, run.text);
+                    prop_assert!(y >= top - 0.5, "page {}: {:?} above the text area", n + 1, run.text);
+                    prop_assert!(y <= bottom + overrun + 0.5, "page {}: {:?} at {} below the text area ({})", n + 1, run.text, y, bottom);
+                }
+            }
+            for (i, element) in page.elements.iter().enumerate() {
+                if let Element::Text { run, .. } = element {
+                    prop_assert!(on_a_line[i], "page {}: {:?} on no line", n + 1, run.text);
                 }
             }
         }

@@ -115,8 +115,11 @@ fn trickled_and_oversized_bodies_are_refused_while_others_are_served() {
     assert_eq!(status, 413, "{body}");
     assert!(body.contains("\"status\":413"), "problem+json: {body}");
     assert!(started.elapsed() < Duration::from_secs(2));
-    // Trickling clients, a byte a second, plain and chunked; a few dozen of them.
+    // Trickling clients, a byte a second, plain and chunked; a few dozen of them. Each
+    // says when its request's head is sent.
+    let (sent, heads_sent) = std::sync::mpsc::channel::<()>();
     let trickle = |chunked: bool| {
+        let sent = sent.clone();
         std::thread::spawn(move || {
             let mut stream = TcpStream::connect(addr).unwrap();
             stream
@@ -128,6 +131,7 @@ fn trickled_and_oversized_bodies_are_refused_while_others_are_served() {
                 "POST /v1/render HTTP/1.1\r\nHost: t\r\nContent-Type: text/markdown\r\nContent-Length: 5000\r\n\r\n"
             };
             stream.write_all(head.as_bytes()).unwrap();
+            let _ = sent.send(());
             let started = Instant::now();
             let mut response = Vec::new();
             stream.set_nonblocking(true).unwrap();
@@ -151,7 +155,10 @@ fn trickled_and_oversized_bodies_are_refused_while_others_are_served() {
         })
     };
     let clients: Vec<_> = (0..40).map(|n| trickle(n % 2 == 0)).collect();
-    std::thread::sleep(Duration::from_millis(500));
+    // While all of them hold their connections, others are served.
+    for _ in 0..40 {
+        heads_sent.recv().unwrap();
+    }
     small_render_succeeds(addr);
     assert_eq!(healthz(addr), 200);
     for client in clients {
@@ -210,7 +217,14 @@ fn an_abandoned_render_stops_and_an_abandoned_queued_one_never_starts() {
     // A second request waits in the queue; its client leaves too.
     let mut queued = TcpStream::connect(addr).unwrap();
     queued.write_all(request.as_bytes()).unwrap();
-    std::thread::sleep(Duration::from_millis(200));
+    // Once it is in the queue behind the running one, its client leaves.
+    for _ in 0..3_000 {
+        if state.pool.depth() == 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(state.pool.depth(), 2, "the second request is queued");
     drop(queued);
     let closed = origin.elapsed();
     drop(running);

@@ -220,12 +220,36 @@ async fn user_mistakes_are_4xx_problems() {
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 }
 
-fn slow(ms: u64) -> Renderer {
-    let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
-    Arc::new(move |article: &Article, _: &folio::Cancel| {
-        std::thread::sleep(Duration::from_millis(ms));
-        engine.render(&article.markdown, &article.options)
-    })
+/// A gate renders wait at until the test opens it, so that the one worker is busy for
+/// exactly as long as the test wants, whatever the machine's speed.
+#[derive(Clone, Default)]
+struct Gate(Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+impl Gate {
+    fn wait(&self) {
+        let (open, opened) = &*self.0;
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = opened.wait(open).unwrap();
+        }
+    }
+
+    fn open(&self) {
+        *self.0 .0.lock().unwrap() = true;
+        self.0 .1.notify_all();
+    }
+
+    /// A renderer that tells `started` when it begins, waits at the gate, then renders.
+    fn renderer(&self, started: std::sync::mpsc::Sender<()>) -> Renderer {
+        let engine = Arc::new(Engine::with_fonts(folio::FontSources::default()));
+        let gate = self.clone();
+        let started = std::sync::Mutex::new(started);
+        Arc::new(move |article: &Article, _: &folio::Cancel| {
+            let _ = started.lock().unwrap().send(());
+            gate.wait();
+            engine.render(&article.markdown, &article.options)
+        })
+    }
 }
 
 #[actix_web::test]
@@ -235,7 +259,9 @@ async fn a_slow_render_is_a_504_and_a_full_queue_a_503() {
     cfg.queue = 1;
     cfg.deadline_ms = 100;
     cfg.cache_bytes = 0;
-    let app = test::init_service(create_app(state_with(cfg, Some(slow(400))))).await;
+    let gate = Gate::default();
+    let (started, _) = std::sync::mpsc::channel();
+    let app = test::init_service(create_app(state_with(cfg, Some(gate.renderer(started))))).await;
     let req = |n: usize| {
         test::TestRequest::post()
             .uri("/v1/render")
@@ -246,14 +272,15 @@ async fn a_slow_render_is_a_504_and_a_full_queue_a_503() {
     let first = test::call_service(&app, req(1)).await;
     assert_eq!(first.status(), StatusCode::GATEWAY_TIMEOUT);
     problem(first).await;
-    // The one worker is still on the first render; the second waits in the one queue
-    // place (and times out too); the third finds no place.
+    // The one worker is still on the first render (held at the gate); the second waits
+    // in the one queue place and times out too; the third finds no place.
     let second = test::call_service(&app, req(2)).await;
     assert_eq!(second.status(), StatusCode::GATEWAY_TIMEOUT);
     let third = test::call_service(&app, req(3)).await;
     assert_eq!(third.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(third.headers().get(header::RETRY_AFTER).unwrap(), "1");
     problem(third).await;
+    gate.open();
 }
 
 #[actix_web::test]
@@ -432,7 +459,12 @@ fn a_real_socket_sheds_load_with_503_and_loses_no_response() {
     cfg.workers = 1;
     cfg.queue = 2;
     cfg.cache_bytes = 0;
-    let state = state_with(cfg, Some(slow(150)));
+    cfg.deadline_ms = 60_000;
+    let gate = Gate::default();
+    let (started, has_started) = std::sync::mpsc::channel::<()>();
+    let render = gate.renderer(started);
+    let state = state_with(cfg, Some(render));
+    let shared = state.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
@@ -445,19 +477,25 @@ fn a_real_socket_sheds_load_with_503_and_loses_no_response() {
         })
     });
     let addr = rx.recv().unwrap();
-    let clients: Vec<_> = (0..12)
-        .map(|n| std::thread::spawn(move || post(addr, &format!("Client {n} sends its article."))))
-        .collect();
-    let statuses: Vec<u16> = clients.into_iter().map(|c| c.join().unwrap()).collect();
-    assert_eq!(statuses.len(), 12, "every client got an answer");
-    assert!(
-        statuses.iter().all(|s| *s == 200 || *s == 503),
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.contains(&200) && statuses.contains(&503),
-        "{statuses:?}"
-    );
+    let client = |n: usize| std::thread::spawn(move || post(addr, &format!("Client {n}.")));
+    // The first takes the worker; two more fill the queue's two places.
+    let mut waiting = vec![client(0)];
+    has_started.recv().unwrap();
+    waiting.push(client(1));
+    waiting.push(client(2));
+    let mut looks = 0;
+    while shared.pool.depth() < 3 {
+        looks += 1;
+        assert!(looks < 30_000, "the queue never filled");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // Every further client is answered at once, and told to come back: a 503.
+    let shed: Vec<u16> = (3..12).map(|n| client(n).join().unwrap()).collect();
+    assert_eq!(shed, [503; 9]);
+    // The gate opens: the three that were taken are rendered, none is lost.
+    gate.open();
+    let served: Vec<u16> = waiting.into_iter().map(|c| c.join().unwrap()).collect();
+    assert_eq!(served, [200; 3]);
 }
 
 /// A redis-server of the test's own, on a free port, stopped when dropped.
