@@ -54,7 +54,15 @@ pub use error::{Error, Warning};
 pub use images::ImageSource;
 pub use model::{Meta, MetaField, MetaKey, META_KEYS};
 pub use options::RenderOptions;
-pub use settings::Settings;
+pub use settings::{Faces, Settings};
+pub use text::fonts::FontInfo;
+
+/// What the text of a [`layout`] is made of: runs of shaped glyphs, each in one face of
+/// the engine's font book.
+pub mod glyphs {
+    pub use crate::text::fonts::{FaceId, FaceSet};
+    pub use crate::text::shape::{Glyph, ShapedRun};
+}
 pub use template::{Design, Template};
 
 use layout::Layout;
@@ -166,7 +174,7 @@ impl Engine {
 
     /// Every font face the engine can use: family, style, and where it comes from
     /// (`bundled`, or an installed font's path).
-    pub fn fonts(&self) -> Vec<(String, String, String)> {
+    pub fn fonts(&self) -> Vec<FontInfo> {
         self.fonts.list()
     }
 

@@ -335,7 +335,10 @@ mod tests {
         let all = Template::built_in();
         let names: Vec<&str> = all.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["article", "large-print", "compact"]);
-        assert_eq!(all[0].defaults.page_size, Some(PageSize::A4));
+        // The article design keeps the options' own page size; compact names its own.
+        assert_eq!(all[0].defaults.page_size, None);
+        assert_eq!(all[0].defaults.resolve().page_size, PageSize::A4);
+        assert_eq!(all[2].defaults.page_size, Some(PageSize::A4));
         assert_eq!(all[1].defaults.justify, Some(false));
         assert_eq!(all[2].design.columns, 2);
     }
@@ -382,7 +385,7 @@ mod tests {
 
     #[test]
     fn option_defaults_are_checked_like_options() {
-        let text = include_str!("../templates/article.toml").replace("\"A4\"", "\"B7\"");
+        let text = include_str!("../templates/compact.toml").replace("\"A4\"", "\"B7\"");
         let err = Template::from_toml(&text).unwrap_err().to_string();
         assert!(
             err.contains("option `page_size`: `B7` is not a page size"),

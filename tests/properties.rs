@@ -95,7 +95,13 @@ fn options() -> impl Strategy<Value = RenderOptions> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // A fixed seed: the same 48 documents on every run and every machine, so that a
+    // failure is the change's, not the dice's (vary the seed by hand to explore).
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x000F_0110_2026),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn every_word_is_kept(markdown in document(), options in options()) {

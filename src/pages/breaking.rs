@@ -19,8 +19,7 @@ use crate::model::NoteId;
 const UNDERFULL_COST_PER_LINE: f32 = 10.0;
 /// Cost of continuing a note on the next page (TeX's \\floatingpenalty, roughly).
 const SPLIT_NOTE_COST: f32 = 300.0;
-/// Space taken by the rule above the notes, in body lines.
-const NOTE_SEPARATOR_LINES: f32 = 0.9;
+use super::NOTE_SEPARATOR_LINES;
 
 /// Lines `lines` of note `note`.
 #[derive(Debug, Clone, PartialEq)]

@@ -715,9 +715,8 @@ impl FontBook {
             .as_ref()
     }
 
-    /// Every face Folio can use, bundled then installed, for `folio fonts`: family, style,
-    /// where it comes from.
-    pub fn list(&self) -> Vec<(String, String, String)> {
+    /// Every face Folio can use, bundled then installed, for `folio fonts`.
+    pub fn list(&self) -> Vec<FontInfo> {
         let style = |bold: bool, italic: bool| {
             match (bold, italic) {
                 (false, false) => "regular",
@@ -727,26 +726,33 @@ impl FontBook {
             }
             .to_string()
         };
-        let mut out: Vec<(String, String, String)> = self
+        let mut out: Vec<FontInfo> = self
             .bundled
             .iter()
-            .map(|f| {
-                (
-                    f.family.clone(),
-                    style(f.bold, f.italic),
-                    "bundled".to_string(),
-                )
+            .map(|f| FontInfo {
+                family: f.family.clone(),
+                style: style(f.bold, f.italic),
+                source: "bundled".to_string(),
             })
             .collect();
-        out.extend(self.installed().iter().map(|f| {
-            (
-                f.family.clone(),
-                style(f.bold, f.italic),
-                f.path.display().to_string(),
-            )
+        out.extend(self.installed().iter().map(|f| FontInfo {
+            family: f.family.clone(),
+            style: style(f.bold, f.italic),
+            source: f.path.display().to_string(),
         }));
         out
     }
+}
+
+/// A font face the engine can use, as `folio fonts` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontInfo {
+    /// The family name (`Noto Serif`).
+    pub family: String,
+    /// `regular`, `italic`, `bold` or `bold italic`.
+    pub style: String,
+    /// `bundled`, or the installed font file's path.
+    pub source: String,
 }
 
 /// Whether a character is an emoji (the pictographic ranges, and the joiners and

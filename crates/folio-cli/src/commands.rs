@@ -28,7 +28,7 @@ pub fn run() -> i32 {
             let usable = engine
                 .fonts()
                 .into_iter()
-                .map(|(family, style, source)| format!("{family:<36} {style:<12} {source}"));
+                .map(|font| format!("{:<36} {:<12} {}", font.family, font.style, font.source));
             // Files in the font folders that are not fonts Folio can read: listed after
             // the usable ones, each with why.
             let unreadable = engine.unreadable_fonts().into_iter().map(|(path, reason)| {

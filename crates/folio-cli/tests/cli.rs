@@ -244,8 +244,7 @@ fn every_template_renders_every_example() {
 fn a_template_file_can_be_given_by_path_and_unknown_keys_are_named() {
     let dir = temp_dir("tplfile");
     let article = include_str!("../../../templates/article.toml")
-        .replace("name = \"article\"", "name = \"mine\"")
-        .replace("font_size = 11", "font_size = 14");
+        .replace("name = \"article\"", "name = \"mine\"\nfont_size = 14");
     std::fs::write(dir.join("mine.toml"), &article).unwrap();
     std::fs::write(dir.join("a.md"), "Lorem ipsum dolor sit amet. ".repeat(200)).unwrap();
     let out = folio()

@@ -279,7 +279,7 @@ fn a_template_edit_renders_everything_and_its_fix_is_announced() {
     // Larger type: both articles take more pages.
     std::fs::write(
         dir.join("mine.toml"),
-        design.replace("font_size = 11", "font_size = 16"),
+        design.replace("name = \"mine\"", "name = \"mine\"\nfont_size = 16"),
     )
     .unwrap();
     let a = watch.wait_for("a.md rendered again", |l| l.starts_with("rendered a.md "));
