@@ -74,3 +74,6 @@ impl<P> Item<P> {
         !self.is_box()
     }
 }
+
+/// A stretch that is, for all practical purposes, infinite (TeX's `fil`).
+pub const FILL: f32 = 1.0e6;

@@ -12,11 +12,25 @@
 //! position, its fitness class and whether it ended with a hyphen (a property of the
 //! position itself).
 
-use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
+use super::items::{Item, PenaltyKind, FILL, INFINITE_PENALTY};
 use crate::cancel::Cancel;
 
 /// Badness of a line that cannot stretch enough ("infinitely bad" in TeX).
 pub const INFINITE_BADNESS: f64 = 10_000.0;
+
+/// Hyphenated lines in a row that count as a ladder: the third in a row costs
+/// [`LADDER_DEMERITS`] more, in every pass, so that it is taken only where nothing else
+/// fits.
+const LADDER: u8 = 3;
+const LADDER_DEMERITS: f64 = 1.0e7;
+
+/// The loosest line the continuous model considers before the last resort: a ratio of
+/// 2 is half an em more than the glue gives at every space (TeX's tolerance of 200 is a
+/// ratio of 1.26). On the handbook corpus a limit of 4 chose the same lines.
+const LOOSEST_RATIO: f64 = 2.0;
+
+/// A last line of one word narrower than this share of the measure is a runt.
+const RUNT_SHARE: f64 = 0.25;
 
 /// The parameters of one pass. Defaults are TeX's (plain.tex) for a second pass.
 #[derive(Debug, Clone)]
@@ -40,6 +54,19 @@ pub struct Params {
     /// Emergency breakpoints inside overlong words are breakpoints in this pass, and a
     /// line that cannot fit is accepted (overfull) rather than failing the paragraph.
     pub last_resort: bool,
+    /// The continuous cost model's measure (the text size), or 0 for TeX's: a line
+    /// looser than its glue's stretch allows is not infeasible but dearer and dearer,
+    /// its extra space spread over its justification points and measured in half-ems per
+    /// point beyond a ratio of 1 (so that a line two words long is weighed against a
+    /// hyphen, where a tolerance would simply forbid it). With it, `tolerance` should be
+    /// infinite.
+    pub em: f64,
+    /// A last line of a single short word (a runt) costs this (0: no cost).
+    pub runt_demerits: f64,
+    /// The demerits of a breaking known to exist (infinite if none is known): a way
+    /// through a node or a line that already costs as much cannot be the best, and is
+    /// not followed. With a good bound the search stays near the lines that matter.
+    pub bound: f64,
     /// Give up (no solution) once the render is cancelled.
     pub cancel: Cancel,
 }
@@ -55,6 +82,9 @@ impl Default for Params {
             background_stretch: 0.0,
             hyphenate: true,
             last_resort: false,
+            em: 0.0,
+            runt_demerits: 0.0,
+            bound: f64::INFINITY,
             cancel: Cancel::never(),
         }
     }
@@ -98,6 +128,21 @@ pub fn badness(ratio: f64) -> f64 {
     (100.0 * ratio.abs().powi(3)).min(INFINITE_BADNESS)
 }
 
+/// The continuous cost model's ratio of a line: its adjustment ratio up to 1; beyond, 1
+/// plus the space its glue cannot give, spread over its justification points (at least
+/// one) in half-ems each. Finite for every line that is not overfull.
+pub fn continuous_ratio(ratio: f64, missing: f64, points: f64, em: f64) -> f64 {
+    if ratio <= 1.0 {
+        return ratio;
+    }
+    1.0 + missing / (points.max(1.0) * em / 2.0)
+}
+
+/// The continuous cost model's badness: 100·|r|³ with no cap.
+pub fn continuous_badness(ratio: f64) -> f64 {
+    100.0 * ratio.abs().powi(3)
+}
+
 /// What one line costs, given how it is set and how the line before it ended.
 #[derive(Debug, Clone, Copy)]
 pub struct LineCost {
@@ -108,11 +153,20 @@ pub struct LineCost {
     pub previous_fitness: u8,
     /// The line ends the paragraph.
     pub last: bool,
+    /// The line is one short word (matters for the last line: a runt).
+    pub runt: bool,
 }
 
-/// Demerits of one line (Knuth & Plass, eq. 4, with TeX's additions).
+/// Demerits of one line (Knuth & Plass, eq. 4, with TeX's additions). With the
+/// continuous model (`params.em > 0`) `cost.ratio` is the continuous ratio and the
+/// badness has no cap.
 pub fn line_demerits(params: &Params, cost: &LineCost) -> f64 {
-    let base = (params.line_penalty + badness(cost.ratio)).powi(2);
+    let badness = if params.em > 0.0 {
+        continuous_badness(cost.ratio)
+    } else {
+        badness(cost.ratio)
+    };
+    let base = (params.line_penalty + badness).powi(2);
     let mut demerits = if cost.penalty >= 0.0 {
         base + cost.penalty.powi(2)
     } else if cost.penalty > -(INFINITE_PENALTY as f64) {
@@ -129,6 +183,9 @@ pub fn line_demerits(params: &Params, cost: &LineCost) -> f64 {
     }
     if fitness_class(cost.ratio).abs_diff(cost.previous_fitness) > 1 {
         demerits += params.adj_demerits;
+    }
+    if cost.last && cost.runt {
+        demerits += params.runt_demerits;
     }
     demerits
 }
@@ -155,6 +212,9 @@ struct Totals {
     width: f64,
     stretch: f64,
     shrink: f64,
+    /// Glue that stretches (but not without end, as the paragraph's closing fill does):
+    /// the places a justified line spreads its space.
+    points: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +222,9 @@ struct Node {
     position: usize,
     fitness: u8,
     flagged: bool,
+    /// Lines ending in a hyphen in a row, this one included (counted up to
+    /// [`LADDER`]).
+    run: u8,
     /// Totals at the start of the line that follows this break.
     after: Totals,
     demerits: f64,
@@ -209,6 +272,9 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
                 running.width += *width as f64;
                 running.stretch += *stretch as f64;
                 running.shrink += *shrink as f64;
+                if *stretch > 0.0 && *stretch < FILL {
+                    running.points += 1.0;
+                }
             }
             Item::Penalty { .. } => {}
         }
@@ -219,6 +285,7 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
         position: 0,
         fitness: 2,
         flagged: false,
+        run: 0,
         after: Totals::default(),
         demerits: 0.0,
         ratio: 0.0,
@@ -251,32 +318,80 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
         let forced = penalty <= -(INFINITE_PENALTY as f64);
         let last = forced && b == items.len() - 1;
 
-        // Best way to reach b in each fitness class: (demerits, from node, ratio).
-        let mut best: [Option<(f64, usize, f64)>; 4] = [None; 4];
+        // Best way to reach b in each fitness class and with each length of the hyphen
+        // run it ends: (demerits, from node, ratio). The run is part of the state, so
+        // that a third hyphen in a row is charged where it happens in every pass.
+        let mut best: [[Option<(f64, usize, f64)>; LADDER as usize]; 4] =
+            [[None; LADDER as usize]; 4];
         // The cheapest node dropped because its line overflows: the last resort's rescue.
         let mut rescue: Option<(f64, usize, f64)> = None;
 
         let mut kept = Vec::with_capacity(active.len());
         for &a in &active {
             let node = &nodes[a];
+            // Demerits only grow along a breaking: a node that costs the bound already
+            // can lead nowhere better.
+            if node.demerits >= params.bound {
+                continue;
+            }
             let width = sums[b].width - node.after.width + penalty_width;
             let stretch = sums[b].stretch - node.after.stretch + params.background_stretch;
             let shrink = sums[b].shrink - node.after.shrink;
             let ratio = adjustment_ratio(line_width, width, stretch, shrink);
-
-            if ratio >= -1.0 && badness(ratio) <= tolerance {
+            let points = sums[b].points - node.after.points;
+            let (feasible, cost_ratio) = if params.em > 0.0 {
+                let missing = line_width - width - stretch.max(0.0);
+                let cost_ratio = continuous_ratio(ratio, missing, points, params.em);
+                // A line looser than the limit is left to the last resort, which may
+                // break a word instead: it keeps the search to the breakpoints near a
+                // line's end, as a tolerance does, but far past any tolerance.
+                (
+                    ratio >= -1.0 && (params.last_resort || cost_ratio <= LOOSEST_RATIO),
+                    cost_ratio,
+                )
+            } else {
+                (ratio >= -1.0 && badness(ratio) <= tolerance, ratio)
+            };
+            if feasible {
                 let cost = LineCost {
-                    ratio,
+                    ratio: cost_ratio,
                     penalty,
                     flagged,
                     previous_flagged: node.flagged,
                     previous_fitness: node.fitness,
                     last,
+                    runt: points == 0.0 && width < line_width * RUNT_SHARE,
                 };
-                let total = node.demerits + line_demerits(params, &cost);
-                let class = fitness_class(ratio) as usize;
-                if best[class].is_none_or(|(d, _, _)| total < d) {
-                    best[class] = Some((total, a, ratio));
+                let run = if flagged {
+                    (node.run + 1).min(LADDER)
+                } else {
+                    0
+                };
+                let mut total = node.demerits + line_demerits(params, &cost);
+                if run == LADDER {
+                    total += LADDER_DEMERITS;
+                }
+                if total >= params.bound {
+                    // Not followed; the node stays for the breakpoints after.
+                    if ratio < -1.0 {
+                        if rescue.is_none_or(|(d, _, _)| node.demerits < d) {
+                            rescue = Some((node.demerits, a, ratio));
+                        }
+                    } else if !forced {
+                        kept.push(a);
+                    }
+                    continue;
+                }
+                // Without fitness demerits every line is of one class: a quarter of the
+                // nodes to keep.
+                let class = if params.adj_demerits > 0.0 {
+                    fitness_class(ratio) as usize
+                } else {
+                    0
+                };
+                let slot = &mut best[class][(run as usize).min(LADDER as usize - 1)];
+                if slot.is_none_or(|(d, _, _)| total < d) {
+                    *slot = Some((total, a, ratio));
                 }
             }
             if ratio < -1.0 {
@@ -289,40 +404,72 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
         }
         active = kept;
 
-        if params.last_resort && best.iter().all(Option::is_none) && active.is_empty() {
+        if params.last_resort && best.iter().flatten().all(Option::is_none) && active.is_empty() {
             // Nothing fits: accept an overfull line from the cheapest overflowing start
             // rather than lose the paragraph (TeX's final pass does the same).
             if let Some((demerits, a, ratio)) = rescue {
                 let class = fitness_class(ratio) as usize;
                 let penalty_line = (params.line_penalty + INFINITE_BADNESS).powi(2);
-                best[class] = Some((demerits + penalty_line, a, ratio));
+                best[class][0] = Some((demerits + penalty_line, a, ratio));
             }
         }
 
-        let Some(minimum) = best.iter().flatten().map(|(d, _, _)| *d).reduce(f64::min) else {
+        let Some(minimum) = best
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|(d, _, _)| *d)
+            .reduce(f64::min)
+        else {
             if active.is_empty() {
                 return None;
             }
             continue;
         };
         let after = totals_after_break(items, &sums, b);
-        for (class, candidate) in best.iter().enumerate() {
-            let Some((demerits, from, ratio)) = *candidate else {
-                continue;
+        // A node dearer than the cheapest by more than a fitness jump can cost can never
+        // win, unless that cheapest ends a longer hyphen run (its future may cost a
+        // ladder more): compare each with the cheapest of runs no longer than its own.
+        let mut cheapest_up_to = [f64::INFINITY; LADDER as usize];
+        for slot in 0..LADDER as usize {
+            let here = best
+                .iter()
+                .filter_map(|runs| runs[slot].map(|(d, _, _)| d))
+                .fold(f64::INFINITY, f64::min);
+            let before = if slot > 0 {
+                cheapest_up_to[slot - 1]
+            } else {
+                f64::INFINITY
             };
-            if demerits > minimum + params.adj_demerits {
-                continue;
+            cheapest_up_to[slot] = here.min(before);
+        }
+        debug_assert!(cheapest_up_to[LADDER as usize - 1] == minimum);
+        for (class, runs) in best.iter().enumerate() {
+            for (slot, candidate) in runs.iter().enumerate() {
+                let Some((demerits, from, ratio)) = *candidate else {
+                    continue;
+                };
+                if demerits > cheapest_up_to[slot] + params.adj_demerits {
+                    continue;
+                }
+                // The third slot holds runs of three or more: still counted as such.
+                let run = if slot + 1 == LADDER as usize && flagged {
+                    (nodes[from].run + 1).min(LADDER)
+                } else {
+                    slot as u8
+                };
+                nodes.push(Node {
+                    position: b,
+                    fitness: class as u8,
+                    flagged,
+                    run,
+                    after,
+                    demerits,
+                    ratio,
+                    previous: Some(from),
+                });
+                active.push(nodes.len() - 1);
             }
-            nodes.push(Node {
-                position: b,
-                fitness: class as u8,
-                flagged,
-                after,
-                demerits,
-                ratio,
-                previous: Some(from),
-            });
-            active.push(nodes.len() - 1);
         }
     }
 
@@ -348,6 +495,146 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
     Some(Solution { breaks, demerits })
 }
 
+/// A breaking found greedily (each line ends at the last legal breakpoint where it still
+/// fits, shrunk if need be): fast, and a bound for the total-fit search. `None` if some
+/// line cannot fit at all.
+pub fn first_fit<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Option<Vec<Break>> {
+    let line_width = line_width as f64;
+    let mut breaks = Vec::new();
+    let (mut width, mut shrink) = (0.0f64, 0.0f64);
+    let mut candidate: Option<(usize, f64)> = None;
+    let mut i = 0;
+    while i < items.len() {
+        let penalty_width = match &items[i] {
+            Item::Penalty { width, .. } => *width as f64,
+            _ => 0.0,
+        };
+        if is_legal_break(items, i, params) {
+            let fits = width + penalty_width - shrink <= line_width + 1e-9;
+            if fits {
+                candidate = Some((i, 0.0));
+            }
+            if !fits || items[i].is_forced_break() {
+                let (at, _) = candidate?;
+                breaks.push(Break {
+                    position: at,
+                    ratio: 0.0,
+                });
+                if at == items.len() - 1 {
+                    return Some(breaks);
+                }
+                i = line_start(items, at);
+                width = 0.0;
+                shrink = 0.0;
+                candidate = None;
+                continue;
+            }
+        }
+        match &items[i] {
+            Item::Box { width: w, .. } => width += *w as f64,
+            Item::Glue {
+                width: w,
+                shrink: z,
+                ..
+            } => {
+                width += *w as f64;
+                shrink += *z as f64;
+            }
+            Item::Penalty { .. } => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The demerits of breaking `items` at `breaks` under `params` (as [`break_lines`]
+/// counts them), or `None` if a line of it is overfull.
+pub fn demerits_of<P>(
+    items: &[Item<P>],
+    breaks: &[Break],
+    line_width: f32,
+    params: &Params,
+) -> Option<f64> {
+    let line_width = line_width as f64;
+    let mut sums = Vec::with_capacity(items.len() + 1);
+    let mut running = Totals::default();
+    sums.push(running);
+    for item in items {
+        if let Item::Glue {
+            width,
+            stretch,
+            shrink,
+        } = item
+        {
+            running.width += *width as f64;
+            running.stretch += *stretch as f64;
+            running.shrink += *shrink as f64;
+            if *stretch > 0.0 && *stretch < FILL {
+                running.points += 1.0;
+            }
+        } else if let Item::Box { width, .. } = item {
+            running.width += *width as f64;
+        }
+        sums.push(running);
+    }
+    let mut total = 0.0;
+    let mut start = Totals::default();
+    let (mut previous_flagged, mut previous_fitness, mut run) = (false, 2u8, 0u8);
+    for (k, b) in breaks.iter().enumerate() {
+        let (penalty_width, penalty, flagged) = match &items[b.position] {
+            Item::Penalty {
+                width,
+                cost,
+                flagged,
+                ..
+            } => (*width as f64, *cost as f64, *flagged),
+            _ => (0.0, 0.0, false),
+        };
+        let width = sums[b.position].width - start.width + penalty_width;
+        let stretch = sums[b.position].stretch - start.stretch + params.background_stretch;
+        let shrink = sums[b.position].shrink - start.shrink;
+        let ratio = adjustment_ratio(line_width, width, stretch, shrink);
+        if ratio < -1.0 {
+            return None;
+        }
+        let points = sums[b.position].points - start.points;
+        let cost_ratio = if params.em > 0.0 {
+            continuous_ratio(
+                ratio,
+                line_width - width - stretch.max(0.0),
+                points,
+                params.em,
+            )
+        } else {
+            ratio
+        };
+        total += line_demerits(
+            params,
+            &LineCost {
+                ratio: cost_ratio,
+                penalty,
+                flagged,
+                previous_flagged,
+                previous_fitness,
+                last: k + 1 == breaks.len(),
+                runt: points == 0.0 && width < line_width * RUNT_SHARE,
+            },
+        );
+        run = if flagged { (run + 1).min(LADDER) } else { 0 };
+        if run == LADDER {
+            total += LADDER_DEMERITS;
+        }
+        previous_flagged = flagged;
+        previous_fitness = if params.adj_demerits > 0.0 {
+            fitness_class(ratio)
+        } else {
+            0
+        };
+        start = totals_after_break(items, &sums, b.position);
+    }
+    Some(total)
+}
+
 /// Totals at the start of the line after a break at `b`: the glue and penalties that
 /// follow the break vanish with it, up to the next box or forced break.
 fn totals_after_break<P>(items: &[Item<P>], sums: &[Totals], b: usize) -> Totals {
@@ -363,6 +650,9 @@ fn totals_after_break<P>(items: &[Item<P>], sums: &[Totals], b: usize) -> Totals
                 totals.width += *width as f64;
                 totals.stretch += *stretch as f64;
                 totals.shrink += *shrink as f64;
+                if *stretch > 0.0 && *stretch < FILL {
+                    totals.points += 1.0;
+                }
             }
             Item::Penalty { .. } if j > b && item.is_forced_break() => break,
             Item::Penalty { .. } => {}
@@ -476,6 +766,9 @@ mod tests {
                     running.width += *width as f64;
                     running.stretch += *stretch as f64;
                     running.shrink += *shrink as f64;
+                    if *stretch > 0.0 && *stretch < FILL {
+                        running.points += 1.0;
+                    }
                 }
                 Item::Penalty { .. } => {}
             }
@@ -494,7 +787,7 @@ mod tests {
     ) -> Option<f64> {
         let mut total = 0.0;
         let mut start_totals = Totals::default();
-        let (mut prev_flagged, mut prev_fitness) = (false, 2u8);
+        let (mut prev_flagged, mut prev_fitness, mut run) = (false, 2u8, 0u8);
         for (k, &b) in breaks.iter().enumerate() {
             let (pw, penalty, flagged) = match &items[b] {
                 Item::Penalty {
@@ -509,21 +802,39 @@ mod tests {
             let y = sums[b].stretch - start_totals.stretch + params.background_stretch;
             let z = sums[b].shrink - start_totals.shrink;
             let ratio = adjustment_ratio(width, w, y, z);
-            if ratio < -1.0 || badness(ratio) > params.tolerance {
-                return None;
-            }
+            let points = sums[b].points - start_totals.points;
+            let cost_ratio = if params.em > 0.0 {
+                if ratio < -1.0 {
+                    return None;
+                }
+                let r = continuous_ratio(ratio, width - w - y, points, params.em);
+                if !params.last_resort && r > LOOSEST_RATIO {
+                    return None;
+                }
+                r
+            } else {
+                if ratio < -1.0 || badness(ratio) > params.tolerance {
+                    return None;
+                }
+                ratio
+            };
             let last = k == breaks.len() - 1;
             total += line_demerits(
                 params,
                 &LineCost {
-                    ratio,
+                    ratio: cost_ratio,
                     penalty,
                     flagged,
                     previous_flagged: prev_flagged,
                     previous_fitness: prev_fitness,
                     last,
+                    runt: points == 0.0 && w < width * RUNT_SHARE,
                 },
             );
+            run = if flagged { (run + 1).min(LADDER) } else { 0 };
+            if run == LADDER {
+                total += LADDER_DEMERITS;
+            }
             prev_flagged = flagged;
             prev_fitness = fitness_class(ratio);
             start_totals = totals_after_break(items, sums, b);
@@ -602,6 +913,89 @@ mod tests {
         }
     }
 
+    /// The continuous model's parameters: no tolerance, half-ems of 2 units.
+    fn continuous() -> Params {
+        Params {
+            tolerance: f64::INFINITY,
+            em: 4.0,
+            runt_demerits: 10_000.0,
+            ..Params::default()
+        }
+    }
+
+    #[test]
+    fn continuous_breaks_are_total_fit_against_exhaustive_search() {
+        let (items, _) = paragraph(SHORT);
+        let params = continuous();
+        for width in [25.0, 34.0, 41.0] {
+            let found = break_lines(&items, width as f32, &params).expect("always a solution");
+            let best = brute_force(&items, width, &params).expect("exhaustive finds one");
+            assert!(
+                (found.demerits - best).abs() < 1e-6 * best.max(1.0),
+                "width {width}: found {} but {best} exists",
+                found.demerits
+            );
+        }
+        // Where TeX's tolerance finds nothing, the continuous model still sets lines
+        // (loose ones), without the last resort.
+        assert!(break_lines(&items, 14.0, &Params::default()).is_none());
+    }
+
+    #[test]
+    fn the_continuous_ratio_spreads_what_the_glue_lacks_over_the_spaces() {
+        assert_eq!(continuous_ratio(0.5, 0.0, 3.0, 10.0), 0.5);
+        // Ten units missing over two spaces, with half-ems of 5: one half-em each.
+        assert_eq!(continuous_ratio(3.0, 10.0, 2.0, 10.0), 2.0);
+        // No space to spread it over: counted as one.
+        assert_eq!(continuous_ratio(f64::INFINITY, 5.0, 0.0, 10.0), 2.0);
+        assert!(continuous_badness(3.0) > continuous_badness(2.0));
+    }
+
+    #[test]
+    fn three_hyphens_in_a_row_only_where_nothing_else_fits() {
+        // Every word hyphenable: a ladder is tempting at narrow widths.
+        let text = "ab-cd-ef gh-ij-kl mn-op-qr st-uv-wx yz-ab-cd ef-gh-ij kl-mn-op qr-st-uv";
+        let (items, _) = paragraph(text);
+        // The last resort, which sets any paragraph, keeps the rule too.
+        let params = Params {
+            last_resort: true,
+            ..continuous()
+        };
+        for width in [9.0f32, 11.0, 13.0, 15.0, 17.0] {
+            let solution = break_lines(&items, width, &params).unwrap();
+            let lines = dump(&items, &solution.breaks);
+            let mut run = 0;
+            for line in &lines {
+                run = if line.ends_with('-') { run + 1 } else { 0 };
+                assert!(run < 3, "width {width}: {lines:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_runt_costs_a_better_last_line() {
+        // Ten words fill the line exactly and leave the eleventh alone on the last; the
+        // line can also shrink to take all eleven.
+        let words: Vec<String> = ('a'..='k').map(|c| c.to_string().repeat(6)).collect();
+        let (items, _) = paragraph(&words.join(" "));
+        let plain = Params {
+            runt_demerits: 0.0,
+            ..continuous()
+        };
+        let width = 78.0;
+        let without = dump(&items, &break_lines(&items, width, &plain).unwrap().breaks);
+        let with = dump(
+            &items,
+            &break_lines(&items, width, &continuous()).unwrap().breaks,
+        );
+        assert_eq!(
+            without.last().map(String::as_str),
+            Some("kkkkkk"),
+            "{without:?}"
+        );
+        assert!(with.last().unwrap().contains(' '), "{with:?}");
+    }
+
     #[test]
     fn lines_stay_within_measure_and_tolerance() {
         let (items, _) = paragraph(SHORT);
@@ -669,6 +1063,7 @@ mod tests {
             previous_flagged: false,
             previous_fitness: 2,
             last: false,
+            runt: false,
         };
         let twice = LineCost {
             previous_flagged: true,

@@ -23,8 +23,14 @@ use linebreak::{break_lines, Params};
 
 /// TeX's \pretolerance: the first pass, without hyphenation, accepts only good lines.
 const FIRST_PASS_TOLERANCE: f64 = 150.0;
-/// TeX's \tolerance for the second pass, with hyphenation.
-const SECOND_PASS_TOLERANCE: f64 = 200.0;
+/// TeX's \tolerance: the last pass's (with emergency stretch) for words wider than the
+/// measure.
+const LAST_PASS_TOLERANCE: f64 = 200.0;
+/// TeX's \adjdemerits in the continuous pass (FOLIO_ADJ for tuning).
+const ADJ_DEMERITS: f64 = 0.0;
+/// A paragraph's last line of one short word (a runt) costs as much as this many
+/// demerits: about a hyphen's.
+const RUNT_DEMERITS: f64 = 10_000.0;
 /// Extra stretch per line in the last pass, in ems (TeX's \emergencystretch).
 const EMERGENCY_STRETCH_EM: f64 = 1.5;
 /// Stretch of the right margin of ragged text, in ems (TeX's \raggedright uses 2em).
@@ -153,23 +159,55 @@ pub fn choose_breaks(
         background_stretch: background,
         ..Params::default()
     };
+    // The second pass has no tolerance: every line that is not overfull is possible,
+    // at a cost that grows smoothly with its looseness (beyond its glue's stretch too),
+    // so that a slightly looser line is weighed against a hyphen instead of ruled out.
     let second = Params {
-        tolerance: SECOND_PASS_TOLERANCE,
+        tolerance: f64::INFINITY,
         hyphenate: style.hyphenate,
+        em: if style.justify && !style.balance {
+            style.size as f64
+        } else {
+            0.0
+        },
+        runt_demerits: if style.justify { RUNT_DEMERITS } else { 0.0 },
+        adj_demerits: ADJ_DEMERITS,
         ..first.clone()
     };
-    let last = Params {
-        background_stretch: background + EMERGENCY_STRETCH_EM * style.size as f64,
-        last_resort: true,
-        ..second.clone()
+    // The last pass may also break inside words wider than the measure. Justified, it
+    // weighs lines as the second does; ragged, it adds TeX's emergency stretch.
+    let last = if second.em > 0.0 {
+        Params {
+            last_resort: true,
+            ..second.clone()
+        }
+    } else {
+        Params {
+            tolerance: LAST_PASS_TOLERANCE,
+            hyphenate: style.hyphenate,
+            background_stretch: background + EMERGENCY_STRETCH_EM * style.size as f64,
+            last_resort: true,
+            ..first.clone()
+        }
     };
+    // The second pass finds a solution unless a word is wider than the measure (then
+    // the last pass may break it); it runs without hyphenation too, for text that may
+    // not be hyphenated, where it still beats a tolerance cliff.
     let solution = break_lines(&prepared.items, line_width, &first)
         .or_else(|| {
-            if style.hyphenate {
-                break_lines(&prepared.items, line_width, &second)
-            } else {
-                None
-            }
+            // A greedy breaking, priced under the continuous model, bounds the search: it
+            // exists, so nothing dearer need be followed.
+            let bound = linebreak::first_fit(&prepared.items, line_width, &second)
+                .and_then(|b| linebreak::demerits_of(&prepared.items, &b, line_width, &second))
+                .map_or(f64::INFINITY, |d| d * (1.0 + 1e-9) + 1e-6);
+            break_lines(
+                &prepared.items,
+                line_width,
+                &Params {
+                    bound,
+                    ..second.clone()
+                },
+            )
         })
         .or_else(|| break_lines(&prepared.items, line_width, &last));
     let breaks = solution.map(|s| s.breaks).unwrap_or_default();

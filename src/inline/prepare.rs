@@ -18,8 +18,19 @@ use crate::text::{
     ShapedRun,
 };
 
+pub use super::items::FILL;
+
 /// TeX's \hyphenpenalty and \exhyphenpenalty.
 pub const HYPHEN_PENALTY: f32 = 100.0;
+/// A hyphenation point the patterns give: a little dearer than TeX's 100, which with the
+/// continuous cost model (where every looser line is possible) hyphenates more than
+/// needed; 125 gave fewer hyphens and no looser spacing than the TeX passes in every
+/// language of the handbook corpus (`scripts/corpus`).
+const PATTERN_HYPHEN_PENALTY: f32 = 125.0;
+/// A hyphenation point closer than this many letters to its word's nearer end costs more:
+/// this share of [`PATTERN_HYPHEN_PENALTY`] more for each letter closer.
+const EDGE_LETTERS: usize = 4;
+const EDGE_PENALTY_SHARE: f32 = 0.25;
 /// Breaking inside a URL is a little worse than hyphenating a word.
 pub const URL_PENALTY: f32 = 100.0;
 /// A zero-width space is where the author allows a break, as at a space.
@@ -32,8 +43,6 @@ const ZERO_WIDTH_SPACE: char = '\u{200b}';
 const CJK_STRETCH_EM: f32 = 0.05;
 /// Breaking an overlong word anywhere: allowed only when nothing else works.
 pub const EMERGENCY_PENALTY: f32 = 5_000.0;
-/// A stretch that is, for all practical purposes, infinite (TeX's `fil`).
-pub const FILL: f32 = 1.0e6;
 /// Words longer than this (in letters) are not hyphenated: no dictionary knows them,
 /// and the patterns' work grows with their length.
 const MAX_HYPHENATED_LETTERS: usize = 64;
@@ -751,17 +760,18 @@ fn add_word(
     let word = &text[range.clone()];
     let is_url =
         span.kind == TextKind::Url || (span.kind == TextKind::Prose && looks_like_url(word));
-    let mut breaks: Vec<(usize, PenaltyKind, bool)> = Vec::new(); // (offset in word, kind, adds hyphen)
+    // (offset in word, kind, adds hyphen, letters to the nearer end of the hyphenated part)
+    let mut breaks: Vec<(usize, PenaltyKind, bool, usize)> = Vec::new();
 
     for &s in soft_hyphens {
         if s > range.start && s < range.end {
-            breaks.push((s - range.start, PenaltyKind::Explicit, true));
+            breaks.push((s - range.start, PenaltyKind::Explicit, true, usize::MAX));
         }
     }
     for (i, c) in word.char_indices() {
         let after = i + c.len_utf8();
         if c == ZERO_WIDTH_SPACE && after < word.len() {
-            breaks.push((after, PenaltyKind::ZeroWidth, false));
+            breaks.push((after, PenaltyKind::ZeroWidth, false, usize::MAX));
         }
     }
     if is_url {
@@ -772,7 +782,7 @@ fn add_word(
                 && word.len() - after >= 3
                 && !word[after..].starts_with('/')
             {
-                breaks.push((after, PenaltyKind::Url, false));
+                breaks.push((after, PenaltyKind::Url, false, usize::MAX));
             }
         }
     } else if span.kind == TextKind::Prose {
@@ -784,7 +794,7 @@ fn add_word(
             if dash || c == ZERO_WIDTH_SPACE {
                 let after = i + c.len_utf8();
                 if dash && i > 0 && after < word.len() {
-                    breaks.push((after, PenaltyKind::Explicit, false));
+                    breaks.push((after, PenaltyKind::Explicit, false, usize::MAX));
                 }
                 if style.hyphenate {
                     hyphenation_points(&mut breaks, ctx, &word[part_start..i], part_start);
@@ -793,7 +803,7 @@ fn add_word(
             }
         }
         for at in breaks::opportunities(word) {
-            breaks.push((at, PenaltyKind::Script, false));
+            breaks.push((at, PenaltyKind::Script, false, usize::MAX));
         }
         if style.hyphenate
             && soft_hyphens
@@ -808,15 +818,18 @@ fn add_word(
 
     // Cut the word's glyphs at the breaks that fall between clusters.
     // Each piece: its glyph runs, and the break that follows it (kind, adds a hyphen).
-    type Piece = (Vec<ShapedRun>, Option<(PenaltyKind, bool)>);
+    type Piece = (Vec<ShapedRun>, Option<(PenaltyKind, bool, usize)>);
     let mut pieces: Vec<Piece> = Vec::new();
     let mut start = 0;
-    for (offset, kind, hyphen) in breaks {
+    for (offset, kind, hyphen, edge) in breaks {
         let cut = range.start + offset;
         if !runs.is_boundary(cut) {
             continue;
         }
-        pieces.push((runs.slice(range.start + start..cut), Some((kind, hyphen))));
+        pieces.push((
+            runs.slice(range.start + start..cut),
+            Some((kind, hyphen, edge)),
+        ));
         start = offset;
     }
     pieces.push((runs.slice(range.start + start..range.end), None));
@@ -837,10 +850,11 @@ fn add_word(
                 push_box(prepared, span, run);
             }
         }
-        if let Some((kind, hyphen)) = after {
-            if kind == PenaltyKind::Script && style.justify && ends_cjk(prepared) {
-                // Between ideographs and kana: glue that only stretches, so justified
-                // lines spread their characters evenly (there is no space to widen).
+        if let Some((kind, hyphen, edge)) = after {
+            if kind == PenaltyKind::Script && style.justify && ends_unspaced(prepared) {
+                // Between ideographs and kana, and between the words of Thai, Lao, Khmer
+                // and Burmese: glue that only stretches, so justified lines spread their
+                // characters or words evenly (there are few spaces or none to widen).
                 prepared.items.push(Item::Glue {
                     width: 0.0,
                     stretch: span.size * CJK_STRETCH_EM,
@@ -858,6 +872,7 @@ fn add_word(
             let cost = match kind {
                 PenaltyKind::Url => URL_PENALTY,
                 PenaltyKind::ZeroWidth | PenaltyKind::Script => ZERO_WIDTH_PENALTY,
+                PenaltyKind::Hyphenation => hyphen_penalty(edge),
                 _ => HYPHEN_PENALTY,
             };
             prepared.items.push(Item::Penalty {
@@ -874,27 +889,39 @@ fn add_word(
     }
 }
 
-/// Whether the last box so far ends with an ideograph, kana or CJK punctuation.
-fn ends_cjk(prepared: &Prepared) -> bool {
+/// Whether the last box so far ends with a character of a script written without
+/// spaces (an ideograph, kana, CJK punctuation, Thai, Lao, Khmer, Burmese).
+fn ends_unspaced(prepared: &Prepared) -> bool {
     prepared
         .pieces
         .last()
         .and_then(|piece| piece.run.text.chars().next_back())
-        .is_some_and(breaks::is_cjk)
+        .is_some_and(breaks::is_unspaced)
 }
 
 fn hyphenation_points(
-    breaks: &mut Vec<(usize, PenaltyKind, bool)>,
+    breaks: &mut Vec<(usize, PenaltyKind, bool, usize)>,
     ctx: &Context<'_>,
     part: &str,
     offset: usize,
 ) {
-    if part.len() > 4 * MAX_HYPHENATED_LETTERS || part.chars().count() > MAX_HYPHENATED_LETTERS {
+    let letters = part.chars().count();
+    if part.len() > 4 * MAX_HYPHENATED_LETTERS || letters > MAX_HYPHENATED_LETTERS {
         return;
     }
     for b in ctx.services.hyphenator.breaks(ctx.services.lang, part) {
-        breaks.push((offset + b, PenaltyKind::Hyphenation, true));
+        let before = part[..b].chars().count();
+        let edge = before.min(letters - before);
+        breaks.push((offset + b, PenaltyKind::Hyphenation, true, edge));
     }
+}
+
+/// The penalty of a hyphenation point `edge` letters from the nearer end of its word: a
+/// reader stumbles more over `re-` or `-ed` alone at a line's end or start than over a
+/// break in the middle of a word, so a break near an edge costs more.
+fn hyphen_penalty(edge: usize) -> f32 {
+    let short = EDGE_LETTERS.saturating_sub(edge) as f32;
+    PATTERN_HYPHEN_PENALTY * (1.0 + EDGE_PENALTY_SHARE * short)
 }
 
 fn looks_like_url(word: &str) -> bool {

@@ -45,7 +45,12 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// Characters whose words are not separated by spaces: CJK and the scripts of South-East
-/// Asia that the segmenter's dictionaries split into words.
+/// Asia that the segmenter's dictionaries split into words. A justified line of them
+/// spreads its space between their characters or words, having few spaces to widen.
+pub fn is_unspaced(c: char) -> bool {
+    needs_segmenter(c)
+}
+
 fn needs_segmenter(c: char) -> bool {
     // Everything below Thai (Latin, Greek, Cyrillic, Arabic, Hebrew, Indic) breaks at
     // spaces: answered without a script lookup.
