@@ -257,29 +257,7 @@ pub fn adjustment_ratio(line_width: f64, width: f64, stretch: f64, shrink: f64) 
 /// `last_resort`).
 pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Option<Solution> {
     let line_width = line_width as f64;
-    // sums[i]: totals of items[..i] (penalty widths count only at a break).
-    let mut sums = Vec::with_capacity(items.len() + 1);
-    let mut running = Totals::default();
-    sums.push(running);
-    for item in items {
-        match item {
-            Item::Box { width, .. } => running.width += *width as f64,
-            Item::Glue {
-                width,
-                stretch,
-                shrink,
-            } => {
-                running.width += *width as f64;
-                running.stretch += *stretch as f64;
-                running.shrink += *shrink as f64;
-                if *stretch > 0.0 && *stretch < FILL {
-                    running.points += 1.0;
-                }
-            }
-            Item::Penalty { .. } => {}
-        }
-        sums.push(running);
-    }
+    let sums = prefix_totals(items);
 
     let mut nodes = vec![Node {
         position: 0,
@@ -292,11 +270,6 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
         previous: None,
     }];
     let mut active: Vec<usize> = vec![0];
-    let tolerance = if params.last_resort {
-        params.tolerance.max(INFINITE_BADNESS)
-    } else {
-        params.tolerance
-    };
 
     for b in 0..items.len() {
         if !is_legal_break(items, b, params) {
@@ -334,33 +307,17 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
             if node.demerits >= params.bound {
                 continue;
             }
-            let width = sums[b].width - node.after.width + penalty_width;
-            let stretch = sums[b].stretch - node.after.stretch + params.background_stretch;
-            let shrink = sums[b].shrink - node.after.shrink;
-            let ratio = adjustment_ratio(line_width, width, stretch, shrink);
-            let points = sums[b].points - node.after.points;
-            let (feasible, cost_ratio) = if params.em > 0.0 {
-                let missing = line_width - width - stretch.max(0.0);
-                let cost_ratio = continuous_ratio(ratio, missing, points, params.em);
-                // A line looser than the limit is left to the last resort, which may
-                // break a word instead: it keeps the search to the breakpoints near a
-                // line's end, as a tolerance does, but far past any tolerance.
-                (
-                    ratio >= -1.0 && (params.last_resort || cost_ratio <= LOOSEST_RATIO),
-                    cost_ratio,
-                )
-            } else {
-                (ratio >= -1.0 && badness(ratio) <= tolerance, ratio)
-            };
-            if feasible {
+            let fit = LineFit::of(&sums[b], &node.after, penalty_width, line_width, params);
+            let ratio = fit.ratio;
+            if fit.feasible {
                 let cost = LineCost {
-                    ratio: cost_ratio,
+                    ratio: fit.cost_ratio,
                     penalty,
                     flagged,
                     previous_flagged: node.flagged,
                     previous_fitness: node.fitness,
                     last,
-                    runt: points == 0.0 && width < line_width * RUNT_SHARE,
+                    runt: fit.runt,
                 };
                 let run = if flagged {
                     (node.run + 1).min(LADDER)
@@ -548,7 +505,8 @@ pub fn first_fit<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Opti
 }
 
 /// The demerits of breaking `items` at `breaks` under `params` (as [`break_lines`]
-/// counts them), or `None` if a line of it is overfull.
+/// counts them), or `None` if a line of it is one this pass would not take (overfull,
+/// or past its tolerance or loosest ratio).
 pub fn demerits_of<P>(
     items: &[Item<P>],
     breaks: &[Break],
@@ -556,27 +514,7 @@ pub fn demerits_of<P>(
     params: &Params,
 ) -> Option<f64> {
     let line_width = line_width as f64;
-    let mut sums = Vec::with_capacity(items.len() + 1);
-    let mut running = Totals::default();
-    sums.push(running);
-    for item in items {
-        if let Item::Glue {
-            width,
-            stretch,
-            shrink,
-        } = item
-        {
-            running.width += *width as f64;
-            running.stretch += *stretch as f64;
-            running.shrink += *shrink as f64;
-            if *stretch > 0.0 && *stretch < FILL {
-                running.points += 1.0;
-            }
-        } else if let Item::Box { width, .. } = item {
-            running.width += *width as f64;
-        }
-        sums.push(running);
-    }
+    let sums = prefix_totals(items);
     let mut total = 0.0;
     let mut start = Totals::default();
     let (mut previous_flagged, mut previous_fitness, mut run) = (false, 2u8, 0u8);
@@ -590,34 +528,21 @@ pub fn demerits_of<P>(
             } => (*width as f64, *cost as f64, *flagged),
             _ => (0.0, 0.0, false),
         };
-        let width = sums[b.position].width - start.width + penalty_width;
-        let stretch = sums[b.position].stretch - start.stretch + params.background_stretch;
-        let shrink = sums[b.position].shrink - start.shrink;
-        let ratio = adjustment_ratio(line_width, width, stretch, shrink);
-        if ratio < -1.0 {
+        let fit = LineFit::of(&sums[b.position], &start, penalty_width, line_width, params);
+        if !fit.feasible {
             return None;
         }
-        let points = sums[b.position].points - start.points;
-        let cost_ratio = if params.em > 0.0 {
-            continuous_ratio(
-                ratio,
-                line_width - width - stretch.max(0.0),
-                points,
-                params.em,
-            )
-        } else {
-            ratio
-        };
+        let ratio = fit.ratio;
         total += line_demerits(
             params,
             &LineCost {
-                ratio: cost_ratio,
+                ratio: fit.cost_ratio,
                 penalty,
                 flagged,
                 previous_flagged,
                 previous_fitness,
                 last: k + 1 == breaks.len(),
-                runt: points == 0.0 && width < line_width * RUNT_SHARE,
+                runt: fit.runt,
             },
         );
         run = if flagged { (run + 1).min(LADDER) } else { 0 };
@@ -633,6 +558,86 @@ pub fn demerits_of<P>(
         start = totals_after_break(items, &sums, b.position);
     }
     Some(total)
+}
+
+/// Running totals of `items`: entry `i` sums `items[..i]` (penalty widths count only at a
+/// break), so that a line's measures are differences.
+fn prefix_totals<P>(items: &[Item<P>]) -> Vec<Totals> {
+    let mut sums = Vec::with_capacity(items.len() + 1);
+    let mut running = Totals::default();
+    sums.push(running);
+    for item in items {
+        match item {
+            Item::Box { width, .. } => running.width += *width as f64,
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                running.width += *width as f64;
+                running.stretch += *stretch as f64;
+                running.shrink += *shrink as f64;
+                if *stretch > 0.0 && *stretch < FILL {
+                    running.points += 1.0;
+                }
+            }
+            Item::Penalty { .. } => {}
+        }
+        sums.push(running);
+    }
+    sums
+}
+
+/// How one line, from the totals `start` to those at its break `end`, is set.
+struct LineFit {
+    /// Its adjustment ratio (below -1: overfull).
+    ratio: f64,
+    /// The ratio its cost is computed from (the continuous one in that model).
+    cost_ratio: f64,
+    /// A pass with these parameters may take it.
+    feasible: bool,
+    /// One word narrower than [`RUNT_SHARE`] of the measure.
+    runt: bool,
+}
+
+impl LineFit {
+    fn of(
+        end: &Totals,
+        start: &Totals,
+        penalty_width: f64,
+        line_width: f64,
+        params: &Params,
+    ) -> LineFit {
+        let width = end.width - start.width + penalty_width;
+        let stretch = end.stretch - start.stretch + params.background_stretch;
+        let shrink = end.shrink - start.shrink;
+        let ratio = adjustment_ratio(line_width, width, stretch, shrink);
+        let points = end.points - start.points;
+        let (feasible, cost_ratio) = if params.em > 0.0 {
+            let missing = line_width - width - stretch.max(0.0);
+            let cost_ratio = continuous_ratio(ratio, missing, points, params.em);
+            // A line looser than the limit is left to the last resort, which may break a
+            // word instead: it keeps the search to the breakpoints near a line's end, as a
+            // tolerance does, but far past any tolerance.
+            (
+                ratio >= -1.0 && (params.last_resort || cost_ratio <= LOOSEST_RATIO),
+                cost_ratio,
+            )
+        } else {
+            let tolerance = if params.last_resort {
+                params.tolerance.max(INFINITE_BADNESS)
+            } else {
+                params.tolerance
+            };
+            (ratio >= -1.0 && badness(ratio) <= tolerance, ratio)
+        };
+        LineFit {
+            ratio,
+            cost_ratio,
+            feasible,
+            runt: points == 0.0 && width < line_width * RUNT_SHARE,
+        }
+    }
 }
 
 /// Totals at the start of the line after a break at `b`: the glue and penalties that
@@ -752,96 +757,6 @@ mod tests {
         lines
     }
 
-    fn prefix_sums(items: &[Item<String>]) -> Vec<Totals> {
-        let mut sums = vec![Totals::default()];
-        let mut running = Totals::default();
-        for item in items {
-            match item {
-                Item::Box { width, .. } => running.width += *width as f64,
-                Item::Glue {
-                    width,
-                    stretch,
-                    shrink,
-                } => {
-                    running.width += *width as f64;
-                    running.stretch += *stretch as f64;
-                    running.shrink += *shrink as f64;
-                    if *stretch > 0.0 && *stretch < FILL {
-                        running.points += 1.0;
-                    }
-                }
-                Item::Penalty { .. } => {}
-            }
-            sums.push(running);
-        }
-        sums
-    }
-
-    /// Total demerits of a given set of breaks, or None if a line is infeasible.
-    fn cost_of(
-        items: &[Item<String>],
-        sums: &[Totals],
-        width: f64,
-        breaks: &[usize],
-        params: &Params,
-    ) -> Option<f64> {
-        let mut total = 0.0;
-        let mut start_totals = Totals::default();
-        let (mut prev_flagged, mut prev_fitness, mut run) = (false, 2u8, 0u8);
-        for (k, &b) in breaks.iter().enumerate() {
-            let (pw, penalty, flagged) = match &items[b] {
-                Item::Penalty {
-                    width,
-                    cost,
-                    flagged,
-                    ..
-                } => (*width as f64, *cost as f64, *flagged),
-                _ => (0.0, 0.0, false),
-            };
-            let w = sums[b].width - start_totals.width + pw;
-            let y = sums[b].stretch - start_totals.stretch + params.background_stretch;
-            let z = sums[b].shrink - start_totals.shrink;
-            let ratio = adjustment_ratio(width, w, y, z);
-            let points = sums[b].points - start_totals.points;
-            let cost_ratio = if params.em > 0.0 {
-                if ratio < -1.0 {
-                    return None;
-                }
-                let r = continuous_ratio(ratio, width - w - y, points, params.em);
-                if !params.last_resort && r > LOOSEST_RATIO {
-                    return None;
-                }
-                r
-            } else {
-                if ratio < -1.0 || badness(ratio) > params.tolerance {
-                    return None;
-                }
-                ratio
-            };
-            let last = k == breaks.len() - 1;
-            total += line_demerits(
-                params,
-                &LineCost {
-                    ratio: cost_ratio,
-                    penalty,
-                    flagged,
-                    previous_flagged: prev_flagged,
-                    previous_fitness: prev_fitness,
-                    last,
-                    runt: points == 0.0 && w < width * RUNT_SHARE,
-                },
-            );
-            run = if flagged { (run + 1).min(LADDER) } else { 0 };
-            if run == LADDER {
-                total += LADDER_DEMERITS;
-            }
-            prev_flagged = flagged;
-            prev_fitness = fitness_class(ratio);
-            start_totals = totals_after_break(items, sums, b);
-        }
-        Some(total)
-    }
-
     /// The cheapest breaking found by enumerating every sequence of legal breakpoints
     /// whose lines are all feasible (depth first; a line that overflows ends a branch,
     /// since adding material only makes it wider).
@@ -849,7 +764,7 @@ mod tests {
         let legal: Vec<usize> = (0..items.len())
             .filter(|&i| is_legal_break(items, i, params))
             .collect();
-        let sums = prefix_sums(items);
+        let sums = prefix_totals(items);
         let mut best: Option<f64> = None;
         let mut path = Vec::new();
         fn walk(
@@ -864,7 +779,14 @@ mod tests {
             let from = path.last().map_or(0, |&b| b + 1);
             for &b in legal.iter().filter(|&&b| b >= from) {
                 path.push(b);
-                let feasible = cost_of(items, sums, width, path, params);
+                let breaks: Vec<Break> = path
+                    .iter()
+                    .map(|&position| Break {
+                        position,
+                        ratio: 0.0,
+                    })
+                    .collect();
+                let feasible = demerits_of(items, &breaks, width as f32, params);
                 if b == items.len() - 1 {
                     if let Some(cost) = feasible {
                         if best.is_none_or(|x| cost < x) {
