@@ -217,6 +217,17 @@ struct Totals {
     points: f64,
 }
 
+impl Totals {
+    fn add_glue(&mut self, width: f32, stretch: f32, shrink: f32) {
+        self.width += width as f64;
+        self.stretch += stretch as f64;
+        self.shrink += shrink as f64;
+        if stretch > 0.0 && stretch < FILL {
+            self.points += 1.0;
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Node {
     position: usize,
@@ -573,14 +584,7 @@ fn prefix_totals<P>(items: &[Item<P>]) -> Vec<Totals> {
                 width,
                 stretch,
                 shrink,
-            } => {
-                running.width += *width as f64;
-                running.stretch += *stretch as f64;
-                running.shrink += *shrink as f64;
-                if *stretch > 0.0 && *stretch < FILL {
-                    running.points += 1.0;
-                }
-            }
+            } => running.add_glue(*width, *stretch, *shrink),
             Item::Penalty { .. } => {}
         }
         sums.push(running);
@@ -651,14 +655,7 @@ fn totals_after_break<P>(items: &[Item<P>], sums: &[Totals], b: usize) -> Totals
                 width,
                 stretch,
                 shrink,
-            } => {
-                totals.width += *width as f64;
-                totals.stretch += *stretch as f64;
-                totals.shrink += *shrink as f64;
-                if *stretch > 0.0 && *stretch < FILL {
-                    totals.points += 1.0;
-                }
-            }
+            } => totals.add_glue(*width, *stretch, *shrink),
             Item::Penalty { .. } if j > b && item.is_forced_break() => break,
             Item::Penalty { .. } => {}
         }
