@@ -722,3 +722,47 @@ fn highlighted_code_copies_out_as_written_in_every_theme() {
     let rendered = engine().render(&md, &options).expect("renders");
     assert!(!fills_in_colour(&rendered.pdf));
 }
+
+#[test]
+fn a_right_to_left_item_in_a_left_to_right_list_starts_at_its_bullet() {
+    let md = "A list:\n\n- First item in English.\n- هذا عنصر باللغة العربية في قائمة إنجليزية.\n- Third item.\n";
+    let typeset = typeset(md, &RenderOptions::default());
+    let area = typeset.settings.text_area();
+    let page = &typeset.layout.pages[0];
+    // Where each line's text starts, by what it says.
+    let start_of = |needle: &str| {
+        page.lines
+            .iter()
+            .find_map(|line| {
+                let texts: Vec<(f32, String)> = line
+                    .elements
+                    .clone()
+                    .filter_map(|i| match &page.elements[i] {
+                        folio::layout::Element::Text { x, run, .. } => {
+                            Some((x.0, run.text.clone()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let all: String = texts.iter().map(|(_, t)| t.as_str()).collect();
+                all.contains(needle).then(|| {
+                    texts
+                        .iter()
+                        .filter(|(_, t)| t.trim() != "\u{2022}" && !t.trim().is_empty())
+                        .map(|(x, _)| *x)
+                        .fold(f32::INFINITY, f32::min)
+                })
+            })
+            .unwrap_or_else(|| panic!("no line says {needle}"))
+    };
+    let english = start_of("First");
+    let arabic = start_of("عنصر");
+    // The Arabic text starts where the English does, beside the bullet, not at the far
+    // right of the measure.
+    assert!(
+        (arabic - english).abs() < 1.0,
+        "English starts at {english}, Arabic at {arabic} (text area {}..{})",
+        area.x.0,
+        (area.x + area.width).0
+    );
+}

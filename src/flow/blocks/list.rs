@@ -8,6 +8,7 @@ use crate::flow::vlist::VItem;
 use crate::geom::Pt;
 use crate::layout::Element;
 use crate::model::ListItem;
+use crate::options::Direction;
 
 /// Item indent, in ems, and at most this share of the frame's width.
 pub(super) const ITEM_INDENT_EM: f32 = 1.8;
@@ -48,7 +49,18 @@ impl Flow<'_> {
             let inner = frame.indented(indent, indent);
             let first_item = self.list.items.len();
             self.previous_was_paragraph = false;
+            // Items keep the list's direction (the side its markers hang on) where the
+            // document leaves paragraphs to their own.
+            let outer = self.list_direction;
+            if self.settings.direction == Direction::Auto {
+                self.list_direction = Some(if inner.rtl {
+                    Direction::Rtl
+                } else {
+                    Direction::Ltr
+                });
+            }
             self.blocks(&item.blocks, &inner);
+            self.list_direction = outer;
             self.hang_marker(first_item, &marker, &inner);
             let between = if tight {
                 spacing * SPACE_BETWEEN_TIGHT

@@ -25,6 +25,7 @@ use crate::images::LoadedImage;
 use crate::inline::{self, Align, LineAnchor, LineBox, Measure, ParagraphStyle, TextServices};
 use crate::layout::Role;
 use crate::model::{Block, Inline};
+use crate::options::Direction;
 use crate::settings::Settings;
 use crate::text::{shape::shape_visual, ShapeOptions, ShapedRun};
 
@@ -164,6 +165,10 @@ pub(super) struct Flow<'a> {
     pub table_cells: usize,
     /// The bytes of code the render may still highlight.
     pub highlight_budget: usize,
+    /// Inside a list of a document whose paragraphs take their own direction: the
+    /// list's, which its items keep (an Arabic item of an English list starts at its
+    /// bullet, as a browser sets it).
+    pub list_direction: Option<Direction>,
 }
 
 impl<'a> Flow<'a> {
@@ -190,6 +195,7 @@ impl<'a> Flow<'a> {
             stopped: None,
             table_cells: 0,
             highlight_budget: crate::text::highlight::BYTE_BUDGET,
+            list_direction: None,
         }
     }
 
@@ -316,13 +322,17 @@ impl<'a> Flow<'a> {
 
     /// What paragraphs of this document are set with.
     pub fn text_services(&self) -> TextServices<'_> {
-        super::text_services(
+        let mut services = super::text_services(
             self.services.fonts,
             self.services.words,
             self.services.hyphenator,
             self.settings,
             &self.services.cancel,
-        )
+        );
+        if let Some(direction) = self.list_direction {
+            services.direction = direction;
+        }
+        services
     }
 
     /// A marker set on its own (a list's bullet or number, a note's number) in the body's
