@@ -263,12 +263,45 @@ pub fn adjustment_ratio(line_width: f64, width: f64, stretch: f64, shrink: f64) 
     }
 }
 
-/// Breaks `items` into lines of `line_width`. The last item must be a forced break.
-/// Returns `None` when no breaking keeps every line within the tolerance (never with
-/// `last_resort`).
-pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Option<Solution> {
+/// A paragraph's items with their running totals, measured once for all the passes and
+/// pricings that break it.
+pub struct Paragraph<'i, P> {
+    items: &'i [Item<P>],
+    sums: Vec<Totals>,
+}
+
+impl<'i, P> Paragraph<'i, P> {
+    pub fn new(items: &'i [Item<P>]) -> Self {
+        Paragraph {
+            items,
+            sums: prefix_totals(items),
+        }
+    }
+
+    /// Breaks the paragraph into lines of `line_width` (its last item must be a forced
+    /// break). Returns `None` when no breaking keeps every line within what this pass
+    /// allows (never with `last_resort`).
+    pub fn break_lines(&self, line_width: f32, params: &Params) -> Option<Solution> {
+        search(self.items, &self.sums, line_width, params)
+    }
+
+    /// The demerits of breaking the paragraph at `breaks` under `params` (as
+    /// [`Paragraph::break_lines`] counts them), or `None` if a line of it is one this pass
+    /// would not take (overfull, or past its tolerance or loosest ratio).
+    pub fn demerits_of(&self, breaks: &[Break], line_width: f32, params: &Params) -> Option<f64> {
+        price(self.items, &self.sums, breaks, line_width, params)
+    }
+}
+
+/// The total-fit search of [`Paragraph::break_lines`], on items whose running totals are
+/// `sums`.
+fn search<P>(
+    items: &[Item<P>],
+    sums: &[Totals],
+    line_width: f32,
+    params: &Params,
+) -> Option<Solution> {
     let line_width = line_width as f64;
-    let sums = prefix_totals(items);
 
     let mut nodes = vec![Node {
         position: 0,
@@ -281,6 +314,8 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
         previous: None,
     }];
     let mut active: Vec<usize> = vec![0];
+    // The nodes kept at each breakpoint, in a buffer used again at the next.
+    let mut kept: Vec<usize> = Vec::new();
 
     for b in 0..items.len() {
         if !is_legal_break(items, b, params) {
@@ -310,7 +345,7 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
         // The cheapest node dropped because its line overflows: the last resort's rescue.
         let mut rescue: Option<(f64, usize, f64)> = None;
 
-        let mut kept = Vec::with_capacity(active.len());
+        kept.clear();
         for &a in &active {
             let node = &nodes[a];
             // Demerits only grow along a breaking: a node that costs the bound already
@@ -370,7 +405,7 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
                 kept.push(a);
             }
         }
-        active = kept;
+        std::mem::swap(&mut active, &mut kept);
 
         if params.last_resort && best.iter().flatten().all(Option::is_none) && active.is_empty() {
             // Nothing fits: accept an overfull line from the cheapest overflowing start
@@ -394,7 +429,7 @@ pub fn break_lines<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Op
             }
             continue;
         };
-        let after = totals_after_break(items, &sums, b);
+        let after = totals_after_break(items, sums, b);
         // A node dearer than the cheapest by more than a fitness jump can cost can never
         // win, unless that cheapest ends a longer hyphen run (its future may cost a
         // ladder more): compare each with the cheapest of runs no longer than its own.
@@ -515,17 +550,15 @@ pub fn first_fit<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Opti
     None
 }
 
-/// The demerits of breaking `items` at `breaks` under `params` (as [`break_lines`]
-/// counts them), or `None` if a line of it is one this pass would not take (overfull,
-/// or past its tolerance or loosest ratio).
-pub fn demerits_of<P>(
+/// [`Paragraph::demerits_of`] on items whose running totals are `sums`.
+fn price<P>(
     items: &[Item<P>],
+    sums: &[Totals],
     breaks: &[Break],
     line_width: f32,
     params: &Params,
 ) -> Option<f64> {
     let line_width = line_width as f64;
-    let sums = prefix_totals(items);
     let mut total = 0.0;
     let mut start = Totals::default();
     let (mut previous_flagged, mut previous_fitness, mut run) = (false, 2u8, 0u8);
@@ -566,7 +599,7 @@ pub fn demerits_of<P>(
         } else {
             0
         };
-        start = totals_after_break(items, &sums, b.position);
+        start = totals_after_break(items, sums, b.position);
     }
     Some(total)
 }
@@ -675,6 +708,19 @@ pub fn line_start<P>(items: &[Item<P>], b: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn break_lines<P>(items: &[Item<P>], width: f32, params: &Params) -> Option<Solution> {
+        Paragraph::new(items).break_lines(width, params)
+    }
+
+    fn demerits_of<P>(
+        items: &[Item<P>],
+        breaks: &[Break],
+        width: f32,
+        params: &Params,
+    ) -> Option<f64> {
+        Paragraph::new(items).demerits_of(breaks, width, params)
+    }
 
     /// A paragraph of words with one-unit-per-letter widths, spaces of width 2 that
     /// stretch by 1 and shrink by 1, hyphenation points at `-` inside words (width-1

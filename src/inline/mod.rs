@@ -19,7 +19,7 @@ pub use prepare::{ParagraphStyle, TextServices};
 
 use std::collections::BTreeSet;
 
-use linebreak::{break_lines, Params};
+use linebreak::Params;
 
 /// TeX's \pretolerance: the first pass, without hyphenation, accepts only good lines.
 const FIRST_PASS_TOLERANCE: f64 = 150.0;
@@ -193,23 +193,22 @@ pub fn choose_breaks(
     // The second pass finds a solution unless a word is wider than the measure (then
     // the last pass may break it); it runs without hyphenation too, for text that may
     // not be hyphenated, where it still beats a tolerance cliff.
-    let solution = break_lines(&prepared.items, line_width, &first)
+    let paragraph = linebreak::Paragraph::new(&prepared.items);
+    let solution = paragraph
+        .break_lines(line_width, &first)
         .or_else(|| {
             // A greedy breaking, priced under the continuous model, bounds the search: it
             // exists, so nothing dearer need be followed.
             let bound = linebreak::first_fit(&prepared.items, line_width, &second)
-                .and_then(|b| linebreak::demerits_of(&prepared.items, &b, line_width, &second))
+                .and_then(|b| paragraph.demerits_of(&b, line_width, &second))
                 .map_or(f64::INFINITY, |d| d * (1.0 + 1e-9) + 1e-6);
-            break_lines(
-                &prepared.items,
-                line_width,
-                &Params {
-                    bound,
-                    ..second.clone()
-                },
-            )
+            let bounded = Params {
+                bound,
+                ..second.clone()
+            };
+            paragraph.break_lines(line_width, &bounded)
         })
-        .or_else(|| break_lines(&prepared.items, line_width, &last));
+        .or_else(|| paragraph.break_lines(line_width, &last));
     let breaks = solution.map(|s| s.breaks).unwrap_or_default();
     // Worth a warning only if a word was cut where no hyphenation point is, or a line
     // sticks out; loose lines in the last pass are the normal price of a long URL.
