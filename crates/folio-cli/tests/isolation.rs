@@ -277,6 +277,13 @@ fn a_worker_killed_mid_render_costs_only_its_request() {
             );
             std::thread::yield_now();
         };
+        // Frozen where it is, so that its render cannot end before the kill however fast
+        // the machine (the test waits on no clock).
+        let frozen = Command::new("kill")
+            .args(["-STOP", &busy.to_string()])
+            .status()
+            .unwrap();
+        assert!(frozen.success());
         // The other worker keeps serving while this one dies.
         let (status, body) = service.render("# Beside it\n\nA small article.");
         assert_eq!((status, body.as_str()), (200, "%PDF"));
