@@ -235,65 +235,100 @@ fn a_render_over_its_memory_is_stopped_with_422_and_its_worker_replaced() {
     );
 }
 
+/// Whether a frozen worker was frozen mid-render: its render thread is stopped (`T`)
+/// with a job, i.e. not waiting for one. A render thread that had finished waits in
+/// the kernel (`S`) before the freeze takes hold, and shows `T` too; the supervisor's
+/// answer then arrives anyway, which the caller checks first.
+fn rendering_or_stopped(pid: u32) -> bool {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .map(|tasks| {
+            tasks.flatten().any(|task| {
+                std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
+                    let (name, rest) = stat.split_once(") ").unwrap_or(("", ""));
+                    name.ends_with("folio-worker-re")
+                        && (rest.starts_with('T') || rest.starts_with('R'))
+                })
+            })
+        })
+        .unwrap_or(false)
+}
+
 #[test]
 fn a_worker_killed_mid_render_costs_only_its_request() {
     let service = Service::start(&["--deadline-ms", "60000", "--max-pages", "2000"]);
     // Both workers ready, so that the other one serves while the first renders.
     let initial = service.ready_workers(2);
-    let long = std::thread::scope(|scope| {
-        let long = scope.spawn(|| service.render(&"a long article to print ".repeat(80_000)));
-        // The worker that took the job is the one whose render thread runs; the other's
-        // waits for a job. Seen running in a few looks in a row, not once by chance.
-        let rendering = |pid: u32| {
-            std::fs::read_dir(format!("/proc/{pid}/task"))
-                .map(|tasks| {
-                    tasks.flatten().any(|task| {
-                        std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
-                            let (name, rest) = stat.split_once(") ").unwrap_or(("", ""));
-                            name.ends_with("folio-worker-re") && rest.starts_with('R')
-                        })
+    // The worker that takes a job is the one whose render thread runs; the other's waits
+    // for a job. Seen running in a few looks in a row, not once by chance.
+    let rendering = |pid: u32| {
+        std::fs::read_dir(format!("/proc/{pid}/task"))
+            .map(|tasks| {
+                tasks.flatten().any(|task| {
+                    std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
+                        let (name, rest) = stat.split_once(") ").unwrap_or(("", ""));
+                        name.ends_with("folio-worker-re") && rest.starts_with('R')
                     })
                 })
-                .unwrap_or(false)
-        };
-        let mut seen = (0, 0u32);
-        let busy = loop {
-            let running: Vec<u32> = initial
-                .iter()
-                .copied()
-                .filter(|&pid| rendering(pid))
-                .collect();
-            match running.as_slice() {
-                [pid] if seen.1 == *pid => seen.0 += 1,
-                [pid] => seen = (1, *pid),
-                _ => seen = (0, 0),
-            }
-            if seen.0 >= 3 {
-                break seen.1;
-            }
-            assert!(
-                !long.is_finished(),
-                "the long render ended before it was seen running"
-            );
-            std::thread::yield_now();
-        };
-        // Frozen where it is, so that its render cannot end before the kill however fast
-        // the machine (the test waits on no clock).
-        let frozen = Command::new("kill")
-            .args(["-STOP", &busy.to_string()])
+            })
+            .unwrap_or(false)
+    };
+    let signal = |name: &str, pid: u32| {
+        let sent = Command::new("kill")
+            .args([name, &pid.to_string()])
             .status()
             .unwrap();
-        assert!(frozen.success());
-        // The other worker keeps serving while this one dies.
-        let (status, body) = service.render("# Beside it\n\nA small article.");
-        assert_eq!((status, body.as_str()), (200, "%PDF"));
-        let killed = Command::new("kill")
-            .args(["-9", &busy.to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        long.join().unwrap()
-    });
+        assert!(sent.success(), "kill {name} {pid}");
+    };
+    // A render is caught running and frozen there (SIGSTOP); one that ended before it
+    // could be frozen (a fast machine) is let go and another is tried, so the test
+    // waits on no clock however fast the breaker.
+    let mut attempts = 0;
+    let long = loop {
+        attempts += 1;
+        assert!(
+            attempts <= 5,
+            "no render stayed running long enough to be frozen"
+        );
+        let answer = std::thread::scope(|scope| {
+            let long = scope.spawn(|| service.render(&"a long article to print ".repeat(80_000)));
+            let mut seen = (0, 0u32);
+            let busy = loop {
+                let running: Vec<u32> = initial
+                    .iter()
+                    .copied()
+                    .filter(|&pid| rendering(pid))
+                    .collect();
+                match running.as_slice() {
+                    [pid] if seen.1 == *pid => seen.0 += 1,
+                    [pid] => seen = (1, *pid),
+                    _ => seen = (0, 0),
+                }
+                if seen.0 >= 3 {
+                    break Some(seen.1);
+                }
+                if long.is_finished() {
+                    break None;
+                }
+                std::thread::yield_now();
+            };
+            let busy = busy?;
+            signal("-STOP", busy);
+            if long.is_finished() || !rendering_or_stopped(busy) {
+                // It ended between the look and the freeze: let it go, try again.
+                signal("-CONT", busy);
+                long.join().unwrap();
+                return None;
+            }
+            // The other worker keeps serving while this one dies.
+            let (status, body) = service.render("# Beside it\n\nA small article.");
+            assert_eq!((status, body.as_str()), (200, "%PDF"));
+            signal("-9", busy);
+            Some(long.join().unwrap())
+        });
+        if let Some(answer) = answer {
+            break answer;
+        }
+    };
     assert_eq!(long.0, 500, "{}", long.1);
     assert!(
         long.1.contains("signal 9") && long.1.contains("request id"),
