@@ -64,6 +64,20 @@ impl<P> Item<P> {
         matches!(self, Item::Box { .. })
     }
 
+    /// What breaking here adds to a line: the penalty's width, its cost and whether it is
+    /// flagged (a hyphen); nothing for glue.
+    pub fn break_terms(&self) -> (f64, f64, bool) {
+        match self {
+            Item::Penalty {
+                width,
+                cost,
+                flagged,
+                ..
+            } => (*width as f64, *cost as f64, *flagged),
+            _ => (0.0, 0.0, false),
+        }
+    }
+
     /// A penalty that forces a break.
     pub fn is_forced_break(&self) -> bool {
         matches!(self, Item::Penalty { cost, .. } if *cost <= -INFINITE_PENALTY)

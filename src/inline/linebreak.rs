@@ -325,15 +325,7 @@ fn search<P>(
         if b % 4096 == 0 && params.cancel.is_cancelled() {
             return None;
         }
-        let (penalty_width, penalty, flagged) = match &items[b] {
-            Item::Penalty {
-                width,
-                cost,
-                flagged,
-                ..
-            } => (*width as f64, *cost as f64, *flagged),
-            _ => (0.0, 0.0, false),
-        };
+        let (penalty_width, penalty, flagged) = items[b].break_terms();
         let forced = penalty <= -(INFINITE_PENALTY as f64);
         let last = forced && b == items.len() - 1;
 
@@ -563,15 +555,7 @@ fn price<P>(
     let mut start = Totals::default();
     let (mut previous_flagged, mut previous_fitness, mut run) = (false, 2u8, 0u8);
     for (k, b) in breaks.iter().enumerate() {
-        let (penalty_width, penalty, flagged) = match &items[b.position] {
-            Item::Penalty {
-                width,
-                cost,
-                flagged,
-                ..
-            } => (*width as f64, *cost as f64, *flagged),
-            _ => (0.0, 0.0, false),
-        };
+        let (penalty_width, penalty, flagged) = items[b.position].break_terms();
         let fit = LineFit::of(&sums[b.position], &start, penalty_width, line_width, params);
         if !fit.feasible {
             return None;

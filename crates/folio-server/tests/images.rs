@@ -578,8 +578,8 @@ fn max_age<B>(answer: &actix_web::dev::ServiceResponse<B>) -> String {
         .to_string()
 }
 
-/// A multipart body of `parts`: (field name, file name, bytes).
-fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+/// A `POST /v1/render` with a multipart body of `parts`: (field name, file name, bytes).
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> test::TestRequest {
     let boundary = "folio-test-boundary";
     let mut body = Vec::new();
     for (name, file, bytes) in parts {
@@ -600,7 +600,13 @@ fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    test::TestRequest::post()
+        .uri("/v1/render")
+        .insert_header((
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .set_payload(body)
 }
 
 #[actix_web::test]
@@ -612,20 +618,13 @@ async fn a_markdown_file_uploaded_with_its_images_prints_them() {
     // The front matter's address does not take the images away from the files: they
     // came with the article.
     let markdown = b"---\nurl: https://blog.example/post/\n---\n\n# Upload\n\n![red](red.png)\n\n![blue](./img/blue%20one.png)\n\n[home](/)\n";
-    let (kind, body) = multipart(&[
+    let request = multipart(&[
         ("markdown", Some("post.md"), markdown),
         ("files", Some("red.png"), &red),
         ("files", Some("photos/blue one.png"), &blue),
         ("page_size", None, b"A5"),
     ]);
-    let request = || {
-        test::TestRequest::post()
-            .uri("/v1/render")
-            .insert_header((header::CONTENT_TYPE, kind.clone()))
-            .set_payload(body.clone())
-            .to_request()
-    };
-    let answer = test::call_service(&app, request()).await;
+    let answer = test::call_service(&app, request.to_request()).await;
     assert_eq!(answer.status(), StatusCode::OK);
     assert_eq!(
         answer.headers().get("X-Folio-Warnings").unwrap(),
@@ -643,18 +642,14 @@ async fn a_markdown_file_uploaded_with_its_images_prints_them() {
     assert_eq!(blog.total.load(Ordering::SeqCst), 0, "nothing was fetched");
 
     // Other file bytes: another render, not the cached one.
-    let (kind, body) = multipart(&[
-        ("markdown", Some("post.md"), markdown),
-        ("files", Some("red.png"), &blue),
-        ("files", Some("blue one.png"), &red),
-    ]);
     let answer = test::call_service(
         &app,
-        test::TestRequest::post()
-            .uri("/v1/render")
-            .insert_header((header::CONTENT_TYPE, kind))
-            .set_payload(body)
-            .to_request(),
+        multipart(&[
+            ("markdown", Some("post.md"), markdown),
+            ("files", Some("red.png"), &blue),
+            ("files", Some("blue one.png"), &red),
+        ])
+        .to_request(),
     )
     .await;
     assert_eq!(answer.status(), StatusCode::OK);
@@ -662,17 +657,13 @@ async fn a_markdown_file_uploaded_with_its_images_prints_them() {
 
     // A file the markdown names but that did not come: a placeholder, and the warning
     // lists what came.
-    let (kind, body) = multipart(&[
-        ("markdown", None, b"![missing](gone.png)"),
-        ("files", Some("red.png"), &red),
-    ]);
     let answer = test::call_service(
         &app,
-        test::TestRequest::post()
-            .uri("/v1/render")
-            .insert_header((header::CONTENT_TYPE, kind))
-            .set_payload(body)
-            .to_request(),
+        multipart(&[
+            ("markdown", None, b"![missing](gone.png)"),
+            ("files", Some("red.png"), &red),
+        ])
+        .to_request(),
     )
     .await;
     assert_eq!(answer.status(), StatusCode::OK);
@@ -704,16 +695,7 @@ async fn a_markdown_file_uploaded_with_its_images_prints_them() {
             "two files in `files` are named `a.png`",
         ),
     ] {
-        let (kind, body) = multipart(&parts);
-        let answer = test::call_service(
-            &app,
-            test::TestRequest::post()
-                .uri("/v1/render")
-                .insert_header((header::CONTENT_TYPE, kind))
-                .set_payload(body)
-                .to_request(),
-        )
-        .await;
+        let answer = test::call_service(&app, multipart(&parts).to_request()).await;
         assert_eq!(answer.status(), StatusCode::BAD_REQUEST, "{says}");
         let problem: serde_json::Value = test::read_body_json(answer).await;
         assert!(
