@@ -91,6 +91,9 @@ pub enum Warning {
         parts: usize,
         broken: usize,
     },
+    /// The PDF was made to the standards asked for but does not claim them: something
+    /// in the article keeps it from conforming (`reason`, with where).
+    StandardNotClaimed { standard: String, reason: String },
 }
 
 impl std::fmt::Display for Warning {
@@ -164,6 +167,10 @@ impl std::fmt::Display for Warning {
                 }
                 Ok(())
             }
+            Warning::StandardNotClaimed { standard, reason } => write!(
+                f,
+                "the PDF does not claim {standard}: {reason}; it is tagged all the same"
+            ),
             Warning::Image { url, reason } => {
                 let shown: String = url.chars().take(80).collect();
                 let ellipsis = if url.chars().count() > 80 {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::geom::{Point, Pt, Rect, Rgb};
 use crate::images::LoadedImage;
+use crate::structure::{Structure, Tag};
 use crate::text::ShapedRun;
 
 pub use crate::model::NoteId;
@@ -86,18 +87,30 @@ pub enum Element {
         y: Pt,
         run: ShapedRun,
         color: Rgb,
+        /// What the text is part of in the document's structure.
+        tag: Tag,
     },
-    /// A straight line; `gray` 0 is black.
+    /// A straight line; `gray` 0 is black. Always decoration (an artifact): a rule's
+    /// meaning, if any, is in the structure of the text around it.
     Rule {
         from: Point,
         to: Point,
         thickness: Pt,
         gray: f32,
     },
-    /// A clickable area.
-    Link { rect: Rect, target: LinkTarget },
-    /// A picture filling `rect`.
-    Image { rect: Rect, image: Arc<LoadedImage> },
+    /// A clickable area, part of the structure's link element `tag`.
+    Link {
+        rect: Rect,
+        target: LinkTarget,
+        tag: Tag,
+    },
+    /// A picture filling `rect` (a figure's, or an artifact: an emoji's picture, whose
+    /// text is carried by its run, or a decorative image).
+    Image {
+        rect: Rect,
+        image: Arc<LoadedImage>,
+        tag: Tag,
+    },
 }
 
 impl Element {
@@ -120,6 +133,18 @@ impl Element {
             }
         }
         self
+    }
+
+    /// The element drawn again as furniture (a table's header repeated on a later
+    /// page): an artifact, and no second link (a link is part of the structure once).
+    pub fn repeated(&self) -> Option<Element> {
+        let mut copy = self.clone();
+        match &mut copy {
+            Element::Text { tag, .. } | Element::Image { tag, .. } => *tag = Tag::ARTIFACT,
+            Element::Link { .. } => return None,
+            Element::Rule { .. } => {}
+        }
+        Some(copy)
     }
 
     /// A horizontal or vertical rule from (`x0`, `y0`) to (`x1`, `y1`).
@@ -253,6 +278,8 @@ pub struct Anchor {
 pub struct Layout {
     pub pages: Vec<Page>,
     pub anchors: Vec<Anchor>,
+    /// The document's logical structure, which the elements' tags point into.
+    pub structure: Structure,
 }
 
 /// The text of a sequence of elements: runs joined, a space where a visible gap separates
@@ -315,7 +342,7 @@ impl Layout {
                     .reduce(Pt::min);
                 let mut text = elements_text(elements.iter(), ' ');
                 for element in elements {
-                    if let Element::Image { rect, image } = element {
+                    if let Element::Image { rect, image, .. } = element {
                         let _ = write!(
                             text,
                             "[image {}x{} px at {:.0}x{:.0} pt]",

@@ -31,6 +31,7 @@ pub mod options;
 pub mod source;
 #[doc(hidden)]
 pub mod stages;
+pub mod structure;
 
 mod cancel;
 mod context;
@@ -53,6 +54,7 @@ pub use context::{Context, Exceeded, Limit, Limits, Origin};
 pub use error::{Error, Warning};
 pub use images::ImageSource;
 pub use model::{Meta, MetaField, MetaKey, META_KEYS};
+use options::PdfStandard;
 pub use options::RenderOptions;
 pub use settings::{Faces, Settings};
 pub use text::fonts::FontInfo;
@@ -330,12 +332,16 @@ impl Engine {
             layout = paginate(&mut flowed, &mut Vec::new())?;
             numbered = numbers;
         }
-        dedup_warnings(&mut warnings);
         let id = document_id(markdown, &settings);
+        let mut info = pdf_info(&document, &settings, id);
+        let mut refusals = Vec::new();
+        info.claimed = claimable(info.standard, &warnings, &mut refusals);
+        warnings.extend(refusals);
+        dedup_warnings(&mut warnings);
         let external_images = std::mem::take(&mut flowed.external_images);
         Ok(Typeset {
             external_images,
-            info: pdf_info(&document, &settings, id),
+            info,
             meta: document.meta,
             id,
             settings,
@@ -445,7 +451,39 @@ fn pdf_info(document: &Document, settings: &Settings, id: [u8; 16]) -> export::P
         lang: settings.options.lang.to_string(),
         date: meta.date.clone(),
         id,
+        standard: settings.options.pdf_standard,
+        claimed: false,
     }
+}
+
+/// Whether the file may claim the standards it is made to, given what the render met;
+/// what keeps it from them goes to `refusals`. A glyph no font has is drawn as the
+/// font's `.notdef` box, which PDF/A forbids and which means nothing to a screen reader.
+fn claimable(standard: PdfStandard, warnings: &[Warning], refusals: &mut Vec<Warning>) -> bool {
+    if standard == PdfStandard::None {
+        return false;
+    }
+    let missing: Vec<String> = warnings
+        .iter()
+        .filter_map(|w| match w {
+            Warning::MissingGlyphs { script, chars, .. } => {
+                let shown: String = chars.chars().take(5).collect();
+                Some(format!("{script} ({shown})"))
+            }
+            _ => None,
+        })
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    refusals.push(Warning::StandardNotClaimed {
+        standard: standard.to_string(),
+        reason: format!(
+            "no font has some characters of {}, which print as empty boxes",
+            missing.join(", ")
+        ),
+    });
+    false
 }
 
 fn dedup_warnings(warnings: &mut Vec<Warning>) {

@@ -94,6 +94,23 @@ impl Content {
         self.op("BDC");
     }
 
+    /// `/Name <</MCID n>> BDC`: what follows up to the matching `EMC` is content of
+    /// the structure element that names `mcid` on this page.
+    pub fn begin_tagged(&mut self, name: &str, mcid: u32) {
+        self.bytes.push(b'/');
+        self.bytes.extend_from_slice(name.as_bytes());
+        self.bytes.extend_from_slice(b" <</MCID ");
+        self.bytes.extend_from_slice(mcid.to_string().as_bytes());
+        self.bytes.extend_from_slice(b">> ");
+        self.op("BDC");
+    }
+
+    /// `/Artifact BMC`: what follows up to the matching `EMC` is no content.
+    pub fn begin_artifact(&mut self) {
+        self.bytes.extend_from_slice(b"/Artifact ");
+        self.op("BMC");
+    }
+
     pub fn end_marked(&mut self) {
         self.op("EMC");
     }

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
-use crate::layout::{Anchor, AnchorKey, Element, LinkTarget, Page};
+use super::metadata::text_string;
+use crate::layout::{Anchor, AnchorKey, Element, LinkTarget, NoteId, Page};
 
 /// Every place of each anchor, in page order: a document's links find theirs without a
 /// search through all anchors (which made a long table of contents quadratic).
@@ -22,21 +23,26 @@ pub fn index(anchors: &[Anchor]) -> Anchors<'_> {
     index
 }
 
-/// The link annotations of page `index` (`pages` are the page objects, in order).
+/// The link annotations of page `index` (`pages` are the page objects, in order): one
+/// for each of its link elements, in order, or none where the link goes nowhere. Each
+/// says where it goes in words (`/Contents`, what a screen reader announces) and is
+/// flagged to print (PDF/A asks; a link draws nothing).
 pub fn annotations(
     page: &Page,
     index: usize,
     anchors: &Anchors<'_>,
     pages: &[ObjectId],
-) -> Vec<Object> {
+) -> Vec<Option<Dictionary>> {
     let h = page.height.0;
     let mut annotations = Vec::new();
     for element in &page.elements {
-        let Element::Link { rect, target } = element else {
+        let Element::Link { rect, target, .. } = element else {
             continue;
         };
         let mut link = Dictionary::from_iter([
             ("Subtype", Object::Name(b"Link".to_vec())),
+            ("F", Object::Integer(PRINT_FLAG)),
+            ("Contents", text_string(&describe(target, anchors))),
             (
                 "Rect",
                 numbers([
@@ -71,6 +77,7 @@ pub fn annotations(
                 let Some((anchor, &page_id)) =
                     place.and_then(|anchor| Some((anchor, pages.get(anchor.page)?)))
                 else {
+                    annotations.push(None);
                     continue;
                 };
                 let destination = Object::Array(vec![
@@ -89,9 +96,33 @@ pub fn annotations(
                 );
             }
         }
-        annotations.push(Object::Dictionary(link));
+        annotations.push(Some(link));
     }
     annotations
+}
+
+/// An annotation's flag to print it (PDF 1.7, 12.5.3).
+const PRINT_FLAG: i64 = 4;
+
+/// Where a link goes, in words: its address, or the heading or note it jumps to.
+fn describe(target: &LinkTarget, anchors: &Anchors<'_>) -> String {
+    match target {
+        LinkTarget::Uri(uri) => uri.clone(),
+        LinkTarget::Internal(key) => {
+            let heading = anchors
+                .get(key)
+                .and_then(|places| places.iter().find_map(|a| a.outline.as_ref()));
+            match (key, heading) {
+                (_, Some((_, title))) => format!("Go to \u{201c}{title}\u{201d}"),
+                (AnchorKey::Note(NoteId(n)), _) => format!("Note {}", n + 1),
+                (AnchorKey::NoteRef(NoteId(n)), _) => {
+                    format!("Back to the reference of note {}", n + 1)
+                }
+                (AnchorKey::Endnote(n), _) => format!("Link address {n}"),
+                (AnchorKey::Id(id), _) => format!("Go to #{id}"),
+            }
+        }
+    }
 }
 
 /// A length to a hundredth of a point (as a PDF number: a whole one when it is whole).

@@ -4,6 +4,7 @@
 use lopdf::{Dictionary, Document, Object, Stream, StringFormat};
 
 use crate::error::Error;
+use crate::options::PdfStandard;
 
 const PRODUCER: &str = concat!("Folio ", env!("CARGO_PKG_VERSION"));
 
@@ -53,6 +54,11 @@ pub struct PdfInfo {
     pub date: Option<String>,
     /// The document's permanent identifier (derived from its input).
     pub id: [u8; 16],
+    /// The standards the file is made to (tagged unless `none`).
+    pub standard: crate::options::PdfStandard,
+    /// Whether the file claims them in its metadata (it does unless the render found
+    /// something that keeps it from conforming).
+    pub claimed: bool,
 }
 
 /// Replaces printpdf's info dictionary, sets the language and the document ID, and adds
@@ -90,12 +96,21 @@ pub fn write_info(doc: &mut Document, info: &PdfInfo) -> Result<(), Error> {
     stream_dict.set("Subtype", Object::Name(b"XML".to_vec()));
     // XMP stays uncompressed so that tools that scan for it find it.
     let metadata_id = doc.add_object(Stream::new(stream_dict, xmp.into_bytes()));
-
+    // Colours are drawn in DeviceRGB and DeviceGray: an archival file says what they
+    // mean with an sRGB output intent (ISO 19005-2, 6.2.4.3).
+    let output_intent = if info.standard.archival() {
+        Some(Object::Dictionary(srgb_output_intent(doc)?))
+    } else {
+        None
+    };
     let catalog = doc
         .catalog_mut()
         .map_err(|e| Error::Internal(format!("PDF catalog: {e}")))?;
     catalog.set("Lang", text_string(&info.lang));
     catalog.set("Metadata", Object::Reference(metadata_id));
+    if let Some(intent) = output_intent {
+        catalog.set("OutputIntents", Object::Array(vec![intent]));
+    }
     catalog.set(
         "ViewerPreferences",
         Object::Dictionary(Dictionary::from_iter(vec![(
@@ -104,6 +119,26 @@ pub fn write_info(doc: &mut Document, info: &PdfInfo) -> Result<(), Error> {
         )])),
     );
     Ok(())
+}
+
+/// A PDF/A output intent whose profile is sRGB (IEC 61966-2-1), the profile encoded
+/// by moxcms from the standard's primaries and curve.
+fn srgb_output_intent(doc: &mut Document) -> Result<Dictionary, Error> {
+    let profile = moxcms::ColorProfile::new_srgb()
+        .encode()
+        .map_err(|e| Error::Internal(format!("encoding the sRGB profile: {e:?}")))?;
+    let stream = Stream::new(Dictionary::from_iter([("N", Object::Integer(3))]), profile);
+    let profile_id = doc.add_object(stream);
+    Ok(Dictionary::from_iter([
+        ("Type", Object::Name(b"OutputIntent".to_vec())),
+        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
+        (
+            "OutputConditionIdentifier",
+            text_string("sRGB IEC61966-2.1"),
+        ),
+        ("Info", text_string("sRGB IEC61966-2.1")),
+        ("DestOutputProfile", Object::Reference(profile_id)),
+    ]))
 }
 
 fn xmp_packet(info: &PdfInfo, pdf_date: Option<&str>) -> String {
@@ -144,13 +179,57 @@ fn xmp_packet(info: &PdfInfo, pdf_date: Option<&str>) -> String {
             "<xmp:CreateDate>{iso}</xmp:CreateDate><xmp:ModifyDate>{iso}</xmp:ModifyDate>"
         ));
     }
+    let claims = if info.claimed {
+        claims(info.standard)
+    } else {
+        String::new()
+    };
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\
 <x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\
 <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
 xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">{rdf}\
-</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>"
+</rdf:Description>{claims}</rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>"
     )
+}
+
+/// The XMP that claims the standards: PDF/A's identification (part 2, conformance A),
+/// PDF/UA's (part 1), and, in a PDF/A file, the description of the PDF/UA schema that
+/// PDF/A asks for every schema it does not know (ISO 19005-2, 6.6.2.3).
+fn claims(standard: PdfStandard) -> String {
+    let mut xml = String::new();
+    if standard.archival() {
+        xml.push_str(
+            "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\
+<pdfaid:part>2</pdfaid:part><pdfaid:conformance>A</pdfaid:conformance></rdf:Description>",
+        );
+    }
+    if standard.ua() {
+        xml.push_str(
+            "<rdf:Description rdf:about=\"\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\
+<pdfuaid:part>1</pdfuaid:part></rdf:Description>",
+        );
+    }
+    if standard.ua() && standard.archival() {
+        xml.push_str(
+            "<rdf:Description rdf:about=\"\" \
+xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
+xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\
+<pdfaProperty:name>part</pdfaProperty:name>\
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\
+<pdfaProperty:category>internal</pdfaProperty:category>\
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\
+</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>\
+</rdf:Description>",
+        );
+    }
+    xml
 }
 
 /// A deflate compressor reused from stream to stream (a fresh one allocates and clears

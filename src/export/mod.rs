@@ -13,6 +13,7 @@ mod metadata;
 mod outline;
 mod pdf;
 mod subset;
+mod tags;
 mod text;
 mod vector;
 

@@ -17,6 +17,7 @@ use printpdf::{
 };
 
 use super::metadata::PdfInfo;
+use super::tags::{self, Mark, Marking, Marks, PageAnnotations};
 use super::text::{self, BitmapGlyph, Embedded, EmbeddedFace, TextLayer};
 use super::{embed, links, metadata, outline, vector};
 use crate::cancel::Cancel;
@@ -40,6 +41,8 @@ pub fn write_pdf(
     // 1. Which glyphs of which face, and what each means in the text layer. Colour
     // glyphs are pictures; an invisible space of the body face carries their text.
     let layer = TextLayer::of(&layout, fonts);
+    // 1b. What each element is in the structure (a tagged file) or nothing (untagged).
+    let marking = info.standard.tagged().then(|| Marking::of(&layout));
     // The layer counts the carrier of pictures' text among the glyphs used.
     let used = layer.glyphs();
     let mut pictures: BTreeMap<(FaceId, u16), Option<BitmapGlyph>> = BTreeMap::new();
@@ -106,11 +109,12 @@ pub fn write_pdf(
         glyph_pictures: &glyph_pictures,
     };
     let mut pages: Vec<PdfPage> = Vec::with_capacity(layout.pages.len());
-    for page in &layout.pages {
+    for (index, page) in layout.pages.iter().enumerate() {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        pages.push(page_ops(page, fonts, &resources));
+        let marks = Marks::of(&marking, &layout.structure, index);
+        pages.push(page_ops(page, fonts, &resources, &marks));
     }
     doc.pages = pages;
     let options = PdfSaveOptions {
@@ -152,15 +156,47 @@ pub fn write_pdf(
     let Layout {
         mut pages,
         anchors: places,
+        structure,
     } = layout;
     let anchors = links::index(&places);
     let mut deflater = metadata::Deflater::new();
+    let mut annotation_ids: PageAnnotations = Vec::with_capacity(pages.len());
     for (index, (page, &page_id)) in pages.iter_mut().zip(&page_ids).enumerate() {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let text = text::page_text(&page.elements, page.height.0, fonts, &embedded, &layer);
-        let annotations = links::annotations(page, index, &anchors, &page_ids);
+        let marks = Marks::of(&marking, &structure, index);
+        let text = text::page_text(
+            &page.elements,
+            page.height.0,
+            fonts,
+            &embedded,
+            &layer,
+            &marks,
+        );
+        let links = links::annotations(page, index, &anchors, &page_ids);
+        // In a tagged file each annotation is an object of its own, which its link
+        // element names; the page then says its tab order follows the structure.
+        let tagged = marking.is_some();
+        let mut ids = Vec::with_capacity(links.len());
+        let mut annotations = Vec::with_capacity(links.len());
+        for link in links {
+            match link {
+                Some(link) if tagged => {
+                    let id = lo.add_object(link);
+                    ids.push(Some(id));
+                    annotations.push(lopdf::Object::Reference(id));
+                }
+                Some(link) => annotations.push(lopdf::Object::Dictionary(link)),
+                None => ids.push(None),
+            }
+        }
+        if tagged && !annotations.is_empty() {
+            if let Ok(dict) = lo.get_dictionary_mut(page_id) {
+                dict.set("Tabs", lopdf::Object::Name(b"S".to_vec()));
+            }
+        }
+        annotation_ids.push(ids);
         add_page_text(
             &mut lo,
             page_id,
@@ -176,6 +212,16 @@ pub fn write_pdf(
     // 6. Serialize, with what printpdf does not write.
     lo.version = "1.7".to_string();
     metadata::write_info(&mut lo, info)?;
+    if let Some(marking) = &marking {
+        tags::write_structure(
+            &mut lo,
+            &structure,
+            marking,
+            &page_ids,
+            &annotation_ids,
+            &info.lang,
+        )?;
+    }
     outline::write_outline(&mut lo, &places, &pages)?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled);
@@ -310,23 +356,56 @@ fn add_page_text(
     Ok(())
 }
 
-fn page_ops(page: &Page, book: &FontBook, resources: &PageResources<'_>) -> PdfPage {
+/// Opens the marked-content sequence of `mark` (nothing in an untagged file).
+fn begin_mark(ops: &mut Vec<Op>, marks: &Marks<'_>, mark: Option<Mark>) {
+    let Some(mark) = mark else {
+        return;
+    };
+    match marks.opening(mark) {
+        Some((name, mcid)) => ops.push(Op::BeginMarkedContentWithProperties {
+            tag: name.to_string(),
+            properties: DictItem::Dict {
+                map: BTreeMap::from([("MCID".to_string(), DictItem::Int(i64::from(mcid)))]),
+            },
+        }),
+        None => ops.push(Op::BeginMarkedContent {
+            tag: "Artifact".to_string(),
+        }),
+    }
+}
+
+fn end_mark(ops: &mut Vec<Op>, mark: Option<Mark>) {
+    if mark.is_some() {
+        ops.push(Op::EndMarkedContent);
+    }
+}
+
+fn page_ops(
+    page: &Page,
+    book: &FontBook,
+    resources: &PageResources<'_>,
+    marks: &Marks<'_>,
+) -> PdfPage {
     let h = page.height.0;
     let mut ops = Vec::new();
     let images = resources.images;
 
     // Pictures first, under everything else.
-    for element in &page.elements {
-        let Element::Image { rect, image } = element else {
+    for (index, element) in page.elements.iter().enumerate() {
+        let Element::Image { rect, image, .. } = element else {
             continue;
         };
+        let mark = marks.at(index);
         if let ImageData::Vector(drawing) = &image.data {
+            begin_mark(&mut ops, marks, mark);
             ops.extend(vector::drawing_ops(drawing, rect, h));
+            end_mark(&mut ops, mark);
             continue;
         }
         let Some((_, id)) = images.iter().find(|(k, _)| *k == Arc::as_ptr(image)) else {
             continue;
         };
+        begin_mark(&mut ops, marks, mark);
         let bottom = h - rect.y.0 - rect.height.0;
         if image.orientation == Orientation::default() {
             ops.push(Op::UseXobject {
@@ -358,9 +437,12 @@ fn page_ops(page: &Page, book: &FontBook, resources: &PageResources<'_>) -> PdfP
             });
             ops.push(Op::RestoreGraphicsState);
         }
+        end_mark(&mut ops, mark);
     }
 
-    // Colour glyphs (emoji), as pictures.
+    // Colour glyphs (emoji), as pictures: artifacts, their text is in the text layer.
+    let artifact = marks.at(usize::MAX).map(|_| Mark::Artifact);
+    begin_mark(&mut ops, marks, artifact);
     for element in &page.elements {
         let Element::Text { x, y, run, .. } = element else {
             continue;
@@ -386,7 +468,10 @@ fn page_ops(page: &Page, book: &FontBook, resources: &PageResources<'_>) -> PdfP
         }
     }
 
-    // Rules first, under the text.
+    end_mark(&mut ops, artifact);
+
+    // Rules first, under the text: decoration, one artifact.
+    begin_mark(&mut ops, marks, artifact);
     let mut current_stroke: Option<(f32, f32)> = None;
     for element in &page.elements {
         if let Element::Rule {
@@ -430,6 +515,8 @@ fn page_ops(page: &Page, book: &FontBook, resources: &PageResources<'_>) -> PdfP
             });
         }
     }
+
+    end_mark(&mut ops, artifact);
 
     // The text goes after all this, and the links over it (see `add_page_text`).
 

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashMap;
 
 use super::content::Content;
+use super::tags::{Mark, Marks};
 use crate::geom::Rgb;
 use crate::layout::{Element, Layout};
 use crate::text::fonts::Drawing;
@@ -201,6 +202,8 @@ struct GlyphWriter {
     /// Where the current text line starts (the text line matrix), in hundredths of a
     /// point; `None` before the first.
     line_start: Option<(i64, i64)>,
+    /// The marked-content sequence open (in a tagged file).
+    marked: Option<Mark>,
 }
 
 /// How far a glyph may land from its place, in thousandths of an em, when the
@@ -218,6 +221,7 @@ impl GlyphWriter {
             pen: 0.0,
             exact_end: 0.0,
             line_start: None,
+            marked: None,
         }
     }
 
@@ -301,10 +305,31 @@ impl GlyphWriter {
         self.exact_end = x + width as f32 / to_units;
     }
 
+    /// Marks what follows as `mark` (content of a structure element or an artifact),
+    /// closing the sequence before unless it is the same. Nothing in an untagged file.
+    fn mark(&mut self, marks: &Marks<'_>, mark: Option<Mark>) {
+        if mark == self.marked {
+            return;
+        }
+        self.flush();
+        if self.marked.is_some() {
+            self.content.end_marked();
+        }
+        match mark.map(|m| marks.opening(m)) {
+            Some(Some((name, mcid))) => self.content.begin_tagged(name, mcid),
+            Some(None) => self.content.begin_artifact(),
+            None => {}
+        }
+        self.marked = mark;
+    }
+
     /// Closes the open array, and the text section if anything was drawn.
     fn finish(mut self) -> Vec<u8> {
         self.set_color(Rgb::BLACK);
         self.flush();
+        if self.marked.take().is_some() {
+            self.content.end_marked();
+        }
         if self.content.is_empty() {
             return Vec::new();
         }
@@ -323,15 +348,22 @@ pub fn page_text(
     book: &FontBook,
     embedded: &Embedded<'_>,
     layer: &TextLayer,
+    marks: &Marks<'_>,
 ) -> Vec<u8> {
     let mut writer = GlyphWriter::new();
     // The end of an open /ActualText span over a line's overridden runs (see below).
     let mut span_end: Option<usize> = None;
     for (index, element) in elements.iter().enumerate() {
-        let Element::Text { x, y, run, color } = element else {
+        let Element::Text {
+            x, y, run, color, ..
+        } = element
+        else {
             continue;
         };
         let (x, y) = (x.0, y.0);
+        if span_end.is_none() {
+            writer.mark(marks, marks.at(index));
+        }
         if book.face(run.face).drawing == Drawing::ColorBitmaps {
             // The picture is drawn elsewhere; here, its text, in an invisible glyph.
             let Some((carrier, glyph)) = embedded.carrier else {
@@ -379,10 +411,13 @@ pub fn page_text(
                     if other.0 == y && is_overridden(run)
                         && book.face(run.face).drawing == Drawing::Outlines)
             };
+            // One span stays inside one marked-content sequence.
+            let mark = marks.at(index);
             let end = index
                 + elements[index..]
                     .iter()
-                    .take_while(|e| same_line(e))
+                    .enumerate()
+                    .take_while(|(k, e)| same_line(e) && marks.at(index + k) == mark)
                     .count();
             let text: String = elements[index..end]
                 .iter()

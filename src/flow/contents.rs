@@ -17,6 +17,7 @@ use crate::inline::{Align, LineBox, Measure, ParagraphStyle};
 use crate::layout::{Anchor, AnchorKey, Element, LinkTarget, Role};
 use crate::model::{Block, Inline};
 use crate::settings::Settings;
+use crate::structure::{Kind, Tag};
 use crate::text::{shape::shape, FontBook, ShapeOptions, ShapedRun};
 
 /// Entries indent by this much per level below the top one, in ems.
@@ -60,6 +61,8 @@ pub struct NumberSlot {
     frame_right: Pt,
     rtl: bool,
     size: f32,
+    /// The entry's link in the structure, which its number is part of too.
+    link: Tag,
 }
 
 /// The article's headings of level `depth` and above, in order (headings inside quotes,
@@ -101,9 +104,11 @@ impl Flow<'_> {
             Align::Start,
             TITLE_LINE_HEIGHT,
             Keep::WithNext,
-            Role::Heading(2),
+            (Role::Heading(2), Kind::Heading(2)),
             None,
         );
+        let toc = self.tag(Kind::Contents, frame.parent);
+        let frame = &frame.within(toc);
         self.space(SPACE_BELOW_TITLE * self.leading(), frame);
         let top = entries.iter().map(|e| e.level).min().unwrap_or(1);
         let levels = entries.iter().any(|e| e.level > top);
@@ -157,7 +162,9 @@ impl Flow<'_> {
             line_height: self.settings.design.line_height,
             max_lines: usize::MAX,
         };
-        let mut lines = self.set(&entry.title, &style, &measure);
+        let item = self.tag(Kind::ContentsItem, frame.parent);
+        let link = self.tag(Kind::Link, item);
+        let mut lines = self.set(&entry.title, &style, &measure, link);
         let target = LinkTarget::Internal(AnchorKey::Id(entry.id.clone()));
         for line in &mut lines {
             line.role = Role::Contents;
@@ -175,6 +182,7 @@ impl Flow<'_> {
                     height: line.height,
                 },
                 target: target.clone(),
+                tag: link,
             });
         }
         let last = lines.last()?;
@@ -190,6 +198,7 @@ impl Flow<'_> {
             frame_right: frame.left + frame.width,
             rtl: frame.rtl,
             size: style.size,
+            link,
         })
     }
 }
@@ -278,6 +287,7 @@ pub fn number(
                 y: line.baseline,
                 run: leaders.1,
                 color: Rgb::BLACK,
+                tag: Tag::ARTIFACT,
             });
         }
         for run in digits {
@@ -287,6 +297,7 @@ pub fn number(
                 y: line.baseline,
                 run,
                 color: Rgb::BLACK,
+                tag: slot.link,
             });
             x += width;
         }

@@ -8,6 +8,7 @@ use crate::geom::Pt;
 use crate::inline::{Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
 use crate::model::{Block, Inline, ListItem, Meta};
+use crate::structure::Kind;
 
 /// The title block's parts: size (em), line height, and the space above each (em).
 const TITLE_SIZE: f32 = 1.9;
@@ -61,6 +62,12 @@ impl Flow<'_> {
             code: faces.code,
         };
         let mut part = |flow: &mut Flow<'_>, inline: Inline, style, line_height, role| {
+            // The title is the outline's first heading; the rest are paragraphs.
+            let kind = if role == Role::Title {
+                Kind::Heading(1)
+            } else {
+                Kind::Paragraph
+            };
             flow.set_block(
                 &[inline],
                 &style,
@@ -68,7 +75,7 @@ impl Flow<'_> {
                 Align::Center,
                 line_height,
                 Keep::WithNext,
-                role,
+                (role, kind),
                 None,
             );
             any = true;

@@ -43,6 +43,8 @@ pub struct Flowed {
     pub contents: Vec<contents::NumberSlot>,
     /// The images asked for outside the document, in address order.
     pub external_images: Vec<crate::images::ExternalImage>,
+    /// The document's structure, which the lines' elements are tagged with.
+    pub structure: crate::structure::Structure,
 }
 
 /// The engine's services a flow uses.
@@ -158,5 +160,6 @@ pub fn flow(
         notes,
         contents,
         external_images,
+        structure: flow.structure,
     })
 }

@@ -10,6 +10,8 @@ use super::prepare::Prepared;
 pub struct Placed {
     pub x: f32,
     pub piece: usize,
+    /// A word space of the source comes before it on its line (in logical order).
+    pub spaced: bool,
 }
 
 /// One set line.
@@ -60,22 +62,33 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
         };
         // The line's material in logical order: (piece, or None for a space; its width).
         let mut material: Vec<(Option<usize>, f32)> = Vec::new();
+        // Which of the material follows a word space (glue of some natural width: the
+        // stretch-only glue between ideographs and a forced break's fill are no spaces).
+        let mut spaced: Vec<bool> = Vec::new();
+        let mut space_before = false;
         for item in &items[start..b.position] {
             match item {
-                Item::Box { width, content } => material.push((Some(*content), *width)),
+                Item::Box { width, content } => {
+                    material.push((Some(*content), *width));
+                    spaced.push(std::mem::take(&mut space_before));
+                }
                 Item::Glue {
                     width,
                     stretch,
                     shrink,
-                } => material.push((
-                    None,
-                    width
-                        + if ratio >= 0.0 {
-                            ratio * stretch
-                        } else {
-                            ratio * shrink
-                        },
-                )),
+                } => {
+                    material.push((
+                        None,
+                        width
+                            + if ratio >= 0.0 {
+                                ratio * stretch
+                            } else {
+                                ratio * shrink
+                            },
+                    ));
+                    spaced.push(false);
+                    space_before |= *width > 0.0;
+                }
                 Item::Penalty { .. } => {}
             }
         }
@@ -87,6 +100,7 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
         } = &items[b.position]
         {
             material.push((Some(*piece), *width));
+            spaced.push(false);
             hyphenated = true;
         }
         // Drawn left to right in visual order (the logical order unless the line mixes
@@ -97,7 +111,11 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
         for i in order {
             let (piece, width) = material[i];
             if let Some(piece) = piece {
-                placed.push(Placed { x, piece });
+                placed.push(Placed {
+                    x,
+                    piece,
+                    spaced: spaced[i] && !placed.is_empty(),
+                });
             }
             x += width;
         }

@@ -8,7 +8,26 @@ use super::finalize::Line;
 use super::prepare::{ParagraphStyle, Prepared};
 use crate::geom::{Pt, Rect, Rgb};
 use crate::layout::{AnchorKey, Element, LinkTarget, NoteId, Role};
+use crate::structure::{Kind, Structure, Tag};
+use crate::text::fonts::Drawing;
 use crate::text::{FontBook, ShapedRun};
+
+/// Where a paragraph's text goes in the document's structure: its own node, and a link
+/// node under it for each of its links (added when the link is first drawn).
+pub struct ParagraphTags<'a> {
+    pub structure: &'a mut Structure,
+    pub node: Tag,
+}
+
+impl ParagraphTags<'_> {
+    /// The node of the paragraph's link `link`, of `links` in all.
+    fn link(&mut self, links: &mut Vec<Option<Tag>>, count: usize, link: usize) -> Tag {
+        if links.len() < count {
+            links.resize(count, None);
+        }
+        *links[link].get_or_insert_with(|| self.structure.add(Kind::Link, self.node))
+    }
+}
 
 /// A strike-through line: how far above the baseline, and how thick, in ems.
 const STRIKE_RAISE: f32 = 0.28;
@@ -89,6 +108,7 @@ pub fn line_boxes(
     style: &ParagraphStyle,
     measure: &Measure,
     fonts: &FontBook,
+    tags: &mut ParagraphTags<'_>,
 ) -> Vec<LineBox> {
     let face = fonts.face(style.family.pick(style.bold, style.italic));
     let height = style.size * measure.line_height;
@@ -102,6 +122,7 @@ pub fn line_boxes(
         (align, _) => align,
     };
     let mut boxes = Vec::with_capacity(lines.len());
+    let mut link_tags: Vec<Option<Tag>> = Vec::new();
     for line in lines {
         let offset = match align {
             Align::Start => 0.0,
@@ -131,6 +152,13 @@ pub fn line_boxes(
             let x = measure.left.0 + offset + placed.x;
             let y = baseline - piece.rise;
             let width = run.width();
+            let tag = match piece.link {
+                Some(link) => tags.link(&mut link_tags, prepared.links.len(), link),
+                None => tags.node,
+            };
+            if placed.spaced {
+                add_space(&mut lb.elements, x, &run, fonts);
+            }
             if piece.strike {
                 let strike_y = y - run.size * STRIKE_RAISE;
                 lb.elements.push(Element::rule(
@@ -154,20 +182,22 @@ pub fn line_boxes(
                     width: Pt(width),
                     height: Pt(ascent + descent),
                 };
-                push_link(&mut lb.elements, rect, target.clone());
+                push_link(&mut lb.elements, rect, target.clone(), tag);
             }
             if let Some(Element::Text {
                 x: prev_x,
                 y: prev_y,
                 run: prev,
                 color,
+                tag: prev_tag,
             }) = lb.elements.last_mut()
             {
                 let touches = (prev_x.0 + prev.width() - x).abs() < 0.001;
                 let same = prev.face == run.face
                     && prev.size == run.size
                     && prev_y.0 == y
-                    && *color == piece.color;
+                    && *color == piece.color
+                    && *prev_tag == tag;
                 // Right-to-left pieces are drawn in the reverse of their text's order.
                 if touches && same && !prev.is_rtl() && !run.is_rtl() {
                     prev.append(run);
@@ -179,6 +209,7 @@ pub fn line_boxes(
                 y: Pt(y),
                 run,
                 color: piece.color,
+                tag,
             });
         }
         boxes.push(lb);
@@ -186,12 +217,48 @@ pub fn line_boxes(
     boxes
 }
 
+/// Writes the word space before a run at `x` as a space glyph at the end of the text
+/// before it, as wide as the gap the line left: the text layer then holds a real space
+/// (what a screen reader and a copy read), and the justified spacing stays exact. Only
+/// between left-to-right runs drawn with outlines, on the same baseline; elsewhere the
+/// gap stays a gap, which text extraction reads as a space too.
+fn add_space(elements: &mut [Element], x: f32, next: &ShapedRun, fonts: &FontBook) {
+    let Some(Element::Text {
+        x: prev_x,
+        run: prev,
+        ..
+    }) = elements
+        .iter_mut()
+        .rev()
+        .find(|e| matches!(e, Element::Text { .. }))
+    else {
+        return;
+    };
+    let gap = x - (prev_x.0 + prev.width());
+    let face = fonts.face(prev.face);
+    if gap <= 0.0 || prev.is_rtl() || next.is_rtl() || face.drawing != Drawing::Outlines {
+        return;
+    }
+    let Some(glyph) = face.shaper.glyph_index(' ') else {
+        return;
+    };
+    prev.append(ShapedRun::repeated(
+        prev.face,
+        prev.size,
+        glyph.0,
+        " ",
+        prev.level,
+        |_, _| gap,
+    ));
+}
+
 /// Adds a link area, extending the previous one when it continues the same link.
-fn push_link(elements: &mut Vec<Element>, rect: Rect, target: LinkTarget) {
+fn push_link(elements: &mut Vec<Element>, rect: Rect, target: LinkTarget, tag: Tag) {
     for element in elements.iter_mut().rev() {
         if let Element::Link {
             rect: prev,
             target: t,
+            ..
         } = element
         {
             if *t == target && (prev.y - rect.y).abs() < Pt(0.5) && rect.x >= prev.x {
@@ -201,14 +268,14 @@ fn push_link(elements: &mut Vec<Element>, rect: Rect, target: LinkTarget) {
             break;
         }
     }
-    elements.push(Element::Link { rect, target });
+    elements.push(Element::Link { rect, target, tag });
 }
 
 impl LineBox {
     /// Puts glyph runs (a list marker, a note number) at the start of the line's content,
     /// from `x` on its baseline: first, so that text extraction reads them before the
     /// line's text.
-    pub fn prepend_runs(&mut self, runs: Vec<crate::text::ShapedRun>, x: Pt) {
+    pub fn prepend_runs(&mut self, runs: Vec<crate::text::ShapedRun>, x: Pt, tag: Tag) {
         let mut x = x;
         for (k, run) in runs.into_iter().enumerate() {
             let width = Pt(run.width());
@@ -219,6 +286,7 @@ impl LineBox {
                     y: self.baseline,
                     run,
                     color: Rgb::BLACK,
+                    tag,
                 },
             );
             x += width;

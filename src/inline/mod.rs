@@ -14,7 +14,7 @@ pub mod linebox;
 pub mod linebreak;
 pub mod prepare;
 
-pub use linebox::{Align, LineAnchor, LineBox, Measure};
+pub use linebox::{Align, LineAnchor, LineBox, Measure, ParagraphTags};
 pub use prepare::{ParagraphStyle, TextServices};
 
 use std::collections::BTreeSet;
@@ -94,6 +94,7 @@ pub fn layout(
     style: &ParagraphStyle,
     measure: &Measure,
     services: &TextServices<'_>,
+    tags: &mut ParagraphTags<'_>,
 ) -> SetParagraph {
     let line_width = measure.width.0;
     let mut prepared = prepare::prepare(inlines, style, services, line_width);
@@ -127,7 +128,7 @@ pub fn layout(
     }
     let lines = finalize::set_lines(&prepared, &breaks, line_width);
     SetParagraph {
-        lines: linebox::line_boxes(&mut prepared, &lines, style, measure, services.fonts),
+        lines: linebox::line_boxes(&mut prepared, &lines, style, measure, services.fonts, tags),
         missing: prepared.missing,
         emergency,
         too_long: None,

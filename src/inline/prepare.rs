@@ -1003,7 +1003,9 @@ fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usiz
         run: ShapedRun {
             face: span.face,
             size: span.size,
-            text: "-".to_string(),
+            // What the hyphen stands for in the text layer: the soft hyphen of a word
+            // broken here, which readers join back (drawn as the face's hyphen).
+            text: "\u{ad}".to_string(),
             glyphs: vec![crate::text::Glyph {
                 id,
                 advance: advance * span.size,

@@ -19,7 +19,7 @@ use crate::error::Error;
 pub use units::parse_length;
 pub use values::{
     BaseUrl, CodeTheme, Direction, FiguresMode, FontSize, ImagesMode, JsonType, Lang, LinkStyle,
-    Margins, OptionValue, PageSize, PageSizeName, TextScale, TocDepth,
+    Margins, OptionValue, PageSize, PageSizeName, PdfStandard, TextScale, TocDepth,
 };
 
 /// What describes one option for help texts and API schemas.
@@ -216,6 +216,12 @@ declare_options! {
     /// images, unless they are files that came with it (beside the file on the command
     /// line, in a multipart upload). An absolute http or https address. Default none.
     base_url: BaseUrl = BaseUrl::default();
+    /// The standards the PDF is made to: `ua-1+a-2a` (default: tagged for screen readers
+    /// and reflow as PDF/UA-1 asks, and archival as PDF/A-2a asks, both claimed in its
+    /// metadata), `ua-1`, `a-2a`, or `none` (no structure tree, no claim). A render that
+    /// cannot meet a standard (a character no font has) makes the file anyway, without
+    /// the claim, and says why in a warning.
+    pdf_standard: PdfStandard = PdfStandard::UaAndA;
 }
 
 /// The `article` template's margins, for a template file that sets none.

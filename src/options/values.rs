@@ -394,7 +394,8 @@ from_str_via_option_value!(
     ImagesMode,
     FiguresMode,
     CodeTheme,
-    Direction
+    Direction,
+    PdfStandard
 );
 
 /// An option whose values are a fixed set of words: the enum, its words, and the word
@@ -496,6 +497,34 @@ word_option!(
         None = "none",
     }
 );
+
+word_option!(
+    /// The standards the PDF is made to and claims (see
+    /// [`RenderOptions::pdf_standard`](super::RenderOptions::pdf_standard)).
+    PdfStandard, "a PDF standard", "STANDARD", {
+        UaAndA = "ua-1+a-2a" | "a-2a+ua-1",
+        Ua = "ua-1",
+        A = "a-2a",
+        None = "none",
+    }
+);
+
+impl PdfStandard {
+    /// Whether the file is tagged (every standard Folio makes asks for it).
+    pub fn tagged(self) -> bool {
+        self != PdfStandard::None
+    }
+
+    /// Whether it claims PDF/UA-1.
+    pub fn ua(self) -> bool {
+        matches!(self, PdfStandard::UaAndA | PdfStandard::Ua)
+    }
+
+    /// Whether it claims PDF/A-2a.
+    pub fn archival(self) -> bool {
+        matches!(self, PdfStandard::UaAndA | PdfStandard::A)
+    }
+}
 
 word_option!(
     /// Where figures go (see [`RenderOptions::figures`](super::RenderOptions::figures)).

@@ -8,6 +8,7 @@ use super::Geometry;
 use crate::geom::{Pt, Rect};
 use crate::layout::{Element, LinkTarget, Page, Role};
 use crate::model::Meta;
+use crate::structure::{Kind, Structure, Tag};
 use crate::template::Design;
 use crate::text::fonts::FaceSet;
 use crate::text::{shape::shape_visual, FaceId, FontBook, ShapeOptions, ShapedRun};
@@ -102,9 +103,13 @@ fn width(runs: &[ShapedRun]) -> f32 {
     runs.iter().map(ShapedRun::width).sum()
 }
 
-/// Adds header and footer to every page, at `size`.
+/// Adds header and footer to every page, at `size`. They are artifacts, except the
+/// links to the article's address, which are all one link of `structure` (a link must be
+/// part of the structure; its text on each page stays furniture).
+#[allow(clippy::too_many_arguments)]
 pub fn decorate(
     pages: &mut [Page],
+    structure: &mut Structure,
     design: &Design,
     meta: &Meta,
     fonts: &FontBook,
@@ -116,6 +121,7 @@ pub fn decorate(
     let text_width = geometry.text_width.0;
     let header_y = geometry.top - geometry.header_raise;
     let footer_y = geometry.top + geometry.text_height + geometry.footer_drop;
+    let mut address_link = None;
     for (i, page) in pages.iter_mut().enumerate() {
         let number = i + 1;
         let edge = geometry.left_of(i);
@@ -185,6 +191,8 @@ pub fn decorate(
                             height: Pt(size * LINK_HEIGHT_EM),
                         },
                         target,
+                        tag: *address_link
+                            .get_or_insert_with(|| structure.add(Kind::Link, Tag::DOCUMENT)),
                     });
                 }
                 push_runs(page, Role::Footer, runs, start_x, footer_y, size);
@@ -213,6 +221,7 @@ fn push_runs(page: &mut Page, role: Role, runs: Vec<ShapedRun>, x: Pt, y: Pt, si
             y,
             run,
             color: crate::geom::Rgb::BLACK,
+            tag: Tag::ARTIFACT,
         });
         x += Pt(w);
     }

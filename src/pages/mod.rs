@@ -250,8 +250,14 @@ pub fn paginate(
             }
         }
     }
+    let mut structure = if take_lines {
+        std::mem::take(&mut flowed.structure)
+    } else {
+        flowed.structure.clone()
+    };
     furniture::decorate(
         &mut pages,
+        &mut structure,
         &settings.design,
         printed,
         fonts,
@@ -264,5 +270,9 @@ pub fn paginate(
             fallback: &settings.faces.fallback,
         },
     );
-    Ok(Layout { pages, anchors })
+    Ok(Layout {
+        pages,
+        anchors,
+        structure,
+    })
 }

@@ -108,7 +108,13 @@ pub fn place(
             ..
         })) = slice.first()
         {
-            add_line(page, page_index, header, header.elements.clone(), left, y);
+            // The repeat is furniture: the header's content is its first showing.
+            let repeat = header
+                .elements
+                .iter()
+                .filter_map(Element::repeated)
+                .collect();
+            add_line(page, page_index, header, repeat, left, y);
             y += header.height;
         }
         // Trailing spaces do not draw their quote bars into the bottom margin.

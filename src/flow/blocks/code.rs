@@ -10,6 +10,7 @@ use crate::inline::{Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
 use crate::model::Inline;
 use crate::options::CodeTheme;
+use crate::structure::Kind;
 use crate::text::highlight::Token;
 
 /// Code relative to the body size.
@@ -62,6 +63,7 @@ impl Flow<'_> {
         };
         let text = text.trim_end_matches('\n');
         let highlighted = self.highlighted(lang, text);
+        let tag = self.tag(Kind::Code, frame.parent);
         let mut boxes = vec![code_rule(&inner, size, true)];
         // Which boxes continue a wrapped line: a page never breaks before them.
         let mut glued = vec![false];
@@ -71,7 +73,7 @@ impl Flow<'_> {
                 None => vec![Inline::Text(line.to_string())],
             };
             let measure = inner.measure(Align::Start, LINE_HEIGHT);
-            let mut lines = self.set(&inlines, &style, &measure);
+            let mut lines = self.set(&inlines, &style, &measure, tag);
             for line in &mut lines {
                 add_bars(line, &inner.bars);
             }

@@ -6,6 +6,7 @@ use super::{Flow, Frame};
 use crate::flow::vlist::Keep;
 use crate::inline::ParagraphStyle;
 use crate::model::{Block, Inline};
+use crate::structure::Kind;
 
 /// Space before a term and after a definition, as shares of the block spacing.
 const SPACE_BEFORE_TERM: f32 = 0.3;
@@ -25,6 +26,7 @@ impl Flow<'_> {
     pub(super) fn definition(&mut self, children: &[Block], frame: &Frame) {
         let indent = (ITEM_INDENT_EM * self.size()).min(frame.width.0 * MAX_ITEM_INDENT_SHARE);
         let inner = frame.indented(indent, indent);
+        let inner = inner.within(self.tag(Kind::Division, frame.parent));
         self.previous_was_paragraph = false;
         self.blocks(children, &inner);
         self.space(self.block_spacing(frame) * SPACE_AFTER_DEFINITION, frame);

@@ -14,6 +14,7 @@ use crate::inline::{Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
 use crate::model::Inline;
 use crate::options::{FiguresMode, ImagesMode};
+use crate::structure::{Kind, Tag};
 
 /// Pixels per point at the size an image is shown at when it fits: 96 dpi, as a
 /// browser shows it.
@@ -87,6 +88,15 @@ impl Flow<'_> {
         let mut boxes = Vec::new();
         match loaded {
             Ok(image) => {
+                // A picture without alt text is decoration (an artifact); its title, if
+                // any, is then a caption of nothing, a paragraph.
+                let alt_text = Inline::plain_text(alt).trim().to_string();
+                let (tag, caption_parent) = if alt_text.is_empty() {
+                    (Tag::ARTIFACT, frame.parent)
+                } else {
+                    let figure = self.tag(Kind::Figure { alt: alt_text }, frame.parent);
+                    (figure, figure)
+                };
                 let (width, height) = self.figure_size(&image, frame);
                 let x = frame.left + (frame.width - Pt(width)) / 2.0;
                 let mut line =
@@ -100,10 +110,11 @@ impl Flow<'_> {
                         height: Pt(height),
                     },
                     image,
+                    tag,
                 });
                 add_bars(&mut line, &frame.bars);
                 boxes.push(line);
-                boxes.extend(self.caption(&caption_inlines, frame));
+                boxes.extend(self.caption(&caption_inlines, frame, caption_parent));
             }
             Err(reason) => {
                 self.warnings.push(Warning::Image {
@@ -112,7 +123,7 @@ impl Flow<'_> {
                 });
                 boxes.push(self.placeholder(alt, frame));
                 if !title.trim().is_empty() {
-                    boxes.extend(self.caption(&caption_inlines, frame));
+                    boxes.extend(self.caption(&caption_inlines, frame, frame.parent));
                 }
             }
         }
@@ -221,13 +232,25 @@ impl Flow<'_> {
         }
     }
 
-    fn caption(&mut self, inlines: &[Inline], frame: &Frame) -> Vec<LineBox> {
+    /// A caption under a picture: a `Caption` of its figure, or a paragraph of `parent`
+    /// when there is no figure.
+    fn caption(&mut self, inlines: &[Inline], frame: &Frame, parent: Tag) -> Vec<LineBox> {
         if Inline::plain_text(inlines).trim().is_empty() {
             return Vec::new();
         }
         let style = self.small_italic(self.size() * frame.scale * CAPTION_SCALE);
         let measure = frame.measure(Align::Center, SMALL_LINE_HEIGHT);
-        let mut lines = self.set(inlines, &style, &measure);
+        let of_figure = matches!(
+            self.structure.node(parent).map(|n| &n.kind),
+            Some(Kind::Figure { .. })
+        );
+        let kind = if of_figure {
+            Kind::Caption
+        } else {
+            Kind::Paragraph
+        };
+        let tag = self.tag(kind, parent);
+        let mut lines = self.set(inlines, &style, &measure, tag);
         for line in &mut lines {
             line.role = Role::Caption;
             add_bars(line, &frame.bars);
@@ -252,10 +275,12 @@ impl Flow<'_> {
             alt.to_vec()
         };
         let style = self.small_italic(size);
+        let tag = self.tag(Kind::Paragraph, frame.parent);
         let lines = self.set(
             &text,
             &style,
             &inner.measure(Align::Center, SMALL_LINE_HEIGHT),
+            tag,
         );
         let pad = size * PLACEHOLDER_PAD_EM;
         let mut placeholder = LineBox {

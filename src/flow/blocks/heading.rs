@@ -7,6 +7,7 @@ use crate::flow::vlist::Keep;
 use crate::inline::{Align, LineAnchor, ParagraphStyle};
 use crate::layout::{AnchorKey, Role};
 use crate::model::Inline;
+use crate::structure::Kind;
 
 /// Space above a heading of level 1 or 2, and of the other levels, in body lines.
 const SPACE_ABOVE_MAJOR: f32 = 1.5;
@@ -55,7 +56,7 @@ impl Flow<'_> {
             Align::Start,
             LINE_HEIGHT,
             Keep::WithNext,
-            Role::Heading(level),
+            (Role::Heading(level), Kind::Heading(level)),
             Some(anchor),
         );
         self.space(SPACE_BELOW * self.leading(), frame);

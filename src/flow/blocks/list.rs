@@ -9,6 +9,7 @@ use crate::geom::Pt;
 use crate::layout::Element;
 use crate::model::ListItem;
 use crate::options::Direction;
+use crate::structure::{Kind, Tag};
 
 /// Item indent, in ems, and at most this share of the frame's width.
 pub(super) const ITEM_INDENT_EM: f32 = 1.8;
@@ -40,13 +41,22 @@ impl Flow<'_> {
         let spacing = self.block_spacing(frame);
         self.space(spacing * SPACE_AROUND, frame);
         let indent = (ITEM_INDENT_EM * self.size()).min(frame.width.0 * MAX_ITEM_INDENT_SHARE);
+        let list = self.tag(
+            Kind::List {
+                numbered: start.is_some(),
+            },
+            frame.parent,
+        );
         for (n, item) in items.iter().enumerate() {
             let marker = match (item.task, start) {
                 (Some(done), _) => Marker::Task { done },
                 (None, Some(first)) => Marker::Text(format!("{}.", first.saturating_add(n as u64))),
                 (None, None) => Marker::Text("\u{2022}".to_string()),
             };
-            let inner = frame.indented(indent, indent);
+            let entry = self.tag(Kind::ListItem, list);
+            let label = self.tag(Kind::Label, entry);
+            let body = self.tag(Kind::ListBody, entry);
+            let inner = frame.indented(indent, indent).within(body);
             let first_item = self.list.items.len();
             self.previous_was_paragraph = false;
             // Items keep the list's direction (the side its markers hang on) where the
@@ -61,7 +71,7 @@ impl Flow<'_> {
             }
             self.blocks(&item.blocks, &inner);
             self.list_direction = outer;
-            self.hang_marker(first_item, &marker, &inner);
+            self.hang_marker(first_item, &marker, &inner, label);
             let between = if tight {
                 spacing * SPACE_BETWEEN_TIGHT
             } else {
@@ -75,7 +85,7 @@ impl Flow<'_> {
 
     /// Hangs a list marker in the margin before the item's first line (on its left, or
     /// its right in a right-to-left document).
-    fn hang_marker(&mut self, first_item: usize, marker: &Marker, inner: &Frame) {
+    fn hang_marker(&mut self, first_item: usize, marker: &Marker, inner: &Frame, label: Tag) {
         let size = self.settings.font_size * inner.scale;
         let text = match marker {
             Marker::Text(text) => text.as_str(),
@@ -107,9 +117,9 @@ impl Flow<'_> {
             }
             // The tick centred in the box.
             let x = left + (side - Pt(width)) / 2.0;
-            line.prepend_runs(runs, x);
+            line.prepend_runs(runs, x, label);
             return;
         }
-        line.prepend_runs(runs, inner.hanging(width, size * MARKER_GAP_EM));
+        line.prepend_runs(runs, inner.hanging(width, size * MARKER_GAP_EM), label);
     }
 }

@@ -22,11 +22,14 @@ use crate::context::{Exceeded, Limit};
 use crate::error::{Error, Warning};
 use crate::geom::Pt;
 use crate::images::LoadedImage;
-use crate::inline::{self, Align, LineAnchor, LineBox, Measure, ParagraphStyle, TextServices};
+use crate::inline::{
+    self, Align, LineAnchor, LineBox, Measure, ParagraphStyle, ParagraphTags, TextServices,
+};
 use crate::layout::Role;
 use crate::model::{Block, Inline};
 use crate::options::Direction;
 use crate::settings::Settings;
+use crate::structure::{Kind, Structure, Tag};
 use crate::text::{shape::shape_visual, ShapeOptions, ShapedRun};
 
 /// The characters of inlines that take room on a line (not combining marks, joiners or
@@ -73,6 +76,9 @@ pub(super) struct Frame {
     /// A right-to-left document: indents, markers and quote bars are on the right, the
     /// side lines start from.
     pub rtl: bool,
+    /// The structure element the blocks set in it belong to (a quote, a list item's
+    /// body, a note; the document at the top).
+    pub parent: Tag,
 }
 
 impl Frame {
@@ -85,6 +91,15 @@ impl Frame {
             scale: 1.0,
             depth: 0,
             rtl,
+            parent: Tag::DOCUMENT,
+        }
+    }
+
+    /// The same frame, its blocks part of `parent`.
+    pub fn within(&self, parent: Tag) -> Frame {
+        Frame {
+            parent,
+            ..self.clone()
         }
     }
 
@@ -144,6 +159,25 @@ impl Frame {
     }
 }
 
+/// What paragraphs are set with: the document's services, in a list the list's direction.
+fn paragraph_services<'a>(
+    services: &'a Services<'_>,
+    settings: &'a Settings,
+    list_direction: Option<Direction>,
+) -> TextServices<'a> {
+    let mut text = super::text_services(
+        services.fonts,
+        services.words,
+        services.hyphenator,
+        settings,
+        &services.cancel,
+    );
+    if let Some(direction) = list_direction {
+        text.direction = direction;
+    }
+    text
+}
+
 /// The state of a flow: settings and services, the list being built, the notes.
 pub(super) struct Flow<'a> {
     pub settings: &'a Settings,
@@ -169,6 +203,8 @@ pub(super) struct Flow<'a> {
     /// list's, which its items keep (an Arabic item of an English list starts at its
     /// bullet, as a browser sets it).
     pub list_direction: Option<Direction>,
+    /// The document's structure so far: every element set is stamped with its node.
+    pub structure: Structure,
 }
 
 impl<'a> Flow<'a> {
@@ -196,7 +232,13 @@ impl<'a> Flow<'a> {
             table_cells: 0,
             highlight_budget: crate::text::highlight::BYTE_BUDGET,
             list_direction: None,
+            structure: Structure::default(),
         }
+    }
+
+    /// A new structure element of `kind` in `parent`.
+    pub fn tag(&mut self, kind: Kind, parent: Tag) -> Tag {
+        self.structure.add(kind, parent)
     }
 
     /// Body text size.
@@ -271,11 +313,13 @@ impl<'a> Flow<'a> {
 
     /// Sets inlines as a paragraph in `measure`: notes numbered, lines set, missing
     /// characters and emergency breaks noted. Nothing once the render is cancelled.
+    /// Its text is content of the structure element `tag`.
     pub fn set(
         &mut self,
         inlines: &[Inline],
         style: &ParagraphStyle,
         measure: &Measure,
+        tag: Tag,
     ) -> Vec<LineBox> {
         if self.must_stop() {
             return Vec::new();
@@ -302,8 +346,12 @@ impl<'a> Flow<'a> {
             }));
             return Vec::new();
         }
-        let services = self.text_services();
-        let set = inline::layout(&annotated, style, measure, &services);
+        let services = paragraph_services(&self.services, self.settings, self.list_direction);
+        let mut tags = ParagraphTags {
+            structure: &mut self.structure,
+            node: tag,
+        };
+        let set = inline::layout(&annotated, style, measure, &services, &mut tags);
         if self.services.cancel.is_cancelled() {
             self.stop(Error::Cancelled);
         }
@@ -322,17 +370,7 @@ impl<'a> Flow<'a> {
 
     /// What paragraphs of this document are set with.
     pub fn text_services(&self) -> TextServices<'_> {
-        let mut services = super::text_services(
-            self.services.fonts,
-            self.services.words,
-            self.services.hyphenator,
-            self.settings,
-            &self.services.cancel,
-        );
-        if let Some(direction) = self.list_direction {
-            services.direction = direction;
-        }
-        services
+        paragraph_services(&self.services, self.settings, self.list_direction)
     }
 
     /// A marker set on its own (a list's bullet or number, a note's number) in the body's
@@ -355,7 +393,8 @@ impl<'a> Flow<'a> {
     }
 
     /// Sets a paragraph-like block across `frame` and adds its lines to the list, with
-    /// quote bars, the role, and `anchor` (a heading's) on its first line.
+    /// quote bars, the role, and `anchor` (a heading's) on its first line. Its text is a
+    /// new structure element of `kind` in the frame's.
     #[allow(clippy::too_many_arguments)]
     pub fn set_block(
         &mut self,
@@ -365,10 +404,12 @@ impl<'a> Flow<'a> {
         align: Align,
         line_height: f32,
         keep: Keep,
-        role: Role,
+        (role, kind): (Role, Kind),
         anchor: Option<LineAnchor>,
     ) {
-        let mut boxes = self.set(inlines, style, &frame.measure(align, line_height));
+        let tag = self.tag(kind, frame.parent);
+        let measure = frame.measure(align, line_height);
+        let mut boxes = self.set(inlines, style, &measure, tag);
         for line in &mut boxes {
             line.role = role;
             add_bars(line, &frame.bars);
@@ -398,7 +439,6 @@ impl<'a> Flow<'a> {
         keep: Keep,
     ) {
         let line_height = self.settings.design.line_height;
-        let role = Role::Body;
         self.set_block(
             inlines,
             style,
@@ -406,7 +446,7 @@ impl<'a> Flow<'a> {
             Align::Start,
             line_height,
             keep,
-            role,
+            (Role::Body, Kind::Paragraph),
             None,
         );
     }

@@ -8,6 +8,7 @@ use crate::geom::{Pt, Rect};
 use crate::inline::{LineAnchor, LineBox};
 use crate::layout::{AnchorKey, Element, LinkTarget, Role};
 use crate::model::{Block, Inline, NoteId};
+use crate::structure::{Kind, Tag};
 
 /// A note's text is indented this many note ems (at most this share of the column), its
 /// number hanging in the indent, this far from the text.
@@ -28,13 +29,14 @@ impl Flow<'_> {
         let column = self.settings.text_width();
         let indent = (size * NOTE_INDENT_EM).min(column.0 * MAX_NOTE_INDENT_SHARE);
         let rtl = self.settings.rtl();
-        let frame = Frame {
+        let mut frame = Frame {
             left: if rtl { Pt::ZERO } else { Pt(indent) },
             width: column - Pt(indent),
             bars: Vec::new(),
             scale: note_scale,
             depth: MAX_INDENT_DEPTH,
             rtl,
+            parent: Tag::DOCUMENT,
         };
         let body_items = self.list.take();
         let mut laid_out = Vec::new();
@@ -49,6 +51,16 @@ impl Flow<'_> {
             };
             let id = NoteId(n as u32);
             n += 1;
+            // The note in the structure, after the article (as the notes of a book's
+            // end), its number a link back to its reference.
+            let note = self.tag(
+                Kind::Note {
+                    id: format!("note-{n}"),
+                },
+                Tag::DOCUMENT,
+            );
+            let number_link = self.tag(Kind::Link, note);
+            frame.parent = note;
             self.previous_was_paragraph = false;
             self.notes.in_note = true;
             self.blocks(&blocks, &frame);
@@ -86,9 +98,10 @@ impl Flow<'_> {
                         height: Pt(size * NUMBER_LINK_HEIGHT_EM),
                     },
                     target: LinkTarget::Internal(AnchorKey::NoteRef(id)),
+                    tag: number_link,
                 },
             );
-            first.prepend_runs(runs, Pt(x));
+            first.prepend_runs(runs, Pt(x), number_link);
             laid_out.push(lines);
         }
         self.list.restore(body_items);

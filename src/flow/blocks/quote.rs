@@ -4,6 +4,7 @@
 
 use super::{Flow, Frame};
 use crate::model::{AlertKind, Block, Inline};
+use crate::structure::Kind;
 
 /// The most a quote indents, as a share of its frame's width.
 const MAX_INDENT_SHARE: f32 = 0.12;
@@ -39,6 +40,7 @@ impl Flow<'_> {
         if inner.depth > frame.depth {
             inner.bars.push(frame.inward(indent * BAR_POSITION));
         }
+        let inner = inner.within(self.tag(Kind::BlockQuote, frame.parent));
         self.previous_was_paragraph = false;
         self.blocks(children, &inner);
         self.space(spacing, frame);

@@ -16,6 +16,7 @@ use crate::geom::Pt;
 use crate::inline::{self, Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
 use crate::model::{ColumnAlign, Inline};
+use crate::structure::{Kind, Tag};
 
 /// Space between columns, in ems of the table's type size.
 const COLUMN_GAP_EM: f32 = 1.2;
@@ -211,7 +212,15 @@ impl Flow<'_> {
         let last = columns.len() - 1;
         let table_width = x_of(last) + widths[last];
 
-        let set_row = |flow: &mut Flow<'_>, cells: &[Vec<Inline>], bold: bool| -> LineBox {
+        let table = self.tag(Kind::Table, frame.parent);
+        // A row of the table in the structure, in its head or its body, and its cells.
+        let set_row = |flow: &mut Flow<'_>, cells: &[Vec<Inline>], bold: bool, part: Tag| {
+            let row_tag = flow.tag(Kind::TableRow, part);
+            let cell_kind = if bold {
+                Kind::HeaderCell
+            } else {
+                Kind::DataCell
+            };
             let mut row = LineBox {
                 role: Role::Table,
                 ..LineBox::default()
@@ -239,7 +248,9 @@ impl Flow<'_> {
                 // Header cells are never hyphenated.
                 let cell_style = flow.cell_style(size, bold, hyphenate[k] && !bold);
                 // Bars of enclosing quotes are drawn once per row, not per cell.
-                let lines = flow.set(cell, &cell_style, &cell_frame.measure(align, LINE_HEIGHT));
+                let cell_tag = flow.tag(cell_kind.clone(), row_tag);
+                let measure = cell_frame.measure(align, LINE_HEIGHT);
+                let lines = flow.set(cell, &cell_style, &measure, cell_tag);
                 let mut y = pad;
                 for line in lines {
                     row.elements.extend(
@@ -267,7 +278,9 @@ impl Flow<'_> {
                 0.0,
             ));
         };
-        let mut header = set_row(self, head, true);
+        let head_tag = self.tag(Kind::TableHead, table);
+        let mut header = set_row(self, head, true, head_tag);
+        let body_tag = self.tag(Kind::TableBody, table);
         rule(&mut header, 0.0, OUTER_RULE);
         let header_height = header.height.0;
         rule(&mut header, header_height, HEADER_RULE);
@@ -279,7 +292,7 @@ impl Flow<'_> {
             if self.must_stop() || !self.within_page_budget(height) {
                 return false;
             }
-            let mut row = set_row(self, cells, false);
+            let mut row = set_row(self, cells, false, body_tag);
             height += row.height.0;
             if r + 1 == rows.len() {
                 let h = row.height.0;
