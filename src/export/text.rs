@@ -29,6 +29,10 @@ use crate::text::{FaceId, FontBook, ShapedRun};
 /// than 8 units ("ignoring one to many mapping"), leaving a hole in the text.
 const MAX_MAPPED_UNITS: usize = 8;
 
+/// The map entry of a glyph that never stands for text of its own (always drawn in an
+/// empty `/ActualText` span).
+const NO_TEXT_ENTRY: &str = "\u{fffd}";
+
 /// A glyph stands for at most this many different texts through copies of itself; more
 /// (which only a pathological document has) go into `/ActualText` spans.
 const MAX_GLYPH_COPIES: usize = 64;
@@ -96,10 +100,20 @@ impl TextLayer {
         let texts = counts
             .into_iter()
             .map(|((face, glyph), texts)| {
+                // A glyph that stands for nothing here (the second glyph of a cluster,
+                // whose first carries the cluster's text) is drawn in an empty
+                // `/ActualText` span; its map entry is its text elsewhere, or the
+                // replacement character: every glyph drawn must map to some text
+                // (PDF/UA-1 7.21.7, PDF/A-2 6.2.11.7.2), and the span keeps this one out.
                 let mut texts: Vec<(Cow<'_, str>, (usize, usize))> = texts
                     .into_iter()
-                    .filter(|(text, _)| text.encode_utf16().count() <= MAX_MAPPED_UNITS)
+                    .filter(|(text, _)| {
+                        !text.is_empty() && text.encode_utf16().count() <= MAX_MAPPED_UNITS
+                    })
                     .collect();
+                if texts.is_empty() {
+                    texts.push((Cow::Borrowed(NO_TEXT_ENTRY), (0, 0)));
+                }
                 texts.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
                 if let Some(rest) = texts.get_mut(1..) {
                     rest.sort_by_key(|(_, (_, first))| *first);
