@@ -290,10 +290,14 @@ fn elements_text<'a>(elements: impl Iterator<Item = &'a Element>, newline: char)
     let mut last: Option<(Pt, Pt)> = None;
     for element in elements {
         if let Element::Text { x, y, run, .. } = element {
+            // A word space the text carries (a space glyph) needs no other.
+            let spaced = out.ends_with(' ');
             match last {
-                Some((ly, _)) if (ly - *y).abs() > Pt(0.5) => out.push(newline),
+                Some((ly, _)) if (ly - *y).abs() > Pt(0.5) && !(spaced && newline == ' ') => {
+                    out.push(newline)
+                }
                 // A visible gap is a space; pieces of one word touch.
-                Some((_, end)) if *x - end > Pt(run.size * 0.1) => out.push(' '),
+                Some((_, end)) if *x - end > Pt(run.size * 0.1) && !spaced => out.push(' '),
                 _ => {}
             }
             out.push_str(&run.text);

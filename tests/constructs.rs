@@ -230,7 +230,7 @@ fn images_are_embedded_jpeg_unchanged_and_never_split() {
     let mut found = 0;
     for page in &typeset.layout.pages {
         for element in &page.elements {
-            if let Element::Image { rect, image } = element {
+            if let Element::Image { rect, image, .. } = element {
                 found += 1;
                 assert!(
                     rect.x.0 >= area.x.0 - 0.5

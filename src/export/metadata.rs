@@ -121,13 +121,32 @@ pub fn write_info(doc: &mut Document, info: &PdfInfo) -> Result<(), Error> {
     Ok(())
 }
 
-/// A PDF/A output intent whose profile is sRGB (IEC 61966-2-1), the profile encoded
-/// by moxcms from the standard's primaries and curve.
+/// The sRGB profile (IEC 61966-2-1) as moxcms encodes it from the standard's primaries
+/// and curve, made once. The encoder stamps the clock into the header's creation date
+/// (bytes 24 to 36); a fixed date there keeps equal inputs giving equal bytes.
+fn srgb_profile() -> Result<&'static [u8], Error> {
+    static PROFILE: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    let profile = PROFILE.get_or_init(|| {
+        let mut bytes = moxcms::ColorProfile::new_srgb()
+            .encode()
+            .map_err(|e| format!("encoding the sRGB profile: {e:?}"))?;
+        if let Some(date) = bytes.get_mut(24..36) {
+            date.copy_from_slice(&ICC_DATE);
+        }
+        Ok(bytes)
+    });
+    profile.as_deref().map_err(|e| Error::Internal(e.clone()))
+}
+
+/// 2026-01-01 00:00:00, as an ICC dateTimeNumber (six big-endian 16-bit numbers).
+const ICC_DATE: [u8; 12] = [0x07, 0xea, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0];
+
+/// A PDF/A output intent whose profile is sRGB.
 fn srgb_output_intent(doc: &mut Document) -> Result<Dictionary, Error> {
-    let profile = moxcms::ColorProfile::new_srgb()
-        .encode()
-        .map_err(|e| Error::Internal(format!("encoding the sRGB profile: {e:?}")))?;
-    let stream = Stream::new(Dictionary::from_iter([("N", Object::Integer(3))]), profile);
+    let stream = Stream::new(
+        Dictionary::from_iter([("N", Object::Integer(3))]),
+        srgb_profile()?.to_vec(),
+    );
     let profile_id = doc.add_object(stream);
     Ok(Dictionary::from_iter([
         ("Type", Object::Name(b"OutputIntent".to_vec())),

@@ -150,8 +150,13 @@ pub fn tool_on_file(
 
 /// Text in content order (`-raw`): poppler's layout mode re-joins hyphenated words on
 /// its own, which would hide whether Folio kept them.
+/// A word broken at a line's end reads as its first part and a soft hyphen (U+00AD): a
+/// reader joins the parts, and so does this (a hard hyphen at a line's end stays).
 pub fn pdftotext(pdf: &[u8]) -> String {
-    tool("pdftotext", &["-raw", "-enc", "UTF-8", "-", "-"], pdf)
+    let text = tool("pdftotext", &["-raw", "-enc", "UTF-8", "-", "-"], pdf);
+    text.replace("\u{ad}\n", "")
+        .replace("\u{ad} ", "")
+        .replace('\u{ad}', "")
 }
 
 /// The link annotations of every page (printpdf writes them inline in `/Annots`).
