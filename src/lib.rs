@@ -444,7 +444,13 @@ impl Engine {
 fn pdf_info(document: &Document, settings: &Settings, id: [u8; 16]) -> export::PdfInfo {
     let meta = &document.meta;
     export::PdfInfo {
-        title: meta.title.clone(),
+        // A tagged file needs a title (PDF/UA-1, 7.1): an article with no text to
+        // name it by is "Untitled", as a reader's window would call it.
+        title: meta
+            .title
+            .clone()
+            .or_else(|| document_words(&document.blocks))
+            .or_else(|| Some("Untitled".to_string())),
         author: meta.author.clone(),
         subject: meta.subtitle.clone(),
         keywords: meta.keywords.clone(),
@@ -484,6 +490,29 @@ fn claimable(standard: PdfStandard, warnings: &[Warning], refusals: &mut Vec<War
         ),
     });
     false
+}
+
+/// What names an untitled document in its metadata (a reader's window title, PDF/UA's
+/// `dc:title`): its first heading, else the first words of its first paragraph.
+fn document_words(blocks: &[model::Block]) -> Option<String> {
+    /// Words of the first paragraph that make a title.
+    const TITLE_WORDS: usize = 8;
+    let heading = blocks.iter().find_map(|block| match block {
+        model::Block::Heading { content, .. } => Some(model::Inline::plain_text(content)),
+        _ => None,
+    });
+    let text = heading.or_else(|| {
+        blocks.iter().find_map(|block| match block {
+            model::Block::Paragraph(inlines) => Some(model::Inline::plain_text(inlines)),
+            _ => None,
+        })
+    })?;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut title = words[..words.len().min(TITLE_WORDS)].join(" ");
+    if words.len() > TITLE_WORDS {
+        title.push('\u{2026}');
+    }
+    (!title.is_empty()).then_some(title)
 }
 
 fn dedup_warnings(warnings: &mut Vec<Warning>) {

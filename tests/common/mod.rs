@@ -150,13 +150,16 @@ pub fn tool_on_file(
 
 /// Text in content order (`-raw`): poppler's layout mode re-joins hyphenated words on
 /// its own, which would hide whether Folio kept them.
-/// A word broken at a line's end reads as its first part and a soft hyphen (U+00AD): a
-/// reader joins the parts, and so does this (a hard hyphen at a line's end stays).
+/// A word broken at a line's end reads as its first part and a soft hyphen (U+00AD);
+/// here it reads as the hyphen printed there, which the word checks join with what
+/// follows (across page furniture too). `pdftotext_raw` keeps it.
 pub fn pdftotext(pdf: &[u8]) -> String {
-    let text = tool("pdftotext", &["-raw", "-enc", "UTF-8", "-", "-"], pdf);
-    text.replace("\u{ad}\n", "")
-        .replace("\u{ad} ", "")
-        .replace('\u{ad}', "")
+    pdftotext_raw(pdf).replace('\u{ad}', "-")
+}
+
+/// Text in content order, as the PDF's text layer gives it.
+pub fn pdftotext_raw(pdf: &[u8]) -> String {
+    tool("pdftotext", &["-raw", "-enc", "UTF-8", "-", "-"], pdf)
 }
 
 /// The link annotations of every page (printpdf writes them inline in `/Annots`).

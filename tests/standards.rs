@@ -1,0 +1,186 @@
+//! The tagged PDF read back as a screen reader and a copy would: the structure tree in
+//! reading order (`pdfinfo -struct-text`), words broken at a line's end, the claims in the
+//! metadata and when they are withheld. veraPDF's verdict is `scripts/pdf-standards`.
+
+mod common;
+
+use common::*;
+use folio::RenderOptions;
+
+const ARTICLE: &str = "---
+title: Tagged
+---
+
+# Heading one
+
+A paragraph with [a link](https://example.org) and a note.[^1]
+
+- first item
+- second item
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+[^1]: The note.
+";
+
+fn render_md(markdown: &str, options: &RenderOptions) -> folio::Rendered {
+    engine().render(markdown, options).expect("renders")
+}
+
+fn struct_text(pdf: &[u8]) -> String {
+    tool("pdfinfo", &["-struct-text", "-"], pdf)
+}
+
+#[test]
+fn the_structure_tree_reads_as_the_source() {
+    let out = render_md(ARTICLE, &RenderOptions::default());
+    let tree = struct_text(&out.pdf);
+    let expected = r#"Document
+  H1 (block)
+    "Tagged"
+  H1 (block)
+    "Heading one"
+  P (block)
+    "A paragraph with "
+    Link (inline)
+      Object 20 0
+      "a link "
+    Link (inline)
+      Object 21 0
+      "1 "
+    "and a note. "
+    Link (inline)
+      Object 22 0
+      "2"
+  L (block)
+    LI (block)
+      Lbl (block)
+        "•"
+      LBody (block)
+        P (block)
+          "first item"
+    LI (block)
+      Lbl (block)
+        "•"
+      LBody (block)
+        P (block)
+          "second item"
+  Table (block)
+    THead
+      TR
+        TH:
+           /Scope /Column
+          "a"
+        TH:
+           /Scope /Column
+          "b"
+    TBody
+      TR
+        TD
+          "1"
+        TD
+          "2"
+  Note <note-1> (inline)
+    Link (inline)
+      "1."
+      Object 23 0
+    P (block)
+      Link (inline)
+        Object 24 0
+        "https://example.org"
+  Note <note-2> (inline)
+    Link (inline)
+      "2."
+      Object 25 0
+    P (block)
+      "The note."
+"#;
+    assert_eq!(tree.trim_end(), expected.trim_end(), "{tree}");
+}
+
+#[test]
+fn a_word_broken_at_a_line_end_reads_back_whole() {
+    let md = example("long-essay.md");
+    let out = render_md(&md, &RenderOptions::default());
+    let text = pdftotext_raw(&out.pdf);
+    let source: std::collections::HashSet<String> = md
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut broken = 0;
+    for pair in lines.windows(2) {
+        let Some(head) = pair[0].strip_suffix('\u{ad}') else {
+            continue;
+        };
+        assert!(!head.ends_with('-'), "a hyphen before the soft one: {head}");
+        let head = head
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let tail = pair[1]
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let word = format!("{head}{tail}").to_lowercase();
+        assert!(
+            source.contains(&word),
+            "{head}\u{ad} + {tail} is no word of the source"
+        );
+        broken += 1;
+    }
+    assert!(broken >= 5, "only {broken} words broken at a line's end");
+    // A hyphen at a line's end is one the author wrote (`well-` + `made`).
+    for pair in lines.windows(2) {
+        let Some(head) = pair[0].strip_suffix('-') else {
+            continue;
+        };
+        let head = head
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let tail = pair[1]
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        assert!(md.contains(&format!("{head}-{tail}")), "{head}- {tail}");
+    }
+}
+
+#[test]
+fn the_file_claims_both_standards_unless_asked_otherwise() {
+    let tagged = render_md(ARTICLE, &RenderOptions::default());
+    let xmp = String::from_utf8_lossy(&tagged.pdf).into_owned();
+    assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"));
+    assert!(xmp.contains("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>A</pdfaid:conformance>"));
+    let none = RenderOptions {
+        pdf_standard: Some(folio::options::PdfStandard::None),
+        ..RenderOptions::default()
+    };
+    let untagged = render_md(ARTICLE, &none);
+    let text = String::from_utf8_lossy(&untagged.pdf).into_owned();
+    assert!(!text.contains("pdfuaid") && !text.contains("pdfaid"));
+    assert!(struct_text(&untagged.pdf).trim().is_empty());
+}
+
+#[test]
+fn a_character_no_font_has_withholds_the_claim_and_says_why() {
+    // A private-use character: no font Folio knows draws it.
+    let out = render_md("Text with \u{e000} in it.", &RenderOptions::default());
+    let text = String::from_utf8_lossy(&out.pdf).into_owned();
+    assert!(
+        !text.contains("pdfuaid") && !text.contains("pdfaid"),
+        "claimed"
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| matches!(w, folio::Warning::StandardNotClaimed { .. })),
+        "{:?}",
+        out.warnings
+    );
+    // Still tagged.
+    assert!(struct_text(&out.pdf).contains("P (block)"));
+}
