@@ -16,6 +16,7 @@ mod subset;
 mod tags;
 mod text;
 mod vector;
+mod xref;
 
 pub use metadata::PdfInfo;
 pub use pdf::write_pdf;

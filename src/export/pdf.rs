@@ -19,7 +19,7 @@ use printpdf::{
 use super::metadata::PdfInfo;
 use super::tags::{self, Mark, Marking, Marks, PageAnnotations};
 use super::text::{self, BitmapGlyph, Embedded, EmbeddedFace, TextLayer};
-use super::{embed, links, metadata, outline, vector};
+use super::{embed, links, metadata, outline, vector, xref};
 use crate::cancel::Cancel;
 use crate::error::Error;
 use crate::images::{self, ImageData, LoadedImage, Orientation};
@@ -234,10 +234,12 @@ pub fn write_pdf(
         .use_object_streams(true)
         .use_xref_streams(true)
         .compression_level(6)
+        .max_objects_per_stream(OBJECTS_PER_STREAM)
         .build();
     let mut bytes = Vec::new();
     lo.save_with_options(&mut bytes, save)
         .map_err(|e| Error::Internal(format!("saving the PDF: {e}")))?;
+    xref::compress_xref_stream(&mut bytes);
     Ok(bytes)
 }
 
@@ -529,3 +531,8 @@ fn page_ops(
         ops,
     }
 }
+
+/// Objects packed into one compressed object stream: a long tagged article has thousands
+/// of small dictionaries (structure elements, link annotations) that compress better
+/// together, and a reader unpacks a stream once for all of them. lopdf's default is 100.
+const OBJECTS_PER_STREAM: usize = 1000;

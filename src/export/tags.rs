@@ -245,8 +245,8 @@ pub fn write_structure(
         let Some(id) = ids[i] else {
             continue;
         };
+        // No `/Type /StructElem` (optional, and thousands of them in a long article).
         let mut dict = Dictionary::new();
-        dict.set("Type", Object::Name(b"StructElem".to_vec()));
         dict.set("S", Object::Name(node.kind.pdf_name().as_bytes().to_vec()));
         let parent = node.parent.and_then(Tag::index).and_then(|p| ids[p]);
         dict.set("P", Object::Reference(parent.unwrap_or(root)));
@@ -272,11 +272,15 @@ pub fn write_structure(
                 Kid::Annotation { page, annotation } => {
                     if let Some(Some(annot)) = annotations.get(page).and_then(|a| a.get(annotation))
                     {
-                        k.push(Object::Dictionary(Dictionary::from_iter([
+                        let mut objr = Dictionary::from_iter([
                             ("Type", Object::Name(b"OBJR".to_vec())),
-                            ("Pg", Object::Reference(pages[page])),
                             ("Obj", Object::Reference(*annot)),
-                        ])));
+                        ]);
+                        // On the element's own page the element's `/Pg` says where.
+                        if Some(page) != home {
+                            objr.set("Pg", Object::Reference(pages[page]));
+                        }
+                        k.push(Object::Dictionary(objr));
                     }
                 }
                 Kid::Link(tag) => {
@@ -291,7 +295,11 @@ pub fn write_structure(
                 k.push(Object::Reference(id));
             }
         }
-        dict.set("K", Object::Array(k));
+        // One kid stands alone; several make an array.
+        match k.len() {
+            1 => dict.set("K", k.pop().unwrap_or(Object::Null)),
+            _ => dict.set("K", Object::Array(k)),
+        }
         match &node.kind {
             Kind::Figure { alt } => dict.set("Alt", text_string(alt)),
             Kind::Note { id: note } => {
