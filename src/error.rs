@@ -92,8 +92,13 @@ pub enum Warning {
         broken: usize,
     },
     /// The PDF was made to the standards asked for but does not claim them: something
-    /// in the article keeps it from conforming (`reason`, with where).
-    StandardNotClaimed { standard: String, reason: String },
+    /// in the article keeps it from conforming (`reason`), first `at` this place of the
+    /// markdown.
+    StandardNotClaimed {
+        standard: String,
+        reason: String,
+        at: Option<crate::source::SourcePos>,
+    },
 }
 
 impl std::fmt::Display for Warning {
@@ -167,10 +172,17 @@ impl std::fmt::Display for Warning {
                 }
                 Ok(())
             }
-            Warning::StandardNotClaimed { standard, reason } => write!(
-                f,
-                "the PDF does not claim {standard}: {reason}; it is tagged all the same"
-            ),
+            Warning::StandardNotClaimed {
+                standard,
+                reason,
+                at,
+            } => {
+                write!(f, "the PDF does not claim {standard}: {reason}")?;
+                if let Some(at) = at {
+                    write!(f, ", first at line {}, column {}", at.line, at.column)?;
+                }
+                write!(f, "; it is tagged all the same")
+            }
             Warning::Image { url, reason } => {
                 let shown: String = url.chars().take(80).collect();
                 let ellipsis = if url.chars().count() > 80 {

@@ -335,7 +335,7 @@ impl Engine {
         let id = document_id(markdown, &settings);
         let mut info = pdf_info(&document, &settings, id);
         let mut refusals = Vec::new();
-        info.claimed = claimable(info.standard, &warnings, &mut refusals);
+        info.claimed = claimable(info.standard, markdown, &warnings, &mut refusals);
         warnings.extend(refusals);
         dedup_warnings(&mut warnings);
         let external_images = std::mem::take(&mut flowed.external_images);
@@ -463,31 +463,45 @@ fn pdf_info(document: &Document, settings: &Settings, id: [u8; 16]) -> export::P
 }
 
 /// Whether the file may claim the standards it is made to, given what the render met;
-/// what keeps it from them goes to `refusals`. A glyph no font has is drawn as the
-/// font's `.notdef` box, which PDF/A forbids and which means nothing to a screen reader.
-fn claimable(standard: PdfStandard, warnings: &[Warning], refusals: &mut Vec<Warning>) -> bool {
+/// what keeps it from them goes to `refusals`, with the place in `markdown` where it
+/// first happens. A glyph no font has is drawn as the font's `.notdef` box, which PDF/A
+/// forbids and which means nothing to a screen reader.
+fn claimable(
+    standard: PdfStandard,
+    markdown: &str,
+    warnings: &[Warning],
+    refusals: &mut Vec<Warning>,
+) -> bool {
     if standard == PdfStandard::None {
         return false;
     }
-    let missing: Vec<String> = warnings
-        .iter()
-        .filter_map(|w| match w {
-            Warning::MissingGlyphs { script, chars, .. } => {
-                let shown: String = chars.chars().take(5).collect();
-                Some(format!("{script} ({shown})"))
+    let mut scripts = Vec::new();
+    let mut first: Option<source::SourcePos> = None;
+    for warning in warnings {
+        let Warning::MissingGlyphs { script, chars, .. } = warning else {
+            continue;
+        };
+        let shown: String = chars.chars().take(5).collect();
+        scripts.push(format!("{script} ({shown})"));
+        for c in chars.chars() {
+            if let Some(at) = markdown.find(c) {
+                let place = source::SourcePos::of_span(markdown, at, at + c.len_utf8(), 1);
+                if first.is_none_or(|f| (place.line, place.column) < (f.line, f.column)) {
+                    first = Some(place);
+                }
             }
-            _ => None,
-        })
-        .collect();
-    if missing.is_empty() {
+        }
+    }
+    if scripts.is_empty() {
         return true;
     }
     refusals.push(Warning::StandardNotClaimed {
         standard: standard.to_string(),
         reason: format!(
             "no font has some characters of {}, which print as empty boxes",
-            missing.join(", ")
+            scripts.join(", ")
         ),
+        at: first,
     });
     false
 }

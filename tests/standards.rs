@@ -188,19 +188,25 @@ fn the_file_claims_both_standards_unless_asked_otherwise() {
 #[test]
 fn a_character_no_font_has_withholds_the_claim_and_says_why() {
     // A private-use character: no font Folio knows draws it.
-    let out = render_md("Text with \u{e000} in it.", &RenderOptions::default());
+    let out = render_md(
+        "# Title\n\nText with \u{e000} in it.",
+        &RenderOptions::default(),
+    );
     let text = xmp(&out.pdf);
     assert!(
         !text.contains("pdfuaid") && !text.contains("pdfaid"),
         "claimed"
     );
-    assert!(
-        out.warnings
-            .iter()
-            .any(|w| matches!(w, folio::Warning::StandardNotClaimed { .. })),
-        "{:?}",
-        out.warnings
-    );
+    let at = out
+        .warnings
+        .iter()
+        .find_map(|w| match w {
+            folio::Warning::StandardNotClaimed { at, .. } => Some(*at),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no refusal in {:?}", out.warnings))
+        .expect("a place");
+    assert_eq!((at.line, at.column), (3, 11));
     // Still tagged.
     assert!(struct_text(&out.pdf).contains("P (block)"));
 }
