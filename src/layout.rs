@@ -294,6 +294,8 @@ fn elements_text<'a>(elements: impl Iterator<Item = &'a Element>, newline: char)
             let spaced = out.ends_with(' ');
             match last {
                 Some((ly, _)) if (ly - *y).abs() > Pt(0.5) && !(spaced && newline == ' ') => {
+                    // A line's closing word space is not shown in a dump of lines.
+                    out.truncate(out.trim_end_matches(' ').len());
                     out.push(newline)
                 }
                 // A visible gap is a space; pieces of one word touch.
@@ -304,6 +306,7 @@ fn elements_text<'a>(elements: impl Iterator<Item = &'a Element>, newline: char)
             last = Some((*y, *x + Pt(run.width())));
         }
     }
+    out.truncate(out.trim_end_matches(' ').len());
     out
 }
 

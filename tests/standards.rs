@@ -210,3 +210,38 @@ fn a_character_no_font_has_withholds_the_claim_and_says_why() {
     // Still tagged.
     assert!(struct_text(&out.pdf).contains("P (block)"));
 }
+
+#[test]
+fn the_structure_reads_word_for_word() {
+    // A screen reader reads a paragraph's text from the structure, its lines joined: a
+    // line broken at a space must end with one, and a word broken at a hyphen must join.
+    for name in ["long-essay.md", "mixed-article.md"] {
+        let md = example(name);
+        let out = render_md(&md, &RenderOptions::default());
+        // The date is printed the way the language writes dates.
+        let source: std::collections::HashSet<String> = md
+            .split(|c: char| !c.is_alphanumeric())
+            .chain(["November"])
+            .map(str::to_lowercase)
+            .collect();
+        let tree = struct_text(&out.pdf).replace('\u{ad}', "");
+        let mut words = 0;
+        for line in tree.lines() {
+            let Some(text) = line.trim().strip_prefix('"') else {
+                continue;
+            };
+            for word in text.split(|c: char| !c.is_alphanumeric()) {
+                // Note numbers and page numbers are Folio's, not the author's.
+                if word.is_empty() || word.chars().all(|c| c.is_ascii_digit()) {
+                    continue;
+                }
+                words += 1;
+                assert!(
+                    source.contains(&word.to_lowercase()),
+                    "{name}: `{word}` is no word of the source, in {line}"
+                );
+            }
+        }
+        assert!(words > 500, "{name}: only {words} words in the structure");
+    }
+}

@@ -118,8 +118,9 @@ impl Marking {
         marking
     }
 
-    /// Adds `kid` to `tag`'s kids; a link element is itself a kid of its parent where
-    /// its first content or annotation is drawn.
+    /// Adds `kid` to `tag`'s kids; a link element inside text is itself a kid of its
+    /// parent where its first content or annotation is drawn (a link of the document's
+    /// own, the address in the footer, comes in the order it was made, at the end).
     fn attach(&mut self, structure: &Structure, tag: Tag, kid: Kid, linked: &mut [bool]) {
         let Some(index) = tag.index() else {
             return;
@@ -130,7 +131,7 @@ impl Marking {
         };
         if node.kind == Kind::Link && !linked[index] {
             linked[index] = true;
-            if let Some(parent) = node.parent.and_then(Tag::index) {
+            if let Some(parent) = node.parent.and_then(Tag::index).filter(|&p| p != 0) {
                 self.kids[parent].push(Kid::Link(tag));
             }
         }
@@ -177,10 +178,12 @@ pub fn write_structure(
         .iter()
         .map(|&u| u.then(|| doc.new_object_id()))
         .collect();
-    // Children in the order the flow opened them (links come with their text instead).
+    // Children in the order the flow opened them (links inside text come with their
+    // text instead).
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     for (i, node) in nodes.iter().enumerate().skip(1) {
-        if !used[i] || node.kind == Kind::Link {
+        let with_text = node.kind == Kind::Link && node.parent != Some(Tag::DOCUMENT);
+        if !used[i] || with_text {
             continue;
         }
         if let Some(parent) = node.parent.and_then(Tag::index) {

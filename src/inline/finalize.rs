@@ -24,6 +24,8 @@ pub struct Line {
     pub ratio: f32,
     /// The line ends with an added hyphen.
     pub hyphenated: bool,
+    /// The line ends at a word space (which the break took).
+    pub spaced_end: bool,
 }
 
 /// Places the material of each line at `line_width`. Each line's glue is set by the
@@ -125,6 +127,7 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
             placed,
             ratio,
             hyphenated,
+            spaced_end: matches!(items[b.position], Item::Glue { width, .. } if width > 0.0),
         });
         start = line_start(items, b.position);
     }

@@ -212,6 +212,9 @@ pub fn line_boxes(
                 tag,
             });
         }
+        if line.spaced_end {
+            end_with_space(&mut lb.elements, fonts);
+        }
         boxes.push(lb);
     }
     boxes
@@ -249,6 +252,34 @@ fn add_space(elements: &mut [Element], x: f32, next: &ShapedRun, fonts: &FontBoo
         " ",
         prev.level,
         |_, _| gap,
+    ));
+}
+
+/// Ends a line broken at a word space with that space, of no width: a reader of the
+/// structure (which joins a paragraph's lines) then reads two words, not one. Only after
+/// left-to-right text drawn with outlines.
+fn end_with_space(elements: &mut [Element], fonts: &FontBook) {
+    let Some(Element::Text { run, .. }) = elements
+        .iter_mut()
+        .rev()
+        .find(|e| matches!(e, Element::Text { .. }))
+    else {
+        return;
+    };
+    let face = fonts.face(run.face);
+    if run.is_rtl() || face.drawing != Drawing::Outlines || run.text.ends_with(' ') {
+        return;
+    }
+    let Some(glyph) = face.shaper.glyph_index(' ') else {
+        return;
+    };
+    run.append(ShapedRun::repeated(
+        run.face,
+        run.size,
+        glyph.0,
+        " ",
+        run.level,
+        |_, _| 0.0,
     ));
 }
 
