@@ -246,7 +246,7 @@ fn rendering_or_stopped(pid: u32) -> bool {
                 std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
                     let (name, rest) = stat.split_once(") ").unwrap_or(("", ""));
                     name.ends_with("folio-worker-re")
-                        && (rest.starts_with('T') || rest.starts_with('R'))
+                        && (rest.starts_with('T') || rest.starts_with('R') || rest.starts_with('D'))
                 })
             })
         })
@@ -266,7 +266,10 @@ fn a_worker_killed_mid_render_costs_only_its_request() {
                 tasks.flatten().any(|task| {
                     std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
                         let (name, rest) = stat.split_once(") ").unwrap_or(("", ""));
-                        name.ends_with("folio-worker-re") && rest.starts_with('R')
+                        // Running, or waiting on the memory it is filling (`D`, page
+                        // faults of a big render on a loaded machine): busy either way.
+                        name.ends_with("folio-worker-re")
+                            && (rest.starts_with('R') || rest.starts_with('D'))
                     })
                 })
             })
@@ -285,8 +288,10 @@ fn a_worker_killed_mid_render_costs_only_its_request() {
     let mut attempts = 0;
     let long = loop {
         attempts += 1;
+        // Each attempt is a render caught or finished, never a wait: on a loaded machine
+        // (the whole test suite on two cores) several may end before they are caught.
         assert!(
-            attempts <= 5,
+            attempts <= 20,
             "no render stayed running long enough to be frozen"
         );
         let answer = std::thread::scope(|scope| {
