@@ -28,6 +28,7 @@ pub mod geom;
 pub mod images;
 pub mod layout;
 pub mod options;
+pub mod quality;
 pub mod source;
 #[doc(hidden)]
 pub mod stages;
@@ -95,6 +96,8 @@ pub struct Rendered {
     /// The images the article asked for outside itself, and whether each was shown: a
     /// cache of this render is only as fresh as they are.
     pub external_images: Vec<images::ExternalImage>,
+    /// How well it is set, measured on its layout.
+    pub quality: quality::Quality,
 }
 
 /// A typeset document before it is written as PDF: the layout-inspection API that tests
@@ -112,6 +115,9 @@ pub struct Typeset {
     /// The images asked for outside the document (see [`Rendered::external_images`]).
     pub external_images: Vec<images::ExternalImage>,
     info: export::PdfInfo,
+    /// How long stage 1 (reading the markdown and the settings) took, in milliseconds
+    /// (for the quality report; no output depends on it).
+    read_ms: f32,
 }
 
 /// Stage 1's result: the document, the render's settings, and the metadata as printed.
@@ -214,16 +220,32 @@ impl Engine {
         options: &RenderOptions,
         context: &Context<'_>,
     ) -> Result<Rendered, Error> {
+        let started = std::time::Instant::now();
         let typeset = self.typeset(markdown, options, context)?;
+        let typeset_ms = started.elapsed().as_secs_f32() * 1000.0;
         let pages = typeset.layout.pages.len();
         let external_images = typeset.external_images;
+        let standard = quality::Standard {
+            made_to: typeset.info.standard.to_string(),
+            claimed: typeset.info.claimed,
+        };
+        let mut quality =
+            quality::measure(&typeset.layout, &self.fonts, &typeset.warnings, standard);
+        let written = std::time::Instant::now();
         let pdf = export::write_pdf(typeset.layout, &self.fonts, &typeset.info, &context.cancel)?;
+        let ms = |ms: f32| (f64::from(ms) * 10.0).round() / 10.0;
+        quality.timings_ms = quality::Timings {
+            read: ms(typeset.read_ms),
+            typeset: ms(typeset_ms - typeset.read_ms),
+            pdf: ms(written.elapsed().as_secs_f32() * 1000.0),
+        };
         Ok(Rendered {
             pdf,
             pages,
             warnings: typeset.warnings,
             title: typeset.meta.title,
             external_images,
+            quality,
         })
     }
 
@@ -291,11 +313,13 @@ impl Engine {
         }
         let mut warnings = Vec::new();
         // 1. Markdown → document; options layered: template < front matter < caller.
+        let started = std::time::Instant::now();
         let Read {
             document,
             settings,
             printed,
         } = self.read(markdown, options, context, &mut warnings)?;
+        let read_ms = started.elapsed().as_secs_f32() * 1000.0;
         // 2–4. Blocks → vertical list (paragraphs set into lines on the way).
         let services = self.services(context);
         let mut flowed = flow::flow(&document, &printed, &settings, services, &mut warnings)?;
@@ -347,6 +371,7 @@ impl Engine {
             settings,
             layout,
             warnings,
+            read_ms,
         })
     }
 

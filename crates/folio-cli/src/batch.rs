@@ -200,6 +200,11 @@ pub fn plan(args: &RenderArgs) -> Result<Vec<Job>, Plan> {
             )));
         }
     }
+    if args.report.as_deref() == Some("-") && jobs.iter().any(|job| job.output.is_none()) {
+        return Err(Plan::Usage(
+            "the PDF and the report cannot both go to standard output; give one a file".into(),
+        ));
+    }
     refuse_collisions(&jobs)?;
     Ok(jobs)
 }
@@ -266,6 +271,7 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 #[derive(Debug, Clone)]
 pub struct Done {
     pub pages: usize,
+    pub quality: folio::quality::Quality,
     pub images: Vec<PathBuf>,
     pub elapsed: Duration,
 }
@@ -458,6 +464,7 @@ fn render_job_inner(
     }
     Ok(Done {
         pages: rendered.pages,
+        quality: rendered.quality,
         images: images.asked.into_inner().unwrap_or_default(),
         elapsed: started.elapsed(),
     })

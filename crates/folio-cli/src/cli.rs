@@ -87,6 +87,13 @@ pub struct RenderArgs {
     #[arg(short, long)]
     pub watch: bool,
 
+    /// Write the quality report here (JSON, schema `folio-quality/1`: page fill,
+    /// hyphenated lines, word spacing, widows and orphans, missing glyphs...); `-` writes
+    /// it to standard output. With several inputs, one document holds each file's report
+    /// and a summary of them all.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<String>,
+
     /// How errors are printed: `short`, one line each (`file:line:col: error: message`),
     /// or `human`, with the offending line and a caret under the place. Default: `human`
     /// on a terminal, else `short`.

@@ -6,7 +6,7 @@ use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command, RenderArgs, ServeArgs};
 use crate::failure::{io_reason, usage_error};
-use crate::{batch, diag, watch};
+use crate::{batch, diag, report, watch};
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
@@ -142,6 +142,12 @@ fn render(args: &RenderArgs) -> i32 {
         }
     };
     let (code, outcomes) = batch::render_batch(&setup, &jobs, args.jobs);
+    if let Some(target) = &args.report {
+        if let Err(message) = report::write(target, &jobs, &outcomes) {
+            eprintln!("folio: {message}");
+            return 1;
+        }
+    }
     if args.watch {
         return watch::run(setup, args, jobs, outcomes);
     }

@@ -8,6 +8,7 @@ mod diag;
 mod failure;
 mod man;
 mod options;
+mod report;
 mod settings;
 mod watch;
 

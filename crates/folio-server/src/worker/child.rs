@@ -147,6 +147,7 @@ fn render_jobs(
                         warnings: rendered.warnings,
                         title: rendered.title,
                         external_images: rendered.external_images,
+                        quality: rendered.quality,
                     }),
                 },
                 &rendered.pdf,

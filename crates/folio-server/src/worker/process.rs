@@ -266,6 +266,7 @@ impl Workers {
                         warnings: finished.warnings,
                         title: finished.title,
                         external_images: finished.external_images,
+                        quality: finished.quality,
                     }))
                 }
                 Ok(Ok((FromWorker::Panicked { message }, _))) => return Outcome::Panicked(message),
