@@ -97,7 +97,7 @@ pub struct Rendered {
     /// cache of this render is only as fresh as they are.
     pub external_images: Vec<images::ExternalImage>,
     /// How well it is set, measured on its layout.
-    pub quality: quality::Quality,
+    pub quality: Box<quality::Quality>,
 }
 
 /// A typeset document before it is written as PDF: the layout-inspection API that tests
@@ -229,14 +229,17 @@ impl Engine {
             made_to: typeset.info.standard.to_string(),
             claimed: typeset.info.claimed,
         };
+        let measured = std::time::Instant::now();
         let mut quality =
             quality::measure(&typeset.layout, &self.fonts, &typeset.warnings, standard);
+        let report_ms = measured.elapsed().as_secs_f32() * 1000.0;
         let written = std::time::Instant::now();
         let pdf = export::write_pdf(typeset.layout, &self.fonts, &typeset.info, &context.cancel)?;
         let ms = |ms: f32| (f64::from(ms) * 10.0).round() / 10.0;
         quality.timings_ms = quality::Timings {
             read: ms(typeset.read_ms),
             typeset: ms(typeset_ms - typeset.read_ms),
+            report: (f64::from(report_ms) * 100.0).round() / 100.0,
             pdf: ms(written.elapsed().as_secs_f32() * 1000.0),
         };
         Ok(Rendered {
@@ -245,7 +248,7 @@ impl Engine {
             warnings: typeset.warnings,
             title: typeset.meta.title,
             external_images,
-            quality,
+            quality: Box::new(quality),
         })
     }
 

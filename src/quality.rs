@@ -23,6 +23,8 @@ pub const SCHEMA: &str = "folio-quality/1";
 /// median, tight when less than [`TIGHT`] times it.
 const LOOSE: f32 = 2.0;
 const TIGHT: f32 = 0.5;
+/// A line with a word gap wider than this, in ems, is not a line of running text.
+const STRETCHED_EM: f32 = 3.0;
 /// A line ends flush when its right edge is within this of its paragraph's (in points).
 const FLUSH: f32 = 1.0;
 /// Gaps in a page's text narrower than this close (leading, block spacing, a heading's
@@ -84,6 +86,9 @@ pub struct Lines {
     pub tight: usize,
     /// Lines that reach more than a point past their paragraph's right edge.
     pub overfull: usize,
+    /// Lines of running text with a word gap over 3 ems (a line stretched around a word
+    /// that did not fit): not counted as body lines, as the outside tools do not.
+    pub stretched: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -126,8 +131,13 @@ pub struct Standard {
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Timings {
+    /// Reading the markdown and the settings.
     pub read: f64,
+    /// Flow and pages (paragraphs set, pages broken).
     pub typeset: f64,
+    /// Measuring this report.
+    pub report: f64,
+    /// Writing the PDF.
     pub pdf: f64,
 }
 
@@ -140,6 +150,8 @@ struct Measured {
     words: usize,
     /// Mean word gap, in ems.
     gap_em: Option<f32>,
+    /// The widest word gap, in ems.
+    widest_em: f32,
     right: f32,
     hyphenated: bool,
 }
@@ -213,8 +225,14 @@ pub fn measure(
 }
 
 fn read_line(page_index: usize, page: &Page, line: &PageLine, fonts: &FontBook) -> Measured {
+    // Word gaps in points; in ems of the line's size at the end (a space after a word of
+    // inline code is the line's space, not the code's).
     let mut gaps: Vec<f32> = Vec::new();
     let mut size = 0.0f32;
+    // The size carrying most of the line's characters.
+    let mut sizes: Vec<(f32, usize)> = Vec::new();
+    // Glyphs in monospace faces, and in all: a line mostly of code reads as code.
+    let (mut mono, mut glyphs) = (0usize, 0usize);
     let mut right = f32::MIN;
     let mut tag = None;
     let mut last_text: Option<&str> = None;
@@ -230,13 +248,24 @@ fn read_line(page_index: usize, page: &Page, line: &PageLine, fonts: &FontBook) 
             tag = Some(*t);
         }
         size = size.max(run.size);
+        match sizes.iter_mut().find(|(s, _)| *s == run.size) {
+            Some((_, n)) => *n += run.glyphs.len(),
+            None => sizes.push((run.size, run.glyphs.len())),
+        }
         // Word spaces drawn as space glyphs (the text layer's); a line's closing space
         // has no width.
-        let outlines = fonts.face(run.face).drawing == Drawing::Outlines;
+        let face = fonts.face(run.face);
+        let outlines = face.drawing == Drawing::Outlines;
+        glyphs += run.glyphs.len();
+        if face.shaper.is_monospaced() {
+            mono += run.glyphs.len();
+        }
         let mut width = 0.0;
-        for (i, glyph) in run.glyphs.iter().enumerate() {
-            if outlines && glyph.advance > 0.0 && run.glyph_text(i) == " " {
-                gaps.push(glyph.advance / run.size);
+        let text = run.text.as_bytes();
+        for glyph in &run.glyphs {
+            // A space is a cluster of its own: its glyph's cluster starts at the byte.
+            if outlines && glyph.advance > 0.0 && text.get(glyph.cluster as usize) == Some(&b' ') {
+                gaps.push(glyph.advance);
             }
             width += glyph.advance;
         }
@@ -244,7 +273,7 @@ fn read_line(page_index: usize, page: &Page, line: &PageLine, fonts: &FontBook) 
         if let Some((end, baseline)) = previous_end {
             let gap = x.0 - end;
             if (baseline - y.0).abs() < 0.5 && gap > 0.1 * run.size {
-                gaps.push(gap / run.size);
+                gaps.push(gap);
             }
         }
         // A line's closing space has no width: the edge is the last glyph's.
@@ -257,13 +286,26 @@ fn read_line(page_index: usize, page: &Page, line: &PageLine, fonts: &FontBook) 
             .ends_with(['-', '\u{2010}', '\u{ad}'])
     });
     let words = if size > 0.0 { gaps.len() + 1 } else { 0 };
-    let gap_em = (!gaps.is_empty()).then(|| gaps.iter().sum::<f32>() / gaps.len() as f32);
+    let line_size = sizes
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or(size, |(s, _)| *s)
+        .max(f32::EPSILON);
+    let gap_em =
+        (!gaps.is_empty()).then(|| gaps.iter().sum::<f32>() / gaps.len() as f32 / line_size);
+    let widest_em = gaps.iter().copied().fold(0.0, f32::max) / line_size;
+    let role = if line.role == Role::Body && 2 * mono > glyphs {
+        Role::Code
+    } else {
+        line.role
+    };
     Measured {
         page: page_index,
-        role: line.role,
+        role,
         tag,
         words,
         gap_em,
+        widest_em,
         right,
         hyphenated,
     }
@@ -273,8 +315,12 @@ fn read_line(page_index: usize, page: &Page, line: &PageLine, fonts: &FontBook) 
 fn line_figures(lines: &[Measured]) -> (Lines, Spread) {
     let body: Vec<&Measured> = lines
         .iter()
-        .filter(|l| l.role == Role::Body && l.words >= 2)
+        .filter(|l| l.role == Role::Body && l.words >= 2 && l.widest_em <= STRETCHED_EM)
         .collect();
+    let stretched = lines
+        .iter()
+        .filter(|l| l.role == Role::Body && l.widest_em > STRETCHED_EM)
+        .count();
     // The last line of each paragraph (by its structure element) is not measured.
     let mut last_of: HashMap<Tag, usize> = HashMap::new();
     for (i, line) in body.iter().enumerate() {
@@ -295,11 +341,14 @@ fn line_figures(lines: &[Measured]) -> (Lines, Spread) {
             edges.entry((tag, line.page)).or_default().push(line.right);
         }
     }
-    let edge = |line: &Measured| -> Option<f32> {
-        let mut rights = edges.get(&(line.tag?, line.page))?.clone();
-        rights.sort_by(f32::total_cmp);
-        Some(rights[rights.len() / 2])
-    };
+    let medians: HashMap<(Tag, usize), f32> = edges
+        .into_iter()
+        .map(|(key, mut rights)| {
+            rights.sort_by(f32::total_cmp);
+            (key, rights[rights.len() / 2])
+        })
+        .collect();
+    let edge = |line: &Measured| -> Option<f32> { medians.get(&(line.tag?, line.page)).copied() };
     let flush = measured
         .iter()
         .filter(|l| edge(l).is_some_and(|e| (l.right - e).abs() <= FLUSH))
@@ -360,6 +409,7 @@ fn line_figures(lines: &[Measured]) -> (Lines, Spread) {
             loose,
             tight,
             overfull,
+            stretched,
         },
         spread,
     )
@@ -369,15 +419,15 @@ fn line_figures(lines: &[Measured]) -> (Lines, Spread) {
 fn page_faults(lines: &[Measured], pages: usize) -> Faults {
     let mut faults = Faults::default();
     let content = |role: Role| !matches!(role, Role::Note | Role::Rule);
+    // Each page's lines of content, in order (lines come page by page).
+    let mut by_page: Vec<Vec<&Measured>> = vec![Vec::new(); pages];
+    for line in lines.iter().filter(|l| content(l.role)) {
+        if let Some(page) = by_page.get_mut(line.page) {
+            page.push(line);
+        }
+    }
     for page in 0..pages.saturating_sub(1) {
-        let here: Vec<&Measured> = lines
-            .iter()
-            .filter(|l| l.page == page && content(l.role))
-            .collect();
-        let next: Vec<&Measured> = lines
-            .iter()
-            .filter(|l| l.page == page + 1 && content(l.role))
-            .collect();
+        let (here, next) = (&by_page[page], &by_page[page + 1]);
         let (Some(last), Some(first)) = (here.last(), next.first()) else {
             continue;
         };

@@ -271,7 +271,7 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 #[derive(Debug, Clone)]
 pub struct Done {
     pub pages: usize,
-    pub quality: folio::quality::Quality,
+    pub quality: Box<folio::quality::Quality>,
     pub images: Vec<PathBuf>,
     pub elapsed: Duration,
 }

@@ -39,7 +39,7 @@ fn several(jobs: &[Job], outcomes: &[Option<Outcome>]) -> Value {
     let done: Vec<&Quality> = outcomes
         .iter()
         .filter_map(|o| o.as_ref()?.as_ref().ok())
-        .map(|d| &d.quality)
+        .map(|d| d.quality.as_ref())
         .collect();
     for (job, outcome) in jobs.iter().zip(outcomes) {
         files.push(match outcome {

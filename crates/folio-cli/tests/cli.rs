@@ -849,3 +849,66 @@ fn relative_links_resolve_against_the_articles_address_and_images_stay_beside_it
         );
     }
 }
+
+#[test]
+fn the_quality_report_goes_to_a_file_or_standard_output_and_sums_a_batch() {
+    let dir = temp_dir("report");
+    let one = dir.join("one.md");
+    let two = dir.join("two.md");
+    std::fs::write(&one, "# One\n\nA short post of a few words.").unwrap();
+    std::fs::write(
+        &two,
+        "# Two\n\nAnother short post, a little longer than the first.",
+    )
+    .unwrap();
+    // One input: its report, schema first.
+    let out = folio()
+        .arg("render")
+        .arg(&one)
+        .args(["--report", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("{\n  \"schema\": \"folio-quality/1\""),
+        "{text}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["pages"].as_array().unwrap().len(), 1);
+    // Several: each file's and a summary.
+    let file = dir.join("report.json");
+    let out = folio()
+        .arg("render")
+        .arg(&one)
+        .arg(&two)
+        .arg("--quiet")
+        .arg("--report")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let batch: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(batch["summary"]["files"], 2);
+    assert_eq!(batch["summary"]["pages"], 2);
+    assert_eq!(batch["files"].as_array().unwrap().len(), 2);
+    assert_eq!(batch["files"][1]["report"]["schema"], "folio-quality/1");
+    // The PDF and the report cannot share standard output.
+    let out = folio()
+        .arg("render")
+        .arg(&one)
+        .args(["-o", "-", "--report", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard output"));
+}

@@ -24,6 +24,8 @@ pub struct Entry {
     /// Until when the render may be served from a cache (None: as long as it is kept).
     /// A render that read from the web is as fresh as what it read.
     pub fresh_until: Option<std::time::SystemTime>,
+    /// The render's quality report (none from a cache written before reports).
+    pub quality: Option<Arc<folio::quality::Quality>>,
 }
 
 impl Entry {
@@ -43,6 +45,7 @@ impl Entry {
             title,
             etag: etag.into(),
             fresh_until: fresh_for.map(|d| std::time::SystemTime::now() + d),
+            quality: None,
         }
     }
 

@@ -7,8 +7,73 @@ use std::sync::Mutex;
 /// Upper bounds of the render-time histogram, in seconds.
 const BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
+/// The quality histograms' upper bounds: word spacing p95 in ems, the share of body lines
+/// that end in a hyphen, and the last page's fill.
+const SPACING_BUCKETS: [f64; 8] = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8];
+const HYPHEN_BUCKETS: [f64; 7] = [0.02, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3];
+const FILL_BUCKETS: [f64; 6] = [0.1, 0.25, 0.4, 0.6, 0.8, 1.0];
+
+/// A Prometheus histogram over fixed bounds.
+struct Histogram {
+    bounds: &'static [f64],
+    /// Observations at or under each bound, then over the last.
+    counts: Vec<u64>,
+    sum: f64,
+}
+
+impl Histogram {
+    fn new(bounds: &'static [f64]) -> Histogram {
+        Histogram {
+            bounds,
+            counts: vec![0; bounds.len() + 1],
+            sum: 0.0,
+        }
+    }
+
+    fn observe(&mut self, value: f64) {
+        let bucket = self
+            .bounds
+            .iter()
+            .position(|b| value <= *b)
+            .unwrap_or(self.bounds.len());
+        self.counts[bucket] += 1;
+        self.sum += value;
+    }
+
+    fn write(&self, out: &mut String, name: &str, help: &str) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        let mut cumulative = 0;
+        for (bound, count) in self.bounds.iter().zip(&self.counts) {
+            cumulative += count;
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
+        }
+        let total: u64 = self.counts.iter().sum();
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {total}");
+        let _ = writeln!(out, "{name}_sum {}", self.sum);
+        let _ = writeln!(out, "{name}_count {total}");
+    }
+}
+
+/// How well the renders are set: an operator alerts on a template gone wrong.
+struct QualityHistograms {
+    spacing_p95: Histogram,
+    hyphenated: Histogram,
+    last_page_fill: Histogram,
+}
+
+impl Default for QualityHistograms {
+    fn default() -> QualityHistograms {
+        QualityHistograms {
+            spacing_p95: Histogram::new(&SPACING_BUCKETS),
+            hyphenated: Histogram::new(&HYPHEN_BUCKETS),
+            last_page_fill: Histogram::new(&FILL_BUCKETS),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Counts {
+    quality: QualityHistograms,
     requests: BTreeMap<(String, u16), u64>,
     durations: [u64; BUCKETS.len() + 1],
     duration_sum: f64,
@@ -57,6 +122,21 @@ impl Metrics {
             c.duration_sum += seconds;
             c.renders += 1;
             c.pages += pages as u64;
+        }
+    }
+
+    /// A render's quality figures (renders that set no measured line add no spacing).
+    pub fn quality(&self, quality: &folio::quality::Quality) {
+        if let Ok(mut c) = self.counts.lock() {
+            if quality.lines.measured > 0 {
+                c.quality.spacing_p95.observe(quality.spacing_em.p95);
+            }
+            if quality.lines.body > 0 {
+                c.quality
+                    .hyphenated
+                    .observe(quality.lines.hyphenated_pct / 100.0);
+            }
+            c.quality.last_page_fill.observe(quality.last_page_fill);
         }
     }
 
@@ -139,6 +219,21 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE folio_errors_total counter");
         let _ = writeln!(out, "folio_errors_total {errors}");
+        c.quality.spacing_p95.write(
+            &mut out,
+            "folio_spacing_p95_em",
+            "Word spacing of a render's justified lines, 95th percentile, in ems.",
+        );
+        c.quality.hyphenated.write(
+            &mut out,
+            "folio_hyphenated_lines_ratio",
+            "Share of a render's body lines that end in a hyphen.",
+        );
+        c.quality.last_page_fill.write(
+            &mut out,
+            "folio_last_page_fill",
+            "How full a render's last page is (share of the text area).",
+        );
         let _ = writeln!(
             out,
             "# HELP folio_render_seconds Time to render a document."

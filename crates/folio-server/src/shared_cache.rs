@@ -174,6 +174,7 @@ fn encode(entry: &Entry) -> Vec<u8> {
         "warnings": entry.warnings,
         "title": entry.title,
         "fresh_until": fresh_until,
+        "quality": entry.quality.as_deref(),
     })
     .to_string();
     let mut out = Vec::with_capacity(4 + header.len() + entry.pdf.len());
@@ -204,6 +205,9 @@ fn decode(bytes: &[u8]) -> Option<Entry> {
     entry.fresh_until = header["fresh_until"]
         .as_u64()
         .map(|secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+    entry.quality = serde_json::from_value(header["quality"].clone())
+        .ok()
+        .map(std::sync::Arc::new);
     Some(entry)
 }
 

@@ -122,19 +122,26 @@ pub fn create_app(
                 // CORS: only the configured blog origins may read answers in a browser.
                 if let Some(value) = allowed.and_then(|o| header::HeaderValue::from_str(&o).ok()) {
                     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-                    headers.insert(header::VARY, header::HeaderValue::from_static("Origin"));
+                    headers.insert(
+                        header::VARY,
+                        header::HeaderValue::from_static("Origin, Accept"),
+                    );
                     headers.insert(
                         header::ACCESS_CONTROL_EXPOSE_HEADERS,
                         header::HeaderValue::from_static(
-                            "X-Folio-Pages, X-Folio-Warnings, X-Folio-Warning, X-Request-Id, \
-                             Content-Disposition, Retry-After",
+                            "X-Folio-Pages, X-Folio-Warnings, X-Folio-Warning, X-Folio-Quality, \
+                             X-Request-Id, Content-Disposition, Retry-After",
                         ),
                     );
                 }
-                // Answers to /v1/render differ by Origin (CORS), and are cached by
-                // proxies and CDNs: say so on every one, asked with an Origin or not.
+                // Answers to /v1/render differ by Origin (CORS) and by Accept (the PDF or
+                // its quality report), and are cached by proxies and CDNs: say so on every
+                // one, asked with an Origin or not.
                 if path == "/v1/render" {
-                    headers.insert(header::VARY, header::HeaderValue::from_static("Origin"));
+                    headers.insert(
+                        header::VARY,
+                        header::HeaderValue::from_static("Origin, Accept"),
+                    );
                 }
                 let route = route_label(&path);
                 state.metrics.request(route, status);

@@ -740,3 +740,58 @@ async fn the_demo_pages_plain_link_prints_its_post_without_fetching_anything() {
     .await;
     assert_eq!(answer.status(), StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn the_quality_report_comes_in_a_header_as_json_and_in_the_metrics() {
+    let app = test::init_service(create_app(state_with(config(), None))).await;
+    let article = "# Report\n\nA paragraph of a few words, set justified on its page.";
+    let post = |uri: &str| {
+        test::TestRequest::post()
+            .uri(uri)
+            .insert_header((header::CONTENT_TYPE, "text/markdown"))
+            .set_payload(article)
+    };
+    // The PDF carries the compact line.
+    let resp = test::call_service(&app, post("/v1/render").to_request()).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let line = resp
+        .headers()
+        .get("x-folio-quality")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(line.starts_with("pages=1; hyphenated="), "{line}");
+    assert!(line.contains("last-page-fill="), "{line}");
+    let vary = resp.headers().get(header::VARY).unwrap().to_str().unwrap();
+    assert!(vary.contains("Accept"), "{vary}");
+    // The whole report, asked for by query or by Accept (the second from the cache).
+    for req in [
+        post("/v1/render?report=1").to_request(),
+        post("/v1/render")
+            .insert_header((header::ACCEPT, "application/json"))
+            .to_request(),
+    ] {
+        let resp = test::call_service(&app, req).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(
+            resp.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
+        let report: serde_json::Value = test::read_body_json(resp).await;
+        assert_eq!(report["schema"], "folio-quality/1");
+        assert_eq!(report["pages"].as_array().unwrap().len(), 1);
+        assert_eq!(report["standard"]["made_to"], "ua-1+a-2a");
+        assert!(report["fonts"].as_array().unwrap().len() >= 2, "{report}");
+    }
+    // One render (the others came from the cache) in each histogram.
+    let resp =
+        test::call_service(&app, test::TestRequest::get().uri("/metrics").to_request()).await;
+    let metrics = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    for name in [
+        "folio_hyphenated_lines_ratio_count 1",
+        "folio_last_page_fill_count 1",
+        "folio_spacing_p95_em_count",
+    ] {
+        assert!(metrics.contains(name), "{name} in\n{metrics}");
+    }
+}

@@ -182,6 +182,18 @@ pub(super) async fn respond(
             .insert_header((header::CACHE_CONTROL, cache_control))
             .finish());
     }
+    // The quality report instead of the PDF, when the client asks for it.
+    if wants_report(req) {
+        let Some(quality) = &entry.quality else {
+            return Err(ApiError::Internal {
+                request_id: crate::request_id(req),
+            });
+        };
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, cache_control))
+            .insert_header(("X-Folio-Quality", quality.header()))
+            .json(quality.as_ref()));
+    }
     state.metrics.bytes_out(entry.pdf.len());
     let disposition = content_disposition(
         if request.download {
@@ -200,6 +212,9 @@ pub(super) async fn respond(
         .insert_header((header::CACHE_CONTROL, cache_control))
         .insert_header(("X-Folio-Pages", entry.pages.to_string()))
         .insert_header(("X-Folio-Warnings", entry.warnings.len().to_string()));
+    if let Some(quality) = &entry.quality {
+        response.insert_header(("X-Folio-Quality", quality.header()));
+    }
     for warning in entry.warnings.iter().take(crate::MAX_WARNING_HEADERS) {
         response.append_header(("X-Folio-Warning", header_text(warning)));
     }
@@ -210,6 +225,24 @@ pub(super) async fn respond(
         cache,
     });
     Ok(response)
+}
+
+/// Whether the client asks for the quality report rather than the PDF: `?report=1`, or
+/// an `Accept` that names JSON and not PDF.
+fn wants_report(req: &HttpRequest) -> bool {
+    let query: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .into_owned()
+        .collect();
+    if super::request::flag(&query, "report") {
+        return true;
+    }
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    accept.contains("application/json") && !accept.contains("application/pdf")
 }
 
 /// The longest a `GET ?url=` answer may be kept by browsers and proxies, in seconds.
@@ -322,11 +355,14 @@ pub(super) async fn render_in_pool(
     } else {
         None
     };
-    Ok(Entry::new(
+    state.metrics.quality(&rendered.quality);
+    let mut entry = Entry::new(
         rendered.pdf,
         rendered.pages,
         rendered.warnings.iter().map(|w| w.to_string()).collect(),
         rendered.title,
         fresh_for,
-    ))
+    );
+    entry.quality = Some(std::sync::Arc::from(rendered.quality));
+    Ok(entry)
 }

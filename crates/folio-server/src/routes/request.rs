@@ -14,8 +14,14 @@ use crate::AppState;
 use folio::{Origin, RenderOptions};
 
 /// Fields of a request that are not render options.
-pub(super) const NOT_OPTIONS: &[&str] =
-    &["markdown", "download", "filename", "url", body::FILES_FIELD];
+pub(super) const NOT_OPTIONS: &[&str] = &[
+    "markdown",
+    "download",
+    "filename",
+    "url",
+    "report",
+    body::FILES_FIELD,
+];
 
 /// A request to render, whatever shape it came in.
 #[derive(Debug)]

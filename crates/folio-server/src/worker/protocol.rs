@@ -55,7 +55,7 @@ pub struct Finished {
     pub warnings: Vec<Warning>,
     pub title: Option<String>,
     pub external_images: Vec<folio::images::ExternalImage>,
-    pub quality: folio::quality::Quality,
+    pub quality: Box<folio::quality::Quality>,
 }
 
 /// Writes one frame and flushes it.
