@@ -91,6 +91,8 @@ pub enum Warning {
         parts: usize,
         broken: usize,
     },
+    /// No QR code could be printed (`reason`: no printed address, or one too long).
+    QrCode { reason: String },
     /// The PDF was made to the standards asked for but does not claim them: something
     /// in the article keeps it from conforming (`reason`), first `at` this place of the
     /// markdown.
@@ -172,6 +174,7 @@ impl std::fmt::Display for Warning {
                 }
                 Ok(())
             }
+            Warning::QrCode { reason } => write!(f, "no QR code: {reason}"),
             Warning::StandardNotClaimed {
                 standard,
                 reason,

@@ -3,7 +3,7 @@
 //! notes, and footnotes nobody referenced, so that no text is lost).
 
 use super::blocks::{Flow, Frame};
-use super::vlist::Keep;
+use super::vlist::{Keep, VItem};
 use crate::geom::Pt;
 use crate::inline::{Align, LineBox, ParagraphStyle};
 use crate::layout::{Element, Role};
@@ -32,6 +32,9 @@ const SPACE_AFTER_LINES: f32 = 1.6;
 /// The author and date in the byline are separated by a middle dot.
 const BYLINE_SEPARATOR: &str = " \u{00b7} ";
 
+/// The gap between the title block and a QR code beside it, in ems.
+const QR_GAP_EM: f32 = 1.0;
+
 /// End matter is set smaller than the article.
 const END_MATTER_SCALE: f32 = 0.85;
 /// The rule above each group of end matter: space above it, its line's height and where
@@ -42,10 +45,24 @@ const END_RULE_AT: f32 = 0.25;
 const END_RULE_LENGTH_SHARE: f32 = 0.3;
 
 impl Flow<'_> {
-    /// The title block, from the metadata as it is to be printed.
-    pub(super) fn title_block(&mut self, meta: &Meta) {
+    /// The title block, from the metadata as it is to be printed; with `qr`, the QR code
+    /// of that address beside it, at the end edge, the block's lines set beside it.
+    pub(super) fn title_block(&mut self, meta: &Meta, qr: Option<&str>) {
         // Across all columns: the title heads the page, not the first column.
-        let frame = Frame::full(self.settings.area_width(), self.settings.rtl());
+        let full = self.settings.area_width();
+        let rtl = self.settings.rtl();
+        let gap = self.size() * QR_GAP_EM;
+        // Made at the start edge; moved to the end edge below.
+        let code =
+            qr.and_then(|address| self.qr_code(address, Pt::ZERO, crate::structure::Tag::DOCUMENT));
+        let mut frame = Frame::full(full, rtl);
+        if let Some((_, side)) = &code {
+            frame.width = full - *side - Pt(gap);
+            if rtl {
+                frame.left = *side + Pt(gap);
+            }
+        }
+        let first_item = self.list.items.len();
         let size = self.size();
         let mut any = false;
         let faces = self.settings.faces.clone();
@@ -112,6 +129,44 @@ impl Flow<'_> {
                 content: vec![Inline::Text(url.clone())],
             };
             part(self, link, style, ADDRESS_LINE_HEIGHT, Role::Address);
+        }
+        if let Some((mut elements, side)) = code {
+            // The code beside the block's first line, at the end edge; the block is made
+            // at least as tall as the code.
+            if !rtl {
+                let shift = full - side;
+                elements = elements
+                    .into_iter()
+                    .map(|e| e.translated(shift, Pt::ZERO))
+                    .collect();
+            }
+            let height: f32 = self.list.items[first_item..]
+                .iter()
+                .map(|item| match item {
+                    VItem::Line(line) => line.height.0,
+                    VItem::Space { height, .. } => height.0,
+                    _ => 0.0,
+                })
+                .sum();
+            match self.list.items[first_item..]
+                .iter_mut()
+                .find_map(|item| match item {
+                    VItem::Line(line) => Some(line),
+                    _ => None,
+                }) {
+                Some(line) => line.elements.extend(elements),
+                None => {
+                    let mut line = LineBox::blank(side, side);
+                    line.role = Role::Figure;
+                    line.elements = elements;
+                    self.list.push_item_line(line);
+                    any = true;
+                }
+            }
+            if height > 0.0 && height < side.0 {
+                // Space that never shrinks: the code must not reach into the article.
+                self.list.space(side.0 - height, 0.0, &frame.bars);
+            }
         }
         if any {
             // A short rule under the title block, then the article.

@@ -24,6 +24,7 @@ use crate::error::{Error, Warning};
 use crate::images::ImageSource;
 use crate::inline::{LineBox, ParagraphStyle, TextServices};
 use crate::model::{Document, Meta};
+use crate::options::QrPlace;
 use crate::settings::Settings;
 use crate::text::{FontBook, Highlighter, Hyphenator};
 
@@ -109,8 +110,20 @@ pub fn flow(
     let mut flow = Flow::new(settings, services, notes, warnings);
     let frame = Frame::full(settings.text_width(), settings.rtl());
     let mut head = Vec::new();
+    // The QR code's address: the one printed (none when the reader left it out).
+    let qr = settings.options.qr;
+    let qr_address = printed.url.clone().filter(|_| qr != QrPlace::None);
+    if qr != QrPlace::None && qr_address.is_none() {
+        flow.warnings.push(Warning::QrCode {
+            reason: "the article has no printed address (front matter `url`, the fetched \
+                     address, or `base_url`; and `show_url`)"
+                .into(),
+        });
+    }
+    let beside_title = qr == QrPlace::Title && settings.options.title_block;
     if settings.options.title_block {
-        flow.title_block(printed);
+        let code = qr_address.as_deref().filter(|_| beside_title);
+        flow.title_block(printed, code);
         if settings.columns() > 1 {
             head = flow.list.take().0;
         }
@@ -122,6 +135,9 @@ pub fn flow(
         Vec::new()
     };
     flow.blocks(&doc.blocks, &frame);
+    if let Some(address) = qr_address.as_deref().filter(|_| !beside_title) {
+        flow.qr_block(address, &frame);
+    }
     flow.notes.number_nested();
     flow.end_matter(&frame);
     flow.within_page_budget(0.0);

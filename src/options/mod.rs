@@ -19,7 +19,7 @@ use crate::error::Error;
 pub use units::parse_length;
 pub use values::{
     BaseUrl, CodeTheme, Direction, FiguresMode, FontSize, ImagesMode, JsonType, Lang, LinkStyle,
-    Margins, OptionValue, PageSize, PageSizeName, PdfStandard, TextScale, TocDepth,
+    Margins, OptionValue, PageSize, PageSizeName, PdfStandard, QrPlace, TextScale, TocDepth,
 };
 
 /// What describes one option for help texts and API schemas.
@@ -222,6 +222,12 @@ declare_options! {
     /// cannot meet a standard (a character no font has) makes the file anyway, without
     /// the claim, and says why in a warning.
     pdf_standard: PdfStandard = PdfStandard::UaAndA;
+    /// A QR code of the article's address, for a reader of the paper to go back to the
+    /// page with a phone: `none` (default), `end` (after the article's last line, the
+    /// short address beside it) or `title` (beside the title block). At least 15 mm,
+    /// error correction M, a link in the PDF. Needs an address (front matter `url`, the
+    /// fetched `?url=`, or `base_url`) that is printed (`show_url`).
+    qr: QrPlace = QrPlace::None;
 }
 
 /// The `article` template's margins, for a template file that sets none.

@@ -395,7 +395,8 @@ from_str_via_option_value!(
     FiguresMode,
     CodeTheme,
     Direction,
-    PdfStandard
+    PdfStandard,
+    QrPlace
 );
 
 /// An option whose values are a fixed set of words: the enum, its words, and the word
@@ -525,6 +526,16 @@ impl PdfStandard {
         matches!(self, PdfStandard::UaAndA | PdfStandard::A)
     }
 }
+
+word_option!(
+    /// Where a QR code of the article's address goes (see
+    /// [`RenderOptions::qr`](super::RenderOptions::qr)).
+    QrPlace, "a QR code place", "PLACE", {
+        None = "none",
+        End = "end",
+        Title = "title",
+    }
+);
 
 word_option!(
     /// Where figures go (see [`RenderOptions::figures`](super::RenderOptions::figures)).

@@ -133,6 +133,9 @@ pub fn document(engine: &Engine) -> Value {
 
     let download_param = json!({"name": "download", "in": "query", "required": false, "description": DOWNLOAD,
         "schema": {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"]}});
+    let report_param = json!({"name": "report", "in": "query", "required": false,
+        "description": "`1`: answer with the render's quality report (JSON) instead of the PDF; the same as `Accept: application/json`.",
+        "schema": {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"]}});
     let filename_param = json!({"name": "filename", "in": "query", "required": false, "description": FILENAME,
         "schema": {"type": "string", "maxLength": 255}});
     let url_param = json!({"name": "url", "in": "query", "required": true,
@@ -151,13 +154,17 @@ pub fn document(engine: &Engine) -> Value {
         "Cache-Control": {"description": "`private, no-cache` for POST; for GET ?url=, `public, max-age=N` while the render is fresh (at most 300), `no-cache` when an image could not be read.", "schema": {"type": "string"}},
         "X-Folio-Pages": {"description": "Pages in the PDF.", "schema": {"type": "integer", "minimum": 1}},
         "X-Folio-Warnings": {"description": "How many warnings the render gave.", "schema": {"type": "integer", "minimum": 0}},
+        "X-Folio-Quality": {"description": "The quality report in one line: `pages=N; hyphenated=P%; spacing-p95=Eem; last-page-fill=F; warnings=W` (the whole report with `?report=1` or `Accept: application/json`).", "schema": {"type": "string"}},
         "X-Folio-Warning": {"description": format!("One warning per header, at most {}: UTF-8 percent-encoded (printable ASCII but `%` as is; decode with decodeURIComponent), at most 1000 bytes before encoding.", crate::MAX_WARNING_HEADERS), "schema": {"type": "string"}},
         "X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}
     });
     let ok_pdf = json!({
         "description": "The PDF.",
         "headers": pdf_headers,
-        "content": {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}
+        "content": {
+            "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/Quality"}}
+        }
     });
     let not_modified = json!({"description": "Not modified: the If-None-Match ETag matches.",
         "headers": {"ETag": {"schema": {"type": "string"}}, "X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}});
@@ -206,6 +213,7 @@ pub fn document(engine: &Engine) -> Value {
     );
 
     let mut post_params = vec![
+        report_param.clone(),
         download_param.clone(),
         filename_param.clone(),
         if_none_match.clone(),
@@ -214,6 +222,7 @@ pub fn document(engine: &Engine) -> Value {
     post_params.extend(query_options.iter().cloned());
     let mut get_params = vec![
         url_param,
+        report_param,
         download_param,
         filename_param,
         if_none_match,
@@ -398,6 +407,23 @@ pub fn document(engine: &Engine) -> Value {
                     "font_size": {"type": "number"},
                     "columns": {"type": "integer", "minimum": 1}
                 }},
+                "Quality": {"type": "object", "description": "How well the render is set, measured on its layout (schema `folio-quality/1`; README, Quality report).",
+                    "required": ["schema", "pages", "last_page_fill", "lines", "spacing_em", "faults", "standard"],
+                    "properties": {
+                        "schema": {"type": "string", "const": "folio-quality/1"},
+                        "pages": {"type": "array", "items": {"type": "object", "properties": {"fill": {"type": "number"}, "largest_hole": {"type": "number"}}}},
+                        "last_page_fill": {"type": "number"},
+                        "lines": {"type": "object", "description": "body, measured, justified_pct, hyphenated, hyphenated_pct, longest_hyphen_run, loose, tight, overfull, stretched"},
+                        "spacing_em": {"type": "object", "properties": {"p50": {"type": "number"}, "p95": {"type": "number"}, "max": {"type": "number"}}},
+                        "faults": {"type": "object", "description": "orphans, widows and stranded_headings (page numbers), notes_split, emergency_breaks"},
+                        "missing_glyphs": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "images": {"type": "object", "properties": {"shown": {"type": "integer"}, "failed": {"type": "integer"}}},
+                        "links": {"type": "integer"},
+                        "fonts": {"type": "array", "items": {"type": "string"}},
+                        "standard": {"type": "object", "properties": {"made_to": {"type": "string"}, "claimed": {"type": "boolean"}}},
+                        "warnings": {"type": "integer"},
+                        "timings_ms": {"type": "object", "properties": {"read": {"type": "number"}, "typeset": {"type": "number"}, "report": {"type": "number"}, "pdf": {"type": "number"}}}
+                    }},
                 "Problem": {"type": "object", "description": "RFC 9457 problem details.", "required": ["type", "title", "status", "detail"], "properties": {
                     "type": {"type": "string", "const": "about:blank"},
                     "title": {"type": "string"},

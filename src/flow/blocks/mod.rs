@@ -8,6 +8,7 @@ mod heading;
 mod list;
 mod note_text;
 mod paragraph;
+mod qr;
 mod quote;
 mod rule;
 mod table;
