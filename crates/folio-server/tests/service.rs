@@ -352,8 +352,9 @@ async fn same_request_is_cached_and_revalidates_with_304() {
     assert_eq!(revalidate.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(
         revalidate.headers().get(header::VARY).unwrap(),
-        "Origin",
-        "a cacheable answer says it varies by Origin, asked without one too"
+        "Origin, Accept",
+        "a cacheable answer says it varies by Origin (asked without one too) and by Accept \
+         (the PDF or its quality report)"
     );
     // A weak validator matches too (If-None-Match compares weakly).
     let weak = format!("\"other\", W/{}", etag.to_str().unwrap());
