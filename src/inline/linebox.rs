@@ -226,48 +226,40 @@ pub fn line_boxes(
 /// between left-to-right runs drawn with outlines, on the same baseline; elsewhere the
 /// gap stays a gap, which text extraction reads as a space too.
 fn add_space(elements: &mut [Element], x: f32, next: &ShapedRun, fonts: &FontBook) {
-    let Some(Element::Text {
-        x: prev_x,
-        run: prev,
-        ..
-    }) = elements
-        .iter_mut()
-        .rev()
-        .find(|e| matches!(e, Element::Text { .. }))
-    else {
-        return;
-    };
-    let gap = x - (prev_x.0 + prev.width());
-    let face = fonts.face(prev.face);
-    if gap <= 0.0 || prev.is_rtl() || next.is_rtl() || face.drawing != Drawing::Outlines {
+    if next.is_rtl() {
         return;
     }
-    let Some(glyph) = face.shaper.glyph_index(' ') else {
-        return;
-    };
-    prev.append(ShapedRun::repeated(
-        prev.face,
-        prev.size,
-        glyph.0,
-        " ",
-        prev.level,
-        |_, _| gap,
-    ));
+    if let Some(Element::Text { x: prev_x, run, .. }) = last_text(elements) {
+        let gap = x - (prev_x.0 + run.width());
+        if gap > 0.0 {
+            append_space(run, gap, fonts);
+        }
+    }
 }
 
 /// Ends a line broken at a word space with that space, of no width: a reader of the
-/// structure (which joins a paragraph's lines) then reads two words, not one. Only after
-/// left-to-right text drawn with outlines.
+/// structure (which joins a paragraph's lines) then reads two words, not one.
 fn end_with_space(elements: &mut [Element], fonts: &FontBook) {
-    let Some(Element::Text { run, .. }) = elements
+    if let Some(Element::Text { run, .. }) = last_text(elements) {
+        if !run.text.ends_with(' ') {
+            append_space(run, 0.0, fonts);
+        }
+    }
+}
+
+fn last_text(elements: &mut [Element]) -> Option<&mut Element> {
+    elements
         .iter_mut()
         .rev()
         .find(|e| matches!(e, Element::Text { .. }))
-    else {
-        return;
-    };
+}
+
+/// Appends a space glyph `advance` wide to a left-to-right run drawn with outlines whose
+/// face has one (a right-to-left run is drawn in visual order: a space would land at the
+/// wrong end of its text).
+fn append_space(run: &mut ShapedRun, advance: f32, fonts: &FontBook) {
     let face = fonts.face(run.face);
-    if run.is_rtl() || face.drawing != Drawing::Outlines || run.text.ends_with(' ') {
+    if run.is_rtl() || face.drawing != Drawing::Outlines {
         return;
     }
     let Some(glyph) = face.shaper.glyph_index(' ') else {
@@ -279,7 +271,7 @@ fn end_with_space(elements: &mut [Element], fonts: &FontBook) {
         glyph.0,
         " ",
         run.level,
-        |_, _| 0.0,
+        |_, _| advance,
     ));
 }
 
