@@ -124,3 +124,32 @@ fn the_report_is_the_same_for_the_same_input_but_for_its_timings() {
     assert_eq!(a.schema, folio::quality::SCHEMA);
     assert_eq!(a.fonts, ["NotoSerif-Bold", "NotoSerif-Regular"]);
 }
+
+#[test]
+fn long_inline_code_breaks_like_an_address_instead_of_stretching_the_line() {
+    // Paths and dotted names in running text, in a narrow measure: they break after `/`,
+    // `.` or `_` (never after a `-`, which would read as a broken word), with no hyphen,
+    // so no line is left with ems between its words.
+    let options = RenderOptions {
+        page_size: Some("A5".parse().unwrap()),
+        ..RenderOptions::default()
+    };
+    let md = "# Paths\n\nOnce the package is installed, the file \
+              `/etc/migrationtools/migrate_common.ph` must be edited; the configuration in \
+              `/etc/pam.d/common-password` and `/etc/nsswitch.conf` follows, and a long \
+              dotted name such as `org.freedesktop.NetworkManager.settings.connection` too. \
+              Then `/usr/share/doc/libpam-ldap/examples/pam.d/common-session` is read.";
+    let q = report(md, &options);
+    assert_eq!(q.lines.stretched, 0, "{:?}", q.lines);
+    assert!(q.spacing_em.max < 1.0, "{:?}", q.spacing_em);
+    // The text of the paths comes back whole.
+    let pdf = engine().render(md, &options).unwrap().pdf;
+    let tree = tool("pdfinfo", &["-struct-text", "-"], &pdf);
+    for path in [
+        "/etc/migrationtools/migrate_common.ph",
+        "org.freedesktop.NetworkManager.settings.connection",
+        "/usr/share/doc/libpam-ldap/examples/pam.d/common-session",
+    ] {
+        assert!(tree.contains(path), "{path} in {tree}");
+    }
+}

@@ -758,8 +758,13 @@ fn add_word(
     ctx: &Context<'_>,
 ) {
     let word = &text[range.clone()];
-    let is_url =
-        span.kind == TextKind::Url || (span.kind == TextKind::Prose && looks_like_url(word));
+    // Inline code in running text (a path, a dotted name) breaks where a URL does, with
+    // no hyphen added: left whole, a long path leaves the line before it loose by ems.
+    // Code blocks wrap their own way.
+    let inline_code = span.kind == TextKind::Code && !style.monospace;
+    let is_url = span.kind == TextKind::Url
+        || (span.kind == TextKind::Prose && looks_like_url(word))
+        || inline_code;
     // (offset in word, kind, adds hyphen, letters to the nearer end of the hyphenated part)
     let mut breaks: Vec<(usize, PenaltyKind, bool, usize)> = Vec::new();
 
@@ -777,7 +782,14 @@ fn add_word(
     if is_url {
         for (i, c) in word.char_indices() {
             let after = i + c.len_utf8();
-            if matches!(c, '/' | '.' | '-' | '_' | '?' | '&' | '=' | '#' | '~')
+            // Not after a hyphen in code: a line ending in `-` reads as a word broken by
+            // Folio, and the reader cannot tell it is part of the code.
+            let breaks_after = match c {
+                '-' => !inline_code,
+                '/' | '.' | '_' | '?' | '&' | '=' | '#' | '~' => true,
+                _ => false,
+            };
+            if breaks_after
                 && after >= 4
                 && word.len() - after >= 3
                 && !word[after..].starts_with('/')
