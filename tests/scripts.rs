@@ -292,3 +292,47 @@ fn long_emoji_sequences_map_in_entries_every_reader_takes() {
         "MuPDF's text lacks the family: {seen}"
     );
 }
+
+#[test]
+fn chinese_and_japanese_paragraphs_end_with_more_than_a_character_in_large_print() {
+    // Large print is ragged: a paragraph's last line of one character and its stop (a
+    // runt, the commonest before a heading) costs as a short last word does.
+    for name in ["ja-article.md", "zh-article.md"] {
+        let options = RenderOptions {
+            template: Some("large-print".to_string()),
+            ..RenderOptions::default()
+        };
+        let typeset = typeset(&example(name), &options);
+        for page in &typeset.layout.pages {
+            let body: Vec<&folio::layout::PageLine> =
+                page.lines.iter().filter(|l| l.role == Role::Body).collect();
+            // A paragraph's last line: the line after it belongs to another structure
+            // element (or there is none on the page).
+            let tag_of = |line: &folio::layout::PageLine| {
+                page.elements[line.elements.clone()]
+                    .iter()
+                    .find_map(|e| match e {
+                        Element::Text { tag, .. } => Some(*tag),
+                        _ => None,
+                    })
+            };
+            for (i, line) in body.iter().enumerate() {
+                let last = body
+                    .get(i + 1)
+                    .is_none_or(|next| tag_of(next) != tag_of(line));
+                let text: String = page.elements[line.elements.clone()]
+                    .iter()
+                    .filter_map(|e| match e {
+                        Element::Text { run, .. } => Some(run.text.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
+                assert!(
+                    !last || letters >= 2,
+                    "{name}: a paragraph ends with the runt `{text}`"
+                );
+            }
+        }
+    }
+}

@@ -153,11 +153,17 @@ pub fn choose_breaks(
     } else {
         RAGGED_STRETCH_EM * style.size as f64
     };
+    // A runt (a last line of one short word, or of a character or two of Chinese or
+    // Japanese) costs in the continuous passes, and in ragged text in the first pass too:
+    // there a shorter line above costs little. Justified, the first pass would pay for it
+    // with a looser line, whose wide gaps text extraction reads as a column break
+    // (tests/scripts.rs, the Hindi article); the second pass weighs it instead.
     let first = Params {
         cancel: cancel.clone(),
         tolerance: FIRST_PASS_TOLERANCE,
         hyphenate: false,
         background_stretch: background,
+        runt_demerits: if style.justify { 0.0 } else { RUNT_DEMERITS },
         ..Params::default()
     };
     // The second pass has no tolerance: every line that is not overfull is possible,
@@ -171,7 +177,7 @@ pub fn choose_breaks(
         } else {
             0.0
         },
-        runt_demerits: if style.justify { RUNT_DEMERITS } else { 0.0 },
+        runt_demerits: RUNT_DEMERITS,
         adj_demerits: ADJ_DEMERITS,
         ..first.clone()
     };
