@@ -235,46 +235,34 @@ fn a_render_over_its_memory_is_stopped_with_422_and_its_worker_replaced() {
     );
 }
 
-/// Whether a frozen worker was frozen mid-render: its render thread is stopped (`T`)
-/// with a job, i.e. not waiting for one. A render thread that had finished waits in
-/// the kernel (`S`) before the freeze takes hold, and shows `T` too; the supervisor's
-/// answer then arrives anyway, which the caller checks first.
-fn rendering_or_stopped(pid: u32) -> bool {
-    std::fs::read_dir(format!("/proc/{pid}/task"))
-        .map(|tasks| {
-            tasks.flatten().any(|task| {
-                std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
-                    let (name, rest) = stat.split_once(") ").unwrap_or(("", ""));
-                    name.ends_with("folio-worker-re")
-                        && (rest.starts_with('T') || rest.starts_with('R') || rest.starts_with('D'))
-                })
-            })
+/// How many bytes a process has written so far (`/proc/PID/io`).
+fn bytes_written(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("wchar: ")?.trim().parse().ok())
         })
-        .unwrap_or(false)
+        .unwrap_or(0)
 }
 
 #[test]
 fn a_worker_killed_mid_render_costs_only_its_request() {
-    let service = Service::start(&["--deadline-ms", "60000", "--max-pages", "2000"]);
-    // Both workers ready, so that the other one serves while the first renders.
+    // An image server that takes the connection and never answers: the render waits for
+    // its picture, mid-way, for as long as the test needs; no race with a clock.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let (accepted, asked) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+            let _ = accepted.send(());
+        }
+    });
+    let service = Service::start(&["--deadline-ms", "60000", "--allow-origin", &origin]);
     let initial = service.ready_workers(2);
-    // The worker that takes a job is the one whose render thread runs; the other's waits
-    // for a job. Seen running in a few looks in a row, not once by chance.
-    let rendering = |pid: u32| {
-        std::fs::read_dir(format!("/proc/{pid}/task"))
-            .map(|tasks| {
-                tasks.flatten().any(|task| {
-                    std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
-                        let (name, rest) = stat.split_once(") ").unwrap_or(("", ""));
-                        // Running, or waiting on the memory it is filling (`D`, page
-                        // faults of a big render on a loaded machine): busy either way.
-                        name.ends_with("folio-worker-re")
-                            && (rest.starts_with('R') || rest.starts_with('D'))
-                    })
-                })
-            })
-            .unwrap_or(false)
-    };
+    let before: Vec<u64> = initial.iter().map(|&pid| bytes_written(pid)).collect();
     let signal = |name: &str, pid: u32| {
         let sent = Command::new("kill")
             .args([name, &pid.to_string()])
@@ -282,58 +270,29 @@ fn a_worker_killed_mid_render_costs_only_its_request() {
             .unwrap();
         assert!(sent.success(), "kill {name} {pid}");
     };
-    // A render is caught running and frozen there (SIGSTOP); one that ended before it
-    // could be frozen (a fast machine) is let go and another is tried, so the test
-    // waits on no clock however fast the breaker.
-    let mut attempts = 0;
-    let long = loop {
-        attempts += 1;
-        // Each attempt is a render caught or finished, never a wait: on a loaded machine
-        // (the whole test suite on two cores) several may end before they are caught.
-        assert!(
-            attempts <= 20,
-            "no render stayed running long enough to be frozen"
-        );
-        let answer = std::thread::scope(|scope| {
-            let long = scope.spawn(|| service.render(&"a long article to print ".repeat(80_000)));
-            let mut seen = (0, 0u32);
-            let busy = loop {
-                let running: Vec<u32> = initial
-                    .iter()
-                    .copied()
-                    .filter(|&pid| rendering(pid))
-                    .collect();
-                match running.as_slice() {
-                    [pid] if seen.1 == *pid => seen.0 += 1,
-                    [pid] => seen = (1, *pid),
-                    _ => seen = (0, 0),
-                }
-                if seen.0 >= 3 {
-                    break Some(seen.1);
-                }
-                if long.is_finished() {
-                    break None;
-                }
-                std::thread::yield_now();
-            };
-            let busy = busy?;
-            signal("-STOP", busy);
-            if long.is_finished() || !rendering_or_stopped(busy) {
-                // It ended between the look and the freeze: let it go, try again.
-                signal("-CONT", busy);
-                long.join().unwrap();
-                return None;
-            }
-            // The other worker keeps serving while this one dies.
-            let (status, body) = service.render("# Beside it\n\nA small article.");
-            assert_eq!((status, body.as_str()), (200, "%PDF"));
-            signal("-9", busy);
-            Some(long.join().unwrap())
+    let long = std::thread::scope(|scope| {
+        let long = scope.spawn(|| {
+            service.render(&format!(
+                "# Waiting\n\n![a picture]({origin}/picture.png)\n\nText after it."
+            ))
         });
-        if let Some(answer) = answer {
-            break answer;
-        }
-    };
+        asked
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the render asked for its picture");
+        // The worker mid-render is the one that wrote since it was ready: its request
+        // for the picture.
+        let busy = initial
+            .iter()
+            .zip(&before)
+            .find(|(pid, before)| bytes_written(**pid) > **before)
+            .map(|(pid, _)| *pid)
+            .expect("a worker asked for the picture");
+        // The other worker keeps serving while this one dies.
+        let (status, body) = service.render("# Beside it\n\nA small article.");
+        assert_eq!((status, body.as_str()), (200, "%PDF"));
+        signal("-9", busy);
+        long.join().unwrap()
+    });
     assert_eq!(long.0, 500, "{}", long.1);
     assert!(
         long.1.contains("signal 9") && long.1.contains("request id"),
