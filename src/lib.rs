@@ -361,9 +361,9 @@ impl Engine {
         }
         let id = document_id(markdown, &settings);
         let mut info = pdf_info(&document, &settings, id);
-        let mut refusals = Vec::new();
-        info.claimed = claimable(info.standard, markdown, &warnings, &mut refusals);
-        warnings.extend(refusals);
+        let refusal = refusal(info.standard, markdown, &warnings);
+        info.claimed = info.standard.tagged() && refusal.is_none();
+        warnings.extend(refusal);
         dedup_warnings(&mut warnings);
         let external_images = std::mem::take(&mut flowed.external_images);
         Ok(Typeset {
@@ -490,21 +490,17 @@ fn pdf_info(document: &Document, settings: &Settings, id: [u8; 16]) -> export::P
     }
 }
 
-/// Whether the file may claim the standards it is made to, given what the render met;
-/// what keeps it from them goes to `refusals`, with the place in `markdown` where it
-/// first happens. A glyph no font has is drawn as the font's `.notdef` box, which PDF/A
-/// forbids and which means nothing to a screen reader.
-fn claimable(
-    standard: PdfStandard,
-    markdown: &str,
-    warnings: &[Warning],
-    refusals: &mut Vec<Warning>,
-) -> bool {
+/// What keeps the file from claiming the standards it is made to, given what the render
+/// met, with the place in `markdown` where it first happens; none if nothing does. A
+/// glyph no font has is drawn as the font's `.notdef` box, which PDF/A forbids and which
+/// means nothing to a screen reader.
+fn refusal(standard: PdfStandard, markdown: &str, warnings: &[Warning]) -> Option<Warning> {
     if standard == PdfStandard::None {
-        return false;
+        return None;
     }
     let mut scripts = Vec::new();
-    let mut first: Option<source::SourcePos> = None;
+    // The first of the characters in the source: its byte offset.
+    let mut first: Option<(usize, char)> = None;
     for warning in warnings {
         let Warning::MissingGlyphs { script, chars, .. } = warning else {
             continue;
@@ -512,26 +508,23 @@ fn claimable(
         let shown: String = chars.chars().take(5).collect();
         scripts.push(format!("{script} ({shown})"));
         for c in chars.chars() {
-            if let Some(at) = markdown.find(c) {
-                let place = source::SourcePos::of_span(markdown, at, at + c.len_utf8(), 1);
-                if first.is_none_or(|f| (place.line, place.column) < (f.line, f.column)) {
-                    first = Some(place);
-                }
+            let at = markdown.find(c);
+            if let Some(at) = at.filter(|&at| first.is_none_or(|(f, _)| at < f)) {
+                first = Some((at, c));
             }
         }
     }
     if scripts.is_empty() {
-        return true;
+        return None;
     }
-    refusals.push(Warning::StandardNotClaimed {
+    Some(Warning::StandardNotClaimed {
         standard: standard.to_string(),
         reason: format!(
             "no font has some characters of {}, which print as empty boxes",
             scripts.join(", ")
         ),
-        at: first,
-    });
-    false
+        at: first.map(|(at, c)| source::SourcePos::of_span(markdown, at, at + c.len_utf8(), 1)),
+    })
 }
 
 /// What names an untitled document in its metadata (a reader's window title, PDF/UA's

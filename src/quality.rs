@@ -178,9 +178,10 @@ pub fn measure(
         for element in &page.elements {
             match element {
                 Element::Text { run, .. } => {
-                    faces.insert(fonts.face(run.face).postscript_name.clone());
+                    faces.insert(run.face);
                 }
-                Element::Image { tag, .. } if !tag.is_artifact() => images += 1,
+                // A decorative picture (no alt text, an artifact) is shown all the same.
+                Element::Image { .. } => images += 1,
                 Element::Link { .. } => links += 1,
                 _ => {}
             }
@@ -217,7 +218,12 @@ pub fn measure(
             failed,
         },
         links,
-        fonts: faces.into_iter().collect(),
+        fonts: faces
+            .into_iter()
+            .map(|face| fonts.face(face).postscript_name.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
         standard,
         warnings: warnings.len(),
         timings_ms: Timings::default(),
@@ -228,7 +234,6 @@ fn read_line(page_index: usize, page: &Page, line: &PageLine, fonts: &FontBook) 
     // Word gaps in points; in ems of the line's size at the end (a space after a word of
     // inline code is the line's space, not the code's).
     let mut gaps: Vec<f32> = Vec::new();
-    let mut size = 0.0f32;
     // The size carrying most of the line's characters.
     let mut sizes: Vec<(f32, usize)> = Vec::new();
     // Glyphs in monospace faces, and in all: a line mostly of code reads as code.
@@ -247,7 +252,6 @@ fn read_line(page_index: usize, page: &Page, line: &PageLine, fonts: &FontBook) 
         if tag.is_none() && !t.is_artifact() {
             tag = Some(*t);
         }
-        size = size.max(run.size);
         match sizes.iter_mut().find(|(s, _)| *s == run.size) {
             Some((_, n)) => *n += run.glyphs.len(),
             None => sizes.push((run.size, run.glyphs.len())),
@@ -285,11 +289,11 @@ fn read_line(page_index: usize, page: &Page, line: &PageLine, fonts: &FontBook) 
         text.trim_end_matches(' ')
             .ends_with(['-', '\u{2010}', '\u{ad}'])
     });
-    let words = if size > 0.0 { gaps.len() + 1 } else { 0 };
+    let words = if sizes.is_empty() { 0 } else { gaps.len() + 1 };
     let line_size = sizes
         .iter()
         .max_by_key(|(_, n)| *n)
-        .map_or(size, |(s, _)| *s)
+        .map_or(f32::EPSILON, |(s, _)| *s)
         .max(f32::EPSILON);
     let gap_em =
         (!gaps.is_empty()).then(|| gaps.iter().sum::<f32>() / gaps.len() as f32 / line_size);

@@ -18,13 +18,11 @@ fn decoded(pdf: &[u8], page: usize) -> Vec<String> {
     let dir = std::env::temp_dir().join(format!("folio-qr-{}-{k}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let n = page.to_string();
+    let path = dir.join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
     let out = std::process::Command::new("pdftoppm")
         .args(["-r", "150", "-png", "-singlefile", "-f", &n, "-l", &n])
-        .arg({
-            let path = dir.join("doc.pdf");
-            std::fs::write(&path, pdf).unwrap();
-            path
-        })
+        .arg(&path)
         .arg(dir.join("page"))
         .output()
         .expect("pdftoppm (scripts/test installs poppler-utils)");
@@ -34,6 +32,7 @@ fn decoded(pdf: &[u8], page: usize) -> Vec<String> {
         .arg(dir.join("page.png"))
         .output()
         .expect("zbarimg (scripts/test installs zbar-tools)");
+    // zbarimg exits 4 when it finds no code: no line is the answer then.
     String::from_utf8_lossy(&scan.stdout)
         .lines()
         .map(str::to_string)

@@ -118,6 +118,15 @@ fn the_structure_tree_reads_as_the_source() {
     assert_eq!(tree.trim_end(), expected.trim_end(), "{tree}");
 }
 
+/// The two parts of a word a line ends in `mark` and the next line goes on with: the
+/// last word of the first line and the first of the second.
+fn broken_at<'a>(pair: &[&'a str], mark: char) -> Option<(&'a str, &'a str)> {
+    let head = pair[0].strip_suffix(mark)?;
+    let head = head.rsplit(|c: char| !c.is_alphanumeric()).next()?;
+    let tail = pair[1].split(|c: char| !c.is_alphanumeric()).next()?;
+    Some((head, tail))
+}
+
 #[test]
 fn a_word_broken_at_a_line_end_reads_back_whole() {
     let md = example("long-essay.md");
@@ -130,18 +139,12 @@ fn a_word_broken_at_a_line_end_reads_back_whole() {
     let lines: Vec<&str> = text.lines().collect();
     let mut broken = 0;
     for pair in lines.windows(2) {
-        let Some(head) = pair[0].strip_suffix('\u{ad}') else {
+        if let Some(head) = pair[0].strip_suffix('\u{ad}') {
+            assert!(!head.ends_with('-'), "a hyphen before the soft one: {head}");
+        }
+        let Some((head, tail)) = broken_at(pair, '\u{ad}') else {
             continue;
         };
-        assert!(!head.ends_with('-'), "a hyphen before the soft one: {head}");
-        let head = head
-            .rsplit(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("");
-        let tail = pair[1]
-            .split(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("");
         let word = format!("{head}{tail}").to_lowercase();
         assert!(
             source.contains(&word),
@@ -152,17 +155,9 @@ fn a_word_broken_at_a_line_end_reads_back_whole() {
     assert!(broken >= 5, "only {broken} words broken at a line's end");
     // A hyphen at a line's end is one the author wrote (`well-` + `made`).
     for pair in lines.windows(2) {
-        let Some(head) = pair[0].strip_suffix('-') else {
+        let Some((head, tail)) = broken_at(pair, '-') else {
             continue;
         };
-        let head = head
-            .rsplit(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("");
-        let tail = pair[1]
-            .split(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("");
         assert!(md.contains(&format!("{head}-{tail}")), "{head}- {tail}");
     }
 }

@@ -161,6 +161,7 @@ pub fn write_pdf(
     let anchors = links::index(&places);
     let mut deflater = metadata::Deflater::new();
     let mut annotation_ids: PageAnnotations = Vec::with_capacity(pages.len());
+    let tagged = marking.is_some();
     for (index, (page, &page_id)) in pages.iter_mut().zip(&page_ids).enumerate() {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
@@ -177,7 +178,6 @@ pub fn write_pdf(
         let links = links::annotations(page, index, &anchors, &page_ids);
         // In a tagged file each annotation is an object of its own, which its link
         // element names; the page then says its tab order follows the structure.
-        let tagged = marking.is_some();
         let mut ids = Vec::with_capacity(links.len());
         let mut annotations = Vec::with_capacity(links.len());
         for link in links {
@@ -382,6 +382,20 @@ fn end_mark(ops: &mut Vec<Op>, mark: Option<Mark>) {
     }
 }
 
+/// Marks the operations from `start` on as one artifact, if there are any and the file
+/// is tagged.
+fn mark_artifact(ops: &mut Vec<Op>, start: usize, marks: &Marks<'_>) {
+    if marks.tagged() && ops.len() > start {
+        ops.insert(
+            start,
+            Op::BeginMarkedContent {
+                tag: "Artifact".to_string(),
+            },
+        );
+        ops.push(Op::EndMarkedContent);
+    }
+}
+
 fn page_ops(
     page: &Page,
     book: &FontBook,
@@ -443,8 +457,7 @@ fn page_ops(
     }
 
     // Colour glyphs (emoji), as pictures: artifacts, their text is in the text layer.
-    let artifact = marks.at(usize::MAX).map(|_| Mark::Artifact);
-    begin_mark(&mut ops, marks, artifact);
+    let pictures = ops.len();
     for element in &page.elements {
         let Element::Text { x, y, run, .. } = element else {
             continue;
@@ -470,10 +483,10 @@ fn page_ops(
         }
     }
 
-    end_mark(&mut ops, artifact);
+    mark_artifact(&mut ops, pictures, marks);
 
     // Rules first, under the text: decoration, one artifact.
-    begin_mark(&mut ops, marks, artifact);
+    let rules = ops.len();
     let mut current_stroke: Option<(f32, f32)> = None;
     for element in &page.elements {
         if let Element::Rule {
@@ -518,7 +531,7 @@ fn page_ops(
         }
     }
 
-    end_mark(&mut ops, artifact);
+    mark_artifact(&mut ops, rules, marks);
 
     // The text goes after all this, and the links over it (see `add_page_text`).
 

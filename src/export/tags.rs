@@ -101,13 +101,14 @@ impl Marking {
                         }
                     }
                 };
-                // An image drawn between two texts ends the first text's sequence.
-                if !matches!(element, Element::Text { .. } | Element::Link { .. })
-                    && matches!(mark, Mark::Content { .. })
-                {
-                    open_text = None;
-                }
-                if matches!(element, Element::Text { .. }) && mark == Mark::Artifact {
+                // A text's sequence goes on only to the next text of its element: an
+                // artifact's text between them (in the same stream, where one MCID must
+                // be one sequence) or a picture of content (read between them) ends it.
+                if matches!(
+                    (element, mark),
+                    (Element::Text { .. }, Mark::Artifact)
+                        | (Element::Image { .. }, Mark::Content { .. })
+                ) {
                     open_text = None;
                 }
                 marks.push(mark);
@@ -380,6 +381,11 @@ impl<'a> Marks<'a> {
                 .map(Vec::as_slice),
             structure,
         }
+    }
+
+    /// Whether the file is tagged (drawing then opens marked-content sequences).
+    pub fn tagged(&self) -> bool {
+        self.marks.is_some()
     }
 
     /// The mark of element `index` (`None`: the file is not tagged).

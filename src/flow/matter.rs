@@ -52,9 +52,14 @@ impl Flow<'_> {
         let full = self.settings.area_width();
         let rtl = self.settings.rtl();
         let gap = self.size() * QR_GAP_EM;
-        // Made at the start edge; moved to the end edge below.
-        let code =
-            qr.and_then(|address| self.qr_code(address, Pt::ZERO, crate::structure::Tag::DOCUMENT));
+        // Made at the left; moved to the end edge below. Its link is the document's.
+        let code = qr.and_then(|address| {
+            let link = self.tag(Kind::Link, crate::structure::Tag::DOCUMENT);
+            Flow::qr_code(address, Pt::ZERO, link)
+        });
+        if qr.is_some() && code.is_none() {
+            self.no_qr_code();
+        }
         let mut frame = Frame::full(full, rtl);
         if let Some((_, side)) = &code {
             frame.width = full - *side - Pt(gap);

@@ -146,29 +146,19 @@ pub fn create_app(
                 let route = route_label(&path);
                 state.metrics.request(route, status);
                 let ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-                match info {
-                    Some(info) => tracing::info!(
-                        request_id = %id,
-                        method = %method,
-                        route,
-                        path = %path,
-                        status,
-                        ms,
-                        pages = info.pages as u64,
-                        bytes = info.bytes as u64,
-                        cache = info.cache,
-                        "request"
-                    ),
-                    None => tracing::info!(
-                        request_id = %id,
-                        method = %method,
-                        route,
-                        path = %path,
-                        status,
-                        ms,
-                        "request"
-                    ),
-                }
+                // A render's figures when there was one (a field of `None` is left out).
+                tracing::info!(
+                    request_id = %id,
+                    method = %method,
+                    route,
+                    path = %path,
+                    status,
+                    ms,
+                    pages = info.map(|i| i.pages as u64),
+                    bytes = info.map(|i| i.bytes as u64),
+                    cache = info.map(|i| i.cache),
+                    "request"
+                );
                 Ok(res)
             }
         })

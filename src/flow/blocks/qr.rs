@@ -9,7 +9,7 @@ use super::{Flow, Frame};
 use crate::geom::{Pt, Rect, MM};
 use crate::inline::{Align, LineBox, Measure};
 use crate::layout::{Element, LinkTarget, Role};
-use crate::structure::Kind;
+use crate::structure::{Kind, Tag};
 
 /// The code's side with its quiet zone: never smaller than this (a phone reads a 15 mm
 /// code from a page held at reading distance), larger for a long address's many modules.
@@ -101,14 +101,9 @@ fn short_address(address: &str) -> String {
 }
 
 impl Flow<'_> {
-    /// The QR code of `address` alone, its quiet zone's top left corner at (`x`, 0), as a
-    /// link of `parent`; and its side. For beside the title block.
-    pub(in crate::flow) fn qr_code(
-        &mut self,
-        address: &str,
-        x: Pt,
-        parent: crate::structure::Tag,
-    ) -> Option<(Vec<Element>, Pt)> {
+    /// The QR code of `address`, its quiet zone's top left corner at (`x`, 0), and a link
+    /// area over it, the annotation of `link`; and its side.
+    pub(in crate::flow) fn qr_code(address: &str, x: Pt, link: Tag) -> Option<(Vec<Element>, Pt)> {
         let qr = Qr::of(address)?;
         let target = LinkTarget::from_href(address)?;
         let side = qr.side();
@@ -121,7 +116,7 @@ impl Flow<'_> {
                 height: side,
             },
             target,
-            tag: self.tag(Kind::Link, parent),
+            tag: link,
         });
         Some((elements, side))
     }
@@ -137,44 +132,41 @@ impl Flow<'_> {
                     .push_lines(vec![line], crate::flow::vlist::Keep::TwoLines);
                 self.previous_was_paragraph = false;
             }
-            None => self.warnings.push(crate::error::Warning::QrCode {
-                reason: "the address is too long for a QR code, or not a web address".into(),
-            }),
+            None => self.no_qr_code(),
         }
+    }
+
+    /// The warning for an address that makes no code.
+    pub(in crate::flow) fn no_qr_code(&mut self) {
+        self.warnings.push(crate::error::Warning::QrCode {
+            reason: "the address is too long for a QR code, or not a web address".into(),
+        });
     }
 
     /// A line with the QR code of `address` at the start edge of `frame` and the short
     /// address beside it, the whole a link to the address (a link of the structure; the
     /// code itself is drawing, an artifact). None if the address makes no code.
     pub(in crate::flow) fn qr_line(&mut self, address: &str, frame: &Frame) -> Option<LineBox> {
-        let qr = Qr::of(address)?;
         let target = LinkTarget::from_href(address)?;
-        let side = qr.side();
+        let link = self.tag(Kind::Link, frame.parent);
+        let (mut code, side) = Flow::qr_code(address, frame.left, link)?;
+        if frame.rtl {
+            // At the start edge, which is the right.
+            let shift = frame.width - side;
+            code = code
+                .into_iter()
+                .map(|e| e.translated(shift, Pt::ZERO))
+                .collect();
+        }
         let size = self.size() * ADDRESS_SCALE;
         let gap = self.size() * GAP_EM;
-        let link = self.tag(Kind::Link, frame.parent);
-        let code_x = if frame.rtl {
-            frame.left + frame.width - side
-        } else {
-            frame.left
-        };
         let mut line = LineBox {
             height: side,
             baseline: side / 2.0,
             role: Role::Figure,
+            elements: code,
             ..LineBox::default()
         };
-        line.elements.extend(qr.elements(code_x, Pt::ZERO));
-        line.elements.push(Element::Link {
-            rect: Rect {
-                x: code_x,
-                y: Pt::ZERO,
-                width: side,
-                height: side,
-            },
-            target: target.clone(),
-            tag: link,
-        });
         // The address beside the code, vertically centred on it.
         let text_width = (frame.width - side - Pt(gap)).max(Pt(size));
         let measure = Measure {

@@ -54,31 +54,31 @@ pub(super) fn chosen_file_name(chosen: &str) -> Option<String> {
 
 /// A file name from the title keeping its letters in any script (`Ωμέγα-und-größe.pdf`).
 pub(super) fn unicode_file_name(title: Option<&str>) -> String {
-    let mut name = String::new();
-    for c in title.unwrap_or("article").chars() {
-        if c.is_alphanumeric() {
-            name.extend(c.to_lowercase());
-        } else if !name.ends_with('-') && !name.is_empty() {
-            name.push('-');
-        }
-        if name.chars().count() >= 80 {
-            break;
-        }
-    }
-    let name = name.trim_end_matches('-');
-    format!("{}.pdf", if name.is_empty() { "article" } else { name })
+    slug(title, char::is_alphanumeric)
 }
 
 /// A file name from the title: letters, digits and hyphens, ending in `.pdf`.
 pub(super) fn file_name(title: Option<&str>) -> String {
+    slug(title, |c| c.is_ascii_alphanumeric())
+}
+
+/// The title's characters that `keep` keeps, lower-cased, the others as single hyphens
+/// between them; at most 80 characters, then `.pdf` (`article.pdf` for nothing left).
+fn slug(title: Option<&str>, keep: fn(char) -> bool) -> String {
+    const MAX_CHARS: usize = 80;
     let mut name = String::new();
+    let mut count = 0;
     for c in title.unwrap_or("article").chars() {
-        if c.is_ascii_alphanumeric() {
-            name.push(c.to_ascii_lowercase());
+        if keep(c) {
+            for lower in c.to_lowercase() {
+                name.push(lower);
+                count += 1;
+            }
         } else if !name.ends_with('-') && !name.is_empty() {
             name.push('-');
+            count += 1;
         }
-        if name.len() >= 80 {
+        if count >= MAX_CHARS {
             break;
         }
     }

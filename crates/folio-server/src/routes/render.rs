@@ -230,10 +230,7 @@ pub(super) async fn respond(
 /// Whether the client asks for the quality report rather than the PDF: `?report=1`, or
 /// an `Accept` that names JSON and not PDF.
 fn wants_report(req: &HttpRequest) -> bool {
-    let query: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
-        .into_owned()
-        .collect();
-    if super::request::flag(&query, "report") {
+    if flag(&pairs(req.query_string()), "report") {
         return true;
     }
     let accept = req
