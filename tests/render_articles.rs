@@ -432,3 +432,61 @@ fn a_render_past_its_deadline_stops_with_an_error() {
         .render_with(&md, &RenderOptions::default(), &later)
         .is_ok());
 }
+
+/// Each text span MuPDF reads (`mutool trace`): its font and its horizontal over its
+/// vertical scale (1: drawn as the font draws it).
+fn span_widths(pdf: &[u8]) -> Vec<(String, f64)> {
+    let (ok, trace, err) = tool_on_file("mutool", &["trace"], pdf, &[]);
+    assert!(ok, "mutool trace: {err}");
+    let attribute = |line: &str, name: &str| -> Option<String> {
+        let start = line.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(line[start..].split('"').next()?.to_string())
+    };
+    trace
+        .lines()
+        .filter(|line| line.trim_start().starts_with("<span "))
+        .filter_map(|line| {
+            let font = attribute(line, "font")?;
+            let m: Vec<f64> = attribute(line, "trm")?
+                .split(' ')
+                .map(|n| n.parse().unwrap_or(0.0))
+                .collect();
+            Some((font, m[0] / m[3]))
+        })
+        .collect()
+}
+
+#[test]
+fn justified_letters_widen_or_narrow_by_at_most_two_percent_and_code_never() {
+    let markdown = format!(
+        "{}\n\nSome `inline_code_that_keeps_its_grid` in a justified paragraph of prose.\n",
+        example("long-essay.md")
+    );
+    let rendered = render(&markdown);
+    let widths = span_widths(&rendered.pdf);
+    let expanded = widths
+        .iter()
+        .filter(|(_, w)| (w - 1.0).abs() > 1e-4)
+        .count();
+    assert!(
+        expanded > 100,
+        "{expanded} of {} spans expanded",
+        widths.len()
+    );
+    for (font, width) in &widths {
+        assert!((width - 1.0).abs() <= 0.0201, "{font} at {width}");
+        if font.contains("JetBrainsMono") {
+            assert_eq!(*width, 1.0, "code is expanded");
+        }
+    }
+    assert!(widths.iter().any(|(f, _)| f.contains("JetBrainsMono")));
+    // The text layer reads the same words.
+    assert_every_word_kept("long essay, expanded", &markdown, &rendered.pdf);
+    // Off, every glyph is drawn as the font draws it.
+    let options = RenderOptions {
+        font_expansion: Some(false),
+        ..RenderOptions::default()
+    };
+    let plain = engine().render(&markdown, &options).expect("renders");
+    assert!(span_widths(&plain.pdf).iter().all(|(_, w)| *w == 1.0));
+}

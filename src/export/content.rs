@@ -49,6 +49,12 @@ impl Content {
         self.op("Tf");
     }
 
+    /// `p Tz`: glyphs drawn `percent` per cent as wide as the font draws them.
+    pub fn set_horizontal_scaling(&mut self, percent: f32) {
+        self.number(percent, 2);
+        self.op("Tz");
+    }
+
     /// `r g b rg`, from components in 0–1.
     pub fn set_fill_rgb(&mut self, [r, g, b]: [f32; 3]) {
         for component in [r, g, b] {

@@ -204,6 +204,8 @@ pub struct Embedded<'a> {
 struct GlyphWriter {
     content: Content,
     font: Option<(FaceId, f32)>,
+    /// The horizontal scaling of glyphs (font expansion; a page starts at 1).
+    scale: f32,
     /// The fill colour (a page's content starts in black).
     color: Rgb,
     /// The open `TJ` array: codes with the adjustment after each.
@@ -229,6 +231,7 @@ impl GlyphWriter {
         GlyphWriter {
             content: Content::new(),
             font: None,
+            scale: 1.0,
             color: Rgb::BLACK,
             run: Vec::new(),
             baseline: 0.0,
@@ -249,6 +252,14 @@ impl GlyphWriter {
             self.flush();
             self.content.set_font(name, size);
             self.font = Some((face, size));
+        }
+    }
+
+    fn set_scale(&mut self, scale: f32) {
+        if self.scale != scale {
+            self.flush();
+            self.content.set_horizontal_scaling(scale * 100.0);
+            self.scale = scale;
         }
     }
 
@@ -279,7 +290,9 @@ impl GlyphWriter {
     /// Draws glyph `code`, `width` thousandths of an em wide in the PDF's widths, with
     /// its origin at (`x`, `y`) in PDF space, in the current font.
     fn glyph(&mut self, code: u16, width: i64, x: f32, y: f32) {
-        let size = self.font.map_or(0.0, |(_, size)| size);
+        // Adjustments and widths are in thousandths of the font's em, scaled (`Tz`) as
+        // the glyphs are.
+        let size = self.font.map_or(0.0, |(_, size)| size) * self.scale;
         let to_units = 1000.0 / size.max(f32::EPSILON);
         match self.run.last_mut() {
             Some(last) if self.baseline == y => {
@@ -387,6 +400,7 @@ pub fn page_text(
                 continue;
             };
             writer.set_font(carrier, &carrier_face.name, run.size);
+            writer.set_scale(run.scale);
             writer.set_rendering_mode(3);
             // A text too long for one map entry (an emoji family joined by ZWJs) is
             // carried by several glyphs across the picture's width, a piece each.
@@ -411,6 +425,7 @@ pub fn page_text(
             continue;
         };
         writer.set_font(run.face, &embedded_face.name, run.size);
+        writer.set_scale(run.scale);
         writer.set_color(*color);
         // A right-to-left run is drawn in visual order, each glyph mapped to its own
         // text: readers put runs of right-to-left letters back in reading order

@@ -76,6 +76,7 @@ impl Flow<'_> {
             bold,
             italic,
             justify: false,
+            expansion: 0.0,
             hyphenate: false,
             indent: 0.0,
             monospace: false,

@@ -32,6 +32,10 @@ pub enum PenaltyKind {
 pub enum Item<P> {
     Box {
         width: f32,
+        /// How much wider or narrower the box may be set to justify its line (font
+        /// expansion: its glyphs drawn a little wider or narrower), 0 for fixed material.
+        /// A line sets all its flexible boxes by the same ratio as its glue.
+        flex: f32,
         content: P,
     },
     Glue {

@@ -148,6 +148,7 @@ pub fn line_boxes(
                 let face = piece.run.face;
                 std::mem::replace(&mut piece.run, ShapedRun::empty(face, 0.0))
             };
+            let run = run.expanded(placed.scale);
             let piece = &prepared.pieces[placed.piece];
             let x = measure.left.0 + offset + placed.x;
             let y = baseline - piece.rise;
@@ -195,6 +196,7 @@ pub fn line_boxes(
                 let touches = (prev_x.0 + prev.width() - x).abs() < 0.001;
                 let same = prev.face == run.face
                     && prev.size == run.size
+                    && prev.scale == run.scale
                     && prev_y.0 == y
                     && *color == piece.color
                     && *prev_tag == tag;

@@ -212,6 +212,8 @@ struct Totals {
     width: f64,
     stretch: f64,
     shrink: f64,
+    /// Boxes' flexibility (font expansion): it both stretches and shrinks.
+    flex: f64,
     /// Glue that stretches (but not without end, as the paragraph's closing fill does):
     /// the places a justified line spreads its space.
     points: f64,
@@ -526,7 +528,10 @@ pub fn first_fit<P>(items: &[Item<P>], line_width: f32, params: &Params) -> Opti
             }
         }
         match &items[i] {
-            Item::Box { width: w, .. } => width += *w as f64,
+            Item::Box { width: w, flex, .. } => {
+                width += *w as f64;
+                shrink += *flex as f64;
+            }
             Item::Glue {
                 width: w,
                 shrink: z,
@@ -596,7 +601,10 @@ fn prefix_totals<P>(items: &[Item<P>]) -> Vec<Totals> {
     sums.push(running);
     for item in items {
         match item {
-            Item::Box { width, .. } => running.width += *width as f64,
+            Item::Box { width, flex, .. } => {
+                running.width += *width as f64;
+                running.flex += *flex as f64;
+            }
             Item::Glue {
                 width,
                 stretch,
@@ -630,8 +638,9 @@ impl LineFit {
         params: &Params,
     ) -> LineFit {
         let width = end.width - start.width + penalty_width;
-        let stretch = end.stretch - start.stretch + params.background_stretch;
-        let shrink = end.shrink - start.shrink;
+        let flex = end.flex - start.flex;
+        let stretch = end.stretch - start.stretch + params.background_stretch + flex;
+        let shrink = end.shrink - start.shrink + flex;
         let ratio = adjustment_ratio(line_width, width, stretch, shrink);
         let points = end.points - start.points;
         let (feasible, cost_ratio) = if params.em > 0.0 {
@@ -706,6 +715,26 @@ mod tests {
         Paragraph::new(items).demerits_of(breaks, width, params)
     }
 
+    #[test]
+    fn letters_that_may_narrow_let_a_line_fit_that_its_spaces_alone_cannot() {
+        // "aaaaaaaaaa bbbbbbbbbb" is 22 units at natural width with a space that shrinks
+        // by 1: a measure of 20 is too narrow for it on one line, unless the letters
+        // may narrow too (by a tenth here).
+        let (mut items, _) = paragraph("aaaaaaaaaa bbbbbbbbbb");
+        let params = Params::default();
+        // Each word alone would be a line with no space to stretch: no way to set it.
+        assert_eq!(break_lines(&items, 20.0, &params), None);
+        for item in &mut items {
+            if let Item::Box { width, flex, .. } = item {
+                *flex = *width / 10.0;
+            }
+        }
+        let with = break_lines(&items, 20.0, &params).expect("one line");
+        assert_eq!(with.breaks.len(), 1);
+        assert!(with.breaks[0].ratio < 0.0 && with.breaks[0].ratio >= -1.0);
+        assert!(first_fit(&items, 20.0, &params).is_some_and(|b| b.len() == 1));
+    }
+
     /// A paragraph of words with one-unit-per-letter widths, spaces of width 2 that
     /// stretch by 1 and shrink by 1, hyphenation points at `-` inside words (width-1
     /// hyphen, penalty 50), and TeX's ending.
@@ -732,6 +761,7 @@ mod tests {
                 }
                 items.push(Item::Box {
                     width: syllable.chars().count() as f32,
+                    flex: 0.0,
                     content: syllable.to_string(),
                 });
                 pieces.push(syllable.to_string());

@@ -98,13 +98,13 @@ pub fn layout(
 ) -> SetParagraph {
     let line_width = measure.width.0;
     let mut prepared = prepare::prepare(inlines, style, services, line_width);
-    // Its boxes side by side are at least this many lines long.
+    // Its boxes side by side, as narrow as they may be set, are at least this many lines
+    // long.
     let material: f64 = prepared
         .items
         .iter()
-        .filter(|item| item.is_box())
         .map(|item| match item {
-            items::Item::Box { width, .. } => *width as f64,
+            items::Item::Box { width, flex, .. } => (*width - *flex) as f64,
             _ => 0.0,
         })
         .sum();

@@ -14,8 +14,10 @@ use crate::layout::{AnchorKey, LinkTarget};
 use crate::model::{Inline, NoteMark};
 use crate::options::Direction;
 use crate::text::{
-    breaks, fonts::FaceSet, shape::shape_words, FaceId, FontBook, Hyphenator, ShapeOptions,
-    ShapedRun,
+    breaks,
+    fonts::{Drawing, FaceSet},
+    shape::shape_words,
+    FaceId, FontBook, Hyphenator, ShapeOptions, ShapedRun,
 };
 
 pub use super::items::FILL;
@@ -87,6 +89,10 @@ pub struct ParagraphStyle {
     pub italic: bool,
     /// Spaces stretch and shrink (justified) or keep their width (ragged).
     pub justify: bool,
+    /// Font expansion of justified text: how much wider or narrower than drawn by the
+    /// font its letters may be set, as a share (0.02: 2 %), so that a line is evened out
+    /// by its letters as well as its spaces (pdfTeX's `\pdfadjustspacing`); 0: never.
+    pub expansion: f32,
     pub hyphenate: bool,
     /// First-line indent in points.
     pub indent: f32,
@@ -127,6 +133,8 @@ pub struct Prepared {
     pub links: Vec<LinkTarget>,
     /// Characters no bundled face has.
     pub missing: BTreeSet<char>,
+    /// The font expansion of the paragraph's prose (see [`ParagraphStyle::expansion`]).
+    expansion: f32,
 }
 
 /// The services and settings every paragraph of a render is set with.
@@ -197,7 +205,14 @@ pub fn prepare(
         services,
         line_width,
     };
-    let mut prepared = Prepared::default();
+    let mut prepared = Prepared {
+        expansion: if style.justify && !style.monospace {
+            style.expansion
+        } else {
+            0.0
+        },
+        ..Prepared::default()
+    };
     prepared.pieces.push(Piece {
         run: ShapedRun::empty(FaceId::SERIF, style.size),
         shared: true,
@@ -263,6 +278,7 @@ pub fn prepare(
     if style.indent > 0.0 {
         prepared.items.push(Item::Box {
             width: style.indent,
+            flex: 0.0,
             content: INDENT_PIECE,
         });
     }
@@ -668,9 +684,9 @@ fn push_code_whitespace(
         ShapedRun::repeated(span.face, span.size, glyph.0, text, level, |_, c| width(c))
     };
     if at_line_start(&prepared.items) {
-        push_box(prepared, span, glyphs(whitespace));
+        push_box(prepared, span, glyphs(whitespace), ctx.services.fonts);
     } else if style.monospace {
-        push_box(prepared, span, glyphs(whitespace));
+        push_box(prepared, span, glyphs(whitespace), ctx.services.fonts);
         prepared.items.push(Item::Glue {
             width: 0.0,
             stretch: 0.0,
@@ -688,7 +704,7 @@ fn push_code_whitespace(
         );
         let rest = &whitespace[first.len_utf8()..];
         if !rest.is_empty() {
-            push_box(prepared, span, glyphs(rest));
+            push_box(prepared, span, glyphs(rest), ctx.services.fonts);
         }
     }
     true
@@ -718,6 +734,7 @@ fn push_space(
         if style.monospace || kind == TextKind::Code {
             items.push(Item::Box {
                 width,
+                flex: 0.0,
                 content: INDENT_PIECE,
             });
         }
@@ -859,7 +876,7 @@ fn add_word(
             if width > fits && run.glyphs.len() > 1 {
                 push_with_emergency_breaks(prepared, span, run, ctx, emergency_hyphen);
             } else {
-                push_box(prepared, span, run);
+                push_box(prepared, span, run, ctx.services.fonts);
             }
         }
         if let Some((kind, hyphen, edge)) = after {
@@ -944,11 +961,22 @@ fn looks_like_url(word: &str) -> bool {
         || w.contains("://")
 }
 
-fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun) {
+fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun, fonts: &FontBook) {
     if run.glyphs.is_empty() {
         return;
     }
     let width = run.width();
+    // Letters of prose drawn from outlines widen and narrow; code keeps its grid, a
+    // picture (an emoji) its shape, and characters set square (ideographs, kana) or
+    // spread by glue of their own (Thai and its neighbours) their width.
+    let expands = span.kind != TextKind::Code
+        && fonts.face(span.face).drawing == Drawing::Outlines
+        && !run.text.chars().any(breaks::is_unspaced);
+    let flex = if expands {
+        prepared.expansion * width
+    } else {
+        0.0
+    };
     let piece = prepared.push_piece(Piece {
         run,
         shared: false,
@@ -959,6 +987,7 @@ fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun) {
     });
     prepared.items.push(Item::Box {
         width,
+        flex,
         content: piece,
     });
 }
@@ -1000,7 +1029,12 @@ fn push_with_emergency_breaks(
                 content,
             });
         }
-        push_box(prepared, span, run.slice(pair[0]..pair[1]));
+        push_box(
+            prepared,
+            span,
+            run.slice(pair[0]..pair[1]),
+            ctx.services.fonts,
+        );
     }
 }
 
@@ -1027,6 +1061,7 @@ fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usiz
             }],
             ascending: true,
             level: 0,
+            scale: 1.0,
         },
         shared: true,
         link: span.link,

@@ -172,6 +172,11 @@ declare_options! {
     /// Justify body text (flush left and right, last line ragged); `false` sets it flush
     /// left, ragged right. Default `true` (the `large-print` template's default is `false`).
     justify: bool = true;
+    /// Even out justified lines with their letters as well as their spaces: the letters
+    /// of a line may be set up to 2 % wider or narrower than the font draws them (font
+    /// expansion, as pdfTeX's microtype does), which saves hyphens and uneven gaps. Code,
+    /// ideographs and pictures keep their width. Default `true`; no effect on ragged text.
+    font_expansion: bool = true;
     /// Where the addresses of links are printed for readers of paper: `footnote` (default:
     /// a footnote on the same page, one note per address), `endnote` (a numbered list at
     /// the end), `inline` (in brackets after the link text) or `none`. Links stay

@@ -33,6 +33,9 @@ pub struct ShapedRun {
     pub ascending: bool,
     /// The bidi level of the run's text (odd: right to left).
     pub level: u8,
+    /// How much wider than the font draws them the glyphs are drawn (font expansion;
+    /// 1: as drawn). The advances and offsets include it.
+    pub scale: f32,
 }
 
 impl ShapedRun {
@@ -45,6 +48,7 @@ impl ShapedRun {
             glyphs: Vec::new(),
             ascending: true,
             level: 0,
+            scale: 1.0,
         }
     }
 
@@ -75,6 +79,7 @@ impl ShapedRun {
                 .collect(),
             ascending: true,
             level,
+            scale: 1.0,
         }
     }
 
@@ -108,6 +113,18 @@ impl ShapedRun {
             ..g
         }));
         self.text.push_str(&other.text);
+    }
+
+    /// The run drawn `scale` times as wide as the font draws it (font expansion).
+    pub fn expanded(mut self, scale: f32) -> ShapedRun {
+        if scale != 1.0 {
+            for glyph in &mut self.glyphs {
+                glyph.advance *= scale;
+                glyph.x_offset *= scale;
+            }
+            self.scale *= scale;
+        }
+        self
     }
 
     pub fn width(&self) -> f32 {
@@ -167,6 +184,7 @@ impl ShapedRun {
             glyphs,
             ascending: self.ascending,
             level: self.level,
+            scale: self.scale,
         }
     }
 
@@ -539,6 +557,7 @@ fn shape_one(
         glyphs,
         ascending,
         level: options.level,
+        scale: 1.0,
     }
 }
 

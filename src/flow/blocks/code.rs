@@ -48,6 +48,7 @@ impl Flow<'_> {
             bold: false,
             italic: false,
             justify: false,
+            expansion: 0.0,
             hyphenate: false,
             indent: 0.0,
             monospace: true,

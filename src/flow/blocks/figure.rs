@@ -223,6 +223,7 @@ impl Flow<'_> {
             bold: false,
             italic: true,
             justify: false,
+            expansion: 0.0,
             hyphenate: self.settings.hyphenate,
             indent: 0.0,
             monospace: false,

@@ -26,6 +26,7 @@ impl Flow<'_> {
             bold: level <= 4,
             italic: level >= 4,
             justify: false,
+            expansion: 0.0,
             hyphenate: false,
             indent: 0.0,
             monospace: false,

@@ -72,6 +72,7 @@ impl Flow<'_> {
             bold,
             italic: false,
             justify: false,
+            expansion: 0.0,
             hyphenate,
             indent: 0.0,
             monospace: false,
