@@ -404,9 +404,10 @@ impl Engine {
             other => other,
         };
         let template = self.template(options.template.as_deref()).map_err(placed)?;
-        let mut settings =
-            Settings::resolve(&options, template, |lang| self.hyphenator.supports(lang))
-                .map_err(placed)?;
+        let mut settings = Settings::resolve(&options, template, |lang| {
+            self.hyphenator.supports(lang) && !text::hyphenate::is_unhyphenated(lang)
+        })
+        .map_err(placed)?;
         settings.faces = self.faces(&template.design.fonts, warnings);
         if settings.options.hyphenate
             && !settings.hyphenate

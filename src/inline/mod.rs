@@ -1,17 +1,20 @@
 //! Stage 3: one paragraph → line boxes.
 //!
 //! Takes a paragraph's inlines, its style and its measure, and gives [`LineBox`]es: the
-//! text is shaped and cut into Knuth–Plass items ([`prepare`]), broken into lines by total
+//! inlines are collected into styled spans (`collect`), shaped, and cut into Knuth–Plass
+//! items ([`prepare`]) at the places each word may break (`opportunities`), broken into lines by total
 //! fit ([`linebreak`]) in up to three passes as TeX does (without hyphenation, with it,
 //! and a last resort that may break overlong words), each line's pieces placed
 //! ([`finalize`]), and the lines drawn as glyph runs with their links, anchors and note
 //! references ([`linebox`]).
 
 pub mod bidi;
+mod collect;
 pub mod finalize;
 pub mod items;
 pub mod linebox;
 pub mod linebreak;
+mod opportunities;
 pub mod prepare;
 
 pub use linebox::{Align, LineAnchor, LineBox, Measure, ParagraphTags};

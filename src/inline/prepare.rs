@@ -7,11 +7,13 @@ use crate::text::shape::WordCache;
 use std::collections::BTreeSet;
 
 use super::bidi;
+use super::collect::{collect, Chunk, Span, TextKind};
 use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
+use super::opportunities::{looks_like_url, opportunities, Hyphenation, Opportunity, WordKind};
 use crate::cancel::Cancel;
 use crate::geom::Rgb;
-use crate::layout::{AnchorKey, LinkTarget};
-use crate::model::{Inline, NoteMark};
+use crate::layout::LinkTarget;
+use crate::model::Inline;
 use crate::options::Direction;
 use crate::text::{
     breaks,
@@ -22,32 +24,12 @@ use crate::text::{
 
 pub use super::items::FILL;
 
-/// TeX's \hyphenpenalty and \exhyphenpenalty.
-pub const HYPHEN_PENALTY: f32 = 100.0;
-/// A hyphenation point the patterns give: a little dearer than TeX's 100, which with the
-/// continuous cost model (where every looser line is possible) hyphenates more than
-/// needed; 125 gave fewer hyphens and no looser spacing than the TeX passes in every
-/// language of the handbook corpus (`scripts/corpus`).
-const PATTERN_HYPHEN_PENALTY: f32 = 125.0;
-/// A hyphenation point closer than this many letters to its word's nearer end costs more:
-/// this share of [`PATTERN_HYPHEN_PENALTY`] more for each letter closer.
-const EDGE_LETTERS: usize = 4;
-const EDGE_PENALTY_SHARE: f32 = 0.25;
-/// Breaking inside a URL is a little worse than hyphenating a word.
-pub const URL_PENALTY: f32 = 100.0;
-/// A zero-width space is where the author allows a break, as at a space.
-pub const ZERO_WIDTH_PENALTY: f32 = 0.0;
-/// The zero-width space: a break opportunity that prints nothing.
-const ZERO_WIDTH_SPACE: char = '\u{200b}';
 /// How far the space between two ideographs may stretch in a justified line, in ems:
 /// forty characters a line absorb two ems of slack, and where ideographs share a line
 /// with words, the word spaces (which stretch half a space each) widen more.
 const CJK_STRETCH_EM: f32 = 0.05;
 /// Breaking an overlong word anywhere: allowed only when nothing else works.
 pub const EMERGENCY_PENALTY: f32 = 5_000.0;
-/// Words longer than this (in letters) are not hyphenated: no dictionary knows them,
-/// and the patterns' work grows with their length.
-const MAX_HYPHENATED_LETTERS: usize = 64;
 /// A word of more clusters than this (a pasted hash, or hostile input) gets emergency
 /// breakpoints only every few clusters, which keeps a megabyte-long word to a manageable
 /// number of items.
@@ -153,42 +135,6 @@ pub struct TextServices<'a> {
     pub cancel: &'a Cancel,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum TextKind {
-    Prose,
-    Code,
-    Url,
-}
-
-#[derive(Debug, Clone)]
-struct Span {
-    text: String,
-    face: FaceId,
-    size: f32,
-    link: Option<usize>,
-    strike: bool,
-    rise: f32,
-    color: Rgb,
-    kind: TextKind,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Style {
-    bold: bool,
-    italic: bool,
-    size: f32,
-    link: Option<usize>,
-    strike: bool,
-    rise: f32,
-    color: Rgb,
-    url: bool,
-}
-
-enum Chunk {
-    Text(Span),
-    LineBreak,
-}
-
 /// Piece 0 of every paragraph: no glyphs, the content of indent and code-indentation
 /// boxes.
 const INDENT_PIECE: usize = 0;
@@ -221,18 +167,7 @@ pub fn prepare(
         rise: 0.0,
         color: Rgb::BLACK,
     });
-    let mut chunks = Vec::new();
-    let base = Style {
-        bold: style.bold,
-        italic: style.italic,
-        size: style.size,
-        link: None,
-        strike: false,
-        rise: 0.0,
-        color: Rgb::BLACK,
-        url: false,
-    };
-    flatten(inlines, base, style, &mut chunks, &mut prepared.links);
+    let chunks = collect(inlines, style, &mut prepared.links);
 
     // The bidi levels of the paragraph's text (a forced line break reads as a space).
     // Where directions mix, addresses and code are isolated as left-to-right text, so a
@@ -320,175 +255,6 @@ impl Prepared {
         self.pieces.push(piece);
         self.pieces.len() - 1
     }
-}
-
-fn flatten(
-    inlines: &[Inline],
-    style: Style,
-    para: &ParagraphStyle,
-    out: &mut Vec<Chunk>,
-    links: &mut Vec<LinkTarget>,
-) {
-    for inline in inlines {
-        match inline {
-            Inline::Text(text) => push_text(out, text, style, para, false),
-            Inline::Code(code) => push_text(out, code, style, para, true),
-            Inline::SoftBreak => push_text(out, " ", style, para, false),
-            Inline::LineBreak => out.push(Chunk::LineBreak),
-            Inline::Emphasis(children) => flatten(
-                children,
-                Style {
-                    italic: !style.italic,
-                    ..style
-                },
-                para,
-                out,
-                links,
-            ),
-            Inline::Strong(children) => flatten(
-                children,
-                Style {
-                    bold: true,
-                    ..style
-                },
-                para,
-                out,
-                links,
-            ),
-            Inline::Strikethrough(children) => flatten(
-                children,
-                Style {
-                    strike: true,
-                    ..style
-                },
-                para,
-                out,
-                links,
-            ),
-            Inline::Colored { color, content } => flatten(
-                content,
-                Style {
-                    color: *color,
-                    ..style
-                },
-                para,
-                out,
-                links,
-            ),
-            Inline::Superscript(children) => {
-                flatten(children, raised(style, 0.33), para, out, links)
-            }
-            Inline::Subscript(children) => {
-                flatten(children, raised(style, -0.15), para, out, links)
-            }
-            Inline::Link { url, content } => {
-                let text = Inline::plain_text(content);
-                let looks_like_url =
-                    text == *url || text.contains("://") || text.starts_with("www.");
-                let link = LinkTarget::from_href(url).map(|target| {
-                    links.push(target);
-                    links.len() - 1
-                });
-                let linked = Style {
-                    link,
-                    url: looks_like_url,
-                    ..style
-                };
-                flatten(content, linked, para, out, links);
-            }
-            Inline::Image { alt, .. } => {
-                // An image inside a line of text: its alt text stands in for it (a
-                // paragraph of images only becomes figures, see flow::blocks::figure).
-                flatten(
-                    alt,
-                    Style {
-                        italic: !style.italic,
-                        ..style
-                    },
-                    para,
-                    out,
-                    links,
-                )
-            }
-            Inline::FootnoteReference(label) => {
-                push_text(out, label, raised(style, 0.33), para, false)
-            }
-            Inline::NoteMark(mark) => {
-                // A narrow no-break space keeps the mark on the line of the word it follows,
-                // and apart from it for text extraction ("word 3", not "word3").
-                push_text(out, "\u{202f}", style, para, false);
-                let (target, number) = match mark {
-                    NoteMark::Footnote(id) => (AnchorKey::Note(*id), id.number()),
-                    NoteMark::Endnote(n) => (AnchorKey::Endnote(*n), *n),
-                };
-                links.push(LinkTarget::Internal(target));
-                let linked = Style {
-                    link: Some(links.len() - 1),
-                    url: false,
-                    ..style
-                };
-                push_text(out, &number.to_string(), raised(linked, 0.33), para, false);
-            }
-        }
-    }
-}
-
-fn raised(style: Style, by_em: f32) -> Style {
-    Style {
-        rise: style.rise + by_em * style.size,
-        size: style.size * 0.7,
-        ..style
-    }
-}
-
-fn push_text(out: &mut Vec<Chunk>, text: &str, style: Style, para: &ParagraphStyle, code: bool) {
-    if text.is_empty() {
-        return;
-    }
-    let monospace = code || para.monospace;
-    let face = if monospace {
-        para.code.pick(style.bold, style.italic)
-    } else {
-        para.family.pick(style.bold, style.italic)
-    };
-    // Monospace is set a little smaller so that its x-height matches the serif's.
-    let size = if monospace && !para.monospace {
-        style.size * 0.88
-    } else {
-        style.size
-    };
-    let kind = if monospace {
-        TextKind::Code
-    } else if style.url {
-        TextKind::Url
-    } else {
-        TextKind::Prose
-    };
-    // Merge with the previous span when nothing about the style changed, so a paragraph
-    // split into text events by smart punctuation is shaped (and kerned) as one.
-    if let Some(Chunk::Text(prev)) = out.last_mut() {
-        if prev.face == face
-            && prev.size == size
-            && prev.link == style.link
-            && prev.strike == style.strike
-            && prev.rise == style.rise
-            && prev.color == style.color
-            && prev.kind == kind
-        {
-            prev.text.push_str(text);
-            return;
-        }
-    }
-    out.push(Chunk::Text(Span {
-        text: text.to_string(),
-        face,
-        size,
-        link: style.link,
-        strike: style.strike,
-        rise: style.rise,
-        color: style.color,
-        kind,
-    }));
 }
 
 fn is_break_space(c: char) -> bool {
@@ -775,91 +541,36 @@ fn add_word(
     ctx: &Context<'_>,
 ) {
     let word = &text[range.clone()];
-    // Inline code in running text (a path, a dotted name) breaks where a URL does, with
-    // no hyphen added: left whole, a long path leaves the line before it loose by ems.
-    // Code blocks wrap their own way.
-    let inline_code = span.kind == TextKind::Code && !style.monospace;
-    let is_url = span.kind == TextKind::Url
-        || (span.kind == TextKind::Prose && looks_like_url(word))
-        || inline_code;
-    // (offset in word, kind, adds hyphen, letters to the nearer end of the hyphenated part)
-    let mut breaks: Vec<(usize, PenaltyKind, bool, usize)> = Vec::new();
-
-    for &s in soft_hyphens {
-        if s > range.start && s < range.end {
-            breaks.push((s - range.start, PenaltyKind::Explicit, true, usize::MAX));
-        }
-    }
-    for (i, c) in word.char_indices() {
-        let after = i + c.len_utf8();
-        if c == ZERO_WIDTH_SPACE && after < word.len() {
-            breaks.push((after, PenaltyKind::ZeroWidth, false, usize::MAX));
-        }
-    }
-    if is_url {
-        for (i, c) in word.char_indices() {
-            let after = i + c.len_utf8();
-            // Not after a hyphen in code: a line ending in `-` reads as a word broken by
-            // Folio, and the reader cannot tell it is part of the code.
-            let breaks_after = match c {
-                '-' => !inline_code,
-                '/' | '.' | '_' | '?' | '&' | '=' | '#' | '~' => true,
-                _ => false,
-            };
-            if breaks_after
-                && after >= 4
-                && word.len() - after >= 3
-                && !word[after..].starts_with('/')
-            {
-                breaks.push((after, PenaltyKind::Url, false, usize::MAX));
-            }
-        }
-    } else if span.kind == TextKind::Prose {
-        // Explicit hyphens and dashes: break after them, hyphenate the parts between (and
-        // between zero-width spaces).
-        let mut part_start = 0;
-        for (i, c) in word.char_indices() {
-            let dash = matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}');
-            if dash || c == ZERO_WIDTH_SPACE {
-                let after = i + c.len_utf8();
-                if dash && i > 0 && after < word.len() {
-                    breaks.push((after, PenaltyKind::Explicit, false, usize::MAX));
-                }
-                if style.hyphenate {
-                    hyphenation_points(&mut breaks, ctx, &word[part_start..i], part_start);
-                }
-                part_start = after;
-            }
-        }
-        for at in breaks::opportunities(word) {
-            breaks.push((at, PenaltyKind::Script, false, usize::MAX));
-        }
-        if style.hyphenate
-            && soft_hyphens
-                .iter()
-                .all(|&s| s <= range.start || s >= range.end)
-        {
-            hyphenation_points(&mut breaks, ctx, &word[part_start..], part_start);
-        }
-    }
-    breaks.sort_by_key(|b| b.0);
-    breaks.dedup_by_key(|b| b.0);
+    let kind = match span.kind {
+        // Inline code in running text (a path, a dotted name) breaks where an address
+        // does; code blocks wrap their own way.
+        TextKind::Code if style.monospace => WordKind::CodeBlock,
+        TextKind::Code => WordKind::InlineCode,
+        TextKind::Url => WordKind::Address,
+        TextKind::Prose => WordKind::Prose,
+    };
+    let soft_hyphens = soft_hyphens
+        .iter()
+        .filter(|&&s| s > range.start && s < range.end)
+        .map(|&s| s - range.start);
+    let hyphenation = style.hyphenate.then_some(Hyphenation {
+        hyphenator: ctx.services.hyphenator,
+        lang: ctx.services.lang,
+    });
+    let breaks = opportunities(word, kind, soft_hyphens, hyphenation.as_ref());
+    let is_url = kind != WordKind::Prose || looks_like_url(word);
 
     // Cut the word's glyphs at the breaks that fall between clusters.
     // Each piece: its glyph runs, and the break that follows it (kind, adds a hyphen).
-    type Piece = (Vec<ShapedRun>, Option<(PenaltyKind, bool, usize)>);
-    let mut pieces: Vec<Piece> = Vec::new();
+    let mut pieces: Vec<(Vec<ShapedRun>, Option<Opportunity>)> = Vec::new();
     let mut start = 0;
-    for (offset, kind, hyphen, edge) in breaks {
-        let cut = range.start + offset;
+    for opportunity in breaks {
+        let cut = range.start + opportunity.offset;
         if !runs.is_boundary(cut) {
             continue;
         }
-        pieces.push((
-            runs.slice(range.start + start..cut),
-            Some((kind, hyphen, edge)),
-        ));
-        start = offset;
+        pieces.push((runs.slice(range.start + start..cut), Some(opportunity)));
+        start = opportunity.offset;
     }
     pieces.push((runs.slice(range.start + start..range.end), None));
 
@@ -879,8 +590,8 @@ fn add_word(
                 push_box(prepared, span, run, ctx.services.fonts);
             }
         }
-        if let Some((kind, hyphen, edge)) = after {
-            if kind == PenaltyKind::Script && style.justify && ends_unspaced(prepared) {
+        if let Some(opportunity) = after {
+            if opportunity.kind == PenaltyKind::Script && style.justify && ends_unspaced(prepared) {
                 // Between ideographs and kana, and between the words of Thai, Lao, Khmer
                 // and Burmese: glue that only stretches, so justified lines spread their
                 // characters or words evenly (there are few spaces or none to widen).
@@ -891,27 +602,18 @@ fn add_word(
                 });
                 continue;
             }
-            let (content, width) = if hyphen {
+            let (content, width) = if opportunity.hyphen {
                 let piece = hyphen_piece(prepared, span, ctx);
                 let w = prepared.pieces[piece].run.width();
                 (Some(piece), w)
             } else {
                 (None, 0.0)
             };
-            let cost = match kind {
-                PenaltyKind::Url => URL_PENALTY,
-                PenaltyKind::ZeroWidth | PenaltyKind::Script => ZERO_WIDTH_PENALTY,
-                PenaltyKind::Hyphenation => hyphen_penalty(edge),
-                _ => HYPHEN_PENALTY,
-            };
             prepared.items.push(Item::Penalty {
                 width,
-                cost,
-                flagged: !matches!(
-                    kind,
-                    PenaltyKind::Url | PenaltyKind::ZeroWidth | PenaltyKind::Script
-                ),
-                kind,
+                cost: opportunity.cost(),
+                flagged: opportunity.flagged(),
+                kind: opportunity.kind,
                 content,
             });
         }
@@ -926,39 +628,6 @@ fn ends_unspaced(prepared: &Prepared) -> bool {
         .last()
         .and_then(|piece| piece.run.text.chars().next_back())
         .is_some_and(breaks::is_unspaced)
-}
-
-fn hyphenation_points(
-    breaks: &mut Vec<(usize, PenaltyKind, bool, usize)>,
-    ctx: &Context<'_>,
-    part: &str,
-    offset: usize,
-) {
-    let letters = part.chars().count();
-    if part.len() > 4 * MAX_HYPHENATED_LETTERS || letters > MAX_HYPHENATED_LETTERS {
-        return;
-    }
-    for b in ctx.services.hyphenator.breaks(ctx.services.lang, part) {
-        let before = part[..b].chars().count();
-        let edge = before.min(letters - before);
-        breaks.push((offset + b, PenaltyKind::Hyphenation, true, edge));
-    }
-}
-
-/// The penalty of a hyphenation point `edge` letters from the nearer end of its word: a
-/// reader stumbles more over `re-` or `-ed` alone at a line's end or start than over a
-/// break in the middle of a word, so a break near an edge costs more.
-fn hyphen_penalty(edge: usize) -> f32 {
-    let short = EDGE_LETTERS.saturating_sub(edge) as f32;
-    PATTERN_HYPHEN_PENALTY * (1.0 + EDGE_PENALTY_SHARE * short)
-}
-
-fn looks_like_url(word: &str) -> bool {
-    let w = word.trim_start_matches(['(', '<', '[', '\u{201c}']);
-    w.starts_with("http://")
-        || w.starts_with("https://")
-        || w.starts_with("www.")
-        || w.contains("://")
 }
 
 fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun, fonts: &FontBook) {

@@ -111,10 +111,12 @@ const PATTERN_CODES: &[&str] = &[
 
 /// Languages whose writing is not hyphenated (CJK, Arabic-script and Hebrew-script
 /// languages, and the South-East Asian scripts broken at dictionary words): no patterns
-/// exist, and none are missed.
+/// are used, and none are missed. Thai has patterns in the crate (TeX's, which Thai TeX
+/// uses to find word boundaries, not to print hyphens); Folio finds Thai word boundaries
+/// with ICU's dictionary and never prints a hyphen in Thai.
 const UNHYPHENATED: &[&str] = &[
-    "zh", "ja", "ko", "ar", "fa", "ur", "ps", "sd", "ug", "ckb", "dv", "he", "yi", "lo", "km",
-    "my", "bo", "dz",
+    "zh", "ja", "ko", "ar", "fa", "ur", "ps", "sd", "ug", "ckb", "dv", "he", "yi", "th", "lo",
+    "km", "my", "bo", "dz",
 ];
 
 /// The patterns for a BCP 47 tag: its primary language, with the region, variant or
@@ -374,6 +376,7 @@ mod tests {
             assert_eq!(language_for(tag), Some(lang), "{tag}");
         }
         assert!(is_unhyphenated("zh-CN") && is_unhyphenated("ar") && is_unhyphenated("he"));
+        assert!(is_unhyphenated("th-TH"));
         assert!(!is_unhyphenated("zh-Latn-pinyin") && !is_unhyphenated("en"));
     }
 }
