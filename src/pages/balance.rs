@@ -7,6 +7,7 @@ use super::breaking::{break_pages, PagePlan, PageRules};
 use crate::cancel::Cancel;
 use crate::error::Error;
 use crate::flow::VItem;
+use crate::geom::Pt;
 use crate::inline::LineBox;
 
 /// Steps of the search for the shortest column height (each halves the interval: the
@@ -52,7 +53,7 @@ pub fn balance_last_page(
     {
         return Ok(());
     }
-    let full = rules.for_column(first).text_height;
+    let full = rules.for_column(first).text_height.0;
     // No column may be shorter than what it must hold whole: the tallest line, and the
     // carried figures with the first line under them (a shorter trial would "place anyway"
     // a line too tall for it, and look like a fit).
@@ -77,10 +78,10 @@ pub fn balance_last_page(
             // Columns as short as they can be, measured at their natural height (a page
             // running long would be measured against the short trial, not the page).
             let rules = PageRules {
-                text_height: height,
-                head: floats_height,
+                text_height: Pt(height),
+                head: Pt(floats_height),
                 columns: 1,
-                overrun: 0.0,
+                overrun: Pt(0.0),
                 ..*rules
             };
             let mut warnings = Vec::new();
@@ -152,8 +153,8 @@ fn with_notes(
     for (k, plan) in set.iter_mut().enumerate() {
         let column = &slice[plan.items.clone()];
         let rules = PageRules {
-            text_height: full,
-            head: if k == 0 { floats_height } else { 0.0 },
+            text_height: Pt(full),
+            head: Pt(if k == 0 { floats_height } else { 0.0 }),
             columns: 1,
             ..*rules
         };
@@ -217,8 +218,8 @@ mod tests {
     fn two_columns(height: f32, head: f32) -> PageRules {
         PageRules {
             columns: 2,
-            head,
-            ..PageRules::natural(height, 10.0)
+            head: Pt(head),
+            ..PageRules::natural(Pt(height), Pt(10.0))
         }
     }
 

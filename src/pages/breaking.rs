@@ -3,6 +3,11 @@
 //! break before it overflows: the rules encoded as penalties (no widows, no orphans,
 //! headings kept with what follows) hold on every page, an underfull page costs by the
 //! square of the lines it leaves empty, and a note may continue on the next page.
+//!
+//! [`PageBreaker`] goes down the list a page at a time. Each page is made in three steps:
+//! the notes continued from the page before ([`PageBreaker::continue_notes`]), the figures
+//! waiting for its top ([`PageBreaker::place_waiting_floats`]), then its text, item by
+//! item, keeping the cheapest place to end it ([`PageBreaker::fill`]).
 
 use std::ops::Range;
 
@@ -11,6 +16,7 @@ use crate::error::{Error, Warning};
 use crate::flow::vlist::FloatBlock;
 use crate::flow::vlist::FORCED_BREAK;
 use crate::flow::{VItem, NO_BREAK};
+use crate::geom::Pt;
 use crate::inline::LineBox;
 use crate::model::NoteId;
 
@@ -19,6 +25,11 @@ use crate::model::NoteId;
 const UNDERFULL_COST_PER_LINE: f32 = 10.0;
 /// Cost of continuing a note on the next page (TeX's \\floatingpenalty, roughly).
 const SPLIT_NOTE_COST: f32 = 300.0;
+/// What a page may hold beyond its limit, for the rounding of heights added up.
+const FIT_SLACK: Pt = Pt(0.01);
+/// Notes continued from the page before take at most this share of a page that has more
+/// to hold.
+const CONTINUED_NOTES_SHARE: f32 = 0.75;
 use super::NOTE_SEPARATOR_LINES;
 
 /// Lines `lines` of note `note`.
@@ -36,7 +47,7 @@ pub struct PagePlan {
     /// The share of each space's shrink the page gives up (0: spaces at their height).
     pub squeeze: f32,
     /// How far the page runs past the text height (0, or up to a line to save a page).
-    pub overrun: f32,
+    pub overrun: Pt,
     /// Floats set at the top of the page (indices into the list), deferred from before.
     pub top_floats: Vec<usize>,
     /// Floats in `items` that did not fit and go to a later page.
@@ -50,7 +61,7 @@ impl PagePlan {
             items: at..at,
             notes: Vec::new(),
             squeeze: 0.0,
-            overrun: 0.0,
+            overrun: Pt(0.0),
             top_floats: Vec::new(),
             deferred: Vec::new(),
         }
@@ -60,101 +71,100 @@ impl PagePlan {
 /// How full pages may be made.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PageRules {
-    pub text_height: f32,
+    pub text_height: Pt,
     /// The body text's line height, the unit in which an underfull page is measured.
-    pub line_unit: f32,
+    pub line_unit: Pt,
     /// Spaces may give up their shrink.
     pub squeeze: bool,
     /// How far a page may run past the text height.
-    pub overrun: f32,
+    pub overrun: Pt,
     /// Height taken from the top of the first page's columns by what spans them all.
-    pub head: f32,
+    pub head: Pt,
     /// Columns per page (plans `0..columns` are the first page's).
     pub columns: usize,
 }
 
 impl PageRules {
     /// Pages at their natural height: spaces as designed, nothing past the text area.
-    pub fn natural(text_height: f32, line_unit: f32) -> PageRules {
+    pub fn natural(text_height: Pt, line_unit: Pt) -> PageRules {
         PageRules {
             text_height,
             line_unit,
             squeeze: false,
-            overrun: 0.0,
-            head: 0.0,
+            overrun: Pt(0.0),
+            head: Pt(0.0),
             columns: 1,
         }
     }
 
     /// The rules for the `n`th column (from 0): the first page's are shorter by the head.
     pub(super) fn for_column(&self, n: usize) -> PageRules {
-        let head = if n < self.columns { self.head } else { 0.0 };
+        let head = if n < self.columns { self.head } else { Pt(0.0) };
         PageRules {
-            text_height: (self.text_height - head).max(self.line_unit),
+            text_height: Pt((self.text_height - head).0.max(self.line_unit.0)),
             ..*self
         }
     }
 
-    /// The most a page may hold, with `shrink` points of shrinkable space on it.
-    fn limit(&self, shrink: f32) -> f32 {
-        self.text_height + if self.squeeze { shrink } else { 0.0 } + self.overrun
+    /// The most a page may hold, with `shrink` of shrinkable space on it.
+    fn limit(&self, shrink: Pt) -> Pt {
+        self.text_height + if self.squeeze { shrink } else { Pt(0.0) } + self.overrun
     }
 
     /// How a page of `natural` height with `shrink` of shrinkable space is made to fit:
     /// the share of shrink used, then how far it runs long.
-    fn settle(&self, natural: f32, shrink: f32) -> (f32, f32) {
+    fn settle(&self, natural: Pt, shrink: Pt) -> Settled {
         let over = natural - self.text_height;
-        if over <= 0.0 {
-            return (0.0, 0.0);
+        if over <= Pt(0.0) {
+            return Settled::default();
         }
-        let by_shrink = if self.squeeze { shrink.min(over) } else { 0.0 };
-        let squeeze = if shrink > 0.0 {
-            by_shrink / shrink
+        let by_shrink = if self.squeeze {
+            Pt(shrink.0.min(over.0))
+        } else {
+            Pt(0.0)
+        };
+        let squeeze = if shrink > Pt(0.0) {
+            by_shrink.0 / shrink.0
         } else {
             0.0
         };
-        (squeeze, (over - by_shrink).clamp(0.0, self.overrun))
+        Settled {
+            squeeze,
+            overrun: Pt((over - by_shrink).0.clamp(0.0, self.overrun.0)),
+        }
     }
+
+    /// The cost of leaving `empty` at the bottom of a page.
+    fn underfull(&self, empty: Pt) -> f32 {
+        let lines = empty.0.max(0.0) / self.line_unit.0;
+        UNDERFULL_COST_PER_LINE * lines * lines
+    }
+}
+
+/// How a page was made to fit (see [`PageRules::settle`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Settled {
+    squeeze: f32,
+    overrun: Pt,
 }
 
 /// A place the current page could end, and the state of its notes there.
 #[derive(Debug, Clone)]
 struct Candidate {
     cost: f32,
+    /// The page ends before this item.
     end: usize,
+    /// The notes at its foot.
     notes: Vec<NotePart>,
+    /// The notes continued on the next page.
     carry: Vec<NotePart>,
-    squeeze: f32,
-    overrun: f32,
+    settled: Settled,
+    /// The floats waiting for a later page.
     deferred: Vec<usize>,
 }
 
-impl Candidate {
-    /// A page ending before item `end`, costing `cost`, with the notes `notes` at its
-    /// foot, `carry` continued on the next page, the floats `deferred` waiting, and
-    /// `(squeeze, overrun)` as the rules settled it.
-    fn at(
-        cost: f32,
-        end: usize,
-        (squeeze, overrun): (f32, f32),
-        notes: &[NotePart],
-        carry: &[NotePart],
-        deferred: &[usize],
-    ) -> Candidate {
-        Candidate {
-            cost,
-            end,
-            notes: notes.to_vec(),
-            carry: carry.to_vec(),
-            squeeze,
-            overrun,
-            deferred: deferred.to_vec(),
-        }
-    }
-}
-
-pub(super) fn lines_height(lines: &[LineBox]) -> f32 {
-    lines.iter().map(|l| l.height.0).sum()
+pub(super) fn lines_height(lines: &[LineBox]) -> Pt {
+    lines.iter().map(|l| l.height).sum()
 }
 
 /// The notes of `refs` not yet on the page, each followed by the notes its own text refers
@@ -193,385 +203,527 @@ pub fn break_pages(
     cancel: &Cancel,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<PagePlan>, Error> {
-    let line_unit = rules.line_unit;
-    let all_pages = *rules;
-    let separator = line_unit * NOTE_SEPARATOR_LINES;
-    let underfull = |empty: f32| {
-        let lines = empty.max(0.0) / line_unit;
-        UNDERFULL_COST_PER_LINE * lines * lines
+    let mut breaker = PageBreaker {
+        items,
+        notes,
+        rules: *rules,
+        separator: rules.line_unit * NOTE_SEPARATOR_LINES,
+        pages: Vec::new(),
+        next: 0,
+        carry: Vec::new(),
+        pending: Vec::new(),
     };
-    let note_height =
-        |part: &NotePart| lines_height(&notes[part.note.0 as usize][part.lines.clone()]);
-    let foot_total = |foot: f32| if foot > 0.0 { foot + separator } else { 0.0 };
-    // The height of the notes of `refs` not yet on the page.
-    let notes_height = |refs: &[NoteId], on_page: &[NoteId]| -> f32 {
-        refs.iter()
-            .filter(|k| !on_page.contains(k))
-            .map(|&k| lines_height(&notes[k.0 as usize]))
-            .sum()
-    };
-    let mut pages = Vec::new();
-    let mut carry: Vec<NotePart> = Vec::new();
-    // Floats waiting for the top of a page, in their order.
-    let mut pending: Vec<usize> = Vec::new();
-    let mut i = 0;
     loop {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let rules = &all_pages.for_column(pages.len());
-        let text_height = rules.text_height;
-        // Nothing discardable starts a page. An author's page break (the column before ended
-        // at it, or just ahead of it) ends the page, not only the column: the page's other
-        // columns stay empty.
-        while i < items.len() && matches!(items[i], VItem::Space { .. } | VItem::Penalty(_)) {
-            if matches!(items[i], VItem::Penalty(p) if p <= FORCED_BREAK) {
-                while pages.len() % all_pages.columns.max(1) != 0 {
-                    pages.push(PagePlan::empty(i));
+        breaker.skip_discardable();
+        if breaker.finished() {
+            return Ok(breaker.pages);
+        }
+        breaker.break_page(warnings);
+    }
+}
+
+/// Goes down the vertical list a page (or column) at a time.
+struct PageBreaker<'a> {
+    /// The vertical list.
+    items: &'a [VItem],
+    /// Each note's lines, by note number.
+    notes: &'a [Vec<LineBox>],
+    /// The rules of every page (a column's own come from [`PageRules::for_column`]).
+    rules: PageRules,
+    /// The rule and gap above a page's notes.
+    separator: Pt,
+    /// The pages made so far.
+    pages: Vec<PagePlan>,
+    /// Where the next page starts in the list.
+    next: usize,
+    /// Notes begun on the page before, to continue at the next page's foot.
+    carry: Vec<NotePart>,
+    /// Floats waiting for the top of a page, in their order.
+    pending: Vec<usize>,
+}
+
+/// The foot of the page being made.
+#[derive(Debug, Clone, Default)]
+struct Foot {
+    /// The notes on it.
+    parts: Vec<NotePart>,
+    /// Their height (without the separator).
+    height: Pt,
+    /// Notes continued from before that go on to a later page still.
+    carry: Vec<NotePart>,
+    /// The notes on this page or continued past it (not set again if cited again).
+    on_page: Vec<NoteId>,
+}
+
+/// The page being made, down to the item looked at.
+struct Page {
+    /// Where it starts in the list.
+    start: usize,
+    /// The rules of its column.
+    rules: PageRules,
+    /// The height of what is on it so far (floats at its top included).
+    y: Pt,
+    /// Shrinkable space on it so far.
+    shrink: Pt,
+    foot: Foot,
+    /// Floats set at its top.
+    top_floats: Vec<usize>,
+    /// Floats from before still waiting (they wait for the page after).
+    waiting: Vec<usize>,
+    /// Floats met on it that did not fit.
+    deferred: Vec<usize>,
+    /// The cheapest place found so far to end it.
+    best: Option<Candidate>,
+}
+
+impl Page {
+    /// A candidate ending the page before item `end`, at `cost`, with the foot and floats
+    /// as they are now.
+    fn candidate(&self, cost: f32, end: usize, settled: Settled) -> Candidate {
+        Candidate {
+            cost,
+            end,
+            notes: self.foot.parts.clone(),
+            carry: self.foot.carry.clone(),
+            settled,
+            deferred: self.deferred.clone(),
+        }
+    }
+
+    /// Keeps `candidate` if it is no dearer than the best so far (ties go to the later
+    /// break: fuller pages).
+    fn consider(&mut self, candidate: Candidate) {
+        if self.best.as_ref().is_none_or(|b| candidate.cost <= b.cost) {
+            self.best = Some(candidate);
+        }
+    }
+}
+
+impl PageBreaker<'_> {
+    fn note_lines(&self, note: NoteId) -> &[LineBox] {
+        &self.notes[note.0 as usize]
+    }
+
+    /// The height of whole notes.
+    fn notes_height(&self, notes: &[NoteId]) -> Pt {
+        notes
+            .iter()
+            .map(|&k| lines_height(self.note_lines(k)))
+            .sum()
+    }
+
+    /// The height of the notes of `refs` not yet on the page.
+    fn new_notes_height(&self, refs: &[NoteId], on_page: &[NoteId]) -> Pt {
+        refs.iter()
+            .filter(|k| !on_page.contains(k))
+            .map(|&k| lines_height(self.note_lines(k)))
+            .sum()
+    }
+
+    /// A foot of `height` with the rule above it (nothing without notes).
+    fn foot_total(&self, height: Pt) -> Pt {
+        if height > Pt(0.0) {
+            height + self.separator
+        } else {
+            Pt(0.0)
+        }
+    }
+
+    /// A whole note as a part of a foot.
+    fn whole(&self, note: NoteId) -> NotePart {
+        NotePart {
+            note,
+            lines: 0..self.note_lines(note).len(),
+        }
+    }
+
+    /// Adds the notes of `refs` not yet on the page to its foot whole; returns their height.
+    fn add_whole_notes(&self, refs: &[NoteId], foot: &mut Foot) -> Pt {
+        let mut added = Pt(0.0);
+        for &k in refs {
+            if !foot.on_page.contains(&k) {
+                foot.on_page.push(k);
+                foot.parts.push(self.whole(k));
+                added += lines_height(self.note_lines(k));
+            }
+        }
+        added
+    }
+
+    /// The height a float takes at the top of a page with its own notes.
+    fn float_room(&self, block: &FloatBlock) -> Pt {
+        let refs = with_nested(&float_notes(block), self.notes, &[]);
+        Pt(block.height_on_page(true)) + self.notes_height(&refs)
+    }
+
+    /// Nothing discardable starts a page. An author's page break (the column before ended
+    /// at it, or just ahead of it) ends the page, not only the column: the page's other
+    /// columns stay empty.
+    fn skip_discardable(&mut self) {
+        let items = self.items;
+        while self.next < items.len()
+            && matches!(items[self.next], VItem::Space { .. } | VItem::Penalty(_))
+        {
+            if matches!(items[self.next], VItem::Penalty(p) if p <= FORCED_BREAK) {
+                while !self.pages.len().is_multiple_of(self.rules.columns.max(1)) {
+                    self.pages.push(PagePlan::empty(self.next));
                 }
             }
-            i += 1;
+            self.next += 1;
         }
-        if i >= items.len() && carry.is_empty() && pending.is_empty() {
-            break;
-        }
+    }
 
-        // Notes continued from the previous page come first, leaving room for text.
-        let mut parts: Vec<NotePart> = Vec::new();
-        let mut carry_out: Vec<NotePart> = Vec::new();
-        let mut foot = 0.0;
-        // What the page must open with (a waiting figure, or its first line) is never
-        // drawn over by notes continued from before: they wait another page if need be.
-        // A figure's own notes come with it, so they count in its room.
-        let float_room = |block: &FloatBlock| {
-            let refs = with_nested(&float_notes(block), notes, &[]);
-            let own: f32 = refs
-                .iter()
-                .map(|&k| lines_height(&notes[k.0 as usize]))
-                .sum();
-            block.height_on_page(true) + own
+    /// The list is used up, and no note or float waits.
+    fn finished(&self) -> bool {
+        self.text_done() && self.carry.is_empty()
+    }
+
+    /// No text and no waiting float is left for the page.
+    fn text_done(&self) -> bool {
+        self.next >= self.items.len() && self.pending.is_empty()
+    }
+
+    /// Makes the next page and moves on past it.
+    fn break_page(&mut self, warnings: &mut Vec<Warning>) {
+        let rules = self.rules.for_column(self.pages.len());
+        let foot = self.continue_notes(&rules);
+        let mut page = Page {
+            start: self.next,
+            rules,
+            y: Pt(0.0),
+            shrink: Pt(0.0),
+            foot,
+            top_floats: Vec::new(),
+            waiting: Vec::new(),
+            deferred: Vec::new(),
+            best: None,
         };
-        let opening = match (pending.first(), items.get(i)) {
-            (Some(&index), _) => match &items[index] {
-                VItem::Float(block) => float_room(block),
-                _ => 0.0,
+        self.place_waiting_floats(&mut page);
+        let chosen = self.fill(&mut page, warnings);
+        let start = page.start;
+        self.pages.push(PagePlan {
+            items: start..chosen.end.max(start),
+            notes: chosen.notes,
+            squeeze: chosen.settled.squeeze,
+            overrun: chosen.settled.overrun,
+            top_floats: page.top_floats,
+            deferred: chosen.deferred.clone(),
+        });
+        self.pending = page.waiting;
+        self.pending.extend(chosen.deferred);
+        self.carry = chosen.carry;
+        self.next = chosen.end.max(start);
+    }
+
+    /// What the page must open with: a waiting figure with its notes, or its first line
+    /// (with a table's repeated header).
+    fn opening_height(&self) -> Pt {
+        match (self.pending.first(), self.items.get(self.next)) {
+            (Some(&index), _) => match &self.items[index] {
+                VItem::Float(block) => self.float_room(block),
+                _ => Pt(0.0),
             },
             (None, Some(VItem::Line(line))) => {
-                line.height.0 + line.repeat_header.as_ref().map_or(0.0, |h| h.height.0)
+                line.height + line.repeat_header.as_ref().map_or(Pt(0.0), |h| h.height)
             }
-            (None, Some(VItem::Float(block))) => float_room(block),
-            _ => 0.0,
-        };
-        let cap = if i >= items.len() && pending.is_empty() {
+            (None, Some(VItem::Float(block))) => self.float_room(block),
+            _ => Pt(0.0),
+        }
+    }
+
+    /// Notes continued from the page before come first, leaving room for text: never
+    /// over what the page must open with (they wait another page if need be), and at
+    /// most [`CONTINUED_NOTES_SHARE`] of a page that has more to hold.
+    fn continue_notes(&mut self, rules: &PageRules) -> Foot {
+        let text_height = rules.text_height;
+        let opening = self.opening_height();
+        let last_page = self.text_done();
+        let cap = if last_page {
             text_height
         } else {
-            (text_height * 0.75).min(text_height - opening)
-        } - separator;
-        for part in carry.drain(..) {
-            if !carry_out.is_empty() {
-                carry_out.push(part);
+            Pt((text_height.0 * CONTINUED_NOTES_SHARE).min((text_height - opening).0))
+        } - self.separator;
+        let mut foot = Foot::default();
+        for part in std::mem::take(&mut self.carry) {
+            if !foot.carry.is_empty() {
+                foot.carry.push(part);
                 continue;
             }
             let mut end = part.lines.start;
-            for line in &notes[part.note.0 as usize][part.lines.clone()] {
-                let first = parts.is_empty() && end == part.lines.start;
+            for line in &self.note_lines(part.note)[part.lines.clone()] {
+                let first = foot.parts.is_empty() && end == part.lines.start;
                 // (With nothing else left for the page, a line is placed whatever its size.)
-                let room_for_one = foot + line.height.0 + separator + opening <= text_height
-                    || (i >= items.len() && pending.is_empty());
-                if foot + line.height.0 > cap && !(first && room_for_one) {
+                let room_for_one = foot.height + line.height + self.separator + opening
+                    <= text_height
+                    || last_page;
+                if foot.height + line.height > cap && !(first && room_for_one) {
                     break;
                 }
-                foot += line.height.0;
+                foot.height += line.height;
                 end += 1;
             }
             if end > part.lines.start {
-                parts.push(NotePart {
+                foot.parts.push(NotePart {
                     note: part.note,
                     lines: part.lines.start..end,
                 });
             }
             if end < part.lines.end {
-                carry_out.push(NotePart {
+                foot.carry.push(NotePart {
                     note: part.note,
                     lines: end..part.lines.end,
                 });
             }
         }
         // Notes carried on to a later page are not set whole here if cited again.
-        let mut on_page: Vec<NoteId> = parts
+        foot.on_page = foot
+            .parts
             .iter()
-            .chain(carry_out.iter())
+            .chain(foot.carry.iter())
             .map(|p| p.note)
             .collect();
-        let add_notes = |refs: &[NoteId], on_page: &mut Vec<NoteId>, parts: &mut Vec<NotePart>| {
-            let mut added = 0.0;
-            for &k in refs {
-                if !on_page.contains(&k) {
-                    on_page.push(k);
-                    parts.push(NotePart {
-                        note: k,
-                        lines: 0..notes[k.0 as usize].len(),
-                    });
-                    added += lines_height(&notes[k.0 as usize]);
-                }
-            }
-            added
-        };
+        foot
+    }
 
-        // Floats deferred from the page before open this one, as many as fit (the first
-        // always: none waits more than a page); the rest wait, and so do all floats
-        // after them.
-        let mut top_floats = Vec::new();
-        let mut waiting = Vec::new();
-        let mut y = 0.0;
-        for index in pending.drain(..) {
-            let VItem::Float(block) = &items[index] else {
+    /// Floats deferred from the page before open this one, as many as fit (the first
+    /// always: none waits more than a page); the rest wait, and so do all floats after
+    /// them. A table row that starts the page brings its table's header along.
+    fn place_waiting_floats(&mut self, page: &mut Page) {
+        for index in std::mem::take(&mut self.pending) {
+            let VItem::Float(block) = &self.items[index] else {
                 continue;
             };
-            let height = block.height_on_page(true);
-            let refs = with_nested(&float_notes(block), notes, &on_page);
-            let fits =
-                y + height + foot_total(foot + notes_height(&refs, &on_page)) <= text_height + 0.01;
-            if waiting.is_empty() && (top_floats.is_empty() || fits) {
-                top_floats.push(index);
-                y += height;
-                foot += add_notes(&refs, &mut on_page, &mut parts);
+            let height = Pt(block.height_on_page(true));
+            let refs = with_nested(&float_notes(block), self.notes, &page.foot.on_page);
+            let notes_after = page.foot.height + self.new_notes_height(&refs, &page.foot.on_page);
+            let fits = page.y + height + self.foot_total(notes_after)
+                <= page.rules.text_height + FIT_SLACK;
+            if page.waiting.is_empty() && (page.top_floats.is_empty() || fits) {
+                page.top_floats.push(index);
+                page.y += height;
+                let added = self.add_whole_notes(&refs, &mut page.foot);
+                page.foot.height += added;
             } else {
-                waiting.push(index);
+                page.waiting.push(index);
             }
         }
-
-        let start = i;
-        // A table row that starts a page brings its table's header along.
         if let Some(VItem::Line(LineBox {
             repeat_header: Some(header),
             ..
-        })) = items.get(start)
+        })) = self.items.get(page.start)
         {
-            y += header.height.0;
+            page.y += header.height;
         }
-        let mut deferred: Vec<usize> = Vec::new();
         // Under carried figures the text may wait for the next page rather than break a
         // rule (a heading alone, a widow) to fill what is left.
-        let mut best: Option<Candidate> = (!top_floats.is_empty()).then(|| {
-            Candidate::at(
-                underfull(text_height - y - foot_total(foot)),
-                start,
-                (0.0, 0.0),
-                &parts,
-                &carry_out,
-                &deferred,
-            )
-        });
-        let mut chosen: Option<Candidate> = None;
-        // Shrinkable space on the page so far.
-        let mut shrink = 0.0;
-        let mut j = start;
-        while j < items.len() {
-            match &items[j] {
+        if !page.top_floats.is_empty() {
+            let empty = page.rules.text_height - page.y - self.foot_total(page.foot.height);
+            page.best =
+                Some(page.candidate(page.rules.underfull(empty), page.start, Settled::default()));
+        }
+    }
+
+    /// Goes down the list from the page's start, placing what fits and keeping the
+    /// cheapest place to end the page, until something does not fit (or the author breaks
+    /// the page, or the list ends); gives where the page ends.
+    fn fill(&self, page: &mut Page, warnings: &mut Vec<Warning>) -> Candidate {
+        let mut j = page.start;
+        while j < self.items.len() {
+            match &self.items[j] {
                 VItem::Line(line) => {
-                    // Nothing on the page yet: its first line goes on it whatever its size.
-                    let page_empty = j == start && top_floats.is_empty();
-                    let new = with_nested(&line.notes, notes, &on_page);
-                    let new_height: f32 = new
-                        .iter()
-                        .map(|&k| lines_height(&notes[k.0 as usize]))
-                        .sum();
-                    let foot_after = foot + new_height;
-                    if y + line.height.0 + foot_total(foot_after) <= rules.limit(shrink) + 0.01 {
-                        y += line.height.0;
-                        for k in new {
-                            parts.push(NotePart {
-                                note: k,
-                                lines: 0..notes[k.0 as usize].len(),
-                            });
-                            on_page.push(k);
-                        }
-                        foot = foot_after;
-                        j += 1;
-                        continue;
-                    }
-                    // The line does not fit with its notes whole. Perhaps with its last
-                    // note continued on the next page, if the page may end after it.
-                    let may_end_after = j + 1 >= items.len()
-                        || matches!(items[j + 1], VItem::Penalty(p) if p < NO_BREAK)
-                        || page_empty;
-                    if let (Some((&last, others)), true) = (new.split_last(), may_end_after) {
-                        let others_height: f32 = others
-                            .iter()
-                            .map(|&k| lines_height(&notes[k.0 as usize]))
-                            .sum();
-                        // Room for the last note under everything else (one rule above all).
-                        let room = rules.limit(shrink)
-                            - y
-                            - line.height.0
-                            - separator
-                            - foot
-                            - others_height;
-                        let mut fit = 0;
-                        let mut used = 0.0;
-                        for note_line in &notes[last.0 as usize] {
-                            if used + note_line.height.0 > room + 0.01 {
-                                break;
-                            }
-                            used += note_line.height.0;
-                            fit += 1;
-                        }
-                        let forced = page_empty;
-                        if fit >= 1 || forced {
-                            let fit = fit.max(1);
-                            let mut split_parts = parts.clone();
-                            for &k in others {
-                                split_parts.push(NotePart {
-                                    note: k,
-                                    lines: 0..notes[k.0 as usize].len(),
-                                });
-                            }
-                            split_parts.push(NotePart {
-                                note: last,
-                                lines: 0..fit,
-                            });
-                            let mut split_carry = carry_out.clone();
-                            if fit < notes[last.0 as usize].len() {
-                                split_carry.push(NotePart {
-                                    note: last,
-                                    lines: fit..notes[last.0 as usize].len(),
-                                });
-                            }
-                            let penalty = match items.get(j + 1) {
-                                Some(VItem::Penalty(p)) => *p,
-                                _ => 0.0,
-                            };
-                            let split_foot: f32 = split_parts.iter().map(note_height).sum();
-                            let natural = y + line.height.0 + foot_total(split_foot);
-                            let cost = penalty.min(NO_BREAK - 1.0)
-                                + SPLIT_NOTE_COST
-                                + underfull(text_height - natural);
-                            let (squeeze, overrun) = rules.settle(natural, shrink);
-                            let candidate = Candidate {
-                                cost,
-                                end: j + 1,
-                                notes: split_parts,
-                                carry: split_carry,
-                                squeeze,
-                                overrun,
-                                deferred: deferred.clone(),
-                            };
-                            if forced || best.as_ref().is_none_or(|b| cost <= b.cost) {
-                                best = Some(candidate);
-                            }
-                        }
-                    }
-                    if j == start && !page_empty && best.is_none() {
-                        // Figures carried from before fill the page: the text waits.
-                        best = Some(Candidate::at(
-                            0.0,
-                            start,
-                            (0.0, 0.0),
-                            &parts,
-                            &carry_out,
-                            &deferred,
-                        ));
-                    }
-                    if page_empty && best.is_none() {
-                        // A line too tall for an empty page: place it anyway.
-                        best = Some(Candidate::at(
-                            0.0,
-                            j + 1,
-                            (0.0, 0.0),
-                            &parts,
-                            &carry_out,
-                            &deferred,
-                        ));
-                    }
-                    chosen = Some(match best.take() {
-                        Some(b) => b,
-                        None => {
-                            // A block taller than the page with no allowed break: split it
-                            // here rather than lose its text.
-                            warnings.push(Warning::ForcedPageBreak {
-                                page: pages.len() + 1,
-                            });
-                            let (squeeze, overrun) = rules.settle(y + foot_total(foot), shrink);
-                            Candidate::at(0.0, j, (squeeze, overrun), &parts, &carry_out, &deferred)
-                        }
-                    });
-                    break;
-                }
-                VItem::Float(block) => {
-                    // Set here if it fits and no float before it is waiting; else it
-                    // waits for the next page and the text goes on.
-                    let height = block.height_on_page(y <= 0.0);
-                    let refs = with_nested(&float_notes(block), notes, &on_page);
-                    let foot_after = foot + notes_height(&refs, &on_page);
-                    let fits = y + height + foot_total(foot_after) <= rules.limit(shrink) + 0.01;
-                    let alone = j == start && top_floats.is_empty();
-                    if (fits && waiting.is_empty() && deferred.is_empty()) || alone {
-                        y += height;
-                        foot += add_notes(&refs, &mut on_page, &mut parts);
-                    } else {
-                        deferred.push(j);
+                    if let Some(chosen) = self.add_line(page, j, line, warnings) {
+                        return chosen;
                     }
                 }
-                VItem::Space {
-                    height, shrink: s, ..
-                } => {
-                    y += height.0;
-                    shrink += s.0;
+                VItem::Float(block) => self.add_float(page, j, block),
+                VItem::Space { height, shrink, .. } => {
+                    page.y += *height;
+                    page.shrink += *shrink;
                 }
                 VItem::Penalty(penalty) if *penalty <= FORCED_BREAK => {
                     // The author's page break: the page ends here, whatever it holds.
-                    let (squeeze, overrun) = rules.settle(y + foot_total(foot), shrink);
-                    chosen = Some(Candidate::at(
-                        0.0,
-                        j,
-                        (squeeze, overrun),
-                        &parts,
-                        &carry_out,
-                        &deferred,
-                    ));
-                    break;
+                    let settled = self.settle_as_is(page);
+                    return page.candidate(0.0, j, settled);
                 }
                 VItem::Penalty(penalty) => {
                     if *penalty < NO_BREAK {
-                        let natural = y + foot_total(foot);
-                        let cost = penalty + underfull(text_height - natural);
-                        // Ties go to the later break: fuller pages.
-                        if best.as_ref().is_none_or(|b| cost <= b.cost) {
-                            let fit = rules.settle(natural, shrink);
-                            best = Some(Candidate::at(cost, j, fit, &parts, &carry_out, &deferred));
+                        let natural = page.y + self.foot_total(page.foot.height);
+                        let cost = penalty + page.rules.underfull(page.rules.text_height - natural);
+                        if page.best.as_ref().is_none_or(|b| cost <= b.cost) {
+                            let settled = page.rules.settle(natural, page.shrink);
+                            page.best = Some(page.candidate(cost, j, settled));
                         }
                     }
                 }
             }
             j += 1;
         }
-        let chosen = chosen.unwrap_or_else(|| {
-            let (squeeze, overrun) = rules.settle(y + foot_total(foot), shrink);
-            Candidate {
-                cost: 0.0,
-                end: items.len(),
-                notes: parts,
-                carry: carry_out,
-                squeeze,
-                overrun,
-                deferred,
-            }
-        });
-        pages.push(PagePlan {
-            items: start..chosen.end.max(start),
-            notes: chosen.notes,
-            squeeze: chosen.squeeze,
-            overrun: chosen.overrun,
-            top_floats,
-            deferred: chosen.deferred.clone(),
-        });
-        pending = waiting;
-        pending.extend(chosen.deferred);
-        carry = chosen.carry;
-        i = chosen.end.max(start);
+        let settled = self.settle_as_is(page);
+        Candidate {
+            cost: 0.0,
+            end: self.items.len(),
+            notes: std::mem::take(&mut page.foot.parts),
+            carry: std::mem::take(&mut page.foot.carry),
+            settled,
+            deferred: std::mem::take(&mut page.deferred),
+        }
     }
-    Ok(pages)
+
+    /// How the page as it stands is made to fit.
+    fn settle_as_is(&self, page: &Page) -> Settled {
+        page.rules
+            .settle(page.y + self.foot_total(page.foot.height), page.shrink)
+    }
+
+    /// Places line `j` with its notes if they fit (`None`: go on); otherwise the page
+    /// ends, at the cheapest place found (perhaps after this line, with its last note
+    /// continued on the next page).
+    fn add_line(
+        &self,
+        page: &mut Page,
+        j: usize,
+        line: &LineBox,
+        warnings: &mut Vec<Warning>,
+    ) -> Option<Candidate> {
+        // Nothing on the page yet: its first line goes on it whatever its size.
+        let page_empty = j == page.start && page.top_floats.is_empty();
+        let new = with_nested(&line.notes, self.notes, &page.foot.on_page);
+        let foot_after = page.foot.height + self.notes_height(&new);
+        if page.y + line.height + self.foot_total(foot_after)
+            <= page.rules.limit(page.shrink) + FIT_SLACK
+        {
+            page.y += line.height;
+            for k in new {
+                page.foot.parts.push(self.whole(k));
+                page.foot.on_page.push(k);
+            }
+            page.foot.height = foot_after;
+            return None;
+        }
+        // The line does not fit with its notes whole. Perhaps with its last note
+        // continued on the next page, if the page may end after it.
+        let may_end_after = j + 1 >= self.items.len()
+            || matches!(self.items[j + 1], VItem::Penalty(p) if p < NO_BREAK)
+            || page_empty;
+        if may_end_after {
+            if let Some(candidate) = self.split_last_note(page, j, line, &new, page_empty) {
+                if page_empty {
+                    page.best = Some(candidate);
+                } else {
+                    page.consider(candidate);
+                }
+            }
+        }
+        if j == page.start && !page_empty && page.best.is_none() {
+            // Figures carried from before fill the page: the text waits.
+            page.best = Some(page.candidate(0.0, page.start, Settled::default()));
+        }
+        if page_empty && page.best.is_none() {
+            // A line too tall for an empty page: place it anyway.
+            page.best = Some(page.candidate(0.0, j + 1, Settled::default()));
+        }
+        Some(match page.best.take() {
+            Some(best) => best,
+            None => {
+                // A block taller than the page with no allowed break: split it here
+                // rather than lose its text.
+                warnings.push(Warning::ForcedPageBreak {
+                    page: self.pages.len() + 1,
+                });
+                let settled = self.settle_as_is(page);
+                page.candidate(0.0, j, settled)
+            }
+        })
+    }
+
+    /// The page ended after line `j`, whose new notes `new` do not all fit whole: the
+    /// others whole and as many lines of the last as fit (at least one when `forced`),
+    /// the rest of it continued on the next page. `None` if not a line of it fits.
+    fn split_last_note(
+        &self,
+        page: &Page,
+        j: usize,
+        line: &LineBox,
+        new: &[NoteId],
+        forced: bool,
+    ) -> Option<Candidate> {
+        let (&last, others) = new.split_last()?;
+        let rules = &page.rules;
+        // Room for the last note under everything else (one rule above all).
+        let room = rules.limit(page.shrink)
+            - page.y
+            - line.height
+            - self.separator
+            - page.foot.height
+            - self.notes_height(others);
+        let mut fit = 0;
+        let mut used = Pt(0.0);
+        for note_line in self.note_lines(last) {
+            if used + note_line.height > room + FIT_SLACK {
+                break;
+            }
+            used += note_line.height;
+            fit += 1;
+        }
+        if fit == 0 && !forced {
+            return None;
+        }
+        let fit = fit.max(1);
+        let mut notes = page.foot.parts.clone();
+        notes.extend(others.iter().map(|&k| self.whole(k)));
+        notes.push(NotePart {
+            note: last,
+            lines: 0..fit,
+        });
+        let mut carry = page.foot.carry.clone();
+        let length = self.note_lines(last).len();
+        if fit < length {
+            carry.push(NotePart {
+                note: last,
+                lines: fit..length,
+            });
+        }
+        let penalty = match self.items.get(j + 1) {
+            Some(VItem::Penalty(p)) => *p,
+            _ => 0.0,
+        };
+        let foot: Pt = notes
+            .iter()
+            .map(|part| lines_height(&self.note_lines(part.note)[part.lines.clone()]))
+            .sum();
+        let natural = page.y + line.height + self.foot_total(foot);
+        Some(Candidate {
+            cost: penalty.min(NO_BREAK - 1.0)
+                + SPLIT_NOTE_COST
+                + rules.underfull(rules.text_height - natural),
+            end: j + 1,
+            notes,
+            carry,
+            settled: rules.settle(natural, page.shrink),
+            deferred: page.deferred.clone(),
+        })
+    }
+
+    /// Sets float `j` where it stands if it fits and no float before it waits; else it
+    /// waits for the next page and the text goes on.
+    fn add_float(&self, page: &mut Page, j: usize, block: &FloatBlock) {
+        let height = Pt(block.height_on_page(page.y <= Pt(0.0)));
+        let refs = with_nested(&float_notes(block), self.notes, &page.foot.on_page);
+        let foot_after = page.foot.height + self.new_notes_height(&refs, &page.foot.on_page);
+        let fits = page.y + height + self.foot_total(foot_after)
+            <= page.rules.limit(page.shrink) + FIT_SLACK;
+        let alone = j == page.start && page.top_floats.is_empty();
+        if (fits && page.waiting.is_empty() && page.deferred.is_empty()) || alone {
+            page.y += height;
+            let added = self.add_whole_notes(&refs, &mut page.foot);
+            page.foot.height += added;
+        } else {
+            page.deferred.push(j);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -619,7 +771,7 @@ mod tests {
         break_pages(
             items,
             &[],
-            &PageRules::natural(height, 10.0),
+            &PageRules::natural(Pt(height), Pt(10.0)),
             &Cancel::never(),
             &mut warnings,
         )
@@ -687,7 +839,7 @@ mod tests {
         let items = lines_citing("a", 2, &[0]);
         let notes = vec![note_lines(1, &[1]), note_lines(1, &[])];
         let mut warnings = Vec::new();
-        let rules = PageRules::natural(100.0, 10.0);
+        let rules = PageRules::natural(Pt(100.0), Pt(10.0));
         let plans = break_pages(&items, &notes, &rules, &Cancel::never(), &mut warnings).unwrap();
         let on_first: Vec<u32> = plans[0].notes.iter().map(|p| p.note.0).collect();
         assert_eq!(on_first, vec![0, 1]);
@@ -705,7 +857,7 @@ mod tests {
         items.extend(paragraph("b", 2));
         let notes = vec![note_lines(12, &[])];
         let mut warnings = Vec::new();
-        let rules = PageRules::natural(100.0, 10.0);
+        let rules = PageRules::natural(Pt(100.0), Pt(10.0));
         let plans = break_pages(&items, &notes, &rules, &Cancel::never(), &mut warnings).unwrap();
         for plan in &plans {
             let drawn: f32 = drawn(&items, plan).len() as f32 * 10.0;
@@ -790,7 +942,7 @@ mod tests {
         let plans = break_pages(
             &items,
             &[],
-            &PageRules::natural(60.0, 10.0),
+            &PageRules::natural(Pt(60.0), Pt(10.0)),
             &Cancel::never(),
             &mut warnings,
         )
@@ -813,7 +965,7 @@ mod tests {
         let items = vec![tall, VItem::Penalty(FORCED_BREAK), line("b")];
         let rules = PageRules {
             columns: 2,
-            ..PageRules::natural(60.0, 10.0)
+            ..PageRules::natural(Pt(60.0), Pt(10.0))
         };
         let mut warnings = Vec::new();
         let plans = break_pages(&items, &[], &rules, &Cancel::never(), &mut warnings).unwrap();
@@ -938,7 +1090,7 @@ mod tests {
         let ranges: Vec<_> = break_pages(
             &items,
             &[],
-            &PageRules::natural(35.0, 10.0),
+            &PageRules::natural(Pt(35.0), Pt(10.0)),
             &Cancel::never(),
             &mut warnings,
         )
@@ -961,7 +1113,7 @@ mod tests {
         let ranges: Vec<_> = break_pages(
             &items,
             &[],
-            &PageRules::natural(50.0, 10.0),
+            &PageRules::natural(Pt(50.0), Pt(10.0)),
             &Cancel::never(),
             &mut warnings,
         )
@@ -1005,7 +1157,7 @@ mod tests {
     fn squeezing_spaces_pulls_a_block_back_onto_the_page() {
         // 3 + 2 lines and a 20-point space: 70 points on a 60-point page.
         let items = blocks_with_space(3, 2, 20.0);
-        let natural = PageRules::natural(60.0, 10.0);
+        let natural = PageRules::natural(Pt(60.0), Pt(10.0));
         assert_eq!(plans(&items, &natural).len(), 2);
         let squeezed = PageRules {
             squeeze: true,
@@ -1015,7 +1167,7 @@ mod tests {
         assert_eq!(one.len(), 1);
         // 10 points over: the space gives up all of its 10 points of shrink.
         assert!((one[0].squeeze - 1.0).abs() < 1e-4, "{}", one[0].squeeze);
-        assert_eq!(one[0].overrun, 0.0);
+        assert_eq!(one[0].overrun, Pt(0.0));
     }
 
     #[test]
@@ -1024,15 +1176,19 @@ mod tests {
         let items = blocks_with_space(3, 3, 4.0);
         let squeezed = PageRules {
             squeeze: true,
-            ..PageRules::natural(55.0, 10.0)
+            ..PageRules::natural(Pt(55.0), Pt(10.0))
         };
         assert_eq!(plans(&items, &squeezed).len(), 2);
         let long = PageRules {
-            overrun: 10.0,
+            overrun: Pt(10.0),
             ..squeezed
         };
         let one = plans(&items, &long);
         assert_eq!(one.len(), 1);
-        assert!((one[0].overrun - 7.0).abs() < 1e-4, "{}", one[0].overrun);
+        assert!(
+            (one[0].overrun.0 - 7.0).abs() < 1e-4,
+            "{:?}",
+            one[0].overrun
+        );
     }
 }

@@ -105,9 +105,9 @@ fn economical_pages(
 ) -> Result<Vec<breaking::PagePlan>, Error> {
     let columns = geometry.columns.max(1);
     let mut rules = breaking::PageRules {
-        head: head_height(&flowed.head),
+        head: Pt(head_height(&flowed.head)),
         columns,
-        ..breaking::PageRules::natural(geometry.text_height.0, line_unit)
+        ..breaking::PageRules::natural(geometry.text_height, Pt(line_unit))
     };
     let natural = rules;
     let mut found = Vec::new();
@@ -122,7 +122,7 @@ fn economical_pages(
             ..natural
         };
         let long = breaking::PageRules {
-            overrun: line_unit,
+            overrun: Pt(line_unit),
             ..squeezed
         };
         for tighter_rules in [squeezed, long] {
@@ -193,7 +193,9 @@ fn last_page_fill(
             let notes: f32 = plan
                 .notes
                 .iter()
-                .map(|p| breaking::lines_height(&flowed.notes[p.note.0 as usize][p.lines.clone()]))
+                .map(|p| {
+                    breaking::lines_height(&flowed.notes[p.note.0 as usize][p.lines.clone()]).0
+                })
                 .sum();
             items + notes
         })

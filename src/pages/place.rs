@@ -165,12 +165,12 @@ pub fn place(
             }
         }
         if !plan.notes.is_empty() {
-            let foot: f32 = plan
+            let foot: Pt = plan
                 .notes
                 .iter()
                 .map(|p| lines_height(&notes[p.note.0 as usize][p.lines.clone()]))
                 .sum();
-            let mut y = geometry.top + geometry.text_height + Pt(plan.overrun) - Pt(foot);
+            let mut y = geometry.top + geometry.text_height + plan.overrun - foot;
             let rule_y = y - Pt(line_unit * NOTE_SEPARATOR_LINES * NOTE_RULE_AT);
             // From the edge lines start from.
             let length = geometry.column_width * NOTE_RULE_LENGTH_SHARE;
