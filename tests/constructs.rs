@@ -766,3 +766,50 @@ fn a_right_to_left_item_in_a_left_to_right_list_starts_at_its_bullet() {
         (area.x + area.width).0
     );
 }
+
+#[test]
+fn a_right_to_left_paragraphs_first_line_indent_is_at_its_right() {
+    let sentence = "تُكتب العربية من اليمين إلى اليسار، وتتصل حروفها بعضها ببعض، فيتغير شكل الحرف بحسب موقعه في الكلمة. لذلك يجب على محرك التنضيد أن يشكّل الكلمات أولاً، ثم يقسم الفقرة إلى أسطر.";
+    let md = format!("---\nlang: ar\n---\n\n{sentence}\n\n{sentence}\n");
+    let typeset = typeset(&md, &RenderOptions::default());
+    let area = typeset.settings.text_area();
+    let page = &typeset.layout.pages[0];
+    // Each body line's left and right ends.
+    let extents: Vec<(f32, f32)> = page
+        .lines
+        .iter()
+        .filter(|line| line.role == folio::layout::Role::Body)
+        .map(|line| {
+            line.elements
+                .clone()
+                .filter_map(|i| match &page.elements[i] {
+                    folio::layout::Element::Text { x, run, .. } if !run.text.trim().is_empty() => {
+                        Some((x.0, x.0 + run.width()))
+                    }
+                    _ => None,
+                })
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(l, r), (a, b)| {
+                    (l.min(a), r.max(b))
+                })
+        })
+        .collect();
+    let (left, right) = (area.x.0, (area.x + area.width).0);
+    // The second paragraph's first line: flush left, its indent at the right, where a
+    // right-to-left line starts.
+    let lines_per_paragraph = extents.len() / 2;
+    let (l, r) = extents[lines_per_paragraph];
+    assert!(
+        (l - left).abs() < 0.5,
+        "starts at {l}, the measure at {left}: {extents:?}"
+    );
+    assert!(
+        right - r > 10.0,
+        "ends at {r}, the measure at {right}: {extents:?}"
+    );
+    // The first paragraph's first line has no indent: flush on both sides.
+    let (l, r) = extents[0];
+    assert!(
+        (l - left).abs() < 0.5 && (right - r).abs() < 0.5,
+        "{extents:?}"
+    );
+}

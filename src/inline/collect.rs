@@ -4,7 +4,7 @@
 //! kerned) in as few pieces as it can be. The paragraph's link targets are collected on
 //! the way.
 
-use super::prepare::ParagraphStyle;
+use super::style::ParagraphStyle;
 use crate::geom::Rgb;
 use crate::layout::{AnchorKey, LinkTarget};
 use crate::model::{Inline, NoteMark};

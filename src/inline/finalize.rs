@@ -145,6 +145,10 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
         let order = visual_order_of(prepared, &material);
         let mut x = 0.0;
         let mut placed = Vec::with_capacity(material.len());
+        // Where the line's material ends: glue at the end of a line (before a forced
+        // break) does not count, an indent does (at the right of a right-to-left line, it
+        // is the line's last material, and aligning the line must not push it off).
+        let mut end: Option<f32> = None;
         for i in order {
             let (piece, width) = material[i];
             if let Some(piece) = piece {
@@ -154,12 +158,12 @@ pub fn set_lines(prepared: &Prepared, breaks: &[Break], line_width: f32) -> Vec<
                     spaced: spaced[i] && !placed.is_empty(),
                     scale: scales[i],
                 });
+                end = Some(end.map_or(x + width, |e| e.max(x + width)));
             }
             x += width;
         }
-        // Glue at the end of a line (before a forced break) does not count as material.
         lines.push(Line {
-            width: material_width(prepared, &placed, x),
+            width: end.unwrap_or(x.min(0.0)),
             placed,
             ratio,
             hyphenated,
@@ -179,13 +183,6 @@ fn quantized_expansion(wanted: f64, natural: f64) -> (f32, f64) {
     }
     let scale = ((1.0 + wanted / natural) * 10_000.0).round() / 10_000.0;
     (scale as f32, (scale - 1.0) * natural)
-}
-
-fn material_width(prepared: &Prepared, placed: &[Placed], end: f32) -> f32 {
-    match placed.iter().max_by(|a, b| a.x.total_cmp(&b.x)) {
-        Some(last) => last.x + prepared.pieces[last.piece].run.width() * last.scale,
-        None => end.min(0.0),
-    }
 }
 
 /// The order to draw a line's material in: its pieces' bidi levels (a space takes the

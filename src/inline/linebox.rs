@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use super::finalize::Line;
-use super::prepare::{ParagraphStyle, Prepared};
+use super::prepare::Prepared;
+use super::style::ParagraphStyle;
 use crate::geom::{Pt, Rect, Rgb};
 use crate::layout::{AnchorKey, Element, LinkTarget, NoteId, Role};
 use crate::structure::{Kind, Structure, Tag};

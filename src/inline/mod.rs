@@ -16,9 +16,11 @@ pub mod linebox;
 pub mod linebreak;
 mod opportunities;
 pub mod prepare;
+mod style;
 
 pub use linebox::{Align, LineAnchor, LineBox, Measure, ParagraphTags};
-pub use prepare::{ParagraphStyle, TextServices};
+pub use prepare::TextServices;
+pub use style::ParagraphStyle;
 
 use std::collections::BTreeSet;
 

@@ -10,16 +10,15 @@ use super::bidi;
 use super::collect::{collect, Chunk, Span, TextKind};
 use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
 use super::opportunities::{looks_like_url, opportunities, Hyphenation, Opportunity, WordKind};
+use super::style::ParagraphStyle;
 use crate::cancel::Cancel;
 use crate::geom::Rgb;
 use crate::layout::LinkTarget;
 use crate::model::Inline;
 use crate::options::Direction;
 use crate::text::{
-    breaks,
-    fonts::{Drawing, FaceSet},
-    shape::shape_words,
-    FaceId, FontBook, Hyphenator, ShapeOptions, ShapedRun,
+    breaks, fonts::Drawing, shape::shape_words, FaceId, FontBook, Hyphenator, ShapeOptions,
+    ShapedRun,
 };
 
 pub use super::items::FILL;
@@ -62,31 +61,6 @@ fn piece_end(text: &str, start: usize, end: usize) -> usize {
 
 /// Words between two looks at the render's cancellation flag.
 const CANCEL_CHECK_WORDS: usize = 1024;
-
-/// How the text of one paragraph is set.
-#[derive(Debug, Clone)]
-pub struct ParagraphStyle {
-    pub size: f32,
-    pub bold: bool,
-    pub italic: bool,
-    /// Spaces stretch and shrink (justified) or keep their width (ragged).
-    pub justify: bool,
-    /// Font expansion of justified text: how much wider or narrower than drawn by the
-    /// font its letters may be set, as a share (0.02: 2 %), so that a line is evened out
-    /// by its letters as well as its spaces (pdfTeX's `\pdfadjustspacing`); 0: never.
-    pub expansion: f32,
-    pub hyphenate: bool,
-    /// First-line indent in points.
-    pub indent: f32,
-    /// Code blocks: monospace, spaces kept as they are.
-    pub monospace: bool,
-    /// The last line is held to the same standard as the others, so a centred title
-    /// breaks into lines of similar length instead of leaving one word alone.
-    pub balance: bool,
-    /// The family the text is set in, and the family of code in it.
-    pub family: FaceSet,
-    pub code: FaceSet,
-}
 
 /// Printable material of a box, or the hyphen of a penalty.
 #[derive(Debug, Clone, PartialEq)]
