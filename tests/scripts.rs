@@ -129,6 +129,7 @@ fn right_to_left_paragraphs_end_flush_right_last_lines_too() {
     let area = typeset.settings.text_area();
     let right_margin = area.x + area.width;
     let mut lines = 0;
+    let mut indented: Vec<f32> = Vec::new();
     for page in &typeset.layout.pages {
         for line in page.lines.iter().filter(|l| l.role == Role::Body) {
             let (mut left, mut right) = (f32::MAX, f32::MIN);
@@ -138,16 +139,27 @@ fn right_to_left_paragraphs_end_flush_right_last_lines_too() {
                     right = right.max(x.0 + run.width());
                 }
             }
-            assert!(
-                (right - right_margin.0).abs() < 0.5,
-                "a line ends at {right}, not at the right margin {}",
-                right_margin.0
-            );
+            // A paragraph's first line after the first paragraph ends its indent short
+            // of the margin: where a right-to-left line starts.
+            if (right - right_margin.0).abs() >= 0.5 {
+                indented.push(right_margin.0 - right);
+            }
             assert!(left >= area.x.0 - 0.5, "a line starts left of the margin");
             lines += 1;
         }
     }
     assert!(lines >= 6, "{lines} lines");
+    assert_eq!(
+        indented.len(),
+        2,
+        "lines ending short of the margin by {indented:?}"
+    );
+    assert!(
+        indented
+            .iter()
+            .all(|i| (i - indented[0]).abs() < 0.01 && *i > 5.0),
+        "lines end short of the right margin by {indented:?}, not by one indent"
+    );
 }
 
 const OPERATORS: [&str; 11] = [
