@@ -348,3 +348,44 @@ fn chinese_and_japanese_paragraphs_end_with_more_than_a_character_in_large_print
         }
     }
 }
+
+/// The spaces a reader's copy of `pdf` puts inside words: neighbours on a line that the
+/// markdown writes together and never with a space between.
+fn spaces_inside_words(pdf: &[u8], markdown: &str) -> Vec<String> {
+    reading_text(pdf)
+        .lines()
+        .flat_map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            words
+                .windows(2)
+                .filter(|pair| {
+                    let joined = format!("{}{}", pair[0], pair[1]);
+                    markdown.contains(&joined)
+                        && !markdown.contains(&format!("{} {}", pair[0], pair[1]))
+                })
+                .map(|pair| format!("{} {}", pair[0], pair[1]))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn a_cluster_of_several_glyphs_copies_out_without_a_space_inside_its_word() {
+    // Thai's sara am is drawn as two glyphs, a Devanagari cluster as up to four: each
+    // cluster is one span of text as wide as all its glyphs. A span per glyph left the
+    // width of the glyphs after the first without text, which a reader took for a space
+    // (`จำ นวน`; 7 in the Thai article, 86 in the Hindi).
+    for (name, most) in [("th-article.md", 0), ("hi-article.md", 6)] {
+        let markdown = example(name);
+        let pdf = engine()
+            .render(&markdown, &RenderOptions::default())
+            .expect("renders")
+            .pdf;
+        let inside = spaces_inside_words(&pdf, &markdown);
+        assert!(
+            inside.len() <= most,
+            "{name}: {} spaces inside words: {inside:?}",
+            inside.len()
+        );
+    }
+}

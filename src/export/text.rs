@@ -495,13 +495,29 @@ fn draw_glyphs(
     let mut pen = x;
     // Left to right, each glyph's text is a slice of the run's (no list to build).
     let rtl_texts = run.is_rtl().then(|| glyph_texts(run));
+    // The end of an open span over a whole cluster (see below).
+    let mut cluster_end: Option<usize> = None;
     for (i, glyph) in run.glyphs.iter().enumerate() {
         let text = match &rtl_texts {
             Some(texts) => texts[i].as_ref(),
             None => run.glyph_text(i),
         };
+        // A left-to-right cluster of several glyphs (Thai's sara am drawn as two, an
+        // Indic conjunct) is one span with the cluster's text: a reader then takes the
+        // text for the cluster's whole width, where a span for each glyph after the
+        // first, each standing for nothing, left a gap it read as a space (`จำ นวน`).
+        if spans && rtl_texts.is_none() && cluster_end.is_none() {
+            let end = i + run.glyphs[i..]
+                .iter()
+                .take_while(|g| g.cluster == glyph.cluster)
+                .count();
+            if end - i > 1 {
+                writer.begin_actual_text(text);
+                cluster_end = Some(end);
+            }
+        }
         let (code, mapped) = mapped_glyph(layer, embedded, run.face, glyph.id, text);
-        let own_span = spans && text != mapped;
+        let own_span = spans && cluster_end.is_none() && text != mapped;
         if own_span {
             writer.begin_actual_text(text);
         }
@@ -513,6 +529,10 @@ fn draw_glyphs(
         );
         if own_span {
             writer.end_marked();
+        }
+        if cluster_end == Some(i + 1) {
+            writer.end_marked();
+            cluster_end = None;
         }
         pen += glyph.advance;
     }
