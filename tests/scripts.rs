@@ -374,8 +374,9 @@ fn a_cluster_of_several_glyphs_copies_out_without_a_space_inside_its_word() {
     // Thai's sara am is drawn as two glyphs, a Devanagari cluster as up to four: each
     // cluster is one span of text as wide as all its glyphs. A span per glyph left the
     // width of the glyphs after the first without text, which a reader took for a space
-    // (`จำ นวน`; 7 in the Thai article, 86 in the Hindi).
-    for (name, most) in [("th-article.md", 0), ("hi-article.md", 6)] {
+    // (`จำ นวน`; 7 in the Thai article, 86 in the Hindi). Two Hindi words still split
+    // where a cluster ends in a mark (`टाइपसेटिं ग`).
+    for (name, most) in [("th-article.md", 0), ("hi-article.md", 2)] {
         let markdown = example(name);
         let pdf = engine()
             .render(&markdown, &RenderOptions::default())

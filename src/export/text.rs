@@ -502,16 +502,20 @@ fn draw_glyphs(
             Some(texts) => texts[i].as_ref(),
             None => run.glyph_text(i),
         };
-        // A left-to-right cluster of several glyphs (Thai's sara am drawn as two, an
-        // Indic conjunct) is one span with the cluster's text: a reader then takes the
-        // text for the cluster's whole width, where a span for each glyph after the
-        // first, each standing for nothing, left a gap it read as a space (`จำ นวน`).
+        // A left-to-right cluster of several glyphs (Thai's sara am drawn as two, a
+        // Devanagari vowel sign drawn before its consonant) is one span with the
+        // cluster's text: a reader then takes the text for the cluster's whole width,
+        // where a span for each glyph after the first, each standing for nothing, left
+        // a gap it read as a space (`จำ นวน`). A reader measures a span to the end of
+        // its last glyph: a cluster ending in a mark (no advance, drawn over its base)
+        // keeps its text on its first glyph, whose width it has, and the mark its own
+        // empty span.
         if spans && rtl_texts.is_none() && cluster_end.is_none() {
             let end = i + run.glyphs[i..]
                 .iter()
                 .take_while(|g| g.cluster == glyph.cluster)
                 .count();
-            if end - i > 1 {
+            if end - i > 1 && run.glyphs[end - 1].advance > 0.0 {
                 writer.begin_actual_text(text);
                 cluster_end = Some(end);
             }
