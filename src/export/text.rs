@@ -502,21 +502,34 @@ fn draw_glyphs(
             Some(texts) => texts[i].as_ref(),
             None => run.glyph_text(i),
         };
-        // A left-to-right cluster of several glyphs (Thai's sara am drawn as two, a
-        // Devanagari vowel sign drawn before its consonant) is one span with the
-        // cluster's text: a reader then takes the text for the cluster's whole width,
-        // where a span for each glyph after the first, each standing for nothing, left
-        // a gap it read as a space (`จำ นวน`). A reader measures a span to the end of
-        // its last glyph: a cluster ending in a mark (no advance, drawn over its base)
-        // keeps its text on its first glyph, whose width it has, and the mark its own
-        // empty span.
-        if spans && rtl_texts.is_none() && cluster_end.is_none() {
+        // A left-to-right word with a cluster of several glyphs (Thai's sara am drawn as
+        // two, a Devanagari vowel sign drawn before its consonant, a tone mark over its
+        // letter) is one span with the word's text. A span per glyph after a cluster's
+        // first, each standing for nothing, left their width without text, which
+        // poppler reads as a space (`จำ นวน`), and glyphs whose map entry is U+FFFD,
+        // which PDFium (Chrome's viewer) prints, reading no empty span. A span per
+        // cluster ends, for a reader, where its last glyph ends: short of the cluster
+        // when that is a mark over its letter, which leaves a gap inside the word again.
+        if spans && rtl_texts.is_none() && cluster_end.is_none() && !is_space(text) {
             let end = i + run.glyphs[i..]
                 .iter()
-                .take_while(|g| g.cluster == glyph.cluster)
+                .enumerate()
+                .take_while(|&(k, _)| !is_space(run.glyph_text(i + k)))
                 .count();
-            if end - i > 1 && run.glyphs[end - 1].advance > 0.0 {
-                writer.begin_actual_text(text);
+            let clustered = run.glyphs[i..end]
+                .windows(2)
+                .any(|pair| pair[0].cluster == pair[1].cluster);
+            // With the space after it: the span then ends where the space does, and a
+            // reader that takes a span's text whole (PDFium) keeps the space.
+            let end = end
+                + run.glyphs[end..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|&(k, _)| is_space(run.glyph_text(end + k)))
+                    .count();
+            if clustered {
+                let word: String = (i..end).map(|k| run.glyph_text(k)).collect();
+                writer.begin_actual_text(&word);
                 cluster_end = Some(end);
             }
         }
@@ -540,6 +553,11 @@ fn draw_glyphs(
         }
         pen += glyph.advance;
     }
+}
+
+/// Text that separates words (a word space's glyph).
+fn is_space(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(char::is_whitespace)
 }
 
 /// Whether a run is set right to left without right-to-left letters: left-to-right text
