@@ -240,3 +240,42 @@ fn the_structure_reads_word_for_word() {
         assert!(words > 500, "{name}: only {words} words in the structure");
     }
 }
+
+/// Every ToUnicode map of the PDF, decompressed.
+fn unicode_maps(pdf: &[u8]) -> Vec<String> {
+    let doc = common::lopdf(pdf);
+    doc.objects
+        .values()
+        .filter_map(|object| {
+            let dict = object.as_dict().ok()?;
+            let stream = dict.get(b"ToUnicode").ok()?.as_reference().ok()?;
+            let stream = doc.get_object(stream).ok()?.as_stream().ok()?;
+            let bytes = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            Some(String::from_utf8_lossy(&bytes).to_ascii_uppercase())
+        })
+        .collect()
+}
+
+#[test]
+fn a_glyph_that_stands_for_no_text_maps_to_a_character_that_prints_nothing() {
+    // An Arabic mark drawn with its letter, a glyph of a Devanagari cluster: poppler reads
+    // their empty /ActualText span, but PDFium (Chrome's viewer) and MuPDF read the map
+    // entry, which was U+FFFD, a replacement character in the copied word.
+    for name in ["ar-article.md", "hi-article.md", "th-article.md"] {
+        let pdf = render_md(&common::example(name), &RenderOptions::default()).pdf;
+        let maps = unicode_maps(&pdf);
+        assert!(!maps.is_empty(), "{name}: no ToUnicode map");
+        assert!(
+            maps.iter().all(|map| !map.contains("<FFFD>")),
+            "{name}: a glyph maps to U+FFFD"
+        );
+    }
+    let maps =
+        unicode_maps(&render_md(&common::example("ar-article.md"), &RenderOptions::default()).pdf);
+    assert!(
+        maps.iter().any(|map| map.contains("<2060>")),
+        "the Arabic marks map to the word joiner"
+    );
+}

@@ -30,8 +30,10 @@ use crate::text::{FaceId, FontBook, ShapedRun};
 const MAX_MAPPED_UNITS: usize = 8;
 
 /// The map entry of a glyph that never stands for text of its own (always drawn in an
-/// empty `/ActualText` span).
-const NO_TEXT_ENTRY: &str = "\u{fffd}";
+/// empty `/ActualText` span): the word joiner, which prints nothing. Readers that take
+/// no empty span (PDFium, Chrome's viewer; MuPDF) read the entry instead, and U+FFFD
+/// there printed a replacement character inside the word (an Arabic mark).
+const NO_TEXT_ENTRY: &str = "\u{2060}";
 
 /// A glyph stands for at most this many different texts through copies of itself; more
 /// (which only a pathological document has) go into `/ActualText` spans.
