@@ -497,8 +497,10 @@ fn draw_glyphs(
     let mut pen = x;
     // Left to right, each glyph's text is a slice of the run's (no list to build).
     let rtl_texts = run.is_rtl().then(|| glyph_texts(run));
-    // The end of an open span over a whole cluster (see below).
+    // The end of an open span over a whole word (see below), and of the word last
+    // looked at that needs none.
     let mut cluster_end: Option<usize> = None;
+    let mut plain_until = 0;
     for (i, glyph) in run.glyphs.iter().enumerate() {
         let text = match &rtl_texts {
             Some(texts) => texts[i].as_ref(),
@@ -512,7 +514,12 @@ fn draw_glyphs(
         // which PDFium (Chrome's viewer) prints, reading no empty span. A span per
         // cluster ends, for a reader, where its last glyph ends: short of the cluster
         // when that is a mark over its letter, which leaves a gap inside the word again.
-        if spans && rtl_texts.is_none() && cluster_end.is_none() && !is_space(text) {
+        if spans
+            && rtl_texts.is_none()
+            && cluster_end.is_none()
+            && i >= plain_until
+            && !is_space(text)
+        {
             let end = i + run.glyphs[i..]
                 .iter()
                 .enumerate()
@@ -533,6 +540,8 @@ fn draw_glyphs(
                 let word: String = (i..end).map(|k| run.glyph_text(k)).collect();
                 writer.begin_actual_text(&word);
                 cluster_end = Some(end);
+            } else {
+                plain_until = end;
             }
         }
         let (code, mapped) = mapped_glyph(layer, embedded, run.face, glyph.id, text);

@@ -270,6 +270,19 @@ mod tests {
         prepared
     }
 
+    /// The paragraph's first line, ended at item 3 (the space after two words), set at
+    /// `width`.
+    fn first_line(prepared: &Prepared, width: f32) -> Vec<Line> {
+        set_lines(
+            prepared,
+            &[Break {
+                position: 3,
+                ratio: 0.0,
+            }],
+            width,
+        )
+    }
+
     /// Where each placed piece ends.
     fn ends(line: &Line, prepared: &Prepared) -> Vec<f32> {
         line.placed
@@ -283,14 +296,7 @@ mod tests {
         // Two words of 100 on a line of 216: 6 points to give, 4 of which the letters
         // could (2 % of 200) and 5 the space; both are set by the same ratio, 2/3.
         let prepared = words(&[(100.0, true), (100.0, true), (50.0, true)]);
-        let lines = set_lines(
-            &prepared,
-            &[Break {
-                position: 3,
-                ratio: 0.0,
-            }],
-            216.0,
-        );
+        let lines = first_line(&prepared, 216.0);
         let line = &lines[0];
         let scale = line.placed[0].scale;
         assert_eq!(line.placed[1].scale, scale);
@@ -301,14 +307,7 @@ mod tests {
             ends(line, &prepared)
         );
         // Narrower: 4 points to take back, the letters by up to 4, the space by up to 3.
-        let lines = set_lines(
-            &prepared,
-            &[Break {
-                position: 3,
-                ratio: 0.0,
-            }],
-            206.0,
-        );
+        let lines = first_line(&prepared, 206.0);
         let line = &lines[0];
         assert!(line.placed[0].scale < 1.0 && line.placed[0].scale >= 0.98);
         assert!((ends(line, &prepared)[1] - 206.0).abs() < 1e-3);
@@ -318,14 +317,7 @@ mod tests {
     fn letters_widen_no_more_than_their_limit_and_the_spaces_take_the_rest() {
         let prepared = words(&[(100.0, true), (100.0, true), (50.0, true)]);
         // 20 points to give: the letters give their 4 at most, the space the other 16.
-        let lines = set_lines(
-            &prepared,
-            &[Break {
-                position: 3,
-                ratio: 0.0,
-            }],
-            230.0,
-        );
+        let lines = first_line(&prepared, 230.0);
         let line = &lines[0];
         assert_eq!(line.placed[0].scale, 1.02);
         assert!((ends(line, &prepared)[1] - 230.0).abs() < 1e-3);

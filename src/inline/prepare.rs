@@ -610,10 +610,12 @@ fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun, fonts: &FontBo
     }
     let width = run.width();
     // Letters of prose drawn from outlines widen and narrow; code keeps its grid, a
-    // picture (an emoji) its shape, and characters set square (ideographs, kana) or
-    // spread by glue of their own (Thai and its neighbours) their width.
-    let expands = span.kind != TextKind::Code
-        && fonts.face(span.face).drawing == Drawing::Outlines
+    // picture (an emoji, whose run is in a fallback face, not the span's) its shape,
+    // and characters set square (ideographs, kana) or spread by glue of their own (Thai
+    // and its neighbours) their width.
+    let expands = prepared.expansion > 0.0
+        && span.kind != TextKind::Code
+        && fonts.face(run.face).drawing == Drawing::Outlines
         && !run.text.chars().any(breaks::is_unspaced);
     let flex = if expands {
         prepared.expansion * width
