@@ -101,6 +101,13 @@ pub enum Warning {
         reason: String,
         at: Option<crate::source::SourcePos>,
     },
+    /// A formula could not be read (`message`, about `command` if one is to blame) and is
+    /// printed as its source in code type; `at` is the place of the problem in the file.
+    Math {
+        message: String,
+        command: Option<String>,
+        at: crate::source::SourcePos,
+    },
 }
 
 impl std::fmt::Display for Warning {
@@ -175,6 +182,11 @@ impl std::fmt::Display for Warning {
                 Ok(())
             }
             Warning::QrCode { reason } => write!(f, "no QR code: {reason}"),
+            Warning::Math { message, at, .. } => write!(
+                f,
+                "line {}, column {}: a formula printed as its source: {message}",
+                at.line, at.column
+            ),
             Warning::StandardNotClaimed {
                 standard,
                 reason,

@@ -89,6 +89,9 @@ pub enum Element {
         color: Rgb,
         /// What the text is part of in the document's structure.
         tag: Tag,
+        /// The formula the glyph is part of: its source, which the text layer gives once
+        /// in place of all its glyphs (the glyphs of one formula's line share it).
+        formula: Option<Arc<str>>,
     },
     /// A straight line; `gray` 0 is black. Always decoration (an artifact): a rule's
     /// meaning, if any, is in the structure of the text around it.
@@ -173,6 +176,8 @@ pub enum Role {
     Table,
     Figure,
     Caption,
+    /// A displayed formula.
+    Math,
     /// An entry of the table of contents.
     Contents,
     /// A decorative rule: under the title block, a thematic break, before end matter.
@@ -195,6 +200,7 @@ impl Role {
             Role::Table => "table".into(),
             Role::Figure => "figure".into(),
             Role::Caption => "caption".into(),
+            Role::Math => "math".into(),
             Role::Contents => "contents".into(),
             Role::Rule => "rule".into(),
             Role::Note => "note".into(),

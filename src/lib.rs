@@ -42,6 +42,7 @@ mod export;
 mod flow;
 mod inline;
 mod labels;
+mod math;
 mod model;
 mod pages;
 mod settings;
@@ -128,9 +129,10 @@ pub(crate) struct Read {
 }
 
 /// The CommonMark extensions Folio reads markdown with (GFM tables, task lists,
-/// strikethrough, footnotes, smart punctuation, heading attributes, definition lists).
+/// strikethrough, footnotes, smart punctuation, heading attributes, definition lists,
+/// and math unless the `math` option is off).
 pub fn markdown_extensions() -> pulldown_cmark::Options {
-    model::parser_options()
+    model::parser_options(true)
 }
 
 /// The typesetting engine: build once, render many times, from any thread.
@@ -267,6 +269,7 @@ impl Engine {
             markdown,
             &context.origin,
             base_url,
+            options.math,
             &context.limits,
             &context.cancel,
         )?;
@@ -566,7 +569,15 @@ fn document_id(markdown: &str, settings: &Settings) -> [u8; 16] {
     hasher.update([0]);
     hasher.update((markdown.len() as u64).to_be_bytes());
     hasher.update(markdown.as_bytes());
-    hasher.update(settings.canonical().to_string().as_bytes());
+    let mut canonical = settings.canonical();
+    // Formulas are read by default: an article keeps the identifier it had before the
+    // `math` option existed (the same bytes, if it has no formula); turned off, it counts.
+    if let Some(options) = canonical.get_mut("options").and_then(|o| o.as_object_mut()) {
+        if options.get("math") == Some(&serde_json::Value::Bool(true)) {
+            options.remove("math");
+        }
+    }
+    hasher.update(canonical.to_string().as_bytes());
     let digest = hasher.finalize();
     let mut id = [0u8; 16];
     id.copy_from_slice(&digest[..16]);

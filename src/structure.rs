@@ -56,6 +56,10 @@ pub enum Kind {
         alt: String,
     },
     Caption,
+    /// A formula; `alt` is its LaTeX source, which a screen reader reads.
+    Formula {
+        alt: String,
+    },
     Code,
     /// A footnote's text; `id` is unique in the document.
     Note {
@@ -94,6 +98,7 @@ impl Kind {
             Kind::DataCell => "TD",
             Kind::Figure { .. } => "Figure",
             Kind::Caption => "Caption",
+            Kind::Formula { .. } => "Formula",
             Kind::Code => "Code",
             Kind::Note { .. } => "Note",
             Kind::Link => "Link",

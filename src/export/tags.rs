@@ -305,7 +305,7 @@ pub fn write_structure(
             _ => dict.set("K", Object::Array(k)),
         }
         match &node.kind {
-            Kind::Figure { alt } => dict.set("Alt", text_string(alt)),
+            Kind::Figure { alt } | Kind::Formula { alt } => dict.set("Alt", text_string(alt)),
             Kind::Note { id: note } => {
                 dict.set(
                     "ID",

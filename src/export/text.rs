@@ -384,7 +384,12 @@ pub fn page_text(
     let mut span_end: Option<usize> = None;
     for (index, element) in elements.iter().enumerate() {
         let Element::Text {
-            x, y, run, color, ..
+            x,
+            y,
+            run,
+            color,
+            formula,
+            ..
         } = element
         else {
             continue;
@@ -392,6 +397,25 @@ pub fn page_text(
         let (x, y) = (x.0, y.0);
         if span_end.is_none() {
             writer.mark(marks, marks.at(index));
+        }
+        // A formula's glyphs (on one line) are one span whose text is the formula's:
+        // a copy gives `E = mc²`, not its glyphs in the order they are drawn. Its rules,
+        // drawn outside the text, may stand between them.
+        if let (None, Some(text)) = (span_end, formula) {
+            let mark = marks.at(index);
+            let mut end = index + 1;
+            for (k, e) in elements.iter().enumerate().skip(index + 1) {
+                match e {
+                    Element::Text {
+                        formula: Some(other),
+                        ..
+                    } if std::sync::Arc::ptr_eq(other, text) && marks.at(k) == mark => end = k + 1,
+                    Element::Text { .. } => break,
+                    _ => {}
+                }
+            }
+            writer.begin_actual_text(text);
+            span_end = Some(end);
         }
         if book.face(run.face).drawing == Drawing::ColorBitmaps {
             // The picture is drawn elsewhere; here, its text, in an invisible glyph.

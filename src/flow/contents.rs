@@ -288,6 +288,7 @@ pub fn number(
                 run: leaders.1,
                 color: Rgb::BLACK,
                 tag: Tag::ARTIFACT,
+                formula: None,
             });
         }
         for run in digits {
@@ -298,6 +299,7 @@ pub fn number(
                 run,
                 color: Rgb::BLACK,
                 tag: slot.link,
+                formula: None,
             });
             x += width;
         }
@@ -333,6 +335,7 @@ mod tests {
         let doc = parse(
             "# Title\n\n## One[^n]\n\n### One.a\n\n#### Deep\n\n> ## Quoted\n\n## Two `code` [link](https://a.b)\n\n[^n]: Note.\n",
             &Default::default(),
+            None,
             None,
             &Default::default(),
             &Default::default(),

@@ -264,6 +264,7 @@ mod tests {
             source,
             &crate::context::Origin::Text,
             None,
+            None,
             &Limits::default(),
             &Cancel::never(),
         )

@@ -7,6 +7,7 @@
 use super::style::ParagraphStyle;
 use crate::geom::Rgb;
 use crate::layout::{AnchorKey, LinkTarget};
+use crate::math::Formula;
 use crate::model::{Inline, NoteMark};
 use crate::text::FaceId;
 
@@ -48,20 +49,31 @@ struct Style {
     url: bool,
 }
 
-/// What a paragraph's text is collected into: spans, and the forced line breaks between
-/// them.
-pub(super) enum Chunk {
+/// What a paragraph's text is collected into: spans, formulas, and the forced line
+/// breaks between them.
+pub(super) enum Chunk<'a> {
     Text(Span),
+    Math(MathSpan<'a>),
     LineBreak,
+}
+
+/// A formula in a paragraph, with the style of the text around it.
+pub(super) struct MathSpan<'a> {
+    pub formula: &'a Formula,
+    /// The size of the text around it.
+    pub size: f32,
+    pub link: Option<usize>,
+    pub rise: f32,
+    pub color: Rgb,
 }
 
 /// The spans of a paragraph's `inlines` in the paragraph's style, with its link targets
 /// added to `links` (spans refer to them by index).
-pub(super) fn collect(
-    inlines: &[Inline],
+pub(super) fn collect<'a>(
+    inlines: &'a [Inline],
     para: &ParagraphStyle,
     links: &mut Vec<LinkTarget>,
-) -> Vec<Chunk> {
+) -> Vec<Chunk<'a>> {
     let base = Style {
         bold: para.bold,
         italic: para.italic,
@@ -77,15 +89,22 @@ pub(super) fn collect(
     chunks
 }
 
-fn flatten(
-    inlines: &[Inline],
+fn flatten<'a>(
+    inlines: &'a [Inline],
     style: Style,
     para: &ParagraphStyle,
-    out: &mut Vec<Chunk>,
+    out: &mut Vec<Chunk<'a>>,
     links: &mut Vec<LinkTarget>,
 ) {
     for inline in inlines {
         match inline {
+            Inline::Math(formula) => out.push(Chunk::Math(MathSpan {
+                formula,
+                size: style.size,
+                link: style.link,
+                rise: style.rise,
+                color: style.color,
+            })),
             Inline::Text(text) => push_text(out, text, style, para, false),
             Inline::Code(code) => push_text(out, code, style, para, true),
             Inline::SoftBreak => push_text(out, " ", style, para, false),
@@ -196,7 +215,13 @@ fn raised(style: Style, by_em: f32) -> Style {
     }
 }
 
-fn push_text(out: &mut Vec<Chunk>, text: &str, style: Style, para: &ParagraphStyle, code: bool) {
+fn push_text(
+    out: &mut Vec<Chunk<'_>>,
+    text: &str,
+    style: Style,
+    para: &ParagraphStyle,
+    code: bool,
+) {
     if text.is_empty() {
         return;
     }
@@ -277,6 +302,7 @@ mod tests {
             .into_iter()
             .map(|chunk| match chunk {
                 Chunk::LineBreak => "line break".to_string(),
+                Chunk::Math(math) => format!("math «{}»", math.formula.source),
                 Chunk::Text(span) => {
                     let mut out = format!("{:?}", span.kind).to_lowercase();
                     let face = match span.face {

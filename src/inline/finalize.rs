@@ -243,6 +243,7 @@ mod tests {
                 strike: false,
                 rise: 0.0,
                 color: Rgb::BLACK,
+                math: None,
             });
             prepared.items.push(Item::Box {
                 width,

@@ -24,6 +24,9 @@ pub enum PenaltyKind {
     Script,
     /// Between any two letters of a word too long for a line: last pass only.
     Emergency,
+    /// After a relation or a binary operator of a formula (TeX's \relpenalty and
+    /// \binoppenalty): in every pass.
+    Math,
 }
 
 /// One item of a paragraph. `P` identifies the printable material of boxes and of

@@ -21,6 +21,22 @@ pub struct ParagraphTags<'a> {
 }
 
 impl ParagraphTags<'_> {
+    /// The node of the paragraph's formula `formula` (added when it is first drawn).
+    fn formula(&mut self, formulas: &mut Vec<Option<Tag>>, sources: &[Arc<str>], k: usize) -> Tag {
+        if formulas.len() < sources.len() {
+            formulas.resize(sources.len(), None);
+        }
+        let node = self.node;
+        *formulas[k].get_or_insert_with(|| {
+            self.structure.add(
+                Kind::Formula {
+                    alt: sources[k].to_string(),
+                },
+                node,
+            )
+        })
+    }
+
     /// The node of the paragraph's link `link`, of `links` in all.
     fn link(&mut self, links: &mut Vec<Option<Tag>>, count: usize, link: usize) -> Tag {
         if links.len() < count {
@@ -124,6 +140,7 @@ pub fn line_boxes(
     };
     let mut boxes = Vec::with_capacity(lines.len());
     let mut link_tags: Vec<Option<Tag>> = Vec::new();
+    let mut formula_tags: Vec<Option<Tag>> = Vec::new();
     for line in lines {
         let offset = match align {
             Align::Start => 0.0,
@@ -137,7 +154,54 @@ pub fn line_boxes(
             hyphenated: line.hyphenated,
             ..LineBox::default()
         };
-        for placed in &line.placed {
+        // How far the line's formulas reach above and below its baseline.
+        let (mut math_above, mut math_below) = (0.0f32, 0.0f32);
+        for (k, placed) in line.placed.iter().enumerate() {
+            let piece = &prepared.pieces[placed.piece];
+            if let Some(math) = &piece.math {
+                // The parts of one formula on one line are drawn as one, with one span
+                // for its text: the parts after the first were drawn with it.
+                let same_formula = |p: &super::finalize::Placed| {
+                    prepared.pieces[p.piece]
+                        .math
+                        .as_ref()
+                        .is_some_and(|m| m.formula == math.formula)
+                };
+                if k > 0 && same_formula(&line.placed[k - 1]) {
+                    continue;
+                }
+                let mut boxed = math.boxed.clone();
+                for next in line.placed[k + 1..].iter().take_while(|p| same_formula(p)) {
+                    if let Some(part) = &prepared.pieces[next.piece].math {
+                        let at = next.x - placed.x;
+                        boxed.add(part.boxed.clone(), at, 0.0);
+                        boxed.width = at + part.boxed.width;
+                    }
+                }
+                let x = measure.left.0 + offset + placed.x;
+                let y = baseline - piece.rise;
+                let tag = tags.formula(&mut formula_tags, &prepared.formulas, math.formula);
+                math_above = math_above.max(boxed.ascent + piece.rise);
+                math_below = math_below.max(boxed.descent - piece.rise);
+                lb.elements
+                    .extend(boxed.draw(Pt(x), Pt(y), piece.color, tag, &math.text, fonts));
+                if let Some(link) = piece.link {
+                    let rect = Rect {
+                        x: Pt(x),
+                        y: Pt(y - boxed.ascent),
+                        width: Pt(boxed.width),
+                        height: Pt(boxed.ascent + boxed.descent),
+                    };
+                    let link_tag = tags.link(&mut link_tags, prepared.links.len(), link);
+                    push_link(
+                        &mut lb.elements,
+                        rect,
+                        prepared.links[link].clone(),
+                        link_tag,
+                    );
+                }
+                continue;
+            }
             let piece = &mut prepared.pieces[placed.piece];
             if piece.run.glyphs.is_empty() {
                 continue;
@@ -192,6 +256,7 @@ pub fn line_boxes(
                 run: prev,
                 color,
                 tag: prev_tag,
+                formula: None,
             }) = lb.elements.last_mut()
             {
                 let touches = (prev_x.0 + prev.width() - x).abs() < 0.001;
@@ -213,14 +278,32 @@ pub fn line_boxes(
                 run,
                 color: piece.color,
                 tag,
+                formula: None,
             });
         }
         if line.spaced_end {
             end_with_space(&mut lb.elements, fonts);
         }
+        grow_for_formulas(&mut lb, math_above, math_below);
         boxes.push(lb);
     }
     boxes
+}
+
+/// Makes a line taller where its formulas (a fraction, a matrix) reach beyond the room
+/// the line has above or below its baseline, by what they reach beyond it: lines
+/// without tall formulas keep the leading.
+fn grow_for_formulas(lb: &mut LineBox, above: f32, below: f32) {
+    let extra_above = (above - lb.baseline.0).max(0.0);
+    let extra_below = (below - (lb.height.0 - lb.baseline.0)).max(0.0);
+    if extra_above > 0.0 {
+        lb.elements = std::mem::take(&mut lb.elements)
+            .into_iter()
+            .map(|e| e.translated(Pt::ZERO, Pt(extra_above)))
+            .collect();
+        lb.baseline += Pt(extra_above);
+    }
+    lb.height += Pt(extra_above + extra_below);
 }
 
 /// Writes the word space before a run at `x` as a space glyph at the end of the text
@@ -250,11 +333,14 @@ fn end_with_space(elements: &mut [Element], fonts: &FontBook) {
     }
 }
 
+/// The last text drawn on the line, unless it is a formula's (whose text is its
+/// span's: a space glyph added to it would not be read).
 fn last_text(elements: &mut [Element]) -> Option<&mut Element> {
     elements
         .iter_mut()
         .rev()
         .find(|e| matches!(e, Element::Text { .. }))
+        .filter(|e| matches!(e, Element::Text { formula: None, .. }))
 }
 
 /// Appends a space glyph `advance` wide to a left-to-right run drawn with outlines whose
@@ -313,6 +399,7 @@ impl LineBox {
                     run,
                     color: Rgb::BLACK,
                     tag,
+                    formula: None,
                 },
             );
             x += width;

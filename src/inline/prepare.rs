@@ -5,15 +5,17 @@
 
 use crate::text::shape::WordCache;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::bidi;
-use super::collect::{collect, Chunk, Span, TextKind};
+use super::collect::{collect, Chunk, MathSpan, Span, TextKind};
 use super::items::{Item, PenaltyKind, INFINITE_PENALTY};
 use super::opportunities::{looks_like_url, opportunities, Hyphenation, Opportunity, WordKind};
 use super::style::ParagraphStyle;
 use crate::cancel::Cancel;
 use crate::geom::Rgb;
 use crate::layout::LinkTarget;
+use crate::math::{Layouter, MathBox, MathItem, MATH_SCALE};
 use crate::model::Inline;
 use crate::options::Direction;
 use crate::text::{
@@ -74,6 +76,20 @@ pub struct Piece {
     /// Raise (superscript, > 0) or lower the baseline, in points.
     pub rise: f32,
     pub color: Rgb,
+    /// A formula's material (the run is then empty).
+    pub math: Option<MathPiece>,
+}
+
+/// A formula, or a part of one between two places a line may break in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MathPiece {
+    pub boxed: MathBox,
+    /// Which of the paragraph's formulas it is part of (from 0).
+    pub formula: usize,
+    /// What the text layer reads for it: the formula as plain Unicode for its first
+    /// part, and nothing for the others (a copy of a formula broken across lines gives
+    /// it once).
+    pub text: Arc<str>,
 }
 
 /// A paragraph ready for the line breaker.
@@ -91,6 +107,8 @@ pub struct Prepared {
     pub missing: BTreeSet<char>,
     /// The font expansion of the paragraph's prose (see [`ParagraphStyle::expansion`]).
     expansion: f32,
+    /// The sources of the paragraph's formulas, in order (their alternate text).
+    pub formulas: Vec<Arc<str>>,
 }
 
 /// The services and settings every paragraph of a render is set with.
@@ -140,6 +158,7 @@ pub fn prepare(
         strike: false,
         rise: 0.0,
         color: Rgb::BLACK,
+        math: None,
     });
     let chunks = collect(inlines, style, &mut prepared.links);
 
@@ -155,6 +174,8 @@ pub fn prepare(
         .iter()
         .map(|chunk| match chunk {
             Chunk::Text(span) => span.text.as_str(),
+            // A formula is a neutral object to the bidi algorithm.
+            Chunk::Math(_) => OBJECT,
             Chunk::LineBreak => " ",
         })
         .collect();
@@ -173,6 +194,10 @@ pub fn prepare(
                 if ltr {
                     paragraph.push(bidi::POP_DIRECTIONAL_ISOLATE);
                 }
+            }
+            Chunk::Math(_) => {
+                offsets.push(paragraph.len());
+                paragraph.push_str(OBJECT);
             }
             Chunk::LineBreak => {
                 offsets.push(paragraph.len());
@@ -197,6 +222,7 @@ pub fn prepare(
                 trim_trailing_glue(&mut prepared.items);
                 push_forced_break(&mut prepared.items);
             }
+            Chunk::Math(math) => add_math(&mut prepared, &math, ctx),
             Chunk::Text(span) => {
                 let span_levels = levels.get(at..at + span.text.len()).unwrap_or(&[]);
                 add_span(&mut prepared, &span, span_levels, style, ctx);
@@ -216,6 +242,66 @@ pub fn prepare(
         push_forced_break(&mut prepared.items);
     }
     prepared
+}
+
+/// What a formula stands for in the text the bidi algorithm reads: the object
+/// replacement character.
+const OBJECT: &str = "\u{fffc}";
+
+/// Adds a formula: its parts as boxes, with glue and a penalty where a line may break
+/// (after a relation or a binary operator of its top level).
+fn add_math(prepared: &mut Prepared, math: &MathSpan<'_>, ctx: &Context<'_>) {
+    let fonts = ctx.services.fonts;
+    let Some(layouter) = Layouter::new(fonts, FaceId::MATH, math.size, MATH_SCALE) else {
+        return;
+    };
+    let mut text: Arc<str> = Arc::from(math.formula.linear());
+    let formula = prepared.formulas.len();
+    prepared
+        .formulas
+        .push(Arc::from(math.formula.source.as_str()));
+    for item in layouter.inline(math.formula) {
+        match item {
+            MathItem::Box(boxed) => {
+                let width = boxed.width;
+                let piece = prepared.push_piece(Piece {
+                    run: ShapedRun::empty(FaceId::MATH, math.size),
+                    shared: false,
+                    link: math.link,
+                    strike: false,
+                    rise: math.rise,
+                    color: math.color,
+                    math: Some(MathPiece {
+                        boxed,
+                        formula,
+                        text: std::mem::replace(&mut text, Arc::from("")),
+                    }),
+                });
+                prepared.items.push(Item::Box {
+                    width,
+                    flex: 0.0,
+                    content: piece,
+                });
+            }
+            MathItem::Glue {
+                width,
+                stretch,
+                shrink,
+            } => prepared.items.push(Item::Glue {
+                width,
+                stretch,
+                shrink,
+            }),
+            MathItem::Penalty(cost) => prepared.items.push(Item::Penalty {
+                width: 0.0,
+                cost,
+                flagged: false,
+                kind: PenaltyKind::Math,
+                content: None,
+            }),
+        }
+    }
+    prepared.missing.extend(layouter.missing());
 }
 
 /// A paragraph's services and measure, as the helpers below need them.
@@ -629,6 +715,7 @@ fn push_box(prepared: &mut Prepared, span: &Span, run: ShapedRun, fonts: &FontBo
         strike: span.strike,
         rise: span.rise,
         color: span.color,
+        math: None,
     });
     prepared.items.push(Item::Box {
         width,
@@ -713,6 +800,7 @@ fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usiz
         strike: span.strike,
         rise: span.rise,
         color: span.color,
+        math: None,
     });
     prepared.hyphen = Some(piece);
     piece

@@ -13,10 +13,17 @@ use super::html::{BreakSide, HtmlStyle, HtmlText, HtmlToken};
 use super::{Block, ColumnAlign, Inline, ListItem};
 use crate::cancel::Cancel;
 use crate::error::{Error, Warning};
+use crate::math;
+use crate::source::SourcePos;
 
-/// The parser options Folio reads markdown with.
-pub fn parser_options() -> Options {
-    Options::ENABLE_TABLES
+/// The parser options Folio reads markdown with (`math`: `$…$` and `$$…$$` are formulas).
+pub fn parser_options(math: bool) -> Options {
+    let math = if math {
+        Options::ENABLE_MATH
+    } else {
+        Options::empty()
+    };
+    math | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -28,21 +35,57 @@ pub fn parser_options() -> Options {
 
 /// Parses a markdown body (no front matter) into blocks, giving up if `cancel` is set;
 /// the warnings say what had to be mended.
+/// `math` reads formulas; `first_line` is the line of the article's file the body
+/// starts on (for the places of warnings).
 pub fn parse_markdown(
     markdown: &str,
     addresses: &Addresses,
+    math: bool,
+    first_line: usize,
     cancel: &Cancel,
 ) -> Result<(Vec<Block>, Vec<Warning>), Error> {
     let mut builder = Builder {
-        explicit_ids: explicit_heading_ids(markdown),
+        explicit_ids: explicit_heading_ids(markdown, math),
         addresses: addresses.clone(),
         ..Builder::default()
     };
-    for (n, event) in Parser::new_ext(markdown, parser_options()).enumerate() {
+    let place = |start: usize, end: usize| SourcePos::of_span(markdown, start, end, first_line);
+    let parser = Parser::new_ext(markdown, parser_options(math)).into_offset_iter();
+    for (n, (event, range)) in parser.enumerate() {
         if n % CANCEL_CHECK_EVENTS == 0 && cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        builder.event(event);
+        match event {
+            Event::InlineMath(source) => {
+                // Pandoc's rule, which pulldown-cmark lacks: a closing dollar followed by
+                // a digit closes nothing (`from $5 to 10$20`): the dollars are text.
+                let after = markdown[range.end..].chars().next();
+                if after.is_some_and(|c| c.is_ascii_digit()) {
+                    builder.event(Event::Text(markdown[range].to_string().into()));
+                    continue;
+                }
+                builder.math(&source, false, &|at| {
+                    place(range.start + 1 + at, range.start + 2 + at)
+                })
+            }
+            Event::DisplayMath(source) => builder.math(&source, true, &|at| {
+                place(range.start + 2 + at, range.start + 3 + at)
+            }),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if math && info.split_whitespace().next() == Some("math") =>
+            {
+                // The formula's text starts on the line after the fence.
+                let opening = markdown[range.clone()].find('\n').map_or(0, |i| i + 1);
+                builder.math_block = Some(range.start + opening);
+                builder.event(event);
+            }
+            Event::End(TagEnd::CodeBlock) if builder.math_block.is_some() => {
+                let start = builder.math_block.take().unwrap_or(0);
+                builder.end_math_block(&|at| place(start + at, start + at + 1));
+                builder.event(event);
+            }
+            event => builder.event(event),
+        }
     }
     let warnings = std::mem::take(&mut builder.warnings);
     Ok((builder.finish(), warnings))
@@ -50,11 +93,11 @@ pub fn parse_markdown(
 
 /// The ids authors give headings (`## Title {#id}`), read ahead so that a made-up id never
 /// takes one an author gives a later heading. Only a document with `{#` has any.
-fn explicit_heading_ids(markdown: &str) -> HashSet<String> {
+fn explicit_heading_ids(markdown: &str, math: bool) -> HashSet<String> {
     if !markdown.contains("{#") {
         return HashSet::new();
     }
-    Parser::new_ext(markdown, parser_options())
+    Parser::new_ext(markdown, parser_options(math))
         .filter_map(|event| match event {
             Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
             _ => None,
@@ -133,6 +176,11 @@ struct Builder {
     /// What relative link and image addresses resolve against.
     addresses: Addresses,
     warnings: Vec<Warning>,
+    /// In a ```` ```math ```` block: where its text starts in the markdown.
+    math_block: Option<usize>,
+    /// A displayed formula just ended a paragraph's first part: the rest of the
+    /// paragraph starts without the line break before it, and is dropped if empty.
+    after_display: bool,
 }
 
 #[derive(Default)]
@@ -203,6 +251,7 @@ impl Builder {
                 }
             }
             Event::Code(code) => self.push_inline(Inline::Code(code.into_string())),
+            // Read by `parse_markdown`, which knows where they are.
             Event::InlineMath(math) | Event::DisplayMath(math) => {
                 self.push_inline(Inline::Code(math.into_string()))
             }
@@ -347,7 +396,11 @@ impl Builder {
                 self.end_html_block();
                 self.close_html_spans();
                 if let Some((_, inlines)) = self.spans.pop() {
-                    self.push_block(Block::Paragraph(inlines));
+                    // Nothing after a displayed formula: no paragraph.
+                    let after_display = std::mem::take(&mut self.after_display);
+                    if !(after_display && inlines.iter().all(is_blank)) {
+                        self.push_block(Block::Paragraph(inlines));
+                    }
                 }
             }
             TagEnd::Heading(_) => {
@@ -511,6 +564,71 @@ impl Builder {
         self.push_inline(inline);
     }
 
+    /// A formula's source: set as a formula (a displayed one between the parts of its
+    /// paragraph), or, if it cannot be read, printed as code with a warning placed by
+    /// `place` (from a byte offset in the source).
+    fn math(&mut self, source: &str, display: bool, place: &dyn Fn(usize) -> SourcePos) {
+        // GitHub's `` $`…`$ ``: the backticks are not part of the formula.
+        let (source, quoted) = match source.strip_prefix('`').and_then(|s| s.strip_suffix('`')) {
+            Some(inner) if !display => (inner, 1),
+            _ => (source, 0),
+        };
+        let formula = match math::parse(source, display) {
+            Ok(formula) => formula,
+            Err(e) => {
+                self.warnings.push(Warning::Math {
+                    message: e.to_string(),
+                    command: e.command(),
+                    at: place(quoted + e.at),
+                });
+                let dollars = if display { "$$" } else { "$" };
+                let tick = if quoted == 1 { "`" } else { "" };
+                let written = format!("{dollars}{tick}{source}{tick}{dollars}");
+                self.push_inline(Inline::Code(written));
+                return;
+            }
+        };
+        let in_paragraph =
+            self.spans.len() == 1 && matches!(self.spans[0].0, Span::Paragraph | Span::Implicit);
+        if !display || !in_paragraph {
+            self.push_inline(Inline::Math(Box::new(formula)));
+            return;
+        }
+        // A display between a paragraph's lines ends the first part of the paragraph
+        // and the rest follows it.
+        self.close_html_spans();
+        if let Some((span, mut inlines)) = self.spans.pop() {
+            while matches!(inlines.last(), Some(Inline::SoftBreak | Inline::LineBreak)) {
+                inlines.pop();
+            }
+            if !inlines.iter().all(is_blank) {
+                self.push_block(Block::Paragraph(inlines));
+            }
+            self.push_block(Block::Math(Box::new(formula)));
+            self.spans.push((span, Vec::new()));
+            self.after_display = true;
+        }
+    }
+
+    /// Ends a ```` ```math ```` block: its text is a displayed formula, unless it cannot
+    /// be read (then it stays a code block, with a warning).
+    fn end_math_block(&mut self, place: &dyn Fn(usize) -> SourcePos) {
+        let Some((_, source)) = &self.code else {
+            return;
+        };
+        match math::parse(source.trim_end(), true) {
+            Ok(formula) => {
+                self.code = None;
+                self.push_block(Block::Math(Box::new(formula)));
+            }
+            Err(e) => self.warnings.push(Warning::Math {
+                message: e.to_string(),
+                command: e.command(),
+                at: place(e.at),
+            }),
+        }
+    }
+
     /// Text outside any paragraph (tight list items, HTML blocks) opens an implicit one.
     fn ensure_inline_context(&mut self) {
         if self.spans.is_empty() {
@@ -519,6 +637,13 @@ impl Builder {
     }
 
     fn push_inline(&mut self, inline: Inline) {
+        if self.after_display {
+            // The line break after a displayed formula is not a space.
+            if matches!(inline, Inline::SoftBreak | Inline::LineBreak) {
+                return;
+            }
+            self.after_display = false;
+        }
         self.ensure_inline_context();
         if let Some((_, inlines)) = self.spans.last_mut() {
             inlines.push(inline);
@@ -663,7 +788,7 @@ mod tests {
     use super::*;
 
     fn parse_markdown(markdown: &str) -> Vec<Block> {
-        super::parse_markdown(markdown, &Addresses::default(), &Cancel::never())
+        super::parse_markdown(markdown, &Addresses::default(), true, 1, &Cancel::never())
             .unwrap()
             .0
     }

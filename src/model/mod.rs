@@ -17,6 +17,7 @@ pub use build::{parse_markdown, parser_options};
 pub use frontmatter::{split_front_matter, MetaField, MetaKey, META_KEYS};
 
 use crate::cancel::Cancel;
+use crate::math::Formula;
 
 use crate::context::{Limits, Origin};
 use crate::error::{Error, Warning};
@@ -103,6 +104,9 @@ pub enum Block {
     /// `page-break-before: always` / `break-before: page` (or `-after`), which a browser
     /// shows as nothing.
     PageBreak,
+    /// A formula displayed on its own (`$$…$$` standing between a paragraph's lines, or a
+    /// ```` ```math ```` block), centred between the text around it.
+    Math(Box<Formula>),
     /// A footnote's text, collected where it is defined.
     FootnoteDefinition {
         label: String,
@@ -177,6 +181,9 @@ pub enum Inline {
         alt: Vec<Inline>,
     },
     FootnoteReference(String),
+    /// A formula in the text (`$…$`; `$$…$$` in a heading or a table cell, set in
+    /// display style where it stands).
+    Math(Box<Formula>),
     /// A numbered note's mark. The parser never makes one: the flow stage puts them where
     /// footnotes are referenced and after links whose addresses it prints as notes.
     NoteMark(NoteMark),
@@ -233,7 +240,7 @@ impl Inline {
                     color: *color,
                     content: inner(content),
                 },
-                Inline::Text(_) | Inline::Code(_) => inline.clone(),
+                Inline::Text(_) | Inline::Code(_) | Inline::Math(_) => inline.clone(),
             });
         }
         out
@@ -249,6 +256,7 @@ impl Inline {
                 }
                 match inline {
                     Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+                    Inline::Math(formula) => out.push_str(&formula.linear()),
                     Inline::FootnoteReference(label) => out.push_str(label),
                     Inline::NoteMark(NoteMark::Footnote(id)) => {
                         out.push_str(&format!("\u{202f}{}", id.number()))
@@ -287,11 +295,20 @@ pub fn parse(
     source: &str,
     origin: &Origin,
     base_url: Option<&str>,
+    math: Option<bool>,
     limits: &Limits,
     cancel: &Cancel,
 ) -> Result<Document, Error> {
     let source = without_nul(source);
     let (mut front, body) = split_front_matter(&source, limits)?;
+    // The caller's `math` wins over the front matter's.
+    let math = math.or(front.options.math).unwrap_or(true);
+    // The line of the file the body starts on (after the front matter), for the places
+    // of formulas that cannot be set.
+    let body_start = (body.as_ptr() as usize).saturating_sub(source.as_ptr() as usize);
+    let first_line = 1 + source
+        .get(..body_start)
+        .map_or(0, |s| s.matches('\n').count());
     let front_base = front.options.base_url.as_ref().map(|b| b.0.as_str());
     let addresses = Addresses::new(
         origin,
@@ -302,7 +319,7 @@ pub fn parse(
         front.meta.url = addresses.article_written().map(str::to_string);
     }
     let mut warnings = Vec::new();
-    let escaped = unclosed::escape_unclosed_blocks(body);
+    let escaped = unclosed::escape_unclosed_blocks(body, math);
     let body = match &escaped {
         Some((escaped, openers)) => {
             for opener in openers {
@@ -314,7 +331,7 @@ pub fn parse(
         }
         None => body,
     };
-    let (blocks, markdown_warnings) = parse_markdown(body, &addresses, cancel)?;
+    let (blocks, markdown_warnings) = parse_markdown(body, &addresses, math, first_line, cancel)?;
     warnings.extend(markdown_warnings);
     let mut doc = Document {
         meta: front.meta,

@@ -15,14 +15,15 @@ const HIDING: [(&str, &str); 3] = [
 
 /// The markdown with every unclosed hiding block opener escaped, and the openers
 /// (`<script`, `<!--`...) that were; `None` when there is nothing to change.
-pub fn escape_unclosed_blocks(markdown: &str) -> Option<(String, Vec<&'static str>)> {
+pub fn escape_unclosed_blocks(markdown: &str, math: bool) -> Option<(String, Vec<&'static str>)> {
     let lower = markdown.to_ascii_lowercase();
     if !HIDING.iter().any(|(open, _)| lower.contains(open)) {
         return None;
     }
     let mut escape_at = Vec::new();
     let mut openers = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, super::parser_options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(markdown, super::parser_options(math)).into_offset_iter()
+    {
         if let Event::Start(Tag::HtmlBlock) = event {
             let block = &lower[range.clone()];
             let start = block.len() - block.trim_start().len();
@@ -59,19 +60,20 @@ mod tests {
     #[test]
     fn an_unclosed_comment_or_script_no_longer_hides_the_rest() {
         let (escaped, openers) =
-            escape_unclosed_blocks("Intro.\n\n<!-- a note to self\n\n# Heading\n\nText.").unwrap();
+            escape_unclosed_blocks("Intro.\n\n<!-- a note to self\n\n# Heading\n\nText.", true)
+                .unwrap();
         assert_eq!(openers, ["<!--"]);
         assert!(escaped.contains("&lt;!-- a note"), "{escaped}");
         let (_, openers) =
-            escape_unclosed_blocks("<SCRIPT>\nvar x;\n\nRest of the article.").unwrap();
+            escape_unclosed_blocks("<SCRIPT>\nvar x;\n\nRest of the article.", true).unwrap();
         assert_eq!(openers, ["<script"]);
     }
 
     #[test]
     fn closed_blocks_and_code_are_left_alone() {
-        assert!(escape_unclosed_blocks("<!-- fine -->\n\nText.").is_none());
-        assert!(escape_unclosed_blocks("<script>\nx()\n</script>\n\nText.").is_none());
-        assert!(escape_unclosed_blocks("```\n<!-- in code\n```\n").is_none());
-        assert!(escape_unclosed_blocks("Plain text.").is_none());
+        assert!(escape_unclosed_blocks("<!-- fine -->\n\nText.", true).is_none());
+        assert!(escape_unclosed_blocks("<script>\nx()\n</script>\n\nText.", true).is_none());
+        assert!(escape_unclosed_blocks("```\n<!-- in code\n```\n", true).is_none());
+        assert!(escape_unclosed_blocks("Plain text.", true).is_none());
     }
 }

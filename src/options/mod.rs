@@ -177,6 +177,11 @@ declare_options! {
     /// expansion, as pdfTeX's microtype does), which saves hyphens and uneven gaps. Code,
     /// ideographs and pictures keep their width. Default `true`; no effect on ragged text.
     font_expansion: bool = true;
+    /// Typeset LaTeX formulas: `$…$` in the text, `$$…$$` displayed, ```` ```math ````
+    /// blocks and GitHub's `` $`…`$ ``. A dollar sign followed by a space, or closing
+    /// before a digit, stays a dollar sign. `false` reads every dollar sign as text (for
+    /// articles full of prices). Default `true`.
+    math: bool = true;
     /// Where the addresses of links are printed for readers of paper: `footnote` (default:
     /// a footnote on the same page, one note per address), `endnote` (a numbered list at
     /// the end), `inline` (in brackets after the link text) or `none`. Links stay

@@ -222,6 +222,7 @@ fn push_runs(page: &mut Page, role: Role, runs: Vec<ShapedRun>, x: Pt, y: Pt, si
             run,
             color: crate::geom::Rgb::BLACK,
             tag: Tag::ARTIFACT,
+            formula: None,
         });
         x += Pt(w);
     }

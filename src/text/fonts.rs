@@ -27,6 +27,8 @@ impl FaceId {
     pub const MONO: FaceId = FaceId(4);
     pub const MONO_BOLD: FaceId = FaceId(5);
     pub const MONO_ITALIC: FaceId = FaceId(6);
+    /// The math font (STIX Two Math): formulas only, never a fallback for text.
+    pub const MATH: FaceId = FaceId(15);
 
     /// The serif face with this weight and slant.
     pub fn serif(bold: bool, italic: bool) -> FaceId {
@@ -178,11 +180,23 @@ const BUNDLED: &[(&[u8], bool, bool, Option<Script>)] = &[
         false,
         Some(Script::Thai),
     ),
+    // Last, as `FaceId::MATH`: it is chosen for formulas only, so that text without
+    // math is set exactly as before it came.
+    (
+        include_bytes!("../../fonts/STIXTwoMath-Regular.ttf"),
+        false,
+        false,
+        None,
+    ),
 ];
 
 /// The bytes of every bundled font file (for drawings that set their own text).
 pub fn bundled_font_data() -> impl Iterator<Item = &'static [u8]> {
-    BUNDLED.iter().map(|(bytes, ..)| *bytes)
+    BUNDLED
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != FaceId::MATH.0 as usize)
+        .map(|(_, (bytes, ..))| *bytes)
 }
 
 /// How a face draws its glyphs.
@@ -636,15 +650,16 @@ impl FontBook {
         }
         // The general faces first, then the script faces: punctuation shared by several
         // scripts (the danda, Arabic comma) is found in a script face.
-        let general = self
-            .bundled
+        // The math font is for formulas only.
+        let text_faces = &self.bundled[..FaceId::MATH.0 as usize];
+        let general = text_faces
             .iter()
             .position(|f| f.script.is_none() && f.has_char(c));
         let scripted = || {
-            self.bundled
+            text_faces
                 .iter()
                 .position(|f| f.script.is_some() && f.bold == bold && f.has_char(c))
-                .or_else(|| self.bundled.iter().position(|f| f.has_char(c)))
+                .or_else(|| text_faces.iter().position(|f| f.has_char(c)))
         };
         if let Some(i) = general.or_else(scripted) {
             return Some(FaceId(i as u16));

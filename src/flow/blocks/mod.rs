@@ -4,6 +4,7 @@
 mod code;
 mod definition;
 mod figure;
+mod formula;
 mod heading;
 mod list;
 mod note_text;
@@ -303,6 +304,7 @@ impl<'a> Flow<'a> {
             Block::Term(inlines) => self.term(inlines, frame),
             Block::Definition(children) => self.definition(children, frame),
             Block::Rule => self.thematic_break(frame),
+            Block::Math(formula) => self.display_math(formula, frame),
             Block::PageBreak => {
                 self.list.force_break();
                 self.previous_was_paragraph = false;

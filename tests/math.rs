@@ -1,0 +1,199 @@
+//! Formulas read back from the PDF: the sheet of constructs (`tests/math/sheet.md`) is
+//! set as math (no LaTeX reaches the text layer, prose dollars do), each formula is a
+//! tagged `Formula` with its source as alternate text, bad formulas print as their
+//! source with one warning, and the `math` switch turns it all off.
+
+mod common;
+
+use common::*;
+use folio::RenderOptions;
+
+fn sheet() -> String {
+    let path = format!("{}/tests/math/sheet.md", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn render(markdown: &str, options: &RenderOptions) -> folio::Rendered {
+    engine()
+        .render_with(markdown, options, &folio::Context::default())
+        .expect("renders")
+}
+
+#[test]
+fn the_sheet_sets_every_formula_and_keeps_the_prices_in_its_prose() {
+    let rendered = render(&sheet(), &RenderOptions::default());
+    assert!(
+        rendered.warnings.is_empty(),
+        "warnings: {:?}",
+        rendered.warnings
+    );
+    let text = pdftotext(&rendered.pdf);
+    for source in [
+        r"\frac", r"\sum", r"\left", r"\begin", r"\alpha", "^{", "_{",
+    ] {
+        assert!(!text.contains(source), "{source} reached the text layer");
+    }
+    // The only dollars are the prose's.
+    let dollars: Vec<&str> = text
+        .match_indices('$')
+        .map(|(i, _)| &text[i..i + 3])
+        .collect();
+    assert_eq!(dollars, ["$5 ", "$10", "$3 ", "$4.", "$ 2"], "{text}");
+    // Formulas copy out as plain Unicode.
+    for linear in [
+        "E = mc²",
+        "x² + y²",
+        "√2",
+        "α, β, γ",
+        "ℝⁿ",
+        "sin² θ + cos² θ = 1",
+    ] {
+        assert!(text.contains(linear), "no `{linear}` in:\n{text}");
+    }
+}
+
+#[test]
+fn formulas_are_tagged_with_their_source_as_alternate_text() {
+    let markdown = "An identity $e^{i\\pi} + 1 = 0$ in text.\n\n$$\\int_0^1 x\\,dx = \\frac12$$\n";
+    // Tagged by default (PDF/UA-1 and PDF/A-2a).
+    let pdf = render(markdown, &RenderOptions::default()).pdf;
+    let doc = lopdf(&pdf);
+    let mut formulas = Vec::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"S").and_then(|s| s.as_name()).ok() == Some(&b"Formula"[..]) {
+            let alt = dict.get(b"Alt").expect("a formula has /Alt");
+            let alt = match alt {
+                lopdf::Object::String(bytes, _) => decode_text_string(bytes),
+                other => panic!("/Alt is {other:?}"),
+            };
+            formulas.push(alt);
+        }
+    }
+    formulas.sort();
+    assert_eq!(formulas, [r"\int_0^1 x\,dx = \frac12", r"e^{i\pi} + 1 = 0"]);
+}
+
+/// A PDF text string: UTF-16 with its byte order mark, or PDFDocEncoding (ASCII here).
+fn decode_text_string(bytes: &[u8]) -> String {
+    if let Some(utf16) = bytes.strip_prefix(&[0xfe, 0xff]) {
+        let units: Vec<u16> = utf16
+            .chunks(2)
+            .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        bytes.iter().map(|&b| b as char).collect()
+    }
+}
+
+#[test]
+fn a_formula_that_cannot_be_read_prints_its_source_with_one_warning() {
+    let markdown = "---\ntitle: Bad\n---\n\nFine $x^2$ and bad $a + \\foo{b}$ here.\n";
+    let rendered = render(markdown, &RenderOptions::default());
+    let warnings: Vec<String> = rendered.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        ["line 5, column 25: a formula printed as its source: unknown command `\\foo`"]
+    );
+    let text = pdftotext(&rendered.pdf);
+    assert!(text.contains("$a + \\foo{b}$"), "{text}");
+    assert!(text.contains("x²"), "{text}");
+    // An unended environment and a stray `}`: the same, each named. (Dollars around
+    // unbalanced braces are no formula to pulldown-cmark: they stay text as written.)
+    let rendered = render(
+        "$$\\begin{cases} x$$\n\n$${a}}$$\n\nAnd $a}b$ as written.\n",
+        &RenderOptions::default(),
+    );
+    let warnings: Vec<String> = rendered.warnings.iter().map(|w| w.to_string()).collect();
+    let text = pdftotext(&rendered.pdf);
+    assert!(text.contains("And $a}b$ as written."), "{text}");
+    assert_eq!(
+        warnings,
+        ["line 1, column 18: a formula printed as its source: `\\begin{cases}` is never ended"],
+        "{text}"
+    );
+}
+
+#[test]
+fn math_off_reads_every_dollar_as_text() {
+    let markdown = "---\nmath: false\n---\n\nFrom $x$ to $$y$$.\n";
+    let text = pdftotext(&render(markdown, &RenderOptions::default()).pdf);
+    assert!(text.contains("From $x$ to $$y$$."), "{text}");
+    // The caller's option wins over the front matter's.
+    let options = RenderOptions {
+        math: Some(true),
+        ..RenderOptions::default()
+    };
+    let text = pdftotext(&render(markdown, &options).pdf);
+    assert!(!text.contains('$'), "{text}");
+}
+
+#[test]
+fn math_fences_and_backtick_dollars_are_formulas_and_a_digit_after_a_dollar_is_not() {
+    let markdown = "Inline $`a^2`$ here.\n\n```math\n\\sqrt{b}\n```\n\nFrom $5 to 10$20.\n";
+    let text = pdftotext(&render(markdown, &RenderOptions::default()).pdf);
+    assert!(text.contains("a²"), "{text}");
+    assert!(text.contains("√b"), "{text}");
+    assert!(!text.contains("sqrt"), "{text}");
+    assert!(text.contains("From $5 to 10$20."), "{text}");
+}
+
+#[test]
+fn a_display_splits_its_paragraph_and_the_text_after_it_is_not_indented() {
+    let markdown = "First part of the paragraph, long enough to fill a line of the page and then some more words\n$$x = 1$$\nwhere the rest continues.\n\nA new paragraph.\n";
+    let typeset = typeset(markdown, &RenderOptions::default());
+    let dump = typeset.layout.dump(typeset.settings.text_area().x);
+    let lines: Vec<&str> = dump
+        .lines()
+        .skip(1)
+        .filter(|l| !l.contains("footer"))
+        .collect();
+    let roles: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split_whitespace().nth(3).unwrap_or(""))
+        .collect();
+    assert_eq!(roles, ["body", "body", "math", "body", "body"], "{dump}");
+    let indent = |line: &str| line.split_whitespace().nth(2).unwrap_or("").to_string();
+    assert_eq!(indent(lines[3]), "0.0", "continued without indent: {dump}");
+    assert_ne!(
+        indent(lines[4]),
+        "0.0",
+        "a new paragraph is indented: {dump}"
+    );
+}
+
+#[test]
+fn a_tall_formula_makes_its_line_taller_and_no_other() {
+    let plain = "Words words words. ".repeat(30);
+    let markdown = format!(
+        "{plain} A matrix $\\begin{{pmatrix}} a \\\\ b \\\\ c \\end{{pmatrix}}$ in text. {plain}"
+    );
+    let typeset = typeset(&markdown, &RenderOptions::default());
+    let dump = typeset.layout.dump(typeset.settings.text_area().x);
+    let heights: Vec<f32> = dump
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .collect();
+    let normal = heights[0];
+    let taller: Vec<f32> = heights.iter().copied().filter(|h| *h > normal).collect();
+    assert_eq!(taller.len(), 1, "{dump}");
+    assert!(taller[0] > normal * 1.5, "{dump}");
+}
+
+#[test]
+fn articles_without_math_are_set_the_same_with_math_on_and_off() {
+    for name in ["long-essay.md", "news.md", "mixed-article.md"] {
+        let markdown = example(name);
+        let dump = |math: bool| {
+            let options = RenderOptions {
+                math: Some(math),
+                ..RenderOptions::default()
+            };
+            let typeset = typeset(&markdown, &options);
+            typeset.layout.dump(typeset.settings.text_area().x)
+        };
+        assert!(dump(true) == dump(false), "{name} changed with math on");
+    }
+}
