@@ -8,6 +8,11 @@ mod common;
 use common::*;
 use folio::RenderOptions;
 
+fn read(name: &str) -> String {
+    let path = format!("{}/tests/math/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 fn sheet() -> String {
     let path = format!("{}/tests/math/sheet.md", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -196,4 +201,79 @@ fn articles_without_math_are_set_the_same_with_math_on_and_off() {
         };
         assert!(dump(true) == dump(false), "{name} changed with math on");
     }
+}
+
+/// Where each glyph and rule of a dozen displayed formulas is, relative to the formula's
+/// origin on its baseline (x right, y up, in points): the numerator over the rule, the
+/// scripts beside their base, the limits above and below, the delimiters around. A change
+/// shows up in review as a diff (`FOLIO_BLESS=1 cargo test --test math` writes it anew).
+#[test]
+fn formula_positions_are_as_golden() {
+    use folio::layout::{Element, Role};
+    let typeset = typeset(&read("positions.md"), &RenderOptions::default());
+    let mut out = String::new();
+    for page in &typeset.layout.pages {
+        for line in page.lines.iter().filter(|l| l.role == Role::Math) {
+            let elements = &page.elements[line.elements.clone()];
+            // The formula's first element is its carrier space, at its origin.
+            let Some((x0, y0)) = elements.iter().find_map(|e| match e {
+                Element::Text {
+                    x,
+                    y,
+                    formula: Some(_),
+                    ..
+                } => Some((x.0, y.0)),
+                _ => None,
+            }) else {
+                continue;
+            };
+            out.push_str("formula\n");
+            for element in elements {
+                match element {
+                    Element::Text {
+                        x,
+                        y,
+                        run,
+                        formula: Some(_),
+                        ..
+                    } => {
+                        let text = match run.text.as_str() {
+                            " " => continue,
+                            "" => format!("#{}", run.glyphs[0].id),
+                            text => text.to_string(),
+                        };
+                        out.push_str(&format!(
+                            "  {text} {:.2} at {:.2} {:.2}\n",
+                            run.size,
+                            x.0 - x0,
+                            y0 - y.0
+                        ));
+                    }
+                    Element::Rule {
+                        from,
+                        to,
+                        thickness,
+                        ..
+                    } => out.push_str(&format!(
+                        "  rule {:.2} to {:.2} at {:.2}, {:.2} thick\n",
+                        from.x.0 - x0,
+                        to.x.0 - x0,
+                        y0 - from.y.0,
+                        thickness.0
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let golden = format!("{}/tests/math/positions.txt", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("FOLIO_BLESS").is_some() {
+        std::fs::write(&golden, &out).expect("write the golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+    assert!(
+        expected == out,
+        "{golden} differs; FOLIO_BLESS=1 writes it anew. Now:\n{out}"
+    );
 }
