@@ -63,6 +63,11 @@ pub struct Design {
     /// Running header and footer relative to body text.
     #[serde(default = "four_fifths")]
     pub furniture_scale: f32,
+    /// Displayed formulas are centred; set, they are flush left at this indent (em), as
+    /// LaTeX's `fleqn` sets them. (Left out of the design's canonical form when unset,
+    /// so that designs without it keep their identity.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub math_indent: Option<f32>,
     /// The fonts, by family name (`[fonts]`); unset, the bundled ones.
     #[serde(default)]
     pub fonts: FontChoice,
@@ -293,6 +298,14 @@ impl Design {
             ("note_scale", self.note_scale, 0.5, 1.5, ""),
             ("furniture_scale", self.furniture_scale, 0.5, 1.5, ""),
         ];
+        if let Some(indent) = self.math_indent {
+            if !(0.0..=10.0).contains(&indent) {
+                return Err((
+                    "math_indent",
+                    "math_indent must be between 0 and 10 em".into(),
+                ));
+            }
+        }
         for (key, value, low, high, unit) in ranges {
             if !(low..=high).contains(&value) {
                 return Err((key, format!("{key} must be between {low} and {high}{unit}")));

@@ -277,3 +277,43 @@ fn formula_positions_are_as_golden() {
         "{golden} differs; FOLIO_BLESS=1 writes it anew. Now:\n{out}"
     );
 }
+
+#[test]
+fn a_design_may_set_displays_flush_left_at_an_indent() {
+    let markdown = "Text before.\n\n$$a + b = c$$\n\nText after.\n";
+    let left_of_display = |engine: &folio::Engine, template: Option<&str>| {
+        let options = RenderOptions {
+            template: template.map(str::to_string),
+            ..RenderOptions::default()
+        };
+        let typeset = engine
+            .typeset(markdown, &options, &folio::Context::default())
+            .expect("typesets");
+        let dump = typeset.layout.dump(typeset.settings.text_area().x);
+        let line = dump
+            .lines()
+            .find(|l| l.contains(" math "))
+            .unwrap_or_else(|| panic!("no display in:\n{dump}"))
+            .to_string();
+        line.split_whitespace()
+            .nth(2)
+            .unwrap_or("")
+            .parse::<f32>()
+            .expect("an x")
+    };
+    // Bundled fonts only: no installed font changes the test.
+    let mut engine = folio::Engine::with_fonts(folio::FontSources {
+        system: false,
+        dirs: Vec::new(),
+    });
+    let centred = left_of_display(&engine, None);
+    let article = include_str!("../templates/article.toml")
+        .replace("name = \"article\"", "name = \"fleqn\"\nmath_indent = 2.0");
+    engine.add_template(folio::Template::from_toml(&article).expect("a template"));
+    let flush = left_of_display(&engine, Some("fleqn"));
+    assert!(centred > 100.0, "centred: {centred}");
+    // 2 em of 11 pt, from the carrier space at the formula's origin.
+    assert!((flush - 22.0).abs() < 0.5, "flush left at 2 em: {flush}");
+    let bad = article.replace("math_indent = 2.0", "math_indent = 20.0");
+    assert!(folio::Template::from_toml(&bad).is_err());
+}

@@ -60,7 +60,8 @@ pub(super) enum Chunk<'a> {
 /// A formula in a paragraph, with the style of the text around it.
 pub(super) struct MathSpan<'a> {
     pub formula: &'a Formula,
-    /// The size of the text around it.
+    /// The face and size of the text around it (for its `\text{…}`).
+    pub text_face: FaceId,
     pub size: f32,
     pub link: Option<usize>,
     pub rise: f32,
@@ -100,6 +101,7 @@ fn flatten<'a>(
         match inline {
             Inline::Math(formula) => out.push(Chunk::Math(MathSpan {
                 formula,
+                text_face: para.family.regular,
                 size: style.size,
                 link: style.link,
                 rise: style.rise,

@@ -126,6 +126,8 @@ pub struct Layouter<'a> {
     font: MathFont<'a>,
     fonts: &'a FontBook,
     math_face: FaceId,
+    /// The body face: `\text{…}`, and characters the math font lacks.
+    text_face: FaceId,
     /// The size of the math font in text style (points).
     size: f32,
     /// The size of the body face (for `\text`), in text style.
@@ -136,10 +138,12 @@ pub struct Layouter<'a> {
 
 impl<'a> Layouter<'a> {
     /// A layouter at `text_size` points, the math font drawn `scale` times larger (to
-    /// match the body face's x-height). `None` if the math face has no MATH table.
+    /// match the body face's x-height), text in `text_face`. `None` if the math face has
+    /// no MATH table.
     pub fn new(
         fonts: &'a FontBook,
         math_face: FaceId,
+        text_face: FaceId,
         text_size: f32,
         scale: f32,
     ) -> Option<Layouter<'a>> {
@@ -147,6 +151,7 @@ impl<'a> Layouter<'a> {
             font: MathFont::new(fonts.face(math_face))?,
             fonts,
             math_face,
+            text_face,
             size: text_size * scale,
             text_size,
             missing: RefCell::new(BTreeSet::new()),
@@ -402,7 +407,7 @@ impl<'a> Layouter<'a> {
             let m = self.font.metrics(id);
             return self.glyph_box(self.math_face, &m, size, Some(c));
         }
-        let body = self.fonts.face(FaceId::SERIF);
+        let body = self.fonts.face(self.text_face);
         if let Some(id) = body.shaper.glyph_index(c) {
             let scale = self.text_size / self.size;
             let advance = body.shaper.glyph_hor_advance(id).unwrap_or(0) as f32 / body.units_per_em;
@@ -417,7 +422,7 @@ impl<'a> Layouter<'a> {
                 italic: 0.0,
                 accent_x: advance / 2.0,
             };
-            return self.glyph_box(FaceId::SERIF, &m, size * scale, Some(c));
+            return self.glyph_box(self.text_face, &m, size * scale, Some(c));
         }
         self.missing.borrow_mut().insert(c);
         MathBox::space(size / 2.0)
@@ -447,7 +452,7 @@ impl<'a> Layouter<'a> {
     /// Words of `\text{…}` in the body face, shaped (kerned, with its ligatures).
     fn body_text(&self, text: &str, st: St) -> MathBox {
         let size = self.text_size * self.size_of(st) / self.size;
-        let face = self.fonts.face(FaceId::SERIF);
+        let face = self.fonts.face(self.text_face);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
@@ -479,7 +484,7 @@ impl<'a> Layouter<'a> {
                 x: x + pos.x_offset as f32 * per_unit,
                 y: pos.y_offset as f32 * per_unit,
                 drawn: Drawn::Glyph {
-                    face: FaceId::SERIF,
+                    face: self.text_face,
                     id,
                     size,
                     text: single,
@@ -1156,7 +1161,8 @@ mod tests {
     use crate::math::parse::parse;
 
     fn layouter(fonts: &FontBook) -> Layouter<'_> {
-        Layouter::new(fonts, FaceId::MATH, 10.0, 1.0).expect("the math face has a MATH table")
+        Layouter::new(fonts, FaceId::MATH, FaceId::SERIF, 10.0, 1.0)
+            .expect("the math face has a MATH table")
     }
 
     fn glyphs(b: &MathBox) -> Vec<(f32, f32)> {

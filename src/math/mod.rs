@@ -88,7 +88,7 @@ mod tests {
             let source: String = tokens.iter().map(|&t| TOKENS[t]).collect::<Vec<_>>().join(" ");
             if let Ok(formula) = parse(&source, display) {
                 let fonts = FontBook::bundled();
-                let layouter = Layouter::new(&fonts, FaceId::MATH, 11.0, MATH_SCALE).expect("math font");
+                let layouter = Layouter::new(&fonts, FaceId::MATH, FaceId::SERIF, 11.0, MATH_SCALE).expect("math font");
                 let boxed = layouter.display(&formula);
                 prop_assert!(boxed.width.is_finite() && boxed.ascent.is_finite() && boxed.descent.is_finite());
                 prop_assert!(boxed.width < 10_000.0 && boxed.ascent < 10_000.0);

@@ -25,8 +25,9 @@ impl Flow<'_> {
             return;
         }
         let size = self.settings.font_size * frame.scale;
-        let Some(layouter) = Layouter::new(self.services.fonts, FaceId::MATH, size, MATH_SCALE)
-        else {
+        let body = self.settings.faces.body.regular;
+        let fonts = self.services.fonts;
+        let Some(layouter) = Layouter::new(fonts, FaceId::MATH, body, size, MATH_SCALE) else {
             return;
         };
         let boxed = layouter.display(formula);
@@ -48,16 +49,19 @@ impl Flow<'_> {
             .as_ref()
             .map(|text| self.shape_marker(text, size, false));
         let number_width: f32 = number.iter().flatten().map(|run| run.width()).sum();
-        // Centred on the measure, moved left if it would touch its number, and never
-        // out into the left margin.
+        // Centred on the measure (or at the design's indent), moved left if it would
+        // touch its number, and never out into the left margin.
         let gap = if number.is_some() {
             TAG_GAP_EM * size
         } else {
             0.0
         };
-        let centred = (frame.width.0 - boxed.width) / 2.0;
+        let place = match self.settings.design.math_indent {
+            Some(indent) => indent * size,
+            None => (frame.width.0 - boxed.width) / 2.0,
+        };
         let room = frame.width.0 - number_width - gap - boxed.width;
-        let x = centred.min(room).max(0.0);
+        let x = place.min(room).max(0.0);
         let text: Arc<str> = Arc::from(formula.linear());
         line.elements = boxed.draw(
             frame.left + Pt(x),
