@@ -288,11 +288,24 @@ fn add_math(prepared: &mut Prepared, math: &MathSpan<'_>, ctx: &Context<'_>) {
                 width,
                 stretch,
                 shrink,
-            } => prepared.items.push(Item::Glue {
-                width,
-                stretch,
-                shrink,
-            }),
+                breakable,
+            } => {
+                if !breakable {
+                    // Glue is a place to break: not this one.
+                    prepared.items.push(Item::Penalty {
+                        width: 0.0,
+                        cost: INFINITE_PENALTY,
+                        flagged: false,
+                        kind: PenaltyKind::Control,
+                        content: None,
+                    });
+                }
+                prepared.items.push(Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                });
+            }
             MathItem::Penalty(cost) => prepared.items.push(Item::Penalty {
                 width: 0.0,
                 cost,

@@ -65,7 +65,6 @@ pub enum Constant {
     StackBottomDisplayStyleShiftDown,
     StackGapMin,
     StackDisplayStyleGapMin,
-    StretchStackGapAboveMin,
     StretchStackGapBelowMin,
     FractionNumeratorShiftUp,
     FractionNumeratorDisplayStyleShiftUp,
@@ -139,7 +138,6 @@ impl<'a> MathFont<'a> {
             }
             StackGapMin => c.stack_gap_min().value.into(),
             StackDisplayStyleGapMin => c.stack_display_style_gap_min().value.into(),
-            StretchStackGapAboveMin => c.stretch_stack_gap_above_min().value.into(),
             StretchStackGapBelowMin => c.stretch_stack_gap_below_min().value.into(),
             FractionNumeratorShiftUp => c.fraction_numerator_shift_up().value.into(),
             FractionNumeratorDisplayStyleShiftUp => {
@@ -197,6 +195,23 @@ impl<'a> MathFont<'a> {
 
     pub fn glyph_index(&self, c: char) -> Option<u16> {
         self.face.shaper.glyph_index(c).map(|g| g.0)
+    }
+
+    /// The glyph of `c` drawn for scripts (`level` 1) or scripts of scripts (2): the
+    /// font's `ssty` alternate, drawn a little bolder and wider to be read that small,
+    /// else its own glyph.
+    pub fn script_glyph(&self, c: char, level: u32) -> Option<u16> {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        let mut bytes = [0u8; 4];
+        buffer.push_str(c.encode_utf8(&mut bytes));
+        buffer.set_script(rustybuzz::script::SCRIPT_MATH);
+        buffer.set_direction(rustybuzz::Direction::LeftToRight);
+        let ssty = rustybuzz::Feature::new(ttf_parser::Tag::from_bytes(b"ssty"), level, ..);
+        let shaped = rustybuzz::shape(&self.face.shaper, &[ssty], buffer);
+        match shaped.glyph_infos() {
+            [one] => Some(one.glyph_id as u16),
+            _ => self.glyph_index(c),
+        }
     }
 
     pub fn metrics(&self, id: u16) -> GlyphMetrics {

@@ -59,8 +59,15 @@ impl MathBox {
     /// Draws `other` with its origin at (`x`, `y`) in this box, growing the box's
     /// height and depth to hold it (not its width: the caller sets that).
     pub fn add(&mut self, other: MathBox, x: f32, y: f32) {
-        self.ascent = self.ascent.max(other.ascent + y);
-        self.descent = self.descent.max(other.descent - y);
+        if self.items.is_empty() {
+            // The first ink sets the extent: a brace drawn wholly above its baseline
+            // reaches no lower than its ink.
+            self.ascent = other.ascent + y;
+            self.descent = other.descent - y;
+        } else if !other.items.is_empty() {
+            self.ascent = self.ascent.max(other.ascent + y);
+            self.descent = self.descent.max(other.descent - y);
+        }
         self.items.extend(other.items.into_iter().map(|p| Placed {
             x: p.x + x,
             y: p.y + y,
@@ -222,11 +229,14 @@ impl MathBox {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MathItem {
     Box(MathBox),
-    /// The space after a relation or a binary operator, which vanishes at a break.
+    /// The space after a relation or a binary operator, where a line may break (and
+    /// which vanishes there), or (`breakable` false) a space between atoms that only
+    /// stretches and shrinks with the line, as TeX's medium and thick math spaces do.
     Glue {
         width: f32,
         stretch: f32,
         shrink: f32,
+        breakable: bool,
     },
     /// A line may end here at this cost (TeX's \relpenalty or \binoppenalty).
     Penalty(f32),

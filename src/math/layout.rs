@@ -4,7 +4,7 @@
 //! delimiters, accents, bars and braces, arrays.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::font::{Constant, GlyphMetrics, MathFont, Part};
 use super::frame::{Drawn, MathBox, MathItem, Placed};
@@ -46,6 +46,13 @@ const JOT_EM: f32 = 0.3;
 const MATRIX_COLUMN_GAP_EM: f32 = 1.0;
 const ALIGNED_PAIR_GAP_EM: f32 = 2.0;
 const CASES_GAP_EM: f32 = 1.0;
+/// The gap between a brace and what it spans (plain TeX's \overbrace: 3 pt at 10 pt).
+const BRACE_GAP_EM: f32 = 0.3;
+/// The least size of a binomial's parentheses, in ems: TeX's \delim1 in display style,
+/// and in text style KaTeX's first size up (TeX's \delim2, 1.01 em, picks the first
+/// larger parenthesis of Computer Modern, about this tall).
+const DISPLAY_STACK_DELIMITER_EM: f32 = 2.39;
+const TEXT_STACK_DELIMITER_EM: f32 = 1.2;
 
 /// A style with its crampedness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +141,8 @@ pub struct Layouter<'a> {
     text_size: f32,
     /// Characters neither the math font nor the body face has.
     missing: RefCell<BTreeSet<char>>,
+    /// The script-size glyphs of characters looked up so far, by script level.
+    script_glyphs: RefCell<HashMap<(char, u32), Option<u16>>>,
 }
 
 impl<'a> Layouter<'a> {
@@ -155,6 +164,7 @@ impl<'a> Layouter<'a> {
             size: text_size * scale,
             text_size,
             missing: RefCell::new(BTreeSet::new()),
+            script_glyphs: RefCell::new(HashMap::new()),
         })
     }
 
@@ -293,6 +303,10 @@ impl<'a> Layouter<'a> {
                         }
                     }
                     out.italic = 0.0;
+                    // Its scripts go as a letter's, from its baseline: `\sin^2` and
+                    // `\cos^2` alike, whatever the letters' heights.
+                    out.is_char = true;
+                    out.accent_x = None;
                     out
                 }
             }
@@ -363,16 +377,23 @@ impl<'a> Layouter<'a> {
             }
             let space = previous.map_or((0.0, 0.0, 0.0), |p| spacing(p, atom.class, st));
             let mu = self.size_of(st) / 18.0;
+            let glue = |breakable: bool| MathItem::Glue {
+                width: space.0 * mu,
+                stretch: space.1 * mu,
+                shrink: space.2 * mu,
+                breakable,
+            };
             match break_after.take() {
                 // No break between two relations, or before punctuation.
                 Some(cost) if !matches!(atom.class, Class::Rel | Class::Punct) => {
                     items.push(MathItem::Box(std::mem::take(&mut current)));
                     items.push(MathItem::Penalty(cost));
-                    items.push(MathItem::Glue {
-                        width: space.0 * mu,
-                        stretch: space.1 * mu,
-                        shrink: space.2 * mu,
-                    });
+                    items.push(glue(true));
+                }
+                // In a paragraph, medium and thick spaces flex with the line's.
+                _ if breaks && (space.1 > 0.0 || space.2 > 0.0) => {
+                    items.push(MathItem::Box(std::mem::take(&mut current)));
+                    items.push(glue(false));
                 }
                 _ => {
                     if space.0 != 0.0 {
@@ -403,7 +424,21 @@ impl<'a> Layouter<'a> {
     /// A character of the math font (else the body face) at the style's size.
     fn glyph(&self, c: char, st: St) -> MathBox {
         let size = self.size_of(st);
-        if let Some(id) = self.font.glyph_index(c) {
+        let level = match st.style {
+            Style::Display | Style::Text => 0,
+            Style::Script => 1,
+            Style::ScriptScript => 2,
+        };
+        let id = if level == 0 {
+            self.font.glyph_index(c)
+        } else {
+            *self
+                .script_glyphs
+                .borrow_mut()
+                .entry((c, level))
+                .or_insert_with(|| self.font.script_glyph(c, level))
+        };
+        if let Some(id) = id {
             let m = self.font.metrics(id);
             return self.glyph_box(self.math_face, &m, size, Some(c));
         }
@@ -732,8 +767,14 @@ impl<'a> Layouter<'a> {
                 }
             }
         }
+        // A large operator's italic correction is part of its width (for a following
+        // atom) but is the distance between its scripts: the superscript goes at its
+        // advance, the subscript that much further left (the OpenType MATH rule, which
+        // tucks an integral's subscript under its foot). A letter's superscript moves out
+        // by its italic correction.
         let (sup_x, sub_x) = if is_op {
-            (base.width, base.width - base.italic)
+            let advance = base.width - base.italic;
+            (advance, advance - base.italic)
         } else {
             (base.width + base.italic, base.width)
         };
@@ -850,7 +891,21 @@ impl<'a> Layouter<'a> {
             out.rule(pad, axis - thickness / 2.0, width, thickness);
         }
         match delims {
-            Some((open, close)) => self.wrap(out, Some(open), Some(close), st),
+            Some((open, close)) => {
+                let least = if display {
+                    DISPLAY_STACK_DELIMITER_EM
+                } else {
+                    TEXT_STACK_DELIMITER_EM
+                } * self.size_of(st);
+                let target = self
+                    .delimiter_target(out.ascent, out.descent, st)
+                    .max(least);
+                let mut wrapped = self.delimiter(open, target, st);
+                wrapped.append(out);
+                wrapped.append(self.delimiter(close, target, st));
+                wrapped.is_char = false;
+                wrapped
+            }
             None => out,
         }
     }
@@ -994,8 +1049,14 @@ impl<'a> Layouter<'a> {
             .width
             .max(brace.width)
             .max(label.as_ref().map_or(0.0, |l| l.width));
-        let below = self.c(st, StretchStackGapBelowMin);
-        let above = self.c(st, StretchStackGapAboveMin);
+        // Between the brace and what it spans, the font's least gap or TeX's 3 pt; its
+        // label goes as a limit goes over (or under) an operator.
+        let gap = self.c(st, StretchStackGapBelowMin).max(BRACE_GAP_EM * size);
+        let label_gap = if over {
+            self.c(st, UpperLimitGapMin)
+        } else {
+            self.c(st, LowerLimitGapMin)
+        };
         let mut out = MathBox {
             width,
             ..MathBox::default()
@@ -1010,18 +1071,18 @@ impl<'a> Layouter<'a> {
         );
         out.add(base, (width - base_w) / 2.0, 0.0);
         if over {
-            let brace_y = base_a + below + brace_d;
+            let brace_y = base_a + gap + brace_d;
             out.add(brace, (width - brace_w) / 2.0, brace_y);
             if let Some(label) = label {
-                let y = brace_y + brace_a + above + label.descent;
+                let y = brace_y + brace_a + label_gap + label.descent;
                 let w = label.width;
                 out.add(label, (width - w) / 2.0, y);
             }
         } else {
-            let brace_y = -(base_d + above + brace_a);
+            let brace_y = -(base_d + gap + brace_a);
             out.add(brace, (width - brace_w) / 2.0, brace_y);
             if let Some(label) = label {
-                let y = brace_y - brace_d - below - label.ascent;
+                let y = brace_y - brace_d - label_gap - label.ascent;
                 let w = label.width;
                 out.add(label, (width - w) / 2.0, y);
             }
@@ -1031,6 +1092,10 @@ impl<'a> Layouter<'a> {
 
     fn array(&self, array: &Array, st: St) -> MathBox {
         let cell_st = match array.kind {
+            ArrayKind::Small => St {
+                style: Style::Script,
+                ..st
+            },
             ArrayKind::Matrix | ArrayKind::Cases if st.is_script() => st,
             ArrayKind::Matrix | ArrayKind::Cases => St {
                 style: Style::Text,
@@ -1072,7 +1137,7 @@ impl<'a> Layouter<'a> {
                 return 0.0;
             }
             size * match array.kind {
-                ArrayKind::Matrix => MATRIX_COLUMN_GAP_EM,
+                ArrayKind::Matrix | ArrayKind::Small => MATRIX_COLUMN_GAP_EM,
                 ArrayKind::Cases => CASES_GAP_EM,
                 ArrayKind::Aligned if k.is_multiple_of(2) => ALIGNED_PAIR_GAP_EM,
                 ArrayKind::Aligned | ArrayKind::Gathered => 0.0,
@@ -1080,7 +1145,7 @@ impl<'a> Layouter<'a> {
         };
         let align = |k: usize| -> f32 {
             match array.kind {
-                ArrayKind::Matrix | ArrayKind::Gathered => 0.5,
+                ArrayKind::Matrix | ArrayKind::Small | ArrayKind::Gathered => 0.5,
                 ArrayKind::Cases => 0.0,
                 ArrayKind::Aligned if k.is_multiple_of(2) => 1.0,
                 ArrayKind::Aligned => 0.0,
@@ -1095,7 +1160,7 @@ impl<'a> Layouter<'a> {
         }
         let total_width = x;
         let jot = match array.kind {
-            ArrayKind::Matrix => 0.0,
+            ArrayKind::Matrix | ArrayKind::Small => 0.0,
             _ => JOT_EM * size,
         };
         let strut = (STRUT_ASCENT_EM * size, STRUT_DESCENT_EM * size);

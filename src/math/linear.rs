@@ -38,6 +38,12 @@ fn list(list: &MathList, spaced: bool, out: &mut String) {
         }
         // An operator is apart from its operand (`sin x`), not from its parentheses.
         let next = list.get(k + 1).map(Node::class);
+        // A fraction is apart from a letter after it (`d/dx x³`).
+        if matches!(node, Node::Fraction { .. })
+            && matches!(next, Some(Class::Ord | Class::Op | Class::Inner))
+        {
+            out.push(' ');
+        }
         if class == Class::Op
             && !out.ends_with(' ')
             && !matches!(next, None | Some(Class::Open | Class::Punct | Class::Close))
@@ -99,7 +105,7 @@ fn node(node: &Node, spaced: bool, out: &mut String) {
                     out.push(']');
                 }
             }
-            operand(body, out);
+            grouped(body, out);
         }
         Node::Delimited { open, body, close } => {
             out.extend(open.map(plain));
@@ -108,11 +114,11 @@ fn node(node: &Node, spaced: bool, out: &mut String) {
         }
         Node::Middle(c) | Node::BigDelimiter { c, .. } => out.push(plain(*c)),
         Node::Accent { accent, base, .. } => {
-            operand(base, out);
+            grouped(base, out);
             out.push(*accent);
         }
         Node::Line { over, base } => {
-            operand(base, out);
+            grouped(base, out);
             out.push(if *over { '\u{305}' } else { '\u{332}' });
         }
         Node::Brace { base, label, .. } => {
@@ -128,7 +134,7 @@ fn node(node: &Node, spaced: bool, out: &mut String) {
             let (cells, rows) = match array.kind {
                 ArrayKind::Aligned | ArrayKind::Gathered => ("", "\n"),
                 ArrayKind::Cases => (", ", "; "),
-                ArrayKind::Matrix => (" ", "; "),
+                ArrayKind::Matrix | ArrayKind::Small => (" ", "; "),
             };
             for (r, row) in array.rows.iter().enumerate() {
                 if r > 0 {
@@ -136,7 +142,14 @@ fn node(node: &Node, spaced: bool, out: &mut String) {
                 }
                 for (k, cell) in row.iter().enumerate() {
                     if k > 0 {
-                        out.push_str(cells);
+                        // An alignment's pairs of columns are apart; its `&` is not.
+                        let aligned =
+                            matches!(array.kind, ArrayKind::Aligned | ArrayKind::Gathered);
+                        out.push_str(match (aligned, k % 2) {
+                            (true, 1) => cells,
+                            (true, _) => "    ",
+                            (false, _) => cells,
+                        });
                     }
                     list(cell, true, out);
                 }
@@ -152,11 +165,26 @@ fn node(node: &Node, spaced: bool, out: &mut String) {
     }
 }
 
-/// A fraction's or a root's operand: bare if it is one atom, else in parentheses.
+/// A fraction's operand: bare if it is one character or a number, else in parentheses
+/// (`(2a)`, `(x+1)`).
 fn operand(inner: &MathList, out: &mut String) {
     let mut s = String::new();
     list(inner, false, &mut s);
-    if s.chars().count() <= 1 || s.chars().all(|c| c.is_alphanumeric()) {
+    if s.chars().count() <= 1 || s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        out.push_str(&s);
+    } else {
+        out.push('(');
+        out.push_str(&s);
+        out.push(')');
+    }
+}
+
+/// What a root or an accent covers: bare if it is one character, else in parentheses
+/// (`√(πn)`, `(AB)̂`).
+fn grouped(inner: &MathList, out: &mut String) {
+    let mut s = String::new();
+    list(inner, false, &mut s);
+    if s.chars().count() <= 1 {
         out.push_str(&s);
     } else {
         out.push('(');
@@ -279,6 +307,10 @@ mod tests {
     fn formulas_read_as_one_line_of_plain_unicode() {
         assert_eq!(linear("E = mc^2"), "E = mc²");
         assert_eq!(linear(r"\frac{a+b}{2}"), "(a+b)/2");
+        assert_eq!(linear(r"\frac{1}{2a}"), "1/(2a)");
+        assert_eq!(linear(r"\sqrt{\pi n}"), "√(πn)");
+        assert_eq!(linear(r"\frac{d}{dx} x^3"), "d/(dx) x³");
+        assert_eq!(linear(r"\widehat{AB}"), "(AB)\u{302}");
         assert_eq!(linear(r"\sqrt{x^2+1}"), "√(x²+1)");
         assert_eq!(linear(r"\sum_{i=1}^n i"), "∑ᵢ₌₁ⁿ i");
         assert_eq!(linear(r"\alpha \le \beta"), "α ≤ β");

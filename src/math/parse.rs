@@ -749,6 +749,29 @@ impl Parser<'_> {
                     None => return Ok(()),
                 }
             }
+            // amsmath's spacing: `f\colon A` has 2 mu before the colon and 6 after,
+            // `\iff` and `\implies` a thick space more on each side.
+            "colon" => {
+                list.push(Node::Space(2.0));
+                list.push(Node::Symbol {
+                    c: ':',
+                    class: Class::Punct,
+                });
+                Node::Space(3.0)
+            }
+            "iff" | "implies" | "impliedby" => {
+                let c = match name {
+                    "iff" => '⟺',
+                    "implies" => '⟹',
+                    _ => '⟸',
+                };
+                list.push(Node::Space(5.0));
+                list.push(Node::Symbol {
+                    c,
+                    class: Class::Rel,
+                });
+                Node::Space(5.0)
+            }
             "displaystyle" => Node::SetStyle(Style::Display),
             "textstyle" => Node::SetStyle(Style::Text),
             "scriptstyle" => Node::SetStyle(Style::Script),
@@ -878,7 +901,8 @@ impl Parser<'_> {
     fn environment(&mut self, at: usize) -> Result<Node> {
         let name = self.braced_word(at, "\\begin")?;
         let (kind, open, close) = match name.as_str() {
-            "matrix" | "smallmatrix" | "array" => (ArrayKind::Matrix, None, None),
+            "matrix" | "array" => (ArrayKind::Matrix, None, None),
+            "smallmatrix" => (ArrayKind::Small, None, None),
             "pmatrix" => (ArrayKind::Matrix, Some('('), Some(')')),
             "bmatrix" => (ArrayKind::Matrix, Some('['), Some(']')),
             "Bmatrix" => (ArrayKind::Matrix, Some('{'), Some('}')),

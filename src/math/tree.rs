@@ -123,6 +123,8 @@ pub enum Node {
 pub enum ArrayKind {
     /// Columns centred, in text style (`matrix` and the delimited ones).
     Matrix,
+    /// A matrix in script style, to fit a line of text (`smallmatrix`).
+    Small,
     /// Two columns flush left, the second text (`cases`).
     Cases,
     /// Columns right, left, right, left…, in display style (`aligned`).
