@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p corpus/render corpus/options
-for f in ../examples/*.md ../tests/hostile/*.md ../tests/layout/*.md; do
+for f in ../examples/*.md ../tests/hostile/*.md ../tests/layout/*.md ../tests/math/*.md; do
   { printf '\0'; cat "$f"; } > "corpus/render/$(basename "$f")"
 done
 

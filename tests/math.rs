@@ -317,3 +317,48 @@ fn a_design_may_set_displays_flush_left_at_an_indent() {
     let bad = article.replace("math_indent = 2.0", "math_indent = 20.0");
     assert!(folio::Template::from_toml(&bad).is_err());
 }
+
+#[test]
+fn formulas_work_in_headings_lists_tables_quotes_and_notes() {
+    let markdown = r"---
+subtitle: Why $E=mc^2$ holds, for $5
+---
+
+# The $\alpha$ rule
+
+## Where $x^2$ grows
+
+- an item with $a_1$
+- and a display inside the list:
+  $$\frac{p}{q}$$
+
+| Case | Value |
+|---|---|
+| small | $\epsilon \to 0$ |
+
+> Quoted $\sqrt{y}$, and a note.[^n]
+
+[^n]: The note holds $e^{x}$.
+";
+    let rendered = render(markdown, &RenderOptions::default());
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let text = pdftotext(&rendered.pdf);
+    for linear in ["x²", "a₁", "p/q", "ϵ → 0", "√y", "e^x", "α rule", "Why E = mc² holds"] {
+        assert!(text.contains(linear), "no `{linear}` in:\n{text}");
+    }
+    assert!(!text.contains('\\'), "{text}");
+    assert_eq!(text.matches('$').count(), 1, "only the price: {text}");
+    // The outline reads the heading's formula as plain Unicode too.
+    let doc = lopdf(&rendered.pdf);
+    let titles: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.has(b"Parent") && d.has(b"Title"))
+        .filter_map(|d| match d.get(b"Title").ok()? {
+            lopdf::Object::String(bytes, _) => Some(decode_text_string(bytes)),
+            _ => None,
+        })
+        .collect();
+    assert!(titles.iter().any(|t| t == "Where x² grows"), "{titles:?}");
+}

@@ -35,6 +35,34 @@ pub fn parser_options(math: bool) -> Options {
 
 /// Parses a markdown body (no front matter) into blocks, giving up if `cancel` is set;
 /// the warnings say what had to be mended.
+/// A line of plain text (a front matter title) with its formulas (`$…$`, by the same
+/// rules as the body's) written as plain Unicode (`E = mc²`); the rest as written.
+pub fn formulas_as_text(text: &str) -> String {
+    if !text.contains('$') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    let options = Options::ENABLE_MATH;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        let Event::InlineMath(source) = event else {
+            continue;
+        };
+        let digit_after = text[range.end..].starts_with(|c: char| c.is_ascii_digit());
+        let Ok(formula) = math::parse(&source, false) else {
+            continue;
+        };
+        if digit_after || range.start < done {
+            continue;
+        }
+        out.push_str(&text[done..range.start]);
+        out.push_str(&formula.linear());
+        done = range.end;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
 /// `math` reads formulas; `first_line` is the line of the article's file the body
 /// starts on (for the places of warnings).
 pub fn parse_markdown(
@@ -802,6 +830,14 @@ mod tests {
                 other => format!("{other:?}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn formulas_in_plain_text_become_plain_unicode() {
+        assert_eq!(formulas_as_text("Why $E=mc^2$ holds"), "Why E = mc² holds");
+        assert_eq!(formulas_as_text("From $5 to $10"), "From $5 to $10");
+        assert_eq!(formulas_as_text("Bad $\\foo$ kept"), "Bad $\\foo$ kept");
+        assert_eq!(formulas_as_text("*No* markdown"), "*No* markdown");
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod unclosed;
 mod yaml;
 
 pub use address::Addresses;
-pub use build::{parse_markdown, parser_options};
+pub use build::{formulas_as_text, parse_markdown, parser_options};
 pub use frontmatter::{split_front_matter, MetaField, MetaKey, META_KEYS};
 
 use crate::cancel::Cancel;
@@ -303,6 +303,15 @@ pub fn parse(
     let (mut front, body) = split_front_matter(&source, limits)?;
     // The caller's `math` wins over the front matter's.
     let math = math.or(front.options.math).unwrap_or(true);
+    if math {
+        // The title block and the document's metadata are plain text: formulas in them
+        // read as plain Unicode.
+        for text in [&mut front.meta.title, &mut front.meta.subtitle] {
+            if let Some(text) = text.as_mut() {
+                *text = formulas_as_text(text);
+            }
+        }
+    }
     // The line of the file the body starts on (after the front matter), for the places
     // of formulas that cannot be set.
     let body_start = (body.as_ptr() as usize).saturating_sub(source.as_ptr() as usize);
