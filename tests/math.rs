@@ -343,7 +343,16 @@ subtitle: Why $E=mc^2$ holds, for $5
     let rendered = render(markdown, &RenderOptions::default());
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
     let text = pdftotext(&rendered.pdf);
-    for linear in ["x²", "a₁", "p/q", "ϵ → 0", "√y", "e^x", "α rule", "Why E = mc² holds"] {
+    for linear in [
+        "x²",
+        "a₁",
+        "p/q",
+        "ϵ → 0",
+        "√y",
+        "e^x",
+        "α rule",
+        "Why E = mc² holds",
+    ] {
         assert!(text.contains(linear), "no `{linear}` in:\n{text}");
     }
     assert!(!text.contains('\\'), "{text}");
@@ -361,4 +370,31 @@ subtitle: Why $E=mc^2$ holds, for $5
         })
         .collect();
     assert!(titles.iter().any(|t| t == "Where x² grows"), "{titles:?}");
+}
+
+#[test]
+fn in_a_right_to_left_paragraph_a_formula_reads_left_to_right_in_its_place() {
+    let markdown =
+        "---\nlang: ar\n---\n\nهذه معادلة $E = mc^2$ في النص العربي، وكذلك $\\frac{a}{b}$ هنا.\n";
+    let typeset = typeset(markdown, &RenderOptions::default());
+    let page = &typeset.layout.pages[0];
+    let x_of = |wanted: &str| {
+        page.elements
+            .iter()
+            .find_map(|e| match e {
+                folio::layout::Element::Text { x, run, .. } if run.text.contains(wanted) => {
+                    Some(x.0)
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no {wanted}"))
+    };
+    let (e, equals, m) = (x_of("𝐸"), x_of("="), x_of("𝑚"));
+    assert!(e < equals && equals < m, "E {e}, = {equals}, m {m}");
+    // The first word, read first, is at the right of the formula; the last at its left.
+    assert!(x_of("هذه") > m, "the first word is right of the formula");
+    assert!(
+        x_of("هنا") < x_of("𝑎"),
+        "the last word is left of the fraction"
+    );
 }

@@ -256,6 +256,9 @@ fn add_math(prepared: &mut Prepared, math: &MathSpan<'_>, ctx: &Context<'_>) {
     else {
         return;
     };
+    // A formula reads left to right: in a right-to-left paragraph its parts are an
+    // embedded left-to-right run (the next even level), kept in their order.
+    let level = prepared.level + prepared.level % 2;
     let mut text: Arc<str> = Arc::from(math.formula.linear());
     let formula = prepared.formulas.len();
     prepared
@@ -265,8 +268,10 @@ fn add_math(prepared: &mut Prepared, math: &MathSpan<'_>, ctx: &Context<'_>) {
         match item {
             MathItem::Box(boxed) => {
                 let width = boxed.width;
+                let mut run = ShapedRun::empty(FaceId::MATH, math.size);
+                run.level = level;
                 let piece = prepared.push_piece(Piece {
-                    run: ShapedRun::empty(FaceId::MATH, math.size),
+                    run,
                     shared: false,
                     link: math.link,
                     strike: false,

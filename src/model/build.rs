@@ -832,6 +832,50 @@ mod tests {
             .collect()
     }
 
+    fn formulas(blocks: &[Block]) -> Vec<String> {
+        fn walk(inlines: &[Inline], out: &mut Vec<String>) {
+            for inline in inlines {
+                match inline {
+                    Inline::Math(f) => {
+                        out.push(format!("{}{}", if f.display { "D:" } else { "" }, f.source))
+                    }
+                    other => walk(other.children().unwrap_or(&[]), out),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for block in blocks {
+            match block {
+                Block::Paragraph(inlines) => walk(inlines, &mut out),
+                Block::Math(f) => out.push(format!("block:{}", f.source)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn dollars_open_and_close_formulas_by_pandocs_rules() {
+        let blocks = parse_markdown("Costs $5 and $10 later, $ 20, and from $5 to 10$20.");
+        assert_eq!(formulas(&blocks), Vec::<String>::new());
+        assert_eq!(
+            text(&blocks),
+            ["Costs $5 and $10 later, $ 20, and from $5 to 10$20."]
+        );
+        let blocks = parse_markdown("Both $x^2$ and $`y_1`$ and \\$5.");
+        assert_eq!(formulas(&blocks), ["x^2", "y_1"]);
+        let blocks = parse_markdown("```math\n\\sqrt{2}\n```\n");
+        assert_eq!(formulas(&blocks), ["block:\\sqrt{2}"]);
+        // A display between a paragraph's lines splits it; a heading keeps it inline.
+        let blocks = parse_markdown("Before\n$$a=b$$\nafter.\n\n# Title $$c$$\n");
+        assert_eq!(formulas(&blocks), ["block:a=b"]);
+        assert!(matches!(&blocks[1], Block::Math(_)));
+        let texts = text(&blocks);
+        assert_eq!((texts[0].as_str(), texts[2].as_str()), ("Before", "after."));
+        assert!(matches!(&blocks[3], Block::Heading { content, .. }
+            if matches!(&content[1], Inline::Math(f) if f.display)));
+    }
+
     #[test]
     fn formulas_in_plain_text_become_plain_unicode() {
         assert_eq!(formulas_as_text("Why $E=mc^2$ holds"), "Why E = mc² holds");
