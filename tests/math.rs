@@ -77,6 +77,17 @@ fn formulas_are_tagged_with_their_source_as_alternate_text() {
     }
     formulas.sort();
     assert_eq!(formulas, [r"\int_0^1 x\,dx = \frac12", r"e^{i\pi} + 1 = 0"]);
+    // A screen reader meets the formula where it stands in its sentence.
+    let (ok, tree, _) = tool_on_file("pdfinfo", &["-struct-text"], &pdf, &[]);
+    assert!(ok, "pdfinfo -struct-text");
+    let at = |what: &str| {
+        tree.find(what)
+            .unwrap_or_else(|| panic!("no {what} in\n{tree}"))
+    };
+    assert!(
+        at("An identity") < at("Formula") && at("Formula") < at("in text."),
+        "{tree}"
+    );
 }
 
 /// A PDF text string: UTF-16 with its byte order mark, or PDFDocEncoding (ASCII here).

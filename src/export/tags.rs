@@ -4,7 +4,7 @@
 //! (ISO 32000-1, 14.7 and 14.8; what PDF/UA-1 asks).
 //!
 //! The order of a structure element's kids is the reading order: its marked content and
-//! its links in the order the layout drew them, then its other children in the order the
+//! its links and formulas in the order the layout drew them, then its other children in the order the
 //! flow opened them (the document's order: a figure floated to the next page is read
 //! where the author put it).
 
@@ -130,13 +130,19 @@ impl Marking {
         let Some(node) = structure.node(tag) else {
             return;
         };
-        if node.kind == Kind::Link && !linked[index] {
+        if read_with_text(&node.kind) && !linked[index] {
             linked[index] = true;
             if let Some(parent) = node.parent.and_then(Tag::index).filter(|&p| p != 0) {
                 self.kids[parent].push(Kid::Link(tag));
             }
         }
     }
+}
+
+/// Elements read where their first content is drawn among their parent's text: links
+/// and formulas inside a paragraph.
+fn read_with_text(kind: &Kind) -> bool {
+    matches!(kind, Kind::Link | Kind::Formula { .. })
 }
 
 /// The name a mark opens with in a content stream (`None`: an artifact).
@@ -179,11 +185,11 @@ pub fn write_structure(
         .iter()
         .map(|&u| u.then(|| doc.new_object_id()))
         .collect();
-    // Children in the order the flow opened them (links inside text come with their
-    // text instead).
+    // Children in the order the flow opened them (links and formulas inside text come
+    // with their text instead).
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     for (i, node) in nodes.iter().enumerate().skip(1) {
-        let with_text = node.kind == Kind::Link && node.parent != Some(Tag::DOCUMENT);
+        let with_text = read_with_text(&node.kind) && node.parent != Some(Tag::DOCUMENT);
         if !used[i] || with_text {
             continue;
         }

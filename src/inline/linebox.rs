@@ -21,18 +21,24 @@ pub struct ParagraphTags<'a> {
 }
 
 impl ParagraphTags<'_> {
-    /// The node of the paragraph's formula `formula` (added when it is first drawn).
-    fn formula(&mut self, formulas: &mut Vec<Option<Tag>>, sources: &[Arc<str>], k: usize) -> Tag {
+    /// The node of the paragraph's formula `k` (added when it is first drawn), in
+    /// `parent` (the paragraph, or the link the formula is the text of).
+    fn formula(
+        &mut self,
+        formulas: &mut Vec<Option<Tag>>,
+        sources: &[Arc<str>],
+        k: usize,
+        parent: Tag,
+    ) -> Tag {
         if formulas.len() < sources.len() {
             formulas.resize(sources.len(), None);
         }
-        let node = self.node;
         *formulas[k].get_or_insert_with(|| {
             self.structure.add(
                 Kind::Formula {
                     alt: sources[k].to_string(),
                 },
-                node,
+                parent,
             )
         })
     }
@@ -180,7 +186,11 @@ pub fn line_boxes(
                 }
                 let x = measure.left.0 + offset + placed.x;
                 let y = baseline - piece.rise;
-                let tag = tags.formula(&mut formula_tags, &prepared.formulas, math.formula);
+                let parent = match piece.link {
+                    Some(link) => tags.link(&mut link_tags, prepared.links.len(), link),
+                    None => tags.node,
+                };
+                let tag = tags.formula(&mut formula_tags, &prepared.formulas, math.formula, parent);
                 math_above = math_above.max(boxed.ascent + piece.rise);
                 math_below = math_below.max(boxed.descent - piece.rise);
                 lb.elements
