@@ -131,6 +131,13 @@ declare_limits! {
     max_table_cells: usize = 100_000;
     /// Most notes (footnotes and printed link addresses) in a document.
     max_notes: usize = 10_000;
+    /// Longest formula, in bytes of LaTeX (a longer one prints as its source, with a
+    /// warning).
+    max_formula_bytes: usize = 16 * 1024;
+    /// Most atoms (characters, commands, groups) in a formula.
+    max_formula_atoms: usize = 4_096;
+    /// Deepest nesting of a formula's groups, arguments, scripts and environments.
+    max_formula_depth: usize = 24;
 }
 
 /// A limit a render exceeded.
@@ -214,7 +221,7 @@ mod tests {
         assert_eq!(limits.get("max_total_pixels"), Some(100_000_000));
         assert!(limits.set("max_pages", "many").is_err());
         assert!(limits.set("max_everything", "1").is_err());
-        assert_eq!(Limits::SPECS.len(), 11);
+        assert_eq!(Limits::SPECS.len(), 14);
         assert!(Limits::SPECS.iter().all(|s| !s.help.is_empty()));
     }
 }

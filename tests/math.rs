@@ -409,3 +409,32 @@ fn in_a_right_to_left_paragraph_a_formula_reads_left_to_right_in_its_place() {
         "the last word is left of the fraction"
     );
 }
+
+#[test]
+fn the_operators_formula_limits_bound_every_formula() {
+    let limits = folio::Limits {
+        max_formula_atoms: 5,
+        ..folio::Limits::default()
+    };
+    let context = folio::Context {
+        limits,
+        ..folio::Context::default()
+    };
+    let rendered = engine()
+        .render_with(
+            "Small $a+b$ and large $a+b+c+d$.\n",
+            &RenderOptions::default(),
+            &context,
+        )
+        .expect("renders");
+    let warnings: Vec<String> = rendered.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        ["line 1, column 29: a formula printed as its source: more than 5 atoms (the limit max_formula_atoms)"]
+    );
+    let text = pdftotext(&rendered.pdf);
+    assert!(
+        text.contains("a + b") && text.contains("$a+b+c+d$"),
+        "{text}"
+    );
+}

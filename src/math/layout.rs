@@ -1223,7 +1223,11 @@ fn spacing(left: Class, right: Class, st: St) -> (f32, f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::math::parse::parse;
+    use crate::math::parse::Bounds;
+
+    fn parse(source: &str, display: bool) -> Result<Formula, crate::math::parse::MathError> {
+        crate::math::parse::parse(source, display, &Bounds::default())
+    }
 
     fn layouter(fonts: &FontBook) -> Layouter<'_> {
         Layouter::new(fonts, FaceId::MATH, FaceId::SERIF, 10.0, 1.0)

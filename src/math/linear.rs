@@ -300,7 +300,7 @@ mod tests {
     use crate::math::parse::parse;
 
     fn linear(source: &str) -> String {
-        parse(source, false).unwrap().linear()
+        parse(source, false, &Default::default()).unwrap().linear()
     }
 
     #[test]

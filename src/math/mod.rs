@@ -13,7 +13,7 @@ mod tree;
 
 pub use frame::{MathBox, MathItem};
 pub use layout::Layouter;
-pub use parse::parse;
+pub use parse::{parse, Bounds};
 pub use tree::Formula;
 
 /// The math font is drawn this many times its size: STIX Two Math's x-height (0.473 em)
@@ -86,7 +86,7 @@ mod tests {
         #[test]
         fn any_formula_is_set_or_refused(tokens in proptest::collection::vec(0..TOKENS.len(), 0..40), display: bool) {
             let source: String = tokens.iter().map(|&t| TOKENS[t]).collect::<Vec<_>>().join(" ");
-            if let Ok(formula) = parse(&source, display) {
+            if let Ok(formula) = parse(&source, display, &Bounds::default()) {
                 let fonts = FontBook::bundled();
                 let layouter = Layouter::new(&fonts, FaceId::MATH, FaceId::SERIF, 11.0, MATH_SCALE).expect("math font");
                 let boxed = layouter.display(&formula);

@@ -7,12 +7,34 @@
 use super::symbols::{self, Alphabet};
 use super::tree::{Array, ArrayKind, Class, Formula, MathList, Node, Style};
 
-/// A formula longer than this (in bytes) is not set: printed as its source.
-pub const MAX_SOURCE_BYTES: usize = 16 * 1024;
-/// Groups, arguments, scripts and environments nest at most this deep.
-pub const MAX_DEPTH: usize = 24;
-/// A formula has at most this many atoms.
-pub const MAX_NODES: usize = 4096;
+/// How large a formula may be: longer, more atoms or deeper, it is not set (the caller
+/// prints its source). The operator sets them (`Limits`); a document cannot raise them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// Bytes of source.
+    pub bytes: usize,
+    /// Atoms: characters, commands, groups.
+    pub atoms: usize,
+    /// Nesting of groups, arguments, scripts and environments.
+    pub depth: usize,
+}
+
+impl Default for Bounds {
+    fn default() -> Bounds {
+        let limits = crate::context::Limits::default();
+        Bounds::of(&limits)
+    }
+}
+
+impl Bounds {
+    pub fn of(limits: &crate::context::Limits) -> Bounds {
+        Bounds {
+            bytes: limits.max_formula_bytes,
+            atoms: limits.max_formula_atoms,
+            depth: limits.max_formula_depth,
+        }
+    }
+}
 
 /// Why a formula could not be read, and where in its source (a byte offset).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,9 +63,12 @@ pub enum MathErrorKind {
     /// A delimiter after `\left`, `\right` or `\big` that is none.
     NotADelimiter(String),
     DoubleScript(char),
-    TooDeep,
-    TooLong,
-    TooManyAtoms,
+    /// Nested deeper than the limit (`max_formula_depth`, which is given).
+    TooDeep(usize),
+    /// Longer than the limit (`max_formula_bytes`).
+    TooLong(usize),
+    /// More atoms than the limit (`max_formula_atoms`).
+    TooManyAtoms(usize),
     /// `&` or `\\` outside an environment that has cells.
     Misplaced(&'static str),
 }
@@ -81,9 +106,16 @@ impl std::fmt::Display for MathError {
             MathErrorKind::MissingArgument(name) => write!(f, "`{name}` is missing its argument"),
             MathErrorKind::NotADelimiter(what) => write!(f, "`{what}` is not a delimiter"),
             MathErrorKind::DoubleScript(c) => write!(f, "two `{c}` on one base"),
-            MathErrorKind::TooDeep => write!(f, "nested more than {MAX_DEPTH} levels deep"),
-            MathErrorKind::TooLong => write!(f, "longer than {MAX_SOURCE_BYTES} bytes"),
-            MathErrorKind::TooManyAtoms => write!(f, "more than {MAX_NODES} atoms"),
+            MathErrorKind::TooDeep(limit) => write!(
+                f,
+                "nested more than {limit} levels deep (the limit max_formula_depth)"
+            ),
+            MathErrorKind::TooLong(limit) => {
+                write!(f, "longer than {limit} bytes (the limit max_formula_bytes)")
+            }
+            MathErrorKind::TooManyAtoms(limit) => {
+                write!(f, "more than {limit} atoms (the limit max_formula_atoms)")
+            }
             MathErrorKind::Misplaced(what) => {
                 write!(f, "`{what}` outside an environment with cells")
             }
@@ -91,15 +123,16 @@ impl std::fmt::Display for MathError {
     }
 }
 
-/// Reads a formula's source (without its dollars).
-pub fn parse(source: &str, display: bool) -> Result<Formula, MathError> {
-    if source.len() > MAX_SOURCE_BYTES {
+/// Reads a formula's source (without its dollars), within `bounds`.
+pub fn parse(source: &str, display: bool, bounds: &Bounds) -> Result<Formula, MathError> {
+    if source.len() > bounds.bytes {
         return Err(MathError {
-            kind: MathErrorKind::TooLong,
+            kind: MathErrorKind::TooLong(bounds.bytes),
             at: 0,
         });
     }
     let mut parser = Parser {
+        bounds: *bounds,
         src: source,
         pos: 0,
         depth: 0,
@@ -161,6 +194,7 @@ enum Ended {
 }
 
 struct Parser<'a> {
+    bounds: Bounds,
     src: &'a str,
     pos: usize,
     depth: usize,
@@ -223,16 +257,16 @@ impl Parser<'_> {
 
     fn enter(&mut self, at: usize) -> Result<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(self.error(MathErrorKind::TooDeep, at));
+        if self.depth > self.bounds.depth {
+            return Err(self.error(MathErrorKind::TooDeep(self.bounds.depth), at));
         }
         Ok(())
     }
 
     fn count(&mut self, at: usize) -> Result<()> {
         self.nodes += 1;
-        if self.nodes > MAX_NODES {
-            return Err(self.error(MathErrorKind::TooManyAtoms, at));
+        if self.nodes > self.bounds.atoms {
+            return Err(self.error(MathErrorKind::TooManyAtoms(self.bounds.atoms), at));
         }
         Ok(())
     }
@@ -977,6 +1011,10 @@ mod tests {
         Node::Symbol { c, class }
     }
 
+    fn parse(source: &str, display: bool) -> Result<Formula, MathError> {
+        super::parse(source, display, &Bounds::default())
+    }
+
     fn err(source: &str) -> String {
         let e = parse(source, false).expect_err(source);
         format!("{} at {}", e, e.at)
@@ -1114,30 +1152,42 @@ mod tests {
 
     #[test]
     fn size_nesting_and_atoms_are_bounded() {
-        let deep = "{".repeat(MAX_DEPTH + 1) + &"}".repeat(MAX_DEPTH + 1);
-        assert!(matches!(
+        let bounds = Bounds::default();
+        let depth = bounds.depth;
+        let deep = "{".repeat(depth + 1) + &"}".repeat(depth + 1);
+        assert_eq!(
             parse(&deep, false).unwrap_err().kind,
-            MathErrorKind::TooDeep
-        ));
+            MathErrorKind::TooDeep(depth)
+        );
         let deep_fracs = r"\frac{".repeat(40) + &"}{1}".repeat(40);
         assert!(matches!(
             parse(&deep_fracs, false).unwrap_err().kind,
-            MathErrorKind::TooDeep
+            MathErrorKind::TooDeep(_)
         ));
-        let long = "x".repeat(MAX_SOURCE_BYTES + 1);
+        let long = "x".repeat(bounds.bytes + 1);
         assert!(matches!(
             parse(&long, false).unwrap_err().kind,
-            MathErrorKind::TooLong
+            MathErrorKind::TooLong(_)
         ));
-        let many = "x+".repeat(MAX_NODES);
+        let many = "x+".repeat(bounds.atoms);
         assert!(matches!(
             parse(&many, false).unwrap_err().kind,
-            MathErrorKind::TooManyAtoms
+            MathErrorKind::TooManyAtoms(_)
         ));
         let scripts = "x".to_string() + &"^{x".repeat(30) + &"}".repeat(30);
         assert!(matches!(
             parse(&scripts, false).unwrap_err().kind,
-            MathErrorKind::TooDeep
+            MathErrorKind::TooDeep(_)
         ));
+        // The operator's limits, not the defaults, bound it.
+        let tight = Bounds {
+            bytes: 8,
+            atoms: 3,
+            depth: 1,
+        };
+        let parse_tight = |s: &str| super::parse(s, false, &tight).map(|_| ()).unwrap_err().kind;
+        assert_eq!(parse_tight("x+y+z+w+v"), MathErrorKind::TooLong(8));
+        assert_eq!(parse_tight("x+y+z"), MathErrorKind::TooManyAtoms(3));
+        assert_eq!(parse_tight("{{x}}"), MathErrorKind::TooDeep(1));
     }
 }

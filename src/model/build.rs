@@ -37,7 +37,7 @@ pub fn parser_options(math: bool) -> Options {
 /// the warnings say what had to be mended.
 /// A line of plain text (a front matter title) with its formulas (`$…$`, by the same
 /// rules as the body's) written as plain Unicode (`E = mc²`); the rest as written.
-pub fn formulas_as_text(text: &str) -> String {
+pub fn formulas_as_text(text: &str, bounds: &math::Bounds) -> String {
     if !text.contains('$') {
         return text.to_string();
     }
@@ -49,7 +49,7 @@ pub fn formulas_as_text(text: &str) -> String {
             continue;
         };
         let digit_after = text[range.end..].starts_with(|c: char| c.is_ascii_digit());
-        let Ok(formula) = math::parse(&source, false) else {
+        let Ok(formula) = math::parse(&source, false, bounds) else {
             continue;
         };
         if digit_after || range.start < done {
@@ -68,13 +68,16 @@ pub fn formulas_as_text(text: &str) -> String {
 pub fn parse_markdown(
     markdown: &str,
     addresses: &Addresses,
-    math: bool,
+    math: Option<&math::Bounds>,
     first_line: usize,
     cancel: &Cancel,
 ) -> Result<(Vec<Block>, Vec<Warning>), Error> {
+    let bounds = math.copied().unwrap_or_default();
+    let math = math.is_some();
     let mut builder = Builder {
         explicit_ids: explicit_heading_ids(markdown, math),
         addresses: addresses.clone(),
+        bounds,
         ..Builder::default()
     };
     let place = |start: usize, end: usize| SourcePos::of_span(markdown, start, end, first_line);
@@ -206,6 +209,8 @@ struct Builder {
     warnings: Vec<Warning>,
     /// In a ```` ```math ```` block: where its text starts in the markdown.
     math_block: Option<usize>,
+    /// How large a formula may be.
+    bounds: math::Bounds,
     /// A displayed formula just ended a paragraph's first part: the rest of the
     /// paragraph starts without the line break before it, and is dropped if empty.
     after_display: bool,
@@ -601,7 +606,7 @@ impl Builder {
             Some(inner) if !display => (inner, 1),
             _ => (source, 0),
         };
-        let formula = match math::parse(source, display) {
+        let formula = match math::parse(source, display, &self.bounds) {
             Ok(formula) => formula,
             Err(e) => {
                 self.warnings.push(Warning::Math {
@@ -644,7 +649,7 @@ impl Builder {
         let Some((_, source)) = &self.code else {
             return;
         };
-        match math::parse(source.trim_end(), true) {
+        match math::parse(source.trim_end(), true, &self.bounds) {
             Ok(formula) => {
                 self.code = None;
                 self.push_block(Block::Math(Box::new(formula)));
@@ -816,9 +821,15 @@ mod tests {
     use super::*;
 
     fn parse_markdown(markdown: &str) -> Vec<Block> {
-        super::parse_markdown(markdown, &Addresses::default(), true, 1, &Cancel::never())
-            .unwrap()
-            .0
+        super::parse_markdown(
+            markdown,
+            &Addresses::default(),
+            Some(&math::Bounds::default()),
+            1,
+            &Cancel::never(),
+        )
+        .unwrap()
+        .0
     }
 
     fn text(blocks: &[Block]) -> Vec<String> {
@@ -878,10 +889,11 @@ mod tests {
 
     #[test]
     fn formulas_in_plain_text_become_plain_unicode() {
-        assert_eq!(formulas_as_text("Why $E=mc^2$ holds"), "Why E = mc² holds");
-        assert_eq!(formulas_as_text("From $5 to $10"), "From $5 to $10");
-        assert_eq!(formulas_as_text("Bad $\\foo$ kept"), "Bad $\\foo$ kept");
-        assert_eq!(formulas_as_text("*No* markdown"), "*No* markdown");
+        let text = |s: &str| formulas_as_text(s, &math::Bounds::default());
+        assert_eq!(text("Why $E=mc^2$ holds"), "Why E = mc² holds");
+        assert_eq!(text("From $5 to $10"), "From $5 to $10");
+        assert_eq!(text("Bad $\\foo$ kept"), "Bad $\\foo$ kept");
+        assert_eq!(text("*No* markdown"), "*No* markdown");
     }
 
     #[test]

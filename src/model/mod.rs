@@ -303,12 +303,13 @@ pub fn parse(
     let (mut front, body) = split_front_matter(&source, limits)?;
     // The caller's `math` wins over the front matter's.
     let math = math.or(front.options.math).unwrap_or(true);
+    let bounds = crate::math::Bounds::of(limits);
     if math {
         // The title block and the document's metadata are plain text: formulas in them
         // read as plain Unicode.
         for text in [&mut front.meta.title, &mut front.meta.subtitle] {
             if let Some(text) = text.as_mut() {
-                *text = formulas_as_text(text);
+                *text = formulas_as_text(text, &bounds);
             }
         }
     }
@@ -340,7 +341,13 @@ pub fn parse(
         }
         None => body,
     };
-    let (blocks, markdown_warnings) = parse_markdown(body, &addresses, math, first_line, cancel)?;
+    let (blocks, markdown_warnings) = parse_markdown(
+        body,
+        &addresses,
+        math.then_some(&bounds),
+        first_line,
+        cancel,
+    )?;
     warnings.extend(markdown_warnings);
     let mut doc = Document {
         meta: front.meta,
