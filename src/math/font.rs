@@ -277,6 +277,22 @@ impl<'a> MathFont<'a> {
         }
     }
 
+    /// The vertical variant of `id` (or `id` itself) whose size is nearest `target` ems.
+    pub fn nearest_variant(&self, id: u16, target: f32) -> GlyphMetrics {
+        let variants = self
+            .table
+            .variants
+            .and_then(|v| v.vertical_constructions.get(GlyphId(id)));
+        let mut best = (id, f32::INFINITY);
+        for variant in variants.iter().flat_map(|c| c.variants) {
+            let off = (self.em(variant.advance_measurement.into()) - target).abs();
+            if off < best.1 {
+                best = (variant.variant_glyph.0, off);
+            }
+        }
+        self.metrics(best.0)
+    }
+
     /// An assembly at least `target` long (or as long as its extenders may go): the
     /// extenders repeated as few times as reach it, the overlaps between parts shared out
     /// so that it is exactly as long where it can be.

@@ -44,10 +44,22 @@ const JOT_EM: f32 = 0.3;
 /// Space between the columns of a matrix (twice \arraycolsep), between the pairs of
 /// columns of `aligned`, and between a case and its condition, in ems.
 const MATRIX_COLUMN_GAP_EM: f32 = 1.0;
+/// A `smallmatrix`'s column gap and struts, in ems of its script size (amsmath's: a
+/// third of a text em between columns, rows on a tight baseline).
+const SMALL_COLUMN_GAP_EM: f32 = 0.5;
+const SMALL_STRUT_ASCENT_EM: f32 = 0.6;
+const SMALL_STRUT_DESCENT_EM: f32 = 0.25;
 const ALIGNED_PAIR_GAP_EM: f32 = 2.0;
 const CASES_GAP_EM: f32 = 1.0;
 /// The gap between a brace and what it spans (plain TeX's \overbrace: 3 pt at 10 pt).
 const BRACE_GAP_EM: f32 = 0.3;
+/// The most a text-style fraction's numerator rises and its denominator drops, in ems:
+/// TeX's num2 and denom2 (Computer Modern's 0.394 and 0.345 em). STIX Two's own (0.585
+/// em) are nearly its display ones; set by them, an inline fraction is 1.5 em tall and
+/// opens the lines around it. The font's least gaps to the rule still hold.
+const TEXT_NUMERATOR_SHIFT_EM: f32 = 0.394;
+const TEXT_DENOMINATOR_SHIFT_EM: f32 = 0.345;
+
 /// The least size of a binomial's parentheses, in ems: TeX's \delim1 in display style,
 /// and in text style KaTeX's first size up (TeX's \delim2, 1.01 em, picks the first
 /// larger parenthesis of Computer Modern, about this tall).
@@ -326,7 +338,7 @@ impl<'a> Layouter<'a> {
             Node::Delimited { open, body, close } => self.delimited(*open, body, *close, st),
             Node::BigDelimiter { c, size, .. } => {
                 let index = usize::from(size.saturating_sub(1)).min(BIG_SIZES_EM.len() - 1);
-                self.delimiter(*c, BIG_SIZES_EM[index] * self.size, st)
+                self.sized_delimiter(*c, BIG_SIZES_EM[index] * self.size, st)
             }
             Node::Accent {
                 accent,
@@ -605,6 +617,22 @@ impl<'a> Layouter<'a> {
         b
     }
 
+    /// A delimiter of the font's size nearest `size` points (`\big`…`\Bigg`: fixed
+    /// sizes, as near as the font's steps allow), centred on the axis.
+    fn sized_delimiter(&self, c: char, size: f32, st: St) -> MathBox {
+        let em = self.size_of(st);
+        let Some(id) = self.font.glyph_index(c) else {
+            return self.glyph(c, st);
+        };
+        let m = self.font.nearest_variant(id, size / em);
+        let b = self.glyph_box(self.math_face, &m, em, Some(c));
+        let axis = self.c(st, Constant::AxisHeight);
+        let shift = axis - (b.ascent - b.descent) / 2.0;
+        let mut b = b.raised(shift);
+        b.is_char = false;
+        b
+    }
+
     /// How tall delimiters around material of this height and depth grow (TeX's rule 19
     /// with \delimiterfactor and \delimitershortfall).
     fn delimiter_target(&self, ascent: f32, descent: f32, st: St) -> f32 {
@@ -779,7 +807,13 @@ impl<'a> Layouter<'a> {
             (base.width + base.italic, base.width)
         };
         let mut out = MathBox::default();
-        let mut width = base.width;
+        // A scripted operator's italic correction is its scripts' stagger, not room
+        // after it: `\iint_D f` is set from where the subscript ends.
+        let mut width = if is_op {
+            base.width - base.italic
+        } else {
+            base.width
+        };
         out.add(base, 0.0, 0.0);
         if let Some(sup) = sup {
             width = width.max(sup_x + sup.width);
@@ -846,10 +880,11 @@ impl<'a> Layouter<'a> {
                     c(FractionDenomDisplayStyleGapMin),
                 )
             } else {
+                let size = self.size_of(st);
                 (
-                    c(FractionNumeratorShiftUp),
+                    c(FractionNumeratorShiftUp).min(TEXT_NUMERATOR_SHIFT_EM * size),
                     c(FractionNumeratorGapMin),
-                    c(FractionDenominatorShiftDown),
+                    c(FractionDenominatorShiftDown).min(TEXT_DENOMINATOR_SHIFT_EM * size),
                     c(FractionDenominatorGapMin),
                 )
             };
@@ -1137,7 +1172,8 @@ impl<'a> Layouter<'a> {
                 return 0.0;
             }
             size * match array.kind {
-                ArrayKind::Matrix | ArrayKind::Small => MATRIX_COLUMN_GAP_EM,
+                ArrayKind::Matrix => MATRIX_COLUMN_GAP_EM,
+                ArrayKind::Small => SMALL_COLUMN_GAP_EM,
                 ArrayKind::Cases => CASES_GAP_EM,
                 ArrayKind::Aligned if k.is_multiple_of(2) => ALIGNED_PAIR_GAP_EM,
                 ArrayKind::Aligned | ArrayKind::Gathered => 0.0,
@@ -1163,7 +1199,10 @@ impl<'a> Layouter<'a> {
             ArrayKind::Matrix | ArrayKind::Small => 0.0,
             _ => JOT_EM * size,
         };
-        let strut = (STRUT_ASCENT_EM * size, STRUT_DESCENT_EM * size);
+        let strut = match array.kind {
+            ArrayKind::Small => (SMALL_STRUT_ASCENT_EM * size, SMALL_STRUT_DESCENT_EM * size),
+            _ => (STRUT_ASCENT_EM * size, STRUT_DESCENT_EM * size),
+        };
         let rows: Vec<(f32, f32)> = cells
             .iter()
             .map(|row| {

@@ -149,7 +149,10 @@ impl Node {
             Node::Symbol { class, .. } | Node::Text { class, .. } => *class,
             Node::BigDelimiter { class, .. } => *class,
             Node::Scripts { base, .. } => base.class(),
-            Node::Fraction { .. } | Node::Delimited { .. } => Class::Inner,
+            // LaTeX's \frac and amsmath's \binom are braced, so ordinary; a
+            // \left…\right group is inner.
+            Node::Delimited { .. } => Class::Inner,
+            Node::Fraction { .. } => Class::Ord,
             Node::Middle(_) => Class::Rel,
             Node::Group(_)
             | Node::Root { .. }

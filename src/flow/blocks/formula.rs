@@ -13,9 +13,9 @@ use crate::math::{Formula, Layouter, MATH_SCALE};
 use crate::structure::Kind;
 use crate::text::FaceId;
 
-/// Space above and below a display, as a share of the leading (TeX's
-/// \abovedisplayskip, 12 pt at 10 pt type on 12 pt lines, less what the leading gives).
-const DISPLAY_SPACE_LEADINGS: f32 = 0.5;
+/// Space above and below a display, as a share of the leading: TeX's \abovedisplayskip
+/// and \belowdisplayskip at 11 pt (11 pt, which may shrink).
+const DISPLAY_SPACE_LEADINGS: f32 = 0.7;
 /// The least gap between a display and its number, in ems.
 const TAG_GAP_EM: f32 = 1.0;
 
