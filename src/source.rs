@@ -41,6 +41,35 @@ impl SourcePos {
     }
 }
 
+/// Where a text's lines start, found once: places in it are then found in time that does
+/// not grow with how far into the text they are (a thousand formulas that cannot be
+/// read, each placed, cost no more than one pass).
+#[derive(Debug, Clone)]
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    pub fn new(text: &str) -> LineStarts {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts(starts)
+    }
+
+    /// The place of the bytes `start..end` of `text` (the text these starts are of),
+    /// whose first line is line `first_line` of the file; as [`SourcePos::of_span`].
+    pub fn place(&self, text: &str, start: usize, end: usize, first_line: usize) -> SourcePos {
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, text.len()));
+        let index = self.0.partition_point(|&s| s <= start).saturating_sub(1);
+        let line_start = self.0.get(index).copied().unwrap_or(0).min(start);
+        let covered = text[start..end].split('\n').next().unwrap_or("");
+        SourcePos {
+            line: first_line + index,
+            column: text[line_start..start].chars().count() + 1,
+            len: covered.chars().count().max(1),
+        }
+    }
+}
+
 fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     while !text.is_char_boundary(at) {
         at -= 1;
@@ -228,6 +257,21 @@ fn value_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_place_as_a_scan_does() {
+        let text = "ab\ncé\n\nxyz ünd\n";
+        let starts = LineStarts::new(text);
+        for start in 0..text.len() {
+            for end in [start, start + 1, start + 3, text.len()] {
+                assert_eq!(
+                    starts.place(text, start, end, 3),
+                    SourcePos::of_span(text, start, end, 3),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn places_are_lines_columns_and_lengths_in_characters() {

@@ -56,9 +56,11 @@ pub enum Kind {
         alt: String,
     },
     Caption,
-    /// A formula; `alt` is its LaTeX source, which a screen reader reads.
+    /// A formula; `alt` is its LaTeX source, which a screen reader reads. An `inline`
+    /// one is read where it stands in its paragraph's text.
     Formula {
         alt: String,
+        inline: bool,
     },
     Code,
     /// A footnote's text; `id` is unique in the document.

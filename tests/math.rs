@@ -438,3 +438,60 @@ fn the_operators_formula_limits_bound_every_formula() {
         "{text}"
     );
 }
+
+#[test]
+fn a_display_in_a_quote_is_read_between_its_paragraphs() {
+    let pdf = render(
+        "> First.\n>\n> $$x = 1$$\n>\n> Last.\n",
+        &RenderOptions::default(),
+    )
+    .pdf;
+    let (ok, tree, _) = tool_on_file("pdfinfo", &["-struct-text"], &pdf, &[]);
+    assert!(ok, "pdfinfo -struct-text");
+    let at = |what: &str| {
+        tree.find(what)
+            .unwrap_or_else(|| panic!("no {what} in\n{tree}"))
+    };
+    assert!(
+        at("First.") < at("Formula") && at("Formula") < at("Last."),
+        "{tree}"
+    );
+}
+
+#[test]
+fn a_character_no_face_has_in_a_formula_is_reported() {
+    let rendered = render(
+        "A script $x^{\u{0F00}}$ and text $\\text{\u{0F01}}$.\n",
+        &RenderOptions::default(),
+    );
+    let missing: String = rendered
+        .warnings
+        .iter()
+        .filter_map(|w| match w {
+            folio::Warning::MissingGlyphs { chars, .. } => Some(chars.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        missing.contains('\u{0F00}') && missing.contains('\u{0F01}'),
+        "{:?}",
+        rendered.warnings
+    );
+}
+
+#[test]
+fn thousands_of_bad_formulas_get_a_hundred_warnings_and_one_for_the_rest() {
+    let markdown = "Bad $\\nope$ here.\n\n".repeat(150);
+    let rendered = render(&markdown, &RenderOptions::default());
+    let math: Vec<String> = rendered
+        .warnings
+        .iter()
+        .filter(|w| matches!(w, folio::Warning::Math { .. }))
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(math.len(), 101);
+    assert_eq!(
+        math[100],
+        "line 201, column 6: a formula printed as its source: and 50 more formulas printed as their source"
+    );
+}

@@ -142,7 +142,7 @@ impl Marking {
 /// Elements read where their first content is drawn among their parent's text: links
 /// and formulas inside a paragraph.
 fn read_with_text(kind: &Kind) -> bool {
-    matches!(kind, Kind::Link | Kind::Formula { .. })
+    matches!(kind, Kind::Link | Kind::Formula { inline: true, .. })
 }
 
 /// The name a mark opens with in a content stream (`None`: an artifact).
@@ -311,7 +311,7 @@ pub fn write_structure(
             _ => dict.set("K", Object::Array(k)),
         }
         match &node.kind {
-            Kind::Figure { alt } | Kind::Formula { alt } => dict.set("Alt", text_string(alt)),
+            Kind::Figure { alt } | Kind::Formula { alt, .. } => dict.set("Alt", text_string(alt)),
             Kind::Note { id: note } => {
                 dict.set(
                     "ID",

@@ -37,6 +37,7 @@ impl ParagraphTags<'_> {
             self.structure.add(
                 Kind::Formula {
                     alt: sources[k].to_string(),
+                    inline: true,
                 },
                 parent,
             )

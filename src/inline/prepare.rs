@@ -267,7 +267,9 @@ fn add_math(prepared: &mut Prepared, math: &MathSpan<'_>, ctx: &Context<'_>) {
     for item in layouter.inline(math.formula) {
         match item {
             MathItem::Box(boxed) => {
-                let width = boxed.width;
+                // A negative space may pull a part's material back, but no part is
+                // narrower than nothing: the line breaker counts on widths adding up.
+                let width = boxed.width.max(0.0);
                 let mut run = ShapedRun::empty(FaceId::MATH, math.size);
                 run.level = level;
                 let piece = prepared.push_piece(Piece {

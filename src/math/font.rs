@@ -31,7 +31,7 @@ pub struct Part {
 
 /// An assembly never repeats its extenders more than this many times: a delimiter
 /// around a page of matrix is as tall as it gets.
-const MAX_EXTENDER_REPEATS: usize = 64;
+pub const MAX_EXTENDER_REPEATS: usize = 64;
 
 pub struct MathFont<'a> {
     face: &'a Face,
@@ -209,7 +209,8 @@ impl<'a> MathFont<'a> {
         let ssty = rustybuzz::Feature::new(ttf_parser::Tag::from_bytes(b"ssty"), level, ..);
         let shaped = rustybuzz::shape(&self.face.shaper, &[ssty], buffer);
         match shaped.glyph_infos() {
-            [one] => Some(one.glyph_id as u16),
+            // Glyph 0 is the font's missing-glyph box: the character is not there.
+            [one] if one.glyph_id != 0 => Some(one.glyph_id as u16),
             _ => self.glyph_index(c),
         }
     }
@@ -246,7 +247,8 @@ impl<'a> MathFont<'a> {
     /// The glyph of `id` at least `target` ems long (tall when `vertical`, else wide):
     /// the first variant that is, else an assembly of parts, else the longest variant.
     /// The parts are in order of their offsets (bottom to top, left to right).
-    pub fn stretched(&self, id: u16, target: f32, vertical: bool) -> Vec<Part> {
+    /// An assembly repeats its extenders at most `repeats` times.
+    pub fn stretched(&self, id: u16, target: f32, vertical: bool, repeats: usize) -> Vec<Part> {
         let single = |id: u16| {
             vec![Part {
                 glyph: self.metrics(id),
@@ -272,7 +274,9 @@ impl<'a> MathFont<'a> {
             }
         }
         match construction.assembly {
-            Some(assembly) => self.assemble(&assembly, target, variants.min_connector_overlap),
+            Some(assembly) => {
+                self.assemble(&assembly, target, variants.min_connector_overlap, repeats)
+            }
             None => single(longest),
         }
     }
@@ -296,14 +300,20 @@ impl<'a> MathFont<'a> {
     /// An assembly at least `target` long (or as long as its extenders may go): the
     /// extenders repeated as few times as reach it, the overlaps between parts shared out
     /// so that it is exactly as long where it can be.
-    fn assemble(&self, assembly: &math::GlyphAssembly<'_>, target: f32, overlap: u16) -> Vec<Part> {
+    fn assemble(
+        &self,
+        assembly: &math::GlyphAssembly<'_>,
+        target: f32,
+        overlap: u16,
+        most: usize,
+    ) -> Vec<Part> {
         let min_overlap = self.em(overlap.into());
         let parts: Vec<ttf_parser::math::GlyphPart> = assembly.parts.into_iter().collect();
         if parts.is_empty() {
             return Vec::new();
         }
         let mut chosen = Vec::new();
-        for repeats in 0..=MAX_EXTENDER_REPEATS {
+        for repeats in 0..=most.min(MAX_EXTENDER_REPEATS) {
             chosen.clear();
             for part in &parts {
                 let count = if part.part_flags.extender() {

@@ -3,7 +3,7 @@
 //! spacing by atom class, scripts and limits, fractions and stacks, radicals, growing
 //! delimiters, accents, bars and braces, arrays.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
 
 use super::font::{Constant, GlyphMetrics, MathFont, Part};
@@ -155,7 +155,15 @@ pub struct Layouter<'a> {
     missing: RefCell<BTreeSet<char>>,
     /// The script-size glyphs of characters looked up so far, by script level.
     script_glyphs: RefCell<HashMap<(char, u32), Option<u16>>>,
+    /// How many more extender glyphs the formula being set may draw: its stretched
+    /// delimiters, braces and radicals together draw a few per atom of the formula, so
+    /// that a small source cannot draw a hundred glyphs for each `\middle`.
+    repeats_left: Cell<usize>,
 }
+
+/// Extender glyphs a formula may draw: this many, and a few per atom.
+const BASE_REPEATS: usize = 64;
+const REPEATS_PER_ATOM: usize = 4;
 
 impl<'a> Layouter<'a> {
     /// A layouter at `text_size` points, the math font drawn `scale` times larger (to
@@ -177,6 +185,7 @@ impl<'a> Layouter<'a> {
             text_size,
             missing: RefCell::new(BTreeSet::new()),
             script_glyphs: RefCell::new(HashMap::new()),
+            repeats_left: Cell::new(BASE_REPEATS),
         })
     }
 
@@ -188,6 +197,7 @@ impl<'a> Layouter<'a> {
     /// A formula in a paragraph: boxes, with the glue and penalties after its top-level
     /// relations and binary operators where a line may break.
     pub fn inline(&self, formula: &Formula) -> Vec<MathItem> {
+        self.budget(formula);
         let st = St {
             style: if formula.display {
                 Style::Display
@@ -202,11 +212,27 @@ impl<'a> Layouter<'a> {
 
     /// A formula displayed on its own: one box.
     pub fn display(&self, formula: &Formula) -> MathBox {
+        self.budget(formula);
         let st = St {
             style: Style::Display,
             cramped: false,
         };
         self.list(&formula.body, st)
+    }
+
+    fn budget(&self, formula: &Formula) {
+        self.repeats_left
+            .set(BASE_REPEATS + REPEATS_PER_ATOM * formula.atoms);
+    }
+
+    /// A glyph stretched to `target` ems, within the formula's budget of extenders.
+    fn stretched(&self, id: u16, target: f32, vertical: bool) -> Vec<Part> {
+        let parts = self
+            .font
+            .stretched(id, target, vertical, self.repeats_left.get());
+        self.repeats_left
+            .set(self.repeats_left.get().saturating_sub(parts.len()));
+        parts
     }
 
     /// The height of the math axis above the baseline, in points (text style).
@@ -520,6 +546,11 @@ impl<'a> Layouter<'a> {
                 _ => None,
             };
             let id = info.glyph_id as u16;
+            if id == 0 {
+                if let Some(c) = single {
+                    self.missing.borrow_mut().insert(c);
+                }
+            }
             if let Some(bbox) = face
                 .shaper
                 .glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(id))
@@ -551,9 +582,9 @@ impl<'a> Layouter<'a> {
         };
         let parts = if st.is_display() {
             let least = self.font.constant(Constant::DisplayOperatorMinHeight);
-            self.font.stretched(id, least, true)
+            self.stretched(id, least, true)
         } else {
-            self.font.stretched(id, 0.0, true)
+            self.stretched(id, 0.0, true)
         };
         let mut b = if let [part] = parts.as_slice() {
             let mut b = self.glyph_box(self.math_face, &part.glyph, size, Some(c));
@@ -604,7 +635,7 @@ impl<'a> Layouter<'a> {
         let Some(id) = self.font.glyph_index(c) else {
             return self.glyph(c, st);
         };
-        let parts = self.font.stretched(id, target / size, true);
+        let parts = self.stretched(id, target / size, true);
         let b = if let [part] = parts.as_slice() {
             self.glyph_box(self.math_face, &part.glyph, size, Some(c))
         } else {
@@ -959,7 +990,7 @@ impl<'a> Layouter<'a> {
         let target = body.ascent + body.descent + gap + thickness;
         let sign = match self.font.glyph_index('√') {
             Some(id) => {
-                let parts = self.font.stretched(id, target / size, true);
+                let parts = self.stretched(id, target / size, true);
                 match parts.as_slice() {
                     [part] => self.glyph_box(self.math_face, &part.glyph, size, Some('√')),
                     _ => self.parts_box(&parts, true, size, '√'),
@@ -1009,7 +1040,7 @@ impl<'a> Layouter<'a> {
             return base;
         };
         let (mark, mark_x) = if stretch {
-            let parts = self.font.stretched(id, base.width / size, false);
+            let parts = self.stretched(id, base.width / size, false);
             match parts.as_slice() {
                 [part] => (
                     self.glyph_box(self.math_face, &part.glyph, size, Some(accent)),
@@ -1071,7 +1102,7 @@ impl<'a> Layouter<'a> {
         let c = if over { '⏞' } else { '⏟' };
         let brace = match self.font.glyph_index(c) {
             Some(id) => {
-                let parts = self.font.stretched(id, base.width / size, false);
+                let parts = self.stretched(id, base.width / size, false);
                 match parts.as_slice() {
                     [part] => self.glyph_box(self.math_face, &part.glyph, size, Some(c)),
                     _ => self.parts_box(&parts, false, size, c),

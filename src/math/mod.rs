@@ -11,9 +11,11 @@ mod parse;
 mod symbols;
 mod tree;
 
+#[cfg(test)]
+use frame::Drawn;
 pub use frame::{MathBox, MathItem};
 pub use layout::Layouter;
-pub use parse::{parse, Bounds};
+pub use parse::{parse, Bounds, MathError};
 pub use tree::Formula;
 
 /// The math font is drawn this many times its size: STIX Two Math's x-height (0.473 em)
@@ -27,7 +29,7 @@ mod tests {
     use proptest::prelude::*;
 
     /// Pieces of LaTeX, well and badly formed, that formulas are made of.
-    const TOKENS: [&str; 48] = [
+    const TOKENS: [&str; 52] = [
         "x",
         "2",
         "+",
@@ -76,7 +78,65 @@ mod tests {
         "\\tag{1}",
         "\\,",
         "\\foo",
+        "\\kern-36mu",
+        "\\hspace{-3em}",
+        "\\overset{a}{b}",
+        "\\middle\\{",
     ];
+
+    fn glyphs(b: &MathBox) -> usize {
+        b.items
+            .iter()
+            .filter(|p| matches!(p.drawn, Drawn::Glyph { .. }))
+            .count()
+    }
+
+    #[test]
+    fn stretched_glyphs_are_bounded_by_the_formulas_atoms() {
+        // Tall content costs a row an atom; each `\middle` would stretch to it.
+        let source = format!(
+            "\\left\\{{ \\begin{{matrix}} {} \\end{{matrix}} {} \\right.",
+            "x \\\\ ".repeat(120),
+            "\\middle\\{ ".repeat(300)
+        );
+        let formula = parse(&source, true, &Bounds::default()).expect("reads");
+        let fonts = FontBook::bundled();
+        let layouter = Layouter::new(&fonts, FaceId::MATH, FaceId::SERIF, 11.0, MATH_SCALE)
+            .expect("math font");
+        let drawn = glyphs(&layouter.display(&formula));
+        // A few glyphs per atom (an assembly's ends) and the extenders' budget; without
+        // the budget each `\middle` drew over a hundred.
+        assert!(
+            drawn <= 64 + 8 * formula.atoms,
+            "{drawn} glyphs for {} atoms",
+            formula.atoms
+        );
+    }
+
+    #[test]
+    fn the_deepest_nesting_any_setting_allows_is_set_on_a_small_stack() {
+        let limits = crate::context::Limits {
+            max_formula_depth: 100_000,
+            ..Default::default()
+        };
+        let bounds = Bounds::of(&limits);
+        assert_eq!(bounds.depth, parse::MAX_DEPTH_CEILING);
+        let depth = parse::MAX_DEPTH_CEILING - 1;
+        let source = "\\frac{".repeat(depth / 2) + "\\sqrt{x^{2}}" + &"}{y}".repeat(depth / 2);
+        // A thread with the default stack of a spawned thread (2 MiB; `folio render`'s
+        // jobs run on such threads) holds the recursion, in a debug build too.
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                let formula = parse(&source, true, &bounds).expect("within the ceiling");
+                let fonts = FontBook::bundled();
+                let layouter = Layouter::new(&fonts, FaceId::MATH, FaceId::SERIF, 11.0, MATH_SCALE)
+                    .expect("math font");
+                layouter.display(&formula).width
+            })
+            .expect("a thread");
+        assert!(handle.join().expect("no overflow").is_finite());
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
@@ -87,6 +147,7 @@ mod tests {
         fn any_formula_is_set_or_refused(tokens in proptest::collection::vec(0..TOKENS.len(), 0..40), display: bool) {
             let source: String = tokens.iter().map(|&t| TOKENS[t]).collect::<Vec<_>>().join(" ");
             if let Ok(formula) = parse(&source, display, &Bounds::default()) {
+                prop_assert!(source.len() < 4096);
                 let fonts = FontBook::bundled();
                 let layouter = Layouter::new(&fonts, FaceId::MATH, FaceId::SERIF, 11.0, MATH_SCALE).expect("math font");
                 let boxed = layouter.display(&formula);

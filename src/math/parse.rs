@@ -7,6 +7,9 @@
 use super::symbols::{self, Alphabet};
 use super::tree::{Array, ArrayKind, Class, Formula, MathList, Node, Style};
 
+/// The deepest nesting any setting allows (the stack's room for the recursion).
+pub const MAX_DEPTH_CEILING: usize = 64;
+
 /// How large a formula may be: longer, more atoms or deeper, it is not set (the caller
 /// prints its source). The operator sets them (`Limits`); a document cannot raise them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +34,9 @@ impl Bounds {
         Bounds {
             bytes: limits.max_formula_bytes,
             atoms: limits.max_formula_atoms,
-            depth: limits.max_formula_depth,
+            // The parser and the layout recurse once per level: whatever the operator
+            // sets, the stack holds this many.
+            depth: limits.max_formula_depth.min(MAX_DEPTH_CEILING),
         }
     }
 }
@@ -167,6 +172,7 @@ pub fn parse(source: &str, display: bool, bounds: &Bounds) -> Result<Formula, Ma
         display,
         body,
         tag: parser.tag,
+        atoms: parser.nodes,
     })
 }
 
@@ -340,6 +346,7 @@ impl Parser<'_> {
                 }
                 '&' => {
                     self.bump();
+                    self.count(at)?;
                     if !cells {
                         return Err(self.error(MathErrorKind::Misplaced("&"), at));
                     }
@@ -375,6 +382,7 @@ impl Parser<'_> {
                     let name = self.command_name();
                     match name.as_str() {
                         "\\" | "cr" | "newline" => {
+                            self.count(at)?;
                             // An optional space after it: `\\[2pt]`.
                             self.skip_space();
                             if self.peek() == Some('[') {
@@ -999,8 +1007,9 @@ fn mu(length: &str) -> Option<f32> {
         _ => return None,
     };
     let mu = number * per_unit;
-    // Bounded: a space never wider than a few lines.
-    mu.is_finite().then_some(mu.clamp(-360.0, 360.0))
+    // Bounded: a space never wider than a line or two, and never more than two ems
+    // backwards (a negative space only tucks neighbours together).
+    mu.is_finite().then_some(mu.clamp(-36.0, 360.0))
 }
 
 #[cfg(test)]

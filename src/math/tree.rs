@@ -43,6 +43,8 @@ pub struct Formula {
     pub body: MathList,
     /// The number `\tag{…}` prints at the margin of a display.
     pub tag: Option<String>,
+    /// How many atoms the source has (what the layout's work is bounded by).
+    pub atoms: usize,
 }
 
 pub type MathList = Vec<Node>;

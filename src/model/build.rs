@@ -14,7 +14,7 @@ use super::{Block, ColumnAlign, Inline, ListItem};
 use crate::cancel::Cancel;
 use crate::error::{Error, Warning};
 use crate::math;
-use crate::source::SourcePos;
+use crate::source::{LineStarts, SourcePos};
 
 /// The parser options Folio reads markdown with (`math`: `$…$` and `$$…$$` are formulas).
 pub fn parser_options(math: bool) -> Options {
@@ -49,7 +49,11 @@ pub fn formulas_as_text(text: &str, bounds: &math::Bounds) -> String {
             continue;
         };
         let digit_after = text[range.end..].starts_with(|c: char| c.is_ascii_digit());
-        let Ok(formula) = math::parse(&source, false, bounds) else {
+        let source = source
+            .strip_prefix('`')
+            .and_then(|s| s.strip_suffix('`'))
+            .unwrap_or(&source);
+        let Ok(formula) = math::parse(source, false, bounds) else {
             continue;
         };
         if digit_after || range.start < done {
@@ -80,7 +84,12 @@ pub fn parse_markdown(
         bounds,
         ..Builder::default()
     };
-    let place = |start: usize, end: usize| SourcePos::of_span(markdown, start, end, first_line);
+    let lines = std::cell::OnceCell::new();
+    let place = |start: usize, end: usize| {
+        lines
+            .get_or_init(|| LineStarts::new(markdown))
+            .place(markdown, start, end, first_line)
+    };
     let parser = Parser::new_ext(markdown, parser_options(math)).into_offset_iter();
     for (n, (event, range)) in parser.enumerate() {
         if n % CANCEL_CHECK_EVENTS == 0 && cancel.is_cancelled() {
@@ -92,7 +101,8 @@ pub fn parse_markdown(
                 // a digit closes nothing (`from $5 to 10$20`): the dollars are text.
                 let after = markdown[range.end..].chars().next();
                 if after.is_some_and(|c| c.is_ascii_digit()) {
-                    builder.event(Event::Text(markdown[range].to_string().into()));
+                    // As written, without the markers of the containers it spans.
+                    builder.event(Event::Text(format!("${source}$").into()));
                     continue;
                 }
                 builder.math(&source, false, &|at| {
@@ -118,7 +128,17 @@ pub fn parse_markdown(
             event => builder.event(event),
         }
     }
-    let warnings = std::mem::take(&mut builder.warnings);
+    let mut warnings = std::mem::take(&mut builder.warnings);
+    if let Some(at) = builder.more_math_at {
+        warnings.push(Warning::Math {
+            message: format!(
+                "and {} more formulas printed as their source",
+                builder.math_warnings - MAX_MATH_WARNINGS
+            ),
+            command: None,
+            at,
+        });
+    }
     Ok((builder.finish(), warnings))
 }
 
@@ -179,6 +199,9 @@ enum Span {
     Html(HtmlStyle),
 }
 
+/// Formulas that cannot be read get a warning each up to this many; the rest one.
+const MAX_MATH_WARNINGS: usize = 100;
+
 /// Deeper nesting than this is flattened: its content joins the enclosing block (or
 /// span), so hostile input cannot exhaust the stack of the later, recursive stages.
 const MAX_BLOCK_DEPTH: usize = 24;
@@ -211,6 +234,10 @@ struct Builder {
     math_block: Option<usize>,
     /// How large a formula may be.
     bounds: math::Bounds,
+    /// Formulas printed as their source so far, and where the first one past the
+    /// warnings' cap is.
+    math_warnings: usize,
+    more_math_at: Option<SourcePos>,
     /// A displayed formula just ended a paragraph's first part: the rest of the
     /// paragraph starts without the line break before it, and is dropped if empty.
     after_display: bool,
@@ -321,6 +348,8 @@ impl Builder {
     }
 
     fn start(&mut self, tag: Tag<'_>) {
+        // Only the line break right after a display is dropped.
+        self.after_display = false;
         match tag {
             Tag::Paragraph => {
                 self.close_implicit();
@@ -609,11 +638,7 @@ impl Builder {
         let formula = match math::parse(source, display, &self.bounds) {
             Ok(formula) => formula,
             Err(e) => {
-                self.warnings.push(Warning::Math {
-                    message: e.to_string(),
-                    command: e.command(),
-                    at: place(quoted + e.at),
-                });
+                self.math_warning(&e, || place(quoted + e.at));
                 let dollars = if display { "$$" } else { "$" };
                 let tick = if quoted == 1 { "`" } else { "" };
                 let written = format!("{dollars}{tick}{source}{tick}{dollars}");
@@ -643,6 +668,22 @@ impl Builder {
         }
     }
 
+    /// Warns of a formula printed as its source: one warning each for the first
+    /// [`MAX_MATH_WARNINGS`], then one for all the others (placed at the first of them),
+    /// so that an article of thousands of bad formulas costs no more to report.
+    fn math_warning(&mut self, error: &math::MathError, place: impl FnOnce() -> SourcePos) {
+        self.math_warnings += 1;
+        if self.math_warnings <= MAX_MATH_WARNINGS {
+            self.warnings.push(Warning::Math {
+                message: error.to_string(),
+                command: error.command(),
+                at: place(),
+            });
+        } else if self.math_warnings == MAX_MATH_WARNINGS + 1 {
+            self.more_math_at = Some(place());
+        }
+    }
+
     /// Ends a ```` ```math ```` block: its text is a displayed formula, unless it cannot
     /// be read (then it stays a code block, with a warning).
     fn end_math_block(&mut self, place: &dyn Fn(usize) -> SourcePos) {
@@ -654,11 +695,7 @@ impl Builder {
                 self.code = None;
                 self.push_block(Block::Math(Box::new(formula)));
             }
-            Err(e) => self.warnings.push(Warning::Math {
-                message: e.to_string(),
-                command: e.command(),
-                at: place(e.at),
-            }),
+            Err(e) => self.math_warning(&e, || place(e.at)),
         }
     }
 

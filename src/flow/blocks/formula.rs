@@ -35,6 +35,7 @@ impl Flow<'_> {
         let tag = self.tag(
             Kind::Formula {
                 alt: formula.source.clone(),
+                inline: false,
             },
             frame.parent,
         );
