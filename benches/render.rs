@@ -30,9 +30,20 @@ fn render(c: &mut Criterion) {
     }
 }
 
+/// A math-heavy article: the sheet of formulas the tests read back (91 formulas).
+fn math(c: &mut Criterion) {
+    let engine = Engine::new();
+    let options = RenderOptions::default();
+    let path = format!("{}/tests/math/sheet.md", env!("CARGO_MANIFEST_DIR"));
+    let markdown = std::fs::read_to_string(path).expect("the sheet exists");
+    c.bench_function("render/math-sheet.md", |b| {
+        b.iter(|| engine.render(&markdown, &options).expect("renders"))
+    });
+}
+
 fn engine_startup(c: &mut Criterion) {
     c.bench_function("engine/new", |b| b.iter(Engine::new));
 }
 
-criterion_group!(benches, render, engine_startup);
+criterion_group!(benches, render, math, engine_startup);
 criterion_main!(benches);
