@@ -9,6 +9,7 @@ use crate::geom::Rgb;
 use crate::layout::{AnchorKey, LinkTarget};
 use crate::math::Formula;
 use crate::model::{Inline, NoteMark};
+use crate::text::fonts::FaceSet;
 use crate::text::FaceId;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,8 +61,8 @@ pub(super) enum Chunk<'a> {
 /// A formula in a paragraph, with the style of the text around it.
 pub(super) struct MathSpan<'a> {
     pub formula: &'a Formula,
-    /// The face and size of the text around it (for its `\text{…}`).
-    pub text_face: FaceId,
+    /// The family and size of the text around it (for its `\text{…}`).
+    pub text_faces: FaceSet,
     pub size: f32,
     pub link: Option<usize>,
     pub rise: f32,
@@ -101,7 +102,7 @@ fn flatten<'a>(
         match inline {
             Inline::Math(formula) => out.push(Chunk::Math(MathSpan {
                 formula,
-                text_face: para.family.regular,
+                text_faces: para.family,
                 size: style.size,
                 link: style.link,
                 rise: style.rise,

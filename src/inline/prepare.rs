@@ -252,7 +252,7 @@ const OBJECT: &str = "\u{fffc}";
 /// (after a relation or a binary operator of its top level).
 fn add_math(prepared: &mut Prepared, math: &MathSpan<'_>, ctx: &Context<'_>) {
     let fonts = ctx.services.fonts;
-    let Some(layouter) = Layouter::new(fonts, FaceId::MATH, math.text_face, math.size, MATH_SCALE)
+    let Some(layouter) = Layouter::new(fonts, FaceId::MATH, math.text_faces, math.size, MATH_SCALE)
     else {
         return;
     };

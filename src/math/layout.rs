@@ -9,7 +9,8 @@ use std::collections::{BTreeSet, HashMap};
 use super::font::{Constant, GlyphMetrics, MathFont, Part};
 use super::frame::{Drawn, MathBox, MathItem, Placed};
 use super::symbols::is_integral;
-use super::tree::{Array, ArrayKind, Class, Formula, MathList, Node, Style};
+use super::tree::{Array, ArrayKind, Class, Formula, MathList, Node, Style, TextFont};
+use crate::text::fonts::FaceSet;
 use crate::text::{FaceId, FontBook};
 
 /// TeX's \relpenalty and \binoppenalty: the cost of breaking a line after a relation or a
@@ -145,8 +146,8 @@ pub struct Layouter<'a> {
     font: MathFont<'a>,
     fonts: &'a FontBook,
     math_face: FaceId,
-    /// The body face: `\text{…}`, and characters the math font lacks.
-    text_face: FaceId,
+    /// The body family: `\text{…}`, and characters the math font lacks.
+    text_faces: FaceSet,
     /// The size of the math font in text style (points).
     size: f32,
     /// The size of the body face (for `\text`), in text style.
@@ -167,12 +168,12 @@ const REPEATS_PER_ATOM: usize = 4;
 
 impl<'a> Layouter<'a> {
     /// A layouter at `text_size` points, the math font drawn `scale` times larger (to
-    /// match the body face's x-height), text in `text_face`. `None` if the math face has
-    /// no MATH table.
+    /// match the body face's x-height), text in `text_faces`. `None` if the math face
+    /// has no MATH table.
     pub fn new(
         fonts: &'a FontBook,
         math_face: FaceId,
-        text_face: FaceId,
+        text_faces: FaceSet,
         text_size: f32,
         scale: f32,
     ) -> Option<Layouter<'a>> {
@@ -180,7 +181,7 @@ impl<'a> Layouter<'a> {
             font: MathFont::new(fonts.face(math_face))?,
             fonts,
             math_face,
-            text_face,
+            text_faces,
             size: text_size * scale,
             text_size,
             missing: RefCell::new(BTreeSet::new()),
@@ -326,11 +327,16 @@ impl<'a> Layouter<'a> {
                     self.glyph(*c, st)
                 }
             }
-            Node::Text {
-                text, body_face, ..
-            } => {
-                if *body_face {
-                    self.body_text(text, st)
+            Node::Text { text, font, .. } => {
+                let faces = &self.text_faces;
+                let face = match font {
+                    TextFont::Body => Some(faces.regular),
+                    TextFont::Italic => Some(faces.italic),
+                    TextFont::Bold => Some(faces.bold),
+                    TextFont::Math => None,
+                };
+                if let Some(face) = face {
+                    self.body_text(text, face, st)
                 } else {
                     let mut out = MathBox::default();
                     for c in text.chars() {
@@ -480,7 +486,7 @@ impl<'a> Layouter<'a> {
             let m = self.font.metrics(id);
             return self.glyph_box(self.math_face, &m, size, Some(c));
         }
-        let body = self.fonts.face(self.text_face);
+        let body = self.fonts.face(self.text_faces.regular);
         if let Some(id) = body.shaper.glyph_index(c) {
             let scale = self.text_size / self.size;
             let advance = body.shaper.glyph_hor_advance(id).unwrap_or(0) as f32 / body.units_per_em;
@@ -495,7 +501,7 @@ impl<'a> Layouter<'a> {
                 italic: 0.0,
                 accent_x: advance / 2.0,
             };
-            return self.glyph_box(self.text_face, &m, size * scale, Some(c));
+            return self.glyph_box(self.text_faces.regular, &m, size * scale, Some(c));
         }
         self.missing.borrow_mut().insert(c);
         MathBox::space(size / 2.0)
@@ -523,9 +529,9 @@ impl<'a> Layouter<'a> {
     }
 
     /// Words of `\text{…}` in the body face, shaped (kerned, with its ligatures).
-    fn body_text(&self, text: &str, st: St) -> MathBox {
+    fn body_text(&self, text: &str, face_id: FaceId, st: St) -> MathBox {
         let size = self.text_size * self.size_of(st) / self.size;
-        let face = self.fonts.face(self.text_face);
+        let face = self.fonts.face(face_id);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
@@ -562,7 +568,7 @@ impl<'a> Layouter<'a> {
                 x: x + pos.x_offset as f32 * per_unit,
                 y: pos.y_offset as f32 * per_unit,
                 drawn: Drawn::Glyph {
-                    face: self.text_face,
+                    face: face_id,
                     id,
                     size,
                     text: single,
@@ -1300,7 +1306,7 @@ mod tests {
     }
 
     fn layouter(fonts: &FontBook) -> Layouter<'_> {
-        Layouter::new(fonts, FaceId::MATH, FaceId::SERIF, 10.0, 1.0)
+        Layouter::new(fonts, FaceId::MATH, FaceSet::SERIF, 10.0, 1.0)
             .expect("the math face has a MATH table")
     }
 

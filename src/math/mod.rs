@@ -25,6 +25,7 @@ pub const MATH_SCALE: f32 = 1.133;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::fonts::FaceSet;
     use crate::text::{FaceId, FontBook};
     use proptest::prelude::*;
 
@@ -101,7 +102,7 @@ mod tests {
         );
         let formula = parse(&source, true, &Bounds::default()).expect("reads");
         let fonts = FontBook::bundled();
-        let layouter = Layouter::new(&fonts, FaceId::MATH, FaceId::SERIF, 11.0, MATH_SCALE)
+        let layouter = Layouter::new(&fonts, FaceId::MATH, FaceSet::SERIF, 11.0, MATH_SCALE)
             .expect("math font");
         let drawn = glyphs(&layouter.display(&formula));
         // A few glyphs per atom (an assembly's ends) and the extenders' budget; without
@@ -130,8 +131,9 @@ mod tests {
             .spawn(move || {
                 let formula = parse(&source, true, &bounds).expect("within the ceiling");
                 let fonts = FontBook::bundled();
-                let layouter = Layouter::new(&fonts, FaceId::MATH, FaceId::SERIF, 11.0, MATH_SCALE)
-                    .expect("math font");
+                let layouter =
+                    Layouter::new(&fonts, FaceId::MATH, FaceSet::SERIF, 11.0, MATH_SCALE)
+                        .expect("math font");
                 layouter.display(&formula).width
             })
             .expect("a thread");
@@ -149,7 +151,7 @@ mod tests {
             if let Ok(formula) = parse(&source, display, &Bounds::default()) {
                 prop_assert!(source.len() < 4096);
                 let fonts = FontBook::bundled();
-                let layouter = Layouter::new(&fonts, FaceId::MATH, FaceId::SERIF, 11.0, MATH_SCALE).expect("math font");
+                let layouter = Layouter::new(&fonts, FaceId::MATH, FaceSet::SERIF, 11.0, MATH_SCALE).expect("math font");
                 let boxed = layouter.display(&formula);
                 prop_assert!(boxed.width.is_finite() && boxed.ascent.is_finite() && boxed.descent.is_finite());
                 prop_assert!(boxed.width < 10_000.0 && boxed.ascent < 10_000.0);

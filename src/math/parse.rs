@@ -5,7 +5,7 @@
 //! formula of that size.
 
 use super::symbols::{self, Alphabet};
-use super::tree::{Array, ArrayKind, Class, Formula, MathList, Node, Style};
+use super::tree::{Array, ArrayKind, Class, Formula, MathList, Node, Style, TextFont};
 
 /// The deepest nesting any setting allows (the stack's room for the recursion).
 pub const MAX_DEPTH_CEILING: usize = 64;
@@ -728,7 +728,11 @@ impl Parser<'_> {
             | "textsf" | "texttt" | "emph" => Node::Text {
                 text: self.braced_text(name, at)?,
                 class: Class::Ord,
-                body_face: true,
+                font: match name {
+                    "textit" | "emph" => TextFont::Italic,
+                    "textbf" => TextFont::Bold,
+                    _ => TextFont::Body,
+                },
                 limits: false,
             },
             "operatorname" => {
@@ -740,14 +744,14 @@ impl Parser<'_> {
                 Node::Text {
                     text: text.trim().to_string(),
                     class: Class::Op,
-                    body_face: false,
+                    font: TextFont::Math,
                     limits: starred,
                 }
             }
             "bmod" => Node::Text {
                 text: "mod".into(),
                 class: Class::Bin,
-                body_face: false,
+                font: TextFont::Math,
                 limits: false,
             },
             "pmod" => {
@@ -761,7 +765,7 @@ impl Parser<'_> {
                     Node::Text {
                         text: "mod".into(),
                         class: Class::Ord,
-                        body_face: false,
+                        font: TextFont::Math,
                         limits: false,
                     },
                     Node::Space(6.0),
@@ -888,7 +892,14 @@ impl Parser<'_> {
             }
             "begin" => self.environment(at)?,
             _ => {
-                if let Some(alphabet) = Alphabet::named(name) {
+                if let Some(word) = self.italic_word(name) {
+                    Node::Text {
+                        text: word,
+                        class: Class::Ord,
+                        font: TextFont::Italic,
+                        limits: false,
+                    }
+                } else if let Some(alphabet) = Alphabet::named(name) {
                     let outer = self.alphabet;
                     self.alphabet = alphabet;
                     let arg = self.required(name, at);
@@ -904,7 +915,7 @@ impl Parser<'_> {
                     Node::Text {
                         text: symbols::operator_text(name).to_string(),
                         class: Class::Op,
-                        body_face: false,
+                        font: TextFont::Math,
                         limits,
                     }
                 } else if let Some((c, class)) = symbols::symbol(name) {
@@ -920,6 +931,30 @@ impl Parser<'_> {
         };
         list.push(node);
         Ok(())
+    }
+
+    /// The word of `\mathit{word}` (two letters or more, nothing else), which LaTeX
+    /// sets in the text italic, kerned and with its ligatures (`diff`), not as a product
+    /// of variables; `None` (and nothing read) otherwise.
+    fn italic_word(&mut self, command: &str) -> Option<String> {
+        if command != "mathit" {
+            return None;
+        }
+        let start = self.pos;
+        self.skip_space();
+        let rest = &self.src[self.pos..];
+        let inner = rest.strip_prefix('{')?;
+        let word: String = inner
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        if word.len() >= 2 && inner[word.len()..].starts_with('}') {
+            self.pos += word.len() + 2;
+            Some(word)
+        } else {
+            self.pos = start;
+            None
+        }
     }
 
     /// A length written without braces (`\kern3mu`).
@@ -1116,7 +1151,14 @@ mod tests {
         let f = parse(r"\mathbb{R} \mathbf{v} \text{if } x \sin \lim", false).unwrap();
         assert_eq!(f.body[0], Node::Group(vec![sym('ℝ', Class::Ord)]));
         assert_eq!(f.body[1], Node::Group(vec![sym('𝐯', Class::Ord)]));
-        assert!(matches!(&f.body[2], Node::Text { text, body_face: true, .. } if text == "if "));
+        assert!(
+            matches!(&f.body[2], Node::Text { text, font: TextFont::Body, .. } if text == "if ")
+        );
+        let g = parse(r"\mathit{diff} \mathit{x}", false).unwrap();
+        assert!(
+            matches!(&g.body[0], Node::Text { text, font: TextFont::Italic, .. } if text == "diff")
+        );
+        assert_eq!(g.body[1], Node::Group(vec![sym('𝑥', Class::Ord)]));
         assert!(matches!(
             &f.body[4],
             Node::Text {

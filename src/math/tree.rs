@@ -55,13 +55,12 @@ pub enum Node {
     /// A character in the math font (letters already in their mathematical alphabet:
     /// italic `x` is U+1D465).
     Symbol { c: char, class: Class },
-    /// Upright words: `\text{…}` (in the body face) or an operator name (`\sin`, in the
-    /// math font).
+    /// Words: `\text{…}` and `\mathit{word}` (in the body face) or an operator name
+    /// (`\sin`, upright in the math font).
     Text {
         text: String,
         class: Class,
-        /// Set in the body face (`\text`), not the math font.
-        body_face: bool,
+        font: TextFont,
         /// An operator that takes its scripts as limits in display style (`\lim`).
         limits: bool,
     },
@@ -118,6 +117,18 @@ pub enum Node {
     Space(f32),
     /// `\displaystyle`…: the rest of the list in this style.
     SetStyle(Style),
+}
+
+/// What a formula's words are set in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFont {
+    /// Upright letters of the math font (operator names).
+    Math,
+    /// The body face (`\text`), its italic (`\textit`, `\emph`, a word in `\mathit`)
+    /// or its bold (`\textbf`).
+    Body,
+    Italic,
+    Bold,
 }
 
 /// How an array's columns are set.

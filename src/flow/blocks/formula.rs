@@ -25,7 +25,7 @@ impl Flow<'_> {
             return;
         }
         let size = self.settings.font_size * frame.scale;
-        let body = self.settings.faces.body.regular;
+        let body = self.settings.faces.body;
         let fonts = self.services.fonts;
         let Some(layouter) = Layouter::new(fonts, FaceId::MATH, body, size, MATH_SCALE) else {
             return;
