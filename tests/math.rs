@@ -115,20 +115,43 @@ fn a_formula_that_cannot_be_read_prints_its_source_with_one_warning() {
     let text = pdftotext(&rendered.pdf);
     assert!(text.contains("$a + \\foo{b}$"), "{text}");
     assert!(text.contains("x²"), "{text}");
-    // An unended environment and a stray `}`: the same, each named. (Dollars around
-    // unbalanced braces are no formula to pulldown-cmark: they stay text as written.)
+    // An unended environment, and stray `}`s: pulldown-cmark reads no formula whose
+    // braces do not balance, so Folio finds those by their dollars.
     let rendered = render(
-        "$$\\begin{cases} x$$\n\n$${a}}$$\n\nAnd $a}b$ as written.\n",
+        "$$\\begin{cases} x$$\n\n$${a}}$$\n\nAnd $a}b$ as written, but $5 {x} and $6 stay.\n",
         &RenderOptions::default(),
     );
     let warnings: Vec<String> = rendered.warnings.iter().map(|w| w.to_string()).collect();
     let text = pdftotext(&rendered.pdf);
-    assert!(text.contains("And $a}b$ as written."), "{text}");
-    assert_eq!(
-        warnings,
-        ["line 1, column 18: a formula printed as its source: `\\begin{cases}` is never ended"],
+    assert!(
+        text.contains("And $a}b$ as written, but $5 {x} and $6 stay."),
         "{text}"
     );
+    assert_eq!(
+        warnings,
+        [
+            "line 1, column 18: a formula printed as its source: `\\begin{cases}` is never ended",
+            "line 3, column 6: a formula printed as its source: a `}` closes no group",
+            "line 5, column 7: a formula printed as its source: a `}` closes no group",
+        ],
+        "{text}"
+    );
+    // The formula with unbalanced braces is set as code, as one that cannot be read.
+    let typeset = typeset("And $a}b$ and `x}y` here.\n", &RenderOptions::default());
+    let face_of = |wanted: &str| {
+        typeset.layout.pages[0]
+            .elements
+            .iter()
+            .find_map(|e| match e {
+                folio::layout::Element::Text { run, .. } if run.text.contains(wanted) => {
+                    Some(run.face)
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no {wanted}"))
+    };
+    assert_eq!(face_of("a}b"), face_of("x}y"), "in the code face");
+    assert_ne!(face_of("a}b"), face_of("And"));
 }
 
 #[test]

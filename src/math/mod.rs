@@ -15,7 +15,7 @@ mod tree;
 use frame::Drawn;
 pub use frame::{MathBox, MathItem};
 pub use layout::Layouter;
-pub use parse::{parse, Bounds, MathError};
+pub use parse::{parse, unbalanced_braces, Bounds, MathError};
 pub use tree::Formula;
 
 /// The math font is drawn this many times its size: STIX Two Math's x-height (0.473 em)

@@ -128,6 +128,31 @@ impl std::fmt::Display for MathError {
     }
 }
 
+/// The first place where a formula's braces do not balance (`\{` and `\}` are not
+/// braces), if there is one: a `}` that closes nothing, or the last `{` never closed.
+pub fn unbalanced_braces(source: &str) -> Option<MathError> {
+    let mut open = Vec::new();
+    let mut escaped = false;
+    for (at, c) in source.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '{' => open.push(at),
+            '}' if open.pop().is_none() => {
+                return Some(MathError {
+                    kind: MathErrorKind::UnopenedGroup,
+                    at,
+                });
+            }
+            _ => {}
+        }
+    }
+    open.pop().map(|at| MathError {
+        kind: MathErrorKind::UnclosedGroup,
+        at,
+    })
+}
+
 /// Reads a formula's source (without its dollars), within `bounds`.
 pub fn parse(source: &str, display: bool, bounds: &Bounds) -> Result<Formula, MathError> {
     if source.len() > bounds.bytes {
@@ -1199,6 +1224,16 @@ mod tests {
         );
         assert_eq!(err(r"\frac"), "`\\frac` is missing its argument at 0");
         assert_eq!(err(r"a & b"), "`&` outside an environment with cells at 2");
+    }
+
+    #[test]
+    fn unbalanced_braces_are_found_where_they_fail() {
+        let at = |s: &str| unbalanced_braces(s).map(|e| (e.at, e.kind));
+        assert_eq!(at("a}b"), Some((1, MathErrorKind::UnopenedGroup)));
+        assert_eq!(at("{a{b}"), Some((0, MathErrorKind::UnclosedGroup)));
+        assert_eq!(at(r"\frac{a}{b"), Some((8, MathErrorKind::UnclosedGroup)));
+        assert_eq!(at(r"\{a\}"), None);
+        assert_eq!(at("{a}{b}"), None);
     }
 
     #[test]

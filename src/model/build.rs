@@ -4,7 +4,7 @@
 //! smart punctuation. Raw HTML is never interpreted: it contributes its text content
 //! (`<br>` breaks a line; `<script>`, `<style>` and comments vanish).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -90,12 +90,65 @@ pub fn parse_markdown(
             .get_or_init(|| LineStarts::new(markdown))
             .place(markdown, start, end, first_line)
     };
-    let parser = Parser::new_ext(markdown, parser_options(math)).into_offset_iter();
-    for (n, (event, range)) in parser.enumerate() {
-        if n % CANCEL_CHECK_EVENTS == 0 && cancel.is_cancelled() {
+    let mut parser = Parser::new_ext(markdown, parser_options(math)).into_offset_iter();
+    // Events read ahead (looking for a dollar that closes a formula) and not yet used.
+    let mut pending: VecDeque<(Event<'_>, std::ops::Range<usize>)> = VecDeque::new();
+    let mut n = 0usize;
+    while let Some((event, range)) = pending.pop_front().or_else(|| parser.next()) {
+        n += 1;
+        if n.is_multiple_of(CANCEL_CHECK_EVENTS) && cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
         match event {
+            // pulldown-cmark reads no formula whose braces do not balance: its dollars
+            // come as text. One that opens, closed on its line by another with nothing
+            // but text between and braces that do not balance, is a formula the author
+            // got wrong: printed as its source in code type, with a warning.
+            Event::Text(ref dollar)
+                if math
+                    && &**dollar == "$"
+                    && is_dollar(markdown, &range)
+                    && opens(markdown, range.end) =>
+            {
+                let mut ahead = Vec::new();
+                let mut closer = None;
+                while ahead.len() < DOLLAR_LOOKAHEAD {
+                    let Some(next) = pending.pop_front().or_else(|| parser.next()) else {
+                        break;
+                    };
+                    let text = matches!(next.0, Event::Text(_));
+                    let closes = matches!(&next.0, Event::Text(t) if &**t == "$")
+                        && is_dollar(markdown, &next.1)
+                        && closes(markdown, &next.1);
+                    ahead.push(next);
+                    if closes {
+                        closer = Some(ahead.len() - 1);
+                    }
+                    if closes || !text {
+                        break;
+                    }
+                }
+                let unbalanced = closer.and_then(|k| {
+                    let source = &markdown[range.end..ahead[k].1.start];
+                    math::unbalanced_braces(source).map(|e| (k, source, e))
+                });
+                match unbalanced {
+                    Some((k, source, error)) => {
+                        let at = range.end + error.at;
+                        builder.math_warning(&error, || place(at, at + 1));
+                        builder.push_inline(Inline::Code(format!("${source}$")));
+                        for later in ahead.drain(k + 1..).rev() {
+                            pending.push_front(later);
+                        }
+                    }
+                    None => {
+                        builder.event(event);
+                        for later in ahead.into_iter().rev() {
+                            pending.push_front(later);
+                        }
+                    }
+                }
+            }
             Event::InlineMath(source) => {
                 // Pandoc's rule, which pulldown-cmark lacks: a closing dollar followed by
                 // a digit closes nothing (`from $5 to 10$20`): the dollars are text.
@@ -197,6 +250,32 @@ enum Span {
     /// Opened by an inline HTML tag; closed by its end tag, or by whatever ends the
     /// enclosing span (HTML in markdown is often unbalanced).
     Html(HtmlStyle),
+}
+
+/// How many events after a dollar are read ahead for the dollar that closes it (a
+/// formula's text comes as a few text events; anything else ends the search).
+const DOLLAR_LOOKAHEAD: usize = 16;
+
+/// Whether the text at `range` is a dollar sign as written (not `\$`, which is never a
+/// formula's).
+fn is_dollar(markdown: &str, range: &std::ops::Range<usize>) -> bool {
+    markdown.get(range.clone()) == Some("$")
+}
+
+/// Whether a dollar ending at `at` may open a formula: a non-space follows it.
+fn opens(markdown: &str, at: usize) -> bool {
+    markdown[at..]
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace())
+}
+
+/// Whether a dollar at `range` may close a formula: a non-space before it and no digit
+/// after it.
+fn closes(markdown: &str, range: &std::ops::Range<usize>) -> bool {
+    let before = markdown[..range.start].chars().next_back();
+    let after = markdown[range.end..].chars().next();
+    before.is_some_and(|c| !c.is_whitespace()) && !after.is_some_and(|c| c.is_ascii_digit())
 }
 
 /// Formulas that cannot be read get a warning each up to this many; the rest one.
@@ -912,6 +991,20 @@ mod tests {
         );
         let blocks = parse_markdown("Both $x^2$ and $`y_1`$ and \\$5.");
         assert_eq!(formulas(&blocks), ["x^2", "y_1"]);
+        // Unbalanced braces between dollars: the source as code; escaped dollars and
+        // prices are never a formula's.
+        let blocks = parse_markdown("x $a}b$ y, \\$5 {x} 6\\$, $5 {x} and $6.");
+        let Block::Paragraph(inlines) = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert!(
+            inlines.contains(&Inline::Code("$a}b$".into())),
+            "{inlines:?}"
+        );
+        assert_eq!(
+            Inline::plain_text(inlines),
+            "x $a}b$ y, $5 {x} 6$, $5 {x} and $6."
+        );
         let blocks = parse_markdown("```math\n\\sqrt{2}\n```\n");
         assert_eq!(formulas(&blocks), ["block:\\sqrt{2}"]);
         // A display between a paragraph's lines splits it; a heading keeps it inline.
