@@ -52,6 +52,11 @@ const SMALL_STRUT_ASCENT_EM: f32 = 0.6;
 const SMALL_STRUT_DESCENT_EM: f32 = 0.25;
 const ALIGNED_PAIR_GAP_EM: f32 = 2.0;
 const CASES_GAP_EM: f32 = 1.0;
+/// The room inside `\boxed`'s frame (LaTeX's \fboxsep, 3 pt at 10 pt) and at each end
+/// of an extensible arrow beyond its labels, in ems.
+const BOX_PADDING_EM: f32 = 0.3;
+const ARROW_PAD_EM: f32 = 0.5;
+
 /// The gap between a brace and what it spans (plain TeX's \overbrace: 3 pt at 10 pt).
 const BRACE_GAP_EM: f32 = 0.3;
 /// The most a text-style fraction's numerator rises and its denominator drops, in ems:
@@ -380,6 +385,26 @@ impl<'a> Layouter<'a> {
             Node::Line { over, base } => self.line(*over, base, st),
             Node::Brace { over, base, label } => self.brace(*over, base, label.as_ref(), st),
             Node::Array(array) => self.array(array, st),
+            Node::Classed { body, .. } => {
+                let mut b = self.list(body, st);
+                b.is_char = false;
+                b
+            }
+            Node::Phantom {
+                body,
+                width,
+                height,
+            } => {
+                let b = self.list(body, st);
+                MathBox {
+                    width: if *width { b.width } else { 0.0 },
+                    ascent: if *height { b.ascent } else { 0.0 },
+                    descent: if *height { b.descent } else { 0.0 },
+                    ..MathBox::default()
+                }
+            }
+            Node::Boxed(body) => self.boxed(body, st),
+            Node::Arrow { c, above, below } => self.arrow(*c, above, below.as_ref(), st),
             // Handled by `atoms`.
             Node::Scripts { .. } | Node::Space(_) | Node::Middle(_) | Node::SetStyle(_) => {
                 MathBox::default()
@@ -1158,6 +1183,77 @@ impl<'a> Layouter<'a> {
                 let w = label.width;
                 out.add(label, (width - w) / 2.0, y);
             }
+        }
+        out
+    }
+
+    /// A list in a frame of rules (`\boxed`), with LaTeX's \fboxsep inside.
+    fn boxed(&self, body: &MathList, st: St) -> MathBox {
+        let size = self.size_of(st);
+        let inner = self.list(body, st);
+        let pad = BOX_PADDING_EM * size;
+        let t = self.c(st, Constant::FractionRuleThickness);
+        let (w, a, d) = (inner.width, inner.ascent, inner.descent);
+        let mut out = MathBox {
+            width: w + 2.0 * (pad + t),
+            ..MathBox::default()
+        };
+        out.add(inner, pad + t, 0.0);
+        let (top, bottom) = (a + pad, -(d + pad) - t);
+        let width = out.width;
+        out.rule(0.0, top, width, t);
+        out.rule(0.0, bottom, width, t);
+        // The sides: rules as tall as the frame, drawn as thin boxes.
+        let side = top + t - bottom;
+        for x in [0.0, width - t] {
+            out.items.push(Placed {
+                x,
+                y: bottom,
+                drawn: Drawn::Rule {
+                    width: t,
+                    height: side,
+                },
+            });
+        }
+        out.ascent = out.ascent.max(top + t);
+        out.descent = out.descent.max(-bottom);
+        out
+    }
+
+    /// An arrow stretched under its label (and over its second), as amsmath's
+    /// `\xrightarrow`: the labels in script style, the arrow a little longer than they.
+    fn arrow(&self, c: char, above: &MathList, below: Option<&MathList>, st: St) -> MathBox {
+        use Constant::*;
+        let size = self.size_of(st);
+        let above = self.list(above, st.sup());
+        let below = below.map(|b| self.list(b, st.sub()));
+        let label = above.width.max(below.as_ref().map_or(0.0, |b| b.width));
+        let target = label + 2.0 * ARROW_PAD_EM * size;
+        let arrow = match self.font.glyph_index(c) {
+            Some(id) => {
+                let parts = self.stretched(id, target / size, false);
+                match parts.as_slice() {
+                    [part] => self.glyph_box(self.math_face, &part.glyph, size, Some(c)),
+                    _ => self.parts_box(&parts, false, size, c),
+                }
+            }
+            None => self.glyph(c, st),
+        };
+        let width = arrow.width.max(target);
+        let gap = self.c(st, StretchStackGapBelowMin);
+        let mut out = MathBox {
+            width,
+            ..MathBox::default()
+        };
+        let (arrow_w, arrow_a, arrow_d) = (arrow.width, arrow.ascent, arrow.descent);
+        out.add(arrow, (width - arrow_w) / 2.0, 0.0);
+        let above_y = arrow_a + gap + above.descent;
+        let above_w = above.width;
+        out.add(above, (width - above_w) / 2.0, above_y);
+        if let Some(below) = below {
+            let y = -(arrow_d + gap + below.ascent);
+            let w = below.width;
+            out.add(below, (width - w) / 2.0, y);
         }
         out
     }

@@ -121,6 +121,15 @@ fn node(node: &Node, spaced: bool, out: &mut String) {
             grouped(base, out);
             out.push(if *over { '\u{305}' } else { '\u{332}' });
         }
+        Node::Classed { body, .. } | Node::Boxed(body) => list(body, spaced, out),
+        Node::Phantom { .. } => {}
+        Node::Arrow { c, above, below } => {
+            out.push(*c);
+            script(above, '^', out);
+            if let Some(below) = below {
+                script(below, '_', out);
+            }
+        }
         Node::Brace { base, label, .. } => {
             list(base, spaced, out);
             if let Some(label) = label {
@@ -319,6 +328,8 @@ mod tests {
         assert_eq!(linear(r"x_{\text{max}}"), "x_(max)");
         assert_eq!(linear(r"\mathbb{R}^n"), "ℝⁿ");
         assert_eq!(linear(r"\binom{n}{k}"), "(n over k)");
+        assert_eq!(linear(r"A \xrightarrow{f} B"), "A →^f B");
+        assert_eq!(linear(r"\boxed{x}\phantom{y}"), "x");
         assert_eq!(
             linear(r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}"),
             "(a b; c d)"

@@ -730,6 +730,52 @@ impl Parser<'_> {
                 };
                 Node::Brace { over, base, label }
             }
+            "mathord" | "mathop" | "mathbin" | "mathrel" | "mathopen" | "mathclose"
+            | "mathpunct" | "mathinner" => Node::Classed {
+                class: match name {
+                    "mathop" => Class::Op,
+                    "mathbin" => Class::Bin,
+                    "mathrel" => Class::Rel,
+                    "mathopen" => Class::Open,
+                    "mathclose" => Class::Close,
+                    "mathpunct" => Class::Punct,
+                    "mathinner" => Class::Inner,
+                    _ => Class::Ord,
+                },
+                body: self.required(name, at)?,
+            },
+            "phantom" | "hphantom" | "vphantom" => Node::Phantom {
+                body: self.required(name, at)?,
+                width: name != "vphantom",
+                height: name != "hphantom",
+            },
+            "boxed" => Node::Boxed(self.required(name, at)?),
+            "xrightarrow" | "xleftarrow" | "xRightarrow" | "xLeftarrow" | "xleftrightarrow"
+            | "xLeftrightarrow" | "xmapsto" => {
+                self.skip_space();
+                let below = if self.peek() == Some('[') {
+                    self.bump();
+                    self.enter(at)?;
+                    let (below, _) = self.list(Stop::Bracket, false)?;
+                    self.depth -= 1;
+                    Some(below)
+                } else {
+                    None
+                };
+                Node::Arrow {
+                    c: match name {
+                        "xleftarrow" => '←',
+                        "xRightarrow" => '⇒',
+                        "xLeftarrow" => '⇐',
+                        "xleftrightarrow" => '↔',
+                        "xLeftrightarrow" => '⇔',
+                        "xmapsto" => '↦',
+                        _ => '→',
+                    },
+                    above: self.required(name, at)?,
+                    below,
+                }
+            }
             "overset" | "underset" | "stackrel" => {
                 let mark = self.required(name, at)?;
                 let base = self.required(name, at)?;
@@ -1224,6 +1270,34 @@ mod tests {
         );
         assert_eq!(err(r"\frac"), "`\\frac` is missing its argument at 0");
         assert_eq!(err(r"a & b"), "`&` outside an environment with cells at 2");
+    }
+
+    #[test]
+    fn arrows_frames_phantoms_and_classes() {
+        let f = parse(
+            r"\xrightarrow[b]{a} \boxed{x} \mathrel{y} \hphantom{z}",
+            false,
+        )
+        .unwrap();
+        assert!(matches!(
+            &f.body[0],
+            Node::Arrow {
+                c: '→',
+                below: Some(_),
+                ..
+            }
+        ));
+        assert_eq!(f.body[0].class(), Class::Rel);
+        assert!(matches!(&f.body[1], Node::Boxed(_)));
+        assert_eq!(f.body[2].class(), Class::Rel);
+        assert!(matches!(
+            &f.body[3],
+            Node::Phantom {
+                width: true,
+                height: false,
+                ..
+            }
+        ));
     }
 
     #[test]

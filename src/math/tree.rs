@@ -113,6 +113,23 @@ pub enum Node {
     },
     /// Rows of cells (`matrix`, `cases`, `aligned`…).
     Array(Box<Array>),
+    /// A group given a class (`\mathrel{…}`, `\mathbin{…}`, `\mathop{…}`…).
+    Classed { class: Class, body: MathList },
+    /// Room for what a list would take, drawn as nothing (`\phantom`; `\hphantom` keeps
+    /// only its width, `\vphantom` only its height and depth).
+    Phantom {
+        body: MathList,
+        width: bool,
+        height: bool,
+    },
+    /// A list in a frame (`\boxed`).
+    Boxed(MathList),
+    /// An arrow as long as its labels (`\xrightarrow[below]{above}`).
+    Arrow {
+        c: char,
+        above: MathList,
+        below: Option<MathList>,
+    },
     /// Horizontal space, in mu (an 18th of an em).
     Space(f32),
     /// `\displaystyle`…: the rest of the list in this style.
@@ -166,13 +183,16 @@ impl Node {
             // \left…\right group is inner.
             Node::Delimited { .. } => Class::Inner,
             Node::Fraction { .. } => Class::Ord,
-            Node::Middle(_) => Class::Rel,
+            Node::Middle(_) | Node::Arrow { .. } => Class::Rel,
+            Node::Classed { class, .. } => *class,
             Node::Group(_)
             | Node::Root { .. }
             | Node::Accent { .. }
             | Node::Line { .. }
             | Node::Brace { .. }
             | Node::Array(_)
+            | Node::Phantom { .. }
+            | Node::Boxed(_)
             | Node::Space(_)
             | Node::SetStyle(_) => Class::Ord,
         }
