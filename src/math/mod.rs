@@ -30,7 +30,7 @@ mod tests {
     use proptest::prelude::*;
 
     /// Pieces of LaTeX, well and badly formed, that formulas are made of.
-    const TOKENS: [&str; 52] = [
+    const TOKENS: [&str; 56] = [
         "x",
         "2",
         "+",
@@ -83,6 +83,10 @@ mod tests {
         "\\hspace{-3em}",
         "\\overset{a}{b}",
         "\\middle\\{",
+        "\\xrightarrow[x]",
+        "\\boxed",
+        "\\vphantom",
+        "\\mathrel",
     ];
 
     fn glyphs(b: &MathBox) -> usize {
