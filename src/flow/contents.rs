@@ -358,7 +358,7 @@ mod tests {
 
     #[test]
     fn leaders_stand_on_a_grid_between_text_and_number() {
-        let glyph = crate::text::Glyph {
+        let glyph = crate::text::shape::Glyph {
             id: 17,
             advance: 3.0,
             x_offset: 0.0,

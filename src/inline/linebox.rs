@@ -187,23 +187,22 @@ pub fn line_boxes(
                 }
                 let x = measure.left.0 + offset + placed.x;
                 let y = baseline - piece.rise;
-                let parent = match piece.link {
-                    Some(link) => tags.link(&mut link_tags, prepared.links.len(), link),
-                    None => tags.node,
-                };
+                let link = piece
+                    .link
+                    .map(|link| (link, tags.link(&mut link_tags, prepared.links.len(), link)));
+                let parent = link.map_or(tags.node, |(_, tag)| tag);
                 let tag = tags.formula(&mut formula_tags, &prepared.formulas, math.formula, parent);
                 math_above = math_above.max(boxed.ascent + piece.rise);
                 math_below = math_below.max(boxed.descent - piece.rise);
                 lb.elements
                     .extend(boxed.draw(Pt(x), Pt(y), piece.color, tag, &math.text, fonts));
-                if let Some(link) = piece.link {
+                if let Some((link, link_tag)) = link {
                     let rect = Rect {
                         x: Pt(x),
                         y: Pt(y - boxed.ascent),
                         width: Pt(boxed.width),
                         height: Pt(boxed.ascent + boxed.descent),
                     };
-                    let link_tag = tags.link(&mut link_tags, prepared.links.len(), link);
                     push_link(
                         &mut lb.elements,
                         rect,

@@ -76,8 +76,9 @@ pub struct Piece {
     /// Raise (superscript, > 0) or lower the baseline, in points.
     pub rise: f32,
     pub color: Rgb,
-    /// A formula's material (the run is then empty).
-    pub math: Option<MathPiece>,
+    /// A formula's material (the run is then empty); boxed, so that the pieces of
+    /// words, most of a paragraph, stay small.
+    pub math: Option<Box<MathPiece>>,
 }
 
 /// A formula, or a part of one between two places a line may break in it.
@@ -279,11 +280,11 @@ fn add_math(prepared: &mut Prepared, math: &MathSpan<'_>, ctx: &Context<'_>) {
                     strike: false,
                     rise: math.rise,
                     color: math.color,
-                    math: Some(MathPiece {
+                    math: Some(Box::new(MathPiece {
                         boxed,
                         formula,
                         text: std::mem::replace(&mut text, Arc::from("")),
-                    }),
+                    })),
                 });
                 prepared.items.push(Item::Box {
                     width,
@@ -799,23 +800,9 @@ fn hyphen_piece(prepared: &mut Prepared, span: &Span, ctx: &Context<'_>) -> usiz
     let face = ctx.services.fonts.face(span.face);
     let (id, advance) = face.hyphen;
     let piece = prepared.push_piece(Piece {
-        run: ShapedRun {
-            face: span.face,
-            size: span.size,
-            // What the hyphen stands for in the text layer: the soft hyphen of a word
-            // broken here, which readers join back (drawn as the face's hyphen).
-            text: "\u{ad}".to_string(),
-            glyphs: vec![crate::text::Glyph {
-                id,
-                advance: advance * span.size,
-                x_offset: 0.0,
-                y_offset: 0.0,
-                cluster: 0,
-            }],
-            ascending: true,
-            level: 0,
-            scale: 1.0,
-        },
+        // What the hyphen stands for in the text layer: the soft hyphen of a word
+        // broken here, which readers join back (drawn as the face's hyphen).
+        run: ShapedRun::single(span.face, span.size, id, "\u{ad}", advance * span.size),
         shared: true,
         link: span.link,
         strike: span.strike,

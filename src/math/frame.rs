@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::geom::{Pt, Rgb};
 use crate::layout::Element;
 use crate::structure::Tag;
-use crate::text::{FaceId, FontBook, Glyph, ShapedRun};
+use crate::text::{FaceId, FontBook, ShapedRun};
 
 /// Something drawn in a formula.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +16,8 @@ pub enum Drawn {
         face: FaceId,
         id: u16,
         size: f32,
+        /// Its advance, in points.
+        advance: f32,
         /// The character it draws (what its map entry reads), if it draws one whole.
         text: Option<char>,
     },
@@ -138,25 +140,10 @@ impl MathBox {
             .unwrap_or(10.0);
         let space_width = math.space_width * space_size;
         let carrier = |at: f32| -> Option<Element> {
-            let id = space?;
             Some(Element::Text {
                 x: Pt(at),
                 y: baseline,
-                run: ShapedRun {
-                    face: FaceId::MATH,
-                    size: space_size,
-                    text: " ".to_string(),
-                    glyphs: vec![Glyph {
-                        id,
-                        advance: space_width,
-                        x_offset: 0.0,
-                        y_offset: 0.0,
-                        cluster: 0,
-                    }],
-                    ascending: true,
-                    level: 0,
-                    scale: 1.0,
-                },
+                run: ShapedRun::single(FaceId::MATH, space_size, space?, " ", space_width),
                 color,
                 tag,
                 formula: Some(text.clone()),
@@ -173,30 +160,12 @@ impl MathBox {
                     face,
                     id,
                     size,
+                    advance,
                     text: glyph_text,
                 } => {
-                    let shaper = &fonts.face(face).shaper;
-                    let units = fonts.face(face).units_per_em;
-                    let advance = shaper
-                        .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(id))
-                        .unwrap_or(0) as f32
-                        / units
-                        * size;
-                    let run = ShapedRun {
-                        face,
-                        size,
-                        text: glyph_text.map(String::from).unwrap_or_default(),
-                        glyphs: vec![Glyph {
-                            id,
-                            advance,
-                            x_offset: 0.0,
-                            y_offset: 0.0,
-                            cluster: 0,
-                        }],
-                        ascending: true,
-                        level: 0,
-                        scale: 1.0,
-                    };
+                    let mut bytes = [0u8; 4];
+                    let glyph_text = glyph_text.map_or("", |c| c.encode_utf8(&mut bytes));
+                    let run = ShapedRun::single(face, size, id, glyph_text, advance);
                     out.push(Element::Text {
                         x: Pt(px),
                         y: Pt(py),

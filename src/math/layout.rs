@@ -261,24 +261,18 @@ impl<'a> Layouter<'a> {
 
     fn list(&self, list: &MathList, st: St) -> MathBox {
         let atoms = self.atoms(list, st);
-        let mut out = MathBox::default();
-        let mut first = true;
-        for item in self.join(atoms, st, false) {
-            match item {
-                MathItem::Box(b) => {
-                    // A list of one character is still one (for accents and scripts).
-                    let single = first && b.is_char;
-                    let accent = b.accent_x;
-                    out.append(b);
-                    out.is_char = single;
-                    out.accent_x = if single { accent } else { None };
-                    first = false;
-                }
-                MathItem::Glue { width, .. } => out.append(MathBox::space(width)),
-                MathItem::Penalty(_) => {}
-            }
+        self.hlist(atoms, st)
+    }
+
+    /// Atoms side by side in one box: `join` without places to break gives one (a list
+    /// of one character is still one, for accents and scripts).
+    fn hlist(&self, atoms: Vec<Atom>, st: St) -> MathBox {
+        let mut items = self.join(atoms, st, false);
+        debug_assert_eq!(items.len(), 1, "one box when nothing may break");
+        match items.pop() {
+            Some(MathItem::Box(b)) => b,
+            _ => MathBox::default(),
         }
-        out
     }
 
     /// The atoms of a list, each set in its style (a `\displaystyle` changes it for the
@@ -359,7 +353,8 @@ impl<'a> Layouter<'a> {
                     out
                 }
             }
-            Node::Group(list) => {
+            // A group is one atom, of its class if it was given one.
+            Node::Group(list) | Node::Classed { body: list, .. } => {
                 let mut b = self.list(list, st);
                 b.is_char = false;
                 b
@@ -385,11 +380,6 @@ impl<'a> Layouter<'a> {
             Node::Line { over, base } => self.line(*over, base, st),
             Node::Brace { over, base, label } => self.brace(*over, base, label.as_ref(), st),
             Node::Array(array) => self.array(array, st),
-            Node::Classed { body, .. } => {
-                let mut b = self.list(body, st);
-                b.is_char = false;
-                b
-            }
             Node::Phantom {
                 body,
                 width,
@@ -547,6 +537,7 @@ impl<'a> Layouter<'a> {
                     face,
                     id: m.id,
                     size,
+                    advance: m.advance * size,
                     text,
                 },
             }],
@@ -596,6 +587,7 @@ impl<'a> Layouter<'a> {
                     face: face_id,
                     id,
                     size,
+                    advance: pos.x_advance as f32 * per_unit,
                     text: single,
                 },
             });
@@ -745,14 +737,7 @@ impl<'a> Layouter<'a> {
         all.push(side(open, Class::Open));
         all.extend(atoms);
         all.push(side(close, Class::Close));
-        let mut out = MathBox::default();
-        for item in self.join(all, st, false) {
-            match item {
-                MathItem::Box(b) => out.append(b),
-                MathItem::Glue { width, .. } => out.append(MathBox::space(width)),
-                MathItem::Penalty(_) => {}
-            }
-        }
+        let mut out = self.hlist(all, st);
         out.is_char = false;
         out.accent_x = None;
         out

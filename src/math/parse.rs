@@ -561,6 +561,19 @@ impl Parser<'_> {
         }
     }
 
+    /// An optional argument in brackets (`\sqrt[3]`, `\xrightarrow[below]`), if given.
+    fn optional(&mut self, at: usize) -> Result<Option<MathList>> {
+        self.skip_space();
+        if self.peek() != Some('[') {
+            return Ok(None);
+        }
+        self.bump();
+        self.enter(at)?;
+        let (list, _) = self.list(Stop::Bracket, false)?;
+        self.depth -= 1;
+        Ok(Some(list))
+    }
+
     fn required(&mut self, command: &str, at: usize) -> Result<MathList> {
         self.argument(at)?
             .ok_or_else(|| self.error(MathErrorKind::MissingArgument(format!("\\{command}")), at))
@@ -663,16 +676,7 @@ impl Parser<'_> {
                 }
             }
             "sqrt" => {
-                self.skip_space();
-                let index = if self.peek() == Some('[') {
-                    self.bump();
-                    self.enter(at)?;
-                    let (index, _) = self.list(Stop::Bracket, false)?;
-                    self.depth -= 1;
-                    Some(index)
-                } else {
-                    None
-                };
+                let index = self.optional(at)?;
                 let body = self.required(name, at)?;
                 Node::Root { index, body }
             }
@@ -752,16 +756,7 @@ impl Parser<'_> {
             "boxed" => Node::Boxed(self.required(name, at)?),
             "xrightarrow" | "xleftarrow" | "xRightarrow" | "xLeftarrow" | "xleftrightarrow"
             | "xLeftrightarrow" | "xmapsto" => {
-                self.skip_space();
-                let below = if self.peek() == Some('[') {
-                    self.bump();
-                    self.enter(at)?;
-                    let (below, _) = self.list(Stop::Bracket, false)?;
-                    self.depth -= 1;
-                    Some(below)
-                } else {
-                    None
-                };
+                let below = self.optional(at)?;
                 Node::Arrow {
                     c: match name {
                         "xleftarrow" => '←',

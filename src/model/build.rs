@@ -48,17 +48,13 @@ pub fn formulas_as_text(text: &str, bounds: &math::Bounds) -> String {
         let Event::InlineMath(source) = event else {
             continue;
         };
-        let digit_after = text[range.end..].starts_with(|c: char| c.is_ascii_digit());
-        let source = source
-            .strip_prefix('`')
-            .and_then(|s| s.strip_suffix('`'))
-            .unwrap_or(&source);
+        if digit_after(text, range.end) || range.start < done {
+            continue;
+        }
+        let source = in_backticks(&source).unwrap_or(&source);
         let Ok(formula) = math::parse(source, false, bounds) else {
             continue;
         };
-        if digit_after || range.start < done {
-            continue;
-        }
         out.push_str(&text[done..range.start]);
         out.push_str(&formula.linear());
         done = range.end;
@@ -150,10 +146,8 @@ pub fn parse_markdown(
                 }
             }
             Event::InlineMath(source) => {
-                // Pandoc's rule, which pulldown-cmark lacks: a closing dollar followed by
-                // a digit closes nothing (`from $5 to 10$20`): the dollars are text.
-                let after = markdown[range.end..].chars().next();
-                if after.is_some_and(|c| c.is_ascii_digit()) {
+                // `from $5 to 10$20`: the dollars are text.
+                if digit_after(markdown, range.end) {
                     // As written, without the markers of the containers it spans.
                     builder.event(Event::Text(format!("${source}$").into()));
                     continue;
@@ -274,8 +268,18 @@ fn opens(markdown: &str, at: usize) -> bool {
 /// after it.
 fn closes(markdown: &str, range: &std::ops::Range<usize>) -> bool {
     let before = markdown[..range.start].chars().next_back();
-    let after = markdown[range.end..].chars().next();
-    before.is_some_and(|c| !c.is_whitespace()) && !after.is_some_and(|c| c.is_ascii_digit())
+    before.is_some_and(|c| !c.is_whitespace()) && !digit_after(markdown, range.end)
+}
+
+/// Pandoc's rule, which pulldown-cmark lacks: a dollar with a digit after it (at `at`)
+/// closes no formula.
+fn digit_after(markdown: &str, at: usize) -> bool {
+    markdown[at..].starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// The formula inside GitHub's `` $`…`$ `` backticks, if it is written so.
+fn in_backticks(source: &str) -> Option<&str> {
+    source.strip_prefix('`')?.strip_suffix('`')
 }
 
 /// Formulas that cannot be read get a warning each up to this many; the rest one.
@@ -710,7 +714,7 @@ impl Builder {
     /// `place` (from a byte offset in the source).
     fn math(&mut self, source: &str, display: bool, place: &dyn Fn(usize) -> SourcePos) {
         // GitHub's `` $`…`$ ``: the backticks are not part of the formula.
-        let (source, quoted) = match source.strip_prefix('`').and_then(|s| s.strip_suffix('`')) {
+        let (source, quoted) = match in_backticks(source) {
             Some(inner) if !display => (inner, 1),
             _ => (source, 0),
         };

@@ -14,4 +14,4 @@ pub mod shape;
 pub use fonts::{FaceId, FontBook};
 pub use highlight::Highlighter;
 pub use hyphenate::Hyphenator;
-pub use shape::{Glyph, ShapeOptions, ShapedRun};
+pub use shape::{ShapeOptions, ShapedRun};

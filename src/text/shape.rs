@@ -52,6 +52,26 @@ impl ShapedRun {
         }
     }
 
+    /// One glyph, `advance` wide, standing for `text` (which may be empty: a glyph that
+    /// stands for no text of its own), left to right.
+    pub fn single(face: FaceId, size: f32, glyph: u16, text: &str, advance: f32) -> ShapedRun {
+        ShapedRun {
+            face,
+            size,
+            text: text.to_string(),
+            glyphs: vec![Glyph {
+                id: glyph,
+                advance,
+                x_offset: 0.0,
+                y_offset: 0.0,
+                cluster: 0,
+            }],
+            ascending: true,
+            level: 0,
+            scale: 1.0,
+        }
+    }
+
     /// One glyph, `glyph`, for each character of `text` (a run of spaces, leader dots),
     /// the `n`th advancing by `advance(n, character)`.
     pub fn repeated(
