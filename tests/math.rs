@@ -521,3 +521,24 @@ fn thousands_of_bad_formulas_get_a_hundred_warnings_and_one_for_the_rest() {
         "line 201, column 6: a formula printed as its source: and 50 more formulas printed as their source"
     );
 }
+
+#[test]
+fn displays_keep_with_the_text_above_but_a_run_of_them_breaks_across_pages() {
+    let mut markdown = String::from("Intro paragraph.\n\n");
+    for i in 1..=60 {
+        markdown.push_str(&format!("$$x_{{{i}}} = {i}$$\n\n"));
+    }
+    let rendered = render(&markdown, &RenderOptions::default());
+    assert!(
+        rendered.warnings.is_empty(),
+        "no block taller than a page: {:?}",
+        rendered.warnings
+    );
+    assert!(rendered.pages >= 2);
+    // The first display is still on the page of the text that introduces it.
+    let typeset = typeset(&markdown, &RenderOptions::default());
+    let first = &typeset.layout.pages[0];
+    let roles: Vec<_> = first.lines.iter().map(|l| l.role).collect();
+    assert_eq!(roles[0], folio::layout::Role::Body);
+    assert_eq!(roles[1], folio::layout::Role::Math);
+}

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::{Flow, Frame};
-use crate::flow::vlist::add_bars;
+use crate::flow::vlist::{add_bars, VItem};
 use crate::geom::{Pt, Rgb};
 use crate::inline::LineBox;
 use crate::layout::{Element, Role};
@@ -88,8 +88,18 @@ impl Flow<'_> {
             }
         }
         add_bars(&mut line, &frame.bars);
-        // Kept with the text above it, as TeX's \predisplaypenalty keeps it.
-        self.list.glue_to_next();
+        // Kept with the text above it, as TeX's \predisplaypenalty keeps it; not with a
+        // display above it, or a run of displays would be one block no page can break.
+        let after_display = self
+            .list
+            .items
+            .iter()
+            .rev()
+            .find(|item| !matches!(item, VItem::Space { .. } | VItem::Penalty(_)))
+            .is_some_and(|item| matches!(item, VItem::Line(line) if line.role == Role::Math));
+        if !after_display {
+            self.list.glue_to_next();
+        }
         let space = DISPLAY_SPACE_LEADINGS * leading;
         self.space(space, frame);
         self.list.push_line(line);
